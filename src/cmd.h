@@ -1,0 +1,13 @@
+/* Subcommands: each parses its own argv and returns the exit status (0, 1, 2). */
+#ifndef IW_SRC_CMD_H
+#define IW_SRC_CMD_H
+
+int cmd_lint(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_route(int argc, char **argv);
+int cmd_router(int argc, char **argv);
+int cmd_conformance(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_certs(int argc, char **argv);
+
+#endif

@@ -1,0 +1,48 @@
+/* ingress-warden: subcommand table and dispatch; nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "src/cmd.h"
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+};
+
+/* Each subcommand registers here once it exists (see cmd.h). */
+static const struct cmd cmds[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ingress-warden COMMAND [ARGS]\n\n"
+	           "A Kubernetes Ingress guard: the API server's rules, conflict checks,\n"
+	           "a reference router and an admission webhook.\n\ncommands:\n");
+	for (const struct cmd *c = cmds; c->name; c++)
+		fprintf(f, "  %s\n", c->usage);
+	fprintf(f, "\n'ingress-warden COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("ingress-warden %s\n", IW_VERSION);
+		return 0;
+	}
+	for (const struct cmd *c = cmds; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "ingress-warden: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
