@@ -1,0 +1,167 @@
+/* Request normalisation: SEMANTICS.md sections 3 (host) and 4 (path). */
+#include "router/norm.h"
+
+#include <string.h>
+
+bool rt_host_is_ip(const char *h, size_t len)
+{
+	if (len > 0 && h[0] == '[')
+		return true;
+	/* IPv4 dotted quad: four decimal parts, each 0-255 */
+	int parts = 0;
+	size_t i = 0;
+	while (i <= len) {
+		size_t j = i;
+		unsigned v = 0;
+		while (j < len && h[j] >= '0' && h[j] <= '9' && j - i < 4)
+			v = v * 10 + (unsigned)(h[j++] - '0');
+		if (j == i || j - i > 3 || v > 255)
+			return false;
+		parts++;
+		if (j == len)
+			break;
+		if (h[j] != '.')
+			return false;
+		i = j + 1;
+	}
+	return parts == 4;
+}
+
+int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_len,
+                 unsigned *changes)
+{
+	unsigned ch = 0;
+	if (len > RT_MAX_HOST || size < len + 1)
+		return -1;
+	size_t n = len;
+	if (n > 0 && h[0] == '[') {
+		/* [v6]:port: keep up to and including ']' */
+		const char *rb = memchr(h, ']', n);
+		if (rb && (size_t)(rb - h) + 1 < n) {
+			n = (size_t)(rb - h) + 1;
+			ch |= RT_N_PORT;
+		}
+	} else {
+		const char *colon = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (h[i] == ':')
+				colon = h + i;
+		if (colon) {
+			n = (size_t)(colon - h);
+			ch |= RT_N_PORT;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+		if (c >= 'A' && c <= 'Z') {
+			c = (char)(c - 'A' + 'a');
+			ch |= RT_N_CASE;
+		}
+		out[i] = c;
+	}
+	if (n > 0 && out[n - 1] == '.') {
+		n--;
+		ch |= RT_N_DOT;
+	}
+	out[n] = '\0';
+	*out_len = n;
+	if (changes)
+		*changes = ch;
+	if (n == 0)
+		return RT_HOST_EMPTY;
+	return rt_host_is_ip(out, n) ? RT_HOST_IP : RT_HOST_NAME;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* RFC 3986 sec. 2.3 */
+static bool unreserved(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *changes)
+{
+	unsigned ch = 0;
+	if (len > RT_MAX_PATH || size < len + 2)
+		return -1;
+	/* 1. only the part before the first '?' or '#' */
+	for (size_t i = 0; i < len; i++)
+		if (t[i] == '?' || t[i] == '#') {
+			len = i;
+			ch |= RT_N_QUERY;
+			break;
+		}
+	/* 2-4. decode unreserved %XX, upper-case the others, merge '/' runs.
+	 * The result is never longer than the input plus a leading '/'. */
+	size_t w = 0;
+	if (len == 0 || t[0] != '/') {
+		out[w++] = '/';
+		ch |= RT_N_ROOT;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+		if (c == '%' && i + 2 < len && hexval(t[i + 1]) >= 0 && hexval(t[i + 2]) >= 0) {
+			int v = hexval(t[i + 1]) * 16 + hexval(t[i + 2]);
+			if (unreserved(v)) {
+				out[w++] = (char)v;
+				ch |= RT_N_PCT;
+			} else {
+				static const char hx[] = "0123456789ABCDEF";
+				char a = hx[v >> 4], b = hx[v & 15];
+				if (a != t[i + 1] || b != t[i + 2])
+					ch |= RT_N_PCT_UPPER;
+				out[w++] = '%';
+				out[w++] = a;
+				out[w++] = b;
+			}
+			i += 2;
+			continue;
+		}
+		if (c == '/' && w > 0 && out[w - 1] == '/') {
+			ch |= RT_N_SLASHES;
+			continue;
+		}
+		out[w++] = c;
+	}
+	/* 5. remove dot segments (RFC 3986 sec. 5.2.4) in place.  'out' now
+	 * starts with '/' and has no empty segment except a trailing one.  Each
+	 * segment is read from 'r' and written at 'o' (o <= r). */
+	size_t r = 0, o = 0, n = w;
+	while (r < n) {
+		/* out[r] == '/': the segment is out[r+1 .. e) */
+		size_t s = r + 1, e = s;
+		while (e < n && out[e] != '/')
+			e++;
+		size_t sl = e - s;
+		bool last = e >= n;
+		if ((sl == 1 && out[s] == '.') || (sl == 2 && out[s] == '.' && out[s + 1] == '.')) {
+			ch |= RT_N_DOTSEG;
+			if (sl == 2)   /* pop the last output segment */
+				while (o > 0 && out[--o] != '/')
+					;
+			if (last)
+				out[o++] = '/';
+		} else {
+			memmove(out + o, out + r, e - r);
+			o += e - r;
+		}
+		r = e;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	if (changes)
+		*changes = ch;
+	return (long)o;
+}

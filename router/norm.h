@@ -1,0 +1,61 @@
+/*
+ * Request normalisation for the reference router (SEMANTICS.md sections 3
+ * and 4): the Host header value and the request-target are brought to the
+ * form rule hosts and rule paths are compared with.
+ *
+ * Pure: no I/O, no globals, no allocation.  Output goes to caller buffers.
+ */
+#ifndef IW_ROUTER_NORM_H
+#define IW_ROUTER_NORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest Host value and request-target accepted (nginx's
+ * large_client_header_buffers is 8k; a DNS name is at most 253). */
+#define RT_MAX_HOST 1024
+#define RT_MAX_PATH 8192
+
+/* What normalisation changed: bits of the 'changes' out-parameters. */
+enum {
+	RT_N_PORT      = 1u << 0,  /* a ":port" was removed from the host */
+	RT_N_CASE      = 1u << 1,  /* upper-case host letters were lowered */
+	RT_N_DOT       = 1u << 2,  /* one trailing dot was removed from the host */
+	RT_N_QUERY     = 1u << 3,  /* a "?query" or "#fragment" was cut */
+	RT_N_PCT       = 1u << 4,  /* %XX of an unreserved character decoded */
+	RT_N_PCT_UPPER = 1u << 5,  /* hex digits of a kept %xx written upper case */
+	RT_N_SLASHES   = 1u << 6,  /* runs of '/' merged */
+	RT_N_DOTSEG    = 1u << 7,  /* "." / ".." segments removed (RFC 3986 5.2.4) */
+	RT_N_ROOT      = 1u << 8,  /* empty or relative path made absolute */
+};
+
+enum rt_host_kind {
+	RT_HOST_NAME = 0,   /* a name that can equal a rule host */
+	RT_HOST_EMPTY,      /* no Host: only host-less rules can serve it */
+	RT_HOST_IP,         /* an IPv4 or [IPv6] literal: only host-less rules */
+};
+
+/*
+ * Normalises the Host header value 'h' (length 'len'): port removed (from the
+ * last ':', or after ']' for an IPv6 literal), ASCII lower-cased, one trailing
+ * dot dropped.  Writes the result and a NUL into 'out' (size >= len + 1) and
+ * sets *out_len.  Returns the kind, or -1 if 'len' exceeds RT_MAX_HOST or
+ * 'size' is too small.  'changes' (may be NULL) gets RT_N_* bits.
+ */
+int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_len,
+                 unsigned *changes);
+
+/*
+ * Normalises a request-target: cut at the first '?' or '#', decode %XX of
+ * unreserved characters (A-Z a-z 0-9 - . _ ~), upper-case the hex digits of
+ * every other %XX (so %2f stays a part of its element, as %2F), merge runs of
+ * '/', remove dot segments; an empty or relative path gets a leading '/'.
+ * Writes the result and a NUL into 'out' (size >= len + 2).  Returns the
+ * length, or -1 if 'len' exceeds RT_MAX_PATH or 'size' is too small.
+ */
+long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *changes);
+
+/* true when the (normalised) host is an IPv4 dotted quad or a [..] literal */
+bool rt_host_is_ip(const char *h, size_t len);
+
+#endif

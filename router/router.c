@@ -1,0 +1,1151 @@
+/*
+ * The reference routing table.  SEMANTICS.md section numbers are cited as
+ * "sec. N".
+ *
+ * Layout: the served Ingresses sorted by age (their rank); every routable
+ * path as an entry, entries grouped by host group and, inside a group, in
+ * precedence order (sec. 7).  Two open-addressing hash maps: host -> group,
+ * and (group, pathType, key) -> bucket, where a bucket is the run of entries
+ * that match exactly the same requests (same key string and type), best
+ * first.  The key is the path for Exact and ImplementationSpecific and the
+ * path without its trailing '/' for Prefix.  A request path np is then looked
+ * up as itself (Exact), as each of its element prefixes (Prefix), and as its
+ * prefixes of the lengths the group's IS paths have (IS), with one running
+ * hash: no scan of the group's paths.
+ */
+#include "router/router.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>   /* snprintf only */
+#include <stdarg.h>
+
+#include "router/norm.h"
+
+#define CLASS_ANNOTATION "kubernetes.io/ingress.class"
+
+struct ing_info {
+	const struct ingress *ing;
+	const char *ns, *name;
+	bool has_ts;
+	long long ts;
+	size_t input_idx;
+	bool default_class;         /* served through the default IngressClass (sec. 2c) */
+};
+
+struct ent {
+	uint32_t group;
+	uint32_t rank;              /* index into t->ings */
+	uint32_t rule, pidx;
+	uint8_t type;               /* enum rt_path_type */
+	uint32_t plen, klen;        /* path length (precedence key 1), key length */
+	const char *path;           /* effective: an empty IS or Prefix path is "/" */
+	const struct iw_backend *backend;
+	const struct iw_rule *rule_p;
+	const struct iw_path *path_p;
+};
+
+struct group {
+	uint8_t kind;               /* enum rt_group_kind */
+	const char *host;           /* normalised, "*.x" for wildcards, "" host-less */
+	uint32_t hlen;
+	uint32_t first, n;          /* entries */
+	int32_t dflt;               /* rank of the Ingress whose defaultBackend applies, -1 */
+	uint32_t islen_off, nislen; /* distinct IS key lengths, ascending, in t->islens */
+	bool has_exact, has_prefix;
+};
+
+struct slot {
+	uint64_t h;                 /* 0: empty */
+	const char *key;
+	uint32_t klen, tag;
+	uint32_t val, n;
+};
+
+struct map {
+	struct slot *s;
+	size_t mask;
+};
+
+struct rt_table {
+	struct ing_info *ings;      /* served, by rank */
+	size_t nings;
+	struct ent *ents;           /* by group, then precedence */
+	size_t nents;
+	struct group *groups;
+	size_t ngroups;
+	long hostless;              /* group index, -1 */
+	long global_dflt;           /* rank, -1 (sec. 8.2) */
+	uint32_t *islens;
+	uint32_t *bidx;             /* entry indexes in bucket order */
+	struct map hosts, buckets;
+	char *arena;                /* normalised rule hosts */
+	const char *default_class;
+	size_t skipped;
+};
+
+/* ---- hashing ---------------------------------------------------------- */
+
+#define FNV_OFF 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+static inline uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static inline uint64_t fnv(const char *s, size_t n)
+{
+	uint64_t h = FNV_OFF;
+	for (size_t i = 0; i < n; i++)
+		h = fnv_step(h, (unsigned char)s[i]);
+	return h;
+}
+
+/* splitmix64 finaliser over the running hash and a tag; never 0 */
+static inline uint64_t hfinal(uint64_t h, uint32_t tag)
+{
+	h ^= (uint64_t)tag * 0x9E3779B97F4A7C15ULL;
+	h ^= h >> 30;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 27;
+	h *= 0x94D049BB133111EBULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+static int map_init(struct map *m, size_t n)
+{
+	size_t cap = 8;
+	while (cap < n * 2)
+		cap <<= 1;
+	m->s = calloc(cap, sizeof *m->s);
+	m->mask = cap - 1;
+	return m->s ? 0 : -1;
+}
+
+/* Inserts unless present; returns the slot. */
+static struct slot *map_put(struct map *m, uint64_t h, uint32_t tag, const char *k, uint32_t kl)
+{
+	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
+		struct slot *s = &m->s[i];
+		if (!s->h) {
+			s->h = h;
+			s->tag = tag;
+			s->key = k;
+			s->klen = kl;
+			return s;
+		}
+		if (s->h == h && s->tag == tag && s->klen == kl && !memcmp(s->key, k, kl))
+			return s;
+	}
+}
+
+static inline const struct slot *map_get(const struct map *m, uint64_t h, uint32_t tag,
+                                         const char *k, uint32_t kl)
+{
+	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
+		const struct slot *s = &m->s[i];
+		if (!s->h)
+			return NULL;
+		if (s->h == h && s->tag == tag && s->klen == kl && !memcmp(s->key, k, kl))
+			return s;
+	}
+}
+
+static inline uint32_t btag(uint32_t group, unsigned type)
+{
+	return group * 3u + type;
+}
+
+/* ---- metadata helpers ------------------------------------------------- */
+
+const char *rt_namespace(const struct ingress *ing)
+{
+	const char *ns = ing->meta.namespace_;
+	return ns && *ns ? ns : "default";
+}
+
+static const char *annotation(const struct iw_meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->nannotations; i++)
+		if (!strcmp(m->annotations[i].key, key))
+			return m->annotations[i].value;
+	return NULL;
+}
+
+static bool digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* days since 1970-01-01 of a civil date (H. Hinnant's algorithm) */
+static long long days_from_civil(long long y, int m, int d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm)" to seconds; fractions ignored
+ * (metav1.Time has 1 s resolution). */
+static bool parse_time(const char *s, long long *out)
+{
+	int y, mo, d, h, mi, se, oh = 0, om = 0;
+	if (!s || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    !digits(s + 17, 2, &se))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return false;
+	const char *p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	int sign = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
+			return false;
+		p += 6;
+	} else {
+		return false;
+	}
+	if (*p)
+		return false;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+	       sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+/* Compares "ns/name" strings byte-wise without building them. */
+static int cmp_nsname(const struct ing_info *a, const struct ing_info *b)
+{
+	const char *pa[3] = { a->ns, "/", a->name }, *pb[3] = { b->ns, "/", b->name };
+	int ia = 0, ib = 0;
+	const char *ca = pa[0], *cb = pb[0];
+	for (;;) {
+		while (ia < 3 && !*ca && ++ia < 3)
+			ca = pa[ia];
+		while (ib < 3 && !*cb && ++ib < 3)
+			cb = pb[ib];
+		bool ea = ia >= 3, eb = ib >= 3;
+		if (ea || eb)
+			return ea && eb ? 0 : ea ? -1 : 1;
+		if (*ca != *cb)
+			return (unsigned char)*ca < (unsigned char)*cb ? -1 : 1;
+		ca++;
+		cb++;
+	}
+}
+
+/* sec. 7 keys 3-4 (and list order): oldest first, no timestamp last */
+static int cmp_age(const struct ing_info *a, const struct ing_info *b)
+{
+	if (a->has_ts != b->has_ts)
+		return a->has_ts ? -1 : 1;
+	if (a->has_ts && a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	int c = cmp_nsname(a, b);
+	if (c)
+		return c;
+	return a->input_idx < b->input_idx ? -1 : a->input_idx > b->input_idx;
+}
+
+static int qcmp_age(const void *a, const void *b)
+{
+	return cmp_age(a, b);
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+/* sec. 2c: the default IngressClass, newest first, then the smaller name.
+ * A class without a timestamp counts as the newest [reference choice,
+ * the same reading as for Ingresses: it would be created later]. */
+static const char *find_default_class(const struct rt_input *in)
+{
+	const struct ingress_class *best = NULL;
+	bool best_ts = false;
+	long long best_t = 0;
+	for (size_t i = 0; i < in->nclasses; i++) {
+		const struct ingress_class *c = in->classes[i];
+		if (!c || !c->is_default || !c->meta.name)
+			continue;
+		long long t = 0;
+		bool ts = parse_time(c->meta.creation_timestamp, &t);
+		bool better;
+		if (!best)
+			better = true;
+		else if (ts != best_ts)
+			better = !ts;   /* no timestamp: newest */
+		else if (ts && t != best_t)
+			better = t > best_t;
+		else
+			better = strcmp(c->meta.name, best->meta.name) < 0;
+		if (better) {
+			best = c;
+			best_ts = ts;
+			best_t = t;
+		}
+	}
+	return best ? best->meta.name : NULL;
+}
+
+static bool served(const struct ingress *ing, const char *cls, const char *dflt, bool *via_default)
+{
+	*via_default = false;
+	if (!cls)
+		return true;
+	const char *c = annotation(&ing->meta, CLASS_ANNOTATION);   /* sec. 2a */
+	if (!c)
+		c = ing->ingress_class_name;                            /* sec. 2b */
+	if (!c) {
+		c = dflt;                                               /* sec. 2c */
+		*via_default = c != NULL;
+	}
+	return c && !strcmp(c, cls);                                /* sec. 2d, 2.3 */
+}
+
+struct hkey {   /* a rule's host group key while building */
+	uint8_t kind;
+	const char *host;
+	uint32_t hlen;
+	uint32_t group;
+};
+
+static int qcmp_hkey(const void *pa, const void *pb)
+{
+	const struct hkey *a = *(const struct hkey *const *)pa, *b = *(const struct hkey *const *)pb;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	uint32_t n = a->hlen < b->hlen ? a->hlen : b->hlen;
+	int c = memcmp(a->host, b->host, n);
+	if (c)
+		return c;
+	return a->hlen < b->hlen ? -1 : a->hlen > b->hlen;
+}
+
+/* sec. 7: longest path, Exact > Prefix > IS, age, namespace/name, list order */
+static int cmp_prec(const struct ent *a, const struct ent *b)
+{
+	if (a->plen != b->plen)
+		return a->plen > b->plen ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	if (a->pidx != b->pidx)
+		return a->pidx < b->pidx ? -1 : 1;
+	return 0;
+}
+
+static int qcmp_ent(const void *pa, const void *pb)
+{
+	const struct ent *a = pa, *b = pb;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return cmp_prec(a, b);
+}
+
+/* qsort has no context argument: bucket order compares entries through a
+ * pointer to the entry array stored before each index pair. */
+struct bref {
+	const struct ent *e;
+	uint32_t i;
+};
+
+static int qcmp_bucket(const void *pa, const void *pb)
+{
+	const struct ent *a = ((const struct bref *)pa)->e, *b = ((const struct bref *)pb)->e;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	uint32_t n = a->klen < b->klen ? a->klen : b->klen;
+	int c = memcmp(a->path, b->path, n);
+	if (c)
+		return c;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return cmp_prec(a, b);
+}
+
+static int qcmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int path_type_of(const char *s)
+{
+	if (!s || !strcmp(s, "ImplementationSpecific"))
+		return RT_IS;   /* absent: v1beta1 defaulting; v1 refuses it */
+	if (!strcmp(s, "Exact"))
+		return RT_EXACT;
+	if (!strcmp(s, "Prefix"))
+		return RT_PREFIX;
+	return -1;
+}
+
+void rt_free(struct rt_table *t)
+{
+	if (!t)
+		return;
+	free(t->ings);
+	free(t->ents);
+	free(t->groups);
+	free(t->islens);
+	free(t->bidx);
+	free(t->hosts.s);
+	free(t->buckets.s);
+	free(t->arena);
+	free(t);
+}
+
+struct rt_table *rt_build(const struct rt_input *in)
+{
+	struct rt_table *t = calloc(1, sizeof *t);
+	struct hkey *keys = NULL, **kp = NULL;
+	struct bref *br = NULL;
+	if (!t)
+		return NULL;
+	t->hostless = -1;
+	t->global_dflt = -1;
+	t->default_class = find_default_class(in);
+
+	/* served Ingresses, by age */
+	t->ings = calloc(in->ningresses ? in->ningresses : 1, sizeof *t->ings);
+	if (!t->ings)
+		goto oom;
+	for (size_t i = 0; i < in->ningresses; i++) {
+		const struct ingress *ing = in->ingresses[i];
+		bool via;
+		if (!ing || !served(ing, in->ingress_class, t->default_class, &via))
+			continue;
+		struct ing_info *ii = &t->ings[t->nings++];
+		ii->ing = ing;
+		ii->ns = rt_namespace(ing);
+		ii->name = ing->meta.name ? ing->meta.name : "";
+		ii->has_ts = parse_time(ing->meta.creation_timestamp, &ii->ts);
+		ii->input_idx = i;
+		ii->default_class = via;
+	}
+	qsort(t->ings, t->nings, sizeof *t->ings, qcmp_age);
+	for (size_t r = 0; r < t->nings; r++)
+		if (t->ings[r].ing->has_default_backend) {
+			t->global_dflt = (long)r;
+			break;
+		}
+
+	/* host groups: one key per rule, deduplicated */
+	size_t nrules = 0, hostbytes = 0, npaths = 0;
+	for (size_t r = 0; r < t->nings; r++) {
+		const struct ingress *ing = t->ings[r].ing;
+		nrules += ing->nrules;
+		for (size_t j = 0; j < ing->nrules; j++) {
+			hostbytes += strlen(ing->rules[j].host ? ing->rules[j].host : "") + 1;
+			npaths += ing->rules[j].npaths;
+		}
+	}
+	keys = calloc(nrules ? nrules : 1, sizeof *keys);
+	kp = calloc(nrules ? nrules : 1, sizeof *kp);
+	t->arena = malloc(hostbytes ? hostbytes : 1);
+	if (!keys || !kp || !t->arena)
+		goto oom;
+	size_t k = 0, ab = 0;
+	for (size_t r = 0; r < t->nings; r++) {
+		const struct ingress *ing = t->ings[r].ing;
+		for (size_t j = 0; j < ing->nrules; j++, k++) {
+			const char *h = ing->rules[j].host ? ing->rules[j].host : "";
+			size_t n = strlen(h);
+			char *dst = t->arena + ab;
+			for (size_t c = 0; c < n; c++)
+				dst[c] = (h[c] >= 'A' && h[c] <= 'Z') ? (char)(h[c] - 'A' + 'a') : h[c];
+			if (n > 0 && dst[n - 1] == '.')
+				n--;
+			dst[n] = '\0';
+			ab += n + 1;
+			keys[k].host = dst;
+			keys[k].hlen = (uint32_t)n;
+			keys[k].kind = n == 0 ? RT_G_HOSTLESS
+			             : (n > 2 && dst[0] == '*' && dst[1] == '.') ? RT_G_WILDCARD
+			             : RT_G_EXACT;
+			kp[k] = &keys[k];
+		}
+	}
+	qsort(kp, nrules, sizeof *kp, qcmp_hkey);
+	t->groups = calloc(nrules ? nrules : 1, sizeof *t->groups);
+	if (!t->groups)
+		goto oom;
+	for (size_t i = 0; i < nrules; i++) {
+		if (i == 0 || qcmp_hkey(&kp[i - 1], &kp[i]) != 0) {
+			struct group *g = &t->groups[t->ngroups++];
+			g->kind = kp[i]->kind;
+			g->host = kp[i]->host;
+			g->hlen = kp[i]->hlen;
+			g->dflt = -1;
+			if (g->kind == RT_G_HOSTLESS)
+				t->hostless = (long)(t->ngroups - 1);
+		}
+		kp[i]->group = (uint32_t)(t->ngroups - 1);
+	}
+	if (map_init(&t->hosts, t->ngroups) < 0)
+		goto oom;
+	for (size_t gi = 0; gi < t->ngroups; gi++) {
+		struct group *g = &t->groups[gi];
+		if (g->kind == RT_G_HOSTLESS)
+			continue;
+		/* wildcard groups are keyed by the suffix after "*." */
+		const char *key = g->kind == RT_G_WILDCARD ? g->host + 2 : g->host;
+		uint32_t kl = g->kind == RT_G_WILDCARD ? g->hlen - 2 : g->hlen;
+		map_put(&t->hosts, hfinal(fnv(key, kl), g->kind), g->kind, key, kl)->val = (uint32_t)gi;
+	}
+
+	/* entries; defaults per group (sec. 8.1): the first Ingress in age order
+	 * with a rule in the group and a defaultBackend */
+	t->ents = calloc(npaths ? npaths : 1, sizeof *t->ents);
+	if (!t->ents)
+		goto oom;
+	k = 0;
+	for (size_t r = 0; r < t->nings; r++) {
+		const struct ingress *ing = t->ings[r].ing;
+		for (size_t j = 0; j < ing->nrules; j++, k++) {
+			const struct iw_rule *rule = &ing->rules[j];
+			uint32_t gi = keys[k].group;
+			if (ing->has_default_backend && t->groups[gi].dflt < 0)
+				t->groups[gi].dflt = (int32_t)r;
+			for (size_t p = 0; p < rule->npaths; p++) {
+				const struct iw_path *ip = &rule->paths[p];
+				int type = path_type_of(ip->path_type);
+				if (type < 0 || !ip->has_backend) {
+					t->skipped++;
+					continue;
+				}
+				struct ent *e = &t->ents[t->nents++];
+				e->group = gi;
+				e->rank = (uint32_t)r;
+				e->rule = (uint32_t)j;
+				e->pidx = (uint32_t)p;
+				e->type = (uint8_t)type;
+				e->path = ip->path ? ip->path : "";
+				/* sec. 6: an empty IS path is "/"; an empty Prefix path
+				 * (refused by validation) is read the same way */
+				if (!*e->path && type != RT_EXACT)
+					e->path = "/";
+				e->plen = (uint32_t)strlen(e->path);
+				e->klen = e->plen;
+				if (type == RT_PREFIX && e->klen > 0 && e->path[e->klen - 1] == '/')
+					e->klen--;
+				e->backend = &ip->backend;
+				e->rule_p = rule;
+				e->path_p = ip;
+			}
+		}
+	}
+	qsort(t->ents, t->nents, sizeof *t->ents, qcmp_ent);
+	for (size_t i = 0; i < t->nents; i++) {
+		struct group *g = &t->groups[t->ents[i].group];
+		if (g->n == 0)
+			g->first = (uint32_t)i;
+		g->n++;
+		if (t->ents[i].type == RT_EXACT)
+			g->has_exact = true;
+		else if (t->ents[i].type == RT_PREFIX)
+			g->has_prefix = true;
+	}
+
+	/* buckets */
+	br = calloc(t->nents ? t->nents : 1, sizeof *br);
+	t->bidx = calloc(t->nents ? t->nents : 1, sizeof *t->bidx);
+	t->islens = calloc(t->nents ? t->nents : 1, sizeof *t->islens);
+	if (!br || !t->bidx || !t->islens || map_init(&t->buckets, t->nents) < 0)
+		goto oom;
+	for (size_t i = 0; i < t->nents; i++) {
+		br[i].e = &t->ents[i];
+		br[i].i = (uint32_t)i;
+	}
+	qsort(br, t->nents, sizeof *br, qcmp_bucket);
+	size_t nis = 0;
+	for (size_t i = 0; i < t->nents;) {
+		const struct ent *e = br[i].e;
+		size_t j = i;
+		while (j < t->nents && br[j].e->group == e->group && br[j].e->type == e->type &&
+		       br[j].e->klen == e->klen && !memcmp(br[j].e->path, e->path, e->klen))
+			j++;
+		for (size_t x = i; x < j; x++)
+			t->bidx[x] = br[x].i;
+		struct slot *s = map_put(&t->buckets, hfinal(fnv(e->path, e->klen), btag(e->group, e->type)),
+		                         btag(e->group, e->type), e->path, e->klen);
+		s->val = (uint32_t)i;
+		s->n = (uint32_t)(j - i);
+		if (e->type == RT_IS) {
+			struct group *g = &t->groups[e->group];
+			if (g->nislen == 0)
+				g->islen_off = (uint32_t)nis;
+			/* buckets of one group and type are contiguous, so are its lengths */
+			t->islens[nis++] = e->klen;
+			g->nislen++;
+		}
+		i = j;
+	}
+	for (size_t gi = 0; gi < t->ngroups; gi++) {
+		struct group *g = &t->groups[gi];
+		if (g->nislen < 2)
+			continue;
+		uint32_t *l = t->islens + g->islen_off;
+		qsort(l, g->nislen, sizeof *l, qcmp_u32);
+		uint32_t u = 1;
+		for (uint32_t i = 1; i < g->nislen; i++)
+			if (l[i] != l[u - 1])
+				l[u++] = l[i];
+		g->nislen = u;
+	}
+	free(br);
+	free(keys);
+	free(kp);
+	return t;
+oom:
+	free(br);
+	free(keys);
+	free(kp);
+	rt_free(t);
+	return NULL;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+struct top2 {
+	long best, second;
+};
+
+static inline void consider(const struct rt_table *t, struct top2 *tp, long e)
+{
+	if (tp->best < 0 || cmp_prec(&t->ents[e], &t->ents[tp->best]) < 0) {
+		tp->second = tp->best;
+		tp->best = e;
+	} else if (tp->second < 0 || cmp_prec(&t->ents[e], &t->ents[tp->second]) < 0) {
+		tp->second = e;
+	}
+}
+
+static inline void consider_bucket(const struct rt_table *t, struct top2 *tp, uint64_t h,
+                                   uint32_t tag, const char *k, uint32_t kl)
+{
+	const struct slot *s = map_get(&t->buckets, hfinal(h, tag), tag, k, kl);
+	if (!s)
+		return;
+	consider(t, tp, t->bidx[s->val]);
+	if (s->n > 1)
+		consider(t, tp, t->bidx[s->val + 1]);
+}
+
+/* The best two matching entries of group gi for the normalised path np. */
+static struct top2 match_group(const struct rt_table *t, size_t gi, const char *np, size_t n)
+{
+	struct top2 tp = { -1, -1 };
+	const struct group *g = &t->groups[gi];
+	if (g->n == 0)
+		return tp;
+	const uint32_t *isl = t->islens + g->islen_off, *isend = isl + g->nislen;
+	uint64_t h = FNV_OFF;
+	for (size_t i = 0;; i++) {
+		/* h is the hash of np[0..i) */
+		if (g->has_prefix && (i == n || np[i] == '/'))
+			consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_PREFIX), np, (uint32_t)i);
+		while (isl < isend && *isl < i)
+			isl++;
+		if (isl < isend && *isl == i)
+			consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_IS), np, (uint32_t)i);
+		if (i == n)
+			break;
+		h = fnv_step(h, (unsigned char)np[i]);
+	}
+	if (g->has_exact)
+		consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_EXACT), np, (uint32_t)n);
+	return tp;
+}
+
+/* sec. 5: the group for a normalised host; -1 when none. 'kind' from rt_norm_host. */
+static long choose_group(const struct rt_table *t, int kind, const char *h, size_t n)
+{
+	if (kind == RT_HOST_NAME) {
+		const struct slot *s = map_get(&t->hosts, hfinal(fnv(h, n), RT_G_EXACT), RT_G_EXACT,
+		                               h, (uint32_t)n);
+		if (s)
+			return s->val;
+		const char *dot = memchr(h, '.', n);
+		if (dot && dot > h && (size_t)(dot - h) + 1 < n) {
+			const char *suf = dot + 1;
+			uint32_t sl = (uint32_t)(n - (size_t)(suf - h));
+			s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD), RT_G_WILDCARD, suf, sl);
+			if (s)
+				return s->val;
+		}
+	}
+	return t->hostless;
+}
+
+static enum rt_key decisive_key(const struct rt_table *t, const struct ent *w, const struct ent *r)
+{
+	if (w->plen != r->plen)
+		return RT_K_LENGTH;
+	if (w->type != r->type)
+		return RT_K_TYPE;
+	if (w->rank == r->rank)
+		return RT_K_ORDER;
+	const struct ing_info *a = &t->ings[w->rank], *b = &t->ings[r->rank];
+	if (a->has_ts != b->has_ts)
+		return RT_K_TIMESTAMP;
+	if (a->has_ts && a->ts != b->ts)
+		return RT_K_AGE;
+	if (cmp_nsname(a, b) != 0)
+		return RT_K_NAME;
+	return RT_K_ORDER;
+}
+
+static void set_ingress(const struct rt_table *t, struct rt_decision *d, size_t rank)
+{
+	const struct ing_info *ii = &t->ings[rank];
+	d->ingress = ii->ing;
+	d->namespace_ = ii->ns;
+	d->name = ii->name;
+}
+
+int rt_match(const struct rt_table *t, const char *host, size_t host_len,
+             const char *path, size_t path_len, struct rt_decision *d)
+{
+	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2];
+	size_t hn;
+	unsigned hc = 0, pc = 0;
+	memset(d, 0, sizeof *d);
+	d->winner = d->runner_up = -1;
+	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
+	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
+	if (pn < 0)
+		return -1;
+	d->changes = hc | pc;
+	long gi = choose_group(t, kind, hb, hn);
+	if (gi >= 0) {
+		d->group = t->groups[gi].kind;
+		struct top2 tp = match_group(t, (size_t)gi, pb, (size_t)pn);
+		if (tp.best >= 0) {
+			const struct ent *e = &t->ents[tp.best];
+			d->match = RT_RULE;
+			set_ingress(t, d, e->rank);
+			d->backend = e->backend;
+			d->rule = e->rule_p;
+			d->path = e->path_p;
+			d->path_type = e->type;
+			d->rule_index = e->rule;
+			d->path_index = e->pidx;
+			d->winner = tp.best;
+			d->runner_up = tp.second;
+			d->key = tp.second >= 0 ? decisive_key(t, e, &t->ents[tp.second]) : RT_K_NONE;
+			return 0;
+		}
+	}
+	/* sec. 8 */
+	long dr = (gi >= 0 && gi != t->hostless) ? t->groups[gi].dflt : t->global_dflt;
+	if (dr >= 0) {
+		d->match = RT_DEFAULT;
+		set_ingress(t, d, (size_t)dr);
+		d->backend = &t->ings[dr].ing->default_backend;
+	}
+	return 0;
+}
+
+/* ---- read access -------------------------------------------------------- */
+
+size_t rt_skipped(const struct rt_table *t) { return t->skipped; }
+size_t rt_nserved(const struct rt_table *t) { return t->nings; }
+size_t rt_npaths(const struct rt_table *t) { return t->nents; }
+size_t rt_ngroups(const struct rt_table *t) { return t->ngroups; }
+const char *rt_default_class(const struct rt_table *t) { return t->default_class; }
+
+const struct ingress *rt_served(const struct rt_table *t, size_t rank)
+{
+	return rank < t->nings ? t->ings[rank].ing : NULL;
+}
+
+void rt_entry_get(const struct rt_table *t, size_t i, struct rt_entry *e)
+{
+	const struct ent *x = &t->ents[i];
+	const struct ing_info *ii = &t->ings[x->rank];
+	e->group = t->groups[x->group].kind;
+	e->host = t->groups[x->group].host;
+	e->path = x->path;
+	e->path_type = x->type;
+	e->ingress = ii->ing;
+	e->namespace_ = ii->ns;
+	e->name = ii->name;
+	e->backend = x->backend;
+	e->rule_index = x->rule;
+	e->path_index = x->pidx;
+	e->rank = x->rank;
+	e->has_timestamp = ii->has_ts;
+}
+
+bool rt_group_get(const struct rt_table *t, size_t i, enum rt_group_kind *kind,
+                  const char **host, size_t *first_entry, size_t *nentries)
+{
+	if (i >= t->ngroups)
+		return false;
+	const struct group *g = &t->groups[i];
+	if (kind)
+		*kind = g->kind;
+	if (host)
+		*host = g->host;
+	if (first_entry)
+		*first_entry = g->first;
+	if (nentries)
+		*nentries = g->n;
+	return true;
+}
+
+const char *rt_path_type_name(enum rt_path_type pt)
+{
+	switch (pt) {
+	case RT_EXACT: return "Exact";
+	case RT_PREFIX: return "Prefix";
+	case RT_IS: return "ImplementationSpecific";
+	}
+	return "?";
+}
+
+const char *rt_match_name(enum rt_match m)
+{
+	switch (m) {
+	case RT_RULE: return "rule";
+	case RT_DEFAULT: return "default";
+	case RT_NONE: return "none";
+	}
+	return "?";
+}
+
+/* ---- explanation -------------------------------------------------------- */
+
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	if (b->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		int k = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+		va_end(ap);
+		if (k < 0) {
+			b->oom = true;
+			return;
+		}
+		if (b->p && b->n + (size_t)k < b->cap) {
+			b->n += (size_t)k;
+			return;
+		}
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap <= b->n + (size_t)k)
+			cap *= 2;
+		char *np = realloc(b->p, cap);
+		if (!np) {
+			b->oom = true;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+}
+
+/* Does entry e match the normalised path np?  (sec. 6, the slow way) */
+static bool ent_matches(const struct ent *e, const char *np, size_t n)
+{
+	switch (e->type) {
+	case RT_EXACT:
+		return e->plen == n && !memcmp(e->path, np, n);
+	case RT_PREFIX:
+		return e->klen <= n && !memcmp(e->path, np, e->klen) &&
+		       (e->klen == n || np[e->klen] == '/');
+	default:
+		return e->plen <= n && !memcmp(e->path, np, e->plen);
+	}
+}
+
+static const char *group_kind_text(enum rt_group_kind k)
+{
+	switch (k) {
+	case RT_G_EXACT: return "exact host";
+	case RT_G_WILDCARD: return "wildcard host";
+	case RT_G_HOSTLESS: return "rules without a host";
+	case RT_G_NONE: break;
+	}
+	return "no host group";
+}
+
+static void describe_backend(struct sbuf *b, const struct iw_backend *be)
+{
+	if (be->has_resource) {
+		sb_printf(b, "resource %s%s%s/%s", be->resource.api_group ? be->resource.api_group : "",
+		          be->resource.api_group ? "." : "", be->resource.kind, be->resource.name);
+	} else if (be->service.port_name && *be->service.port_name) {
+		sb_printf(b, "service %s:%s", be->service.name, be->service.port_name);
+	} else {
+		sb_printf(b, "service %s:%lld", be->service.name, be->service.port_number);
+	}
+}
+
+static void describe_ent(struct sbuf *b, const struct rt_table *t, const struct ent *e)
+{
+	const struct ing_info *ii = &t->ings[e->rank];
+	sb_printf(b, "%s/%s spec.rules[%u].http.paths[%u] %s %s -> ", ii->ns, ii->name,
+	          e->rule, e->pidx, rt_path_type_name(e->type), e->path);
+	describe_backend(b, e->backend);
+}
+
+static const char *key_text(enum rt_key k, bool *silent)
+{
+	*silent = k >= RT_K_AGE;
+	switch (k) {
+	case RT_K_NONE: return "the only matching path";
+	case RT_K_LENGTH: return "longest matching path";
+	case RT_K_TYPE: return "same length: Exact > Prefix > ImplementationSpecific";
+	case RT_K_AGE: return "same path and type: the oldest creationTimestamp wins";
+	case RT_K_TIMESTAMP:
+		return "same path and type: an Ingress without creationTimestamp sorts after one "
+		       "with it [reference choice]";
+	case RT_K_NAME:
+		return "same path, type and creationTimestamp: namespace/name ascending wins";
+	case RT_K_ORDER: return "same path and type in one Ingress: the first in list order wins";
+	}
+	return "";
+}
+
+static void describe_changes(struct sbuf *b, unsigned c)
+{
+	static const struct { unsigned bit; const char *text; } tx[] = {
+		{ RT_N_PORT, "port removed" },
+		{ RT_N_CASE, "host lower-cased" },
+		{ RT_N_DOT, "trailing host dot removed" },
+		{ RT_N_QUERY, "query/fragment ignored" },
+		{ RT_N_PCT, "%XX of unreserved characters decoded" },
+		{ RT_N_PCT_UPPER, "%xx written upper case, not decoded (reserved)" },
+		{ RT_N_SLASHES, "runs of '/' merged" },
+		{ RT_N_DOTSEG, "dot segments removed" },
+		{ RT_N_ROOT, "made absolute" },
+	};
+	bool first = true;
+	for (size_t i = 0; i < sizeof tx / sizeof *tx; i++)
+		if (c & tx[i].bit) {
+			sb_printf(b, "%s%s", first ? "" : ", ", tx[i].text);
+			first = false;
+		}
+}
+
+char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
+                 const char *path, size_t path_len, const struct rt_decision *d,
+                 char **reason)
+{
+	struct sbuf b = { 0 }, r = { 0 };
+	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2];
+	size_t hn = 0;
+	unsigned hc = 0, pc = 0;
+	if (reason)
+		*reason = NULL;
+	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
+	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
+	if (pn < 0) {
+		sb_printf(&b, "request rejected: host or path too long\n");
+		sb_printf(&r, "host or path too long");
+		goto out;
+	}
+	size_t n = (size_t)pn;
+	long gi = choose_group(t, kind, hb, hn);
+
+	/* the request */
+	sb_printf(&b, "request: host \"%.*s\" -> \"%s\"%s", (int)host_len, host, hb,
+	          kind == RT_HOST_EMPTY ? " (empty: only rules without a host)"
+	          : kind == RT_HOST_IP ? " (IP literal: only rules without a host)" : "");
+	if (hc) {
+		sb_printf(&b, " (");
+		describe_changes(&b, hc);
+		sb_printf(&b, ") [spec silent]");
+	}
+	sb_printf(&b, "\n         path \"%.*s\" -> \"%s\"", (int)path_len, path, pb);
+	if (pc) {
+		sb_printf(&b, " (");
+		describe_changes(&b, pc);
+		sb_printf(&b, ")%s", pc & ~(unsigned)RT_N_QUERY ? " [spec silent]" : "");
+	}
+	sb_printf(&b, "\n");
+
+	/* the host group and the groups it shadows */
+	const char *wild = NULL;
+	long wgi = -1;
+	if (kind == RT_HOST_NAME) {
+		const char *dot = memchr(hb, '.', hn);
+		if (dot && dot > hb && (size_t)(dot - hb) + 1 < hn) {
+			const char *suf = dot + 1;
+			uint32_t sl = (uint32_t)(hn - (size_t)(suf - hb));
+			const struct slot *s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD),
+			                               RT_G_WILDCARD, suf, sl);
+			if (s) {
+				wgi = s->val;
+				wild = t->groups[wgi].host;
+			}
+		}
+	}
+	if (gi < 0) {
+		sb_printf(&b, "host group: none (no rule host matches and there are no rules "
+		              "without a host)\n");
+	} else {
+		const struct group *g = &t->groups[gi];
+		sb_printf(&b, "host group: %s \"%s\" (%u path%s)\n", group_kind_text(g->kind),
+		          g->host, g->n, g->n == 1 ? "" : "s");
+		if (g->kind == RT_G_WILDCARD)
+			sb_printf(&b, "  %s matches exactly one more label\n", g->host);
+		if (g->kind == RT_G_EXACT && wild)
+			sb_printf(&b, "  %s also matches, but an exact host comes before a wildcard "
+			              "[spec silent]\n", wild);
+		if (g->kind != RT_G_HOSTLESS && t->hostless >= 0)
+			sb_printf(&b, "  rules without a host are not considered once a host matched\n");
+	}
+
+	/* the candidates */
+	long win = d->match == RT_RULE ? d->winner : -1;
+	if (gi >= 0) {
+		const struct group *g = &t->groups[gi];
+		size_t shown = 0;
+		sb_printf(&b, "candidates:\n");
+		for (uint32_t i = g->first; i < g->first + g->n; i++) {
+			const struct ent *e = &t->ents[i];
+			bool m = ent_matches(e, pb, n);
+			if (!m && g->n > 64)
+				continue;   /* large group: list only the paths that match */
+			if (++shown > 200) {
+				sb_printf(&b, "  ... (more not shown)\n");
+				break;
+			}
+			sb_printf(&b, "  %s ", (long)i == win ? "*" : m ? "-" : " ");
+			describe_ent(&b, t, e);
+			if ((long)i == win) {
+				sb_printf(&b, ": matches; chosen\n");
+			} else if (!m) {
+				sb_printf(&b, ": does not match%s\n",
+				          e->type == RT_IS ? " (string prefix)" :
+				          e->type == RT_PREFIX ? " (element-wise prefix)" : " (exact)");
+			} else {
+				bool silent;
+				const char *kt = key_text(decisive_key(t, &t->ents[win], e), &silent);
+				sb_printf(&b, ": matches, loses: %s%s\n", kt, silent ? " [spec silent]" : "");
+			}
+		}
+		if (g->n == 0)
+			sb_printf(&b, "  (this host has no paths: a rule with a host and no http "
+			              "still claims its host [spec silent])\n");
+	}
+
+	/* the decision */
+	sb_printf(&b, "decision: %s", rt_match_name(d->match));
+	if (d->match != RT_NONE) {
+		sb_printf(&b, " %s/%s -> ", d->namespace_, d->name);
+		describe_backend(&b, d->backend);
+	}
+	sb_printf(&b, "\n");
+
+	/* the one-line reason */
+	if (d->match == RT_RULE) {
+		const struct ent *e = &t->ents[win];
+		bool silent;
+		const char *kt = key_text(d->key, &silent);
+		sb_printf(&r, "%s %s matches %s%s; %s%s", rt_path_type_name(e->type), e->path, pb,
+		          e->type == RT_EXACT ? " exactly"
+		          : e->type == RT_PREFIX ? " element-wise"
+		          : " as a case-sensitive string prefix [spec silent]",
+		          kt, silent ? " [spec silent]" : "");
+		if (d->group == RT_G_WILDCARD)
+			sb_printf(&r, "; host %s matches one label", t->groups[gi].host);
+		else if (d->group == RT_G_EXACT && wild)
+			sb_printf(&r, "; exact host before wildcard %s [spec silent]", wild);
+		else if (d->group == RT_G_HOSTLESS && kind == RT_HOST_NAME)
+			sb_printf(&r, "; no rule host matches %s, rules without a host apply", hb);
+	} else {
+		bool claimed = gi >= 0 && gi != t->hostless;
+		if (claimed) {
+			sb_printf(&r, "host %s (%s) has no path matching %s", t->groups[gi].host,
+			          group_kind_text(t->groups[gi].kind), pb);
+			/* no fall-through [spec silent]: say when it would have mattered */
+			const char *fell = NULL;
+			if (t->groups[gi].kind == RT_G_EXACT && wgi >= 0 &&
+			    match_group(t, (size_t)wgi, pb, n).best >= 0)
+				fell = wild;
+			else if (t->hostless >= 0 && match_group(t, (size_t)t->hostless, pb, n).best >= 0)
+				fell = "rules without a host";
+			if (fell) {
+				sb_printf(&r, "; no fall-through to %s [spec silent]", fell);
+				sb_printf(&b, "note: %s would match, but once a host group is chosen only "
+				              "its paths are considered [spec silent]\n", fell);
+			}
+		} else if (gi >= 0) {
+			sb_printf(&r, "no rule without a host matches %s", pb);
+		} else {
+			sb_printf(&r, "no rule host matches %s", kind == RT_HOST_NAME ? hb : "the request");
+		}
+		if (d->match == RT_DEFAULT)
+			sb_printf(&r, claimed ? "; defaultBackend of the oldest Ingress with a rule for "
+			                        "this host"
+			                      : "; defaultBackend of the oldest Ingress");
+		else
+			sb_printf(&r, claimed ? "; no Ingress with a rule for this host has a "
+			                        "defaultBackend"
+			                      : "; no Ingress has a defaultBackend");
+	}
+	if (d->ingress) {
+		for (size_t i = 0; i < t->nings; i++)
+			if (t->ings[i].ing == d->ingress && t->ings[i].default_class) {
+				sb_printf(&r, "; served through the default IngressClass %s "
+				              "[reference choice]", t->default_class);
+				sb_printf(&b, "note: %s/%s has no class and takes the default IngressClass "
+				              "%s [reference choice]\n", d->namespace_, d->name,
+				          t->default_class);
+			}
+	}
+	if ((hc | pc) & ~(unsigned)RT_N_QUERY) {
+		sb_printf(&r, " (request normalised: ");
+		describe_changes(&r, (hc | pc) & ~(unsigned)RT_N_QUERY);
+		sb_printf(&r, ")");
+	}
+	sb_printf(&b, "reason: %s\n", r.p ? r.p : "");
+out:
+	if (b.oom || r.oom || !b.p || !r.p) {
+		free(b.p);
+		free(r.p);
+		return NULL;
+	}
+	if (reason)
+		*reason = r.p;
+	else
+		free(r.p);
+	return b.p;
+}

@@ -1,0 +1,143 @@
+/*
+ * The reference router: which backend a request (Host, path) reaches, given
+ * a set of Ingress objects, per /work/shared/corpus/routing/SEMANTICS.md
+ * (copied to tests/corpus/ROUTING-SEMANTICS.md).
+ *
+ * A routing table is built once from the Ingresses (and the IngressClasses
+ * that decide the default class) and then answers many requests: hosts are
+ * hashed, and inside a host the candidate paths of a request are found by
+ * hash lookups of the request path's own prefixes, so a lookup costs
+ * O(length of the path), whatever the number of Ingresses or paths.
+ *
+ * Ownership: the table borrows the models (and their strings) it is built
+ * from: they must outlive it.  Everything else is owned by the table.
+ * A built table is never modified: lookups from several threads are safe.
+ *
+ * Pure: libc + the validate/ model, no I/O, no globals.
+ */
+#ifndef IW_ROUTER_ROUTER_H
+#define IW_ROUTER_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "validate/model.h"
+
+struct rt_table;   /* opaque */
+
+struct rt_input {
+	const struct ingress *const *ingresses;     /* in input (list) order */
+	size_t ningresses;
+	const struct ingress_class *const *classes; /* decide the default class only */
+	size_t nclasses;
+	const char *ingress_class;   /* the class served; NULL serves every Ingress */
+};
+
+/*
+ * Builds a table.  Returns NULL only when out of memory.  Paths the table
+ * cannot route (an unknown pathType, no backend) are skipped; rt_skipped()
+ * counts them.
+ */
+struct rt_table *rt_build(const struct rt_input *in);
+void rt_free(struct rt_table *t);   /* rt_free(NULL) is a no-op */
+
+size_t rt_skipped(const struct rt_table *t);
+/* Number of Ingresses served (after class selection) and paths in the table. */
+size_t rt_nserved(const struct rt_table *t);
+size_t rt_npaths(const struct rt_table *t);
+/* The default IngressClass found in the input (SEMANTICS.md 2c), or NULL. */
+const char *rt_default_class(const struct rt_table *t);
+
+enum rt_match { RT_NONE = 0, RT_RULE, RT_DEFAULT };
+enum rt_path_type { RT_EXACT = 0, RT_PREFIX, RT_IS };   /* also the precedence order */
+enum rt_group_kind { RT_G_NONE = 0, RT_G_EXACT, RT_G_WILDCARD, RT_G_HOSTLESS };
+
+/* Which precedence key separated the winner from the best other candidate. */
+enum rt_key {
+	RT_K_NONE = 0,     /* no other candidate */
+	RT_K_LENGTH,       /* longest path */
+	RT_K_TYPE,         /* Exact > Prefix > ImplementationSpecific */
+	RT_K_AGE,          /* oldest creationTimestamp */
+	RT_K_TIMESTAMP,    /* one has a creationTimestamp, the other not */
+	RT_K_NAME,         /* namespace/name ascending */
+	RT_K_ORDER,        /* list order (same Ingress, or duplicates) */
+};
+
+struct rt_decision {
+	enum rt_match match;
+	const struct ingress *ingress;      /* borrowed; NULL for RT_NONE */
+	const char *namespace_;             /* effective: "default" when absent */
+	const char *name;
+	const struct iw_backend *backend;   /* the path's or the default backend */
+	/* RT_RULE only: */
+	const struct iw_rule *rule;
+	const struct iw_path *path;
+	enum rt_path_type path_type;
+	size_t rule_index, path_index;
+	/* how it was decided */
+	enum rt_group_kind group;           /* the host group chosen */
+	enum rt_key key;                    /* what beat the runner-up */
+	long runner_up;                     /* private: candidate index, -1 if none */
+	long winner;                        /* private: candidate index, -1 if none */
+	unsigned changes;                   /* RT_N_* bits of host and path normalisation */
+};
+
+/*
+ * Decides where the request goes.  'host' is the Host header value (may be
+ * empty), 'path' the request-target (query and fragment ignored).  Returns 0,
+ * or -1 when the host or the path exceeds RT_MAX_HOST / RT_MAX_PATH (then
+ * d->match is RT_NONE).
+ */
+int rt_match(const struct rt_table *t, const char *host, size_t host_len,
+             const char *path, size_t path_len, struct rt_decision *d);
+
+/* "Exact", "Prefix", "ImplementationSpecific" */
+const char *rt_path_type_name(enum rt_path_type pt);
+/* "rule", "default", "none" */
+const char *rt_match_name(enum rt_match m);
+
+/*
+ * The explanation of a decision for the same request: *reason gets a
+ * one-line reason (for `route -o json`), and the return value a multi-line
+ * text giving the host group chosen, every candidate considered and why each
+ * lost, and the specification-silent choices the decision rests on (marked
+ * "[spec silent]").  Both are new strings (malloc) the caller frees; NULL on
+ * OOM (then *reason is NULL too).  'reason' may be NULL.
+ */
+char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
+                 const char *path, size_t path_len, const struct rt_decision *d,
+                 char **reason);
+
+/*
+ * Read access to the table's contents (probe generation, conflict checks).
+ * Entries are numbered 0..rt_npaths()-1, grouped by host and, inside a host,
+ * in precedence order.
+ */
+struct rt_entry {
+	enum rt_group_kind group;       /* RT_G_EXACT, RT_G_WILDCARD or RT_G_HOSTLESS */
+	const char *host;               /* normalised rule host ("*.foo.com"; "" host-less) */
+	const char *path;               /* as matched: an empty IS path is "/" */
+	enum rt_path_type path_type;
+	const struct ingress *ingress;  /* borrowed */
+	const char *namespace_, *name;
+	const struct iw_backend *backend;
+	size_t rule_index, path_index;
+	size_t rank;                    /* age order of the Ingress: 0 is the oldest */
+	bool has_timestamp;
+};
+void rt_entry_get(const struct rt_table *t, size_t i, struct rt_entry *e);
+
+/* Host groups, including those without paths (a rule with a host and no
+ * http).  'host' as in rt_entry; returns false when i is out of range. */
+bool rt_group_get(const struct rt_table *t, size_t i, enum rt_group_kind *kind,
+                  const char **host, size_t *first_entry, size_t *nentries);
+size_t rt_ngroups(const struct rt_table *t);
+
+/* The served Ingresses in age order (rank 0 first). */
+const struct ingress *rt_served(const struct rt_table *t, size_t rank);
+
+/* Effective namespace of an Ingress: metadata.namespace, or "default". */
+const char *rt_namespace(const struct ingress *ing);
+
+#endif
