@@ -1,0 +1,635 @@
+/* Cluster state with host indexes (see state.h). */
+#include "validate/state.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- string-keyed open-addressing map ------------------------------------ */
+
+#define TOMB ((char *)1)
+
+struct sent {
+	char *key;        /* owned; NULL empty, TOMB deleted */
+	uint64_t hash;
+	void *val;
+};
+
+struct smap {
+	struct sent *v;
+	size_t cap, used, live;   /* used counts live + tombstones */
+	size_t key_bytes;
+};
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
+static struct sent *smap_find(const struct smap *m, const char *k, size_t kl, uint64_t h)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct sent *e = &m->v[i];
+		if (!e->key)
+			return NULL;
+		if (e->key != TOMB && e->hash == h && !strncmp(e->key, k, kl) && !e->key[kl])
+			return e;
+	}
+}
+
+static int smap_grow(struct smap *m)
+{
+	size_t cap = 8;
+	while (cap < 2 * (m->live + 1))
+		cap *= 2;
+	struct sent *v = calloc(cap, sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct sent *e = &m->v[i];
+		if (!e->key || e->key == TOMB)
+			continue;
+		size_t j = e->hash & (cap - 1);
+		while (v[j].key)
+			j = (j + 1) & (cap - 1);
+		v[j] = *e;
+	}
+	free(m->v);
+	m->v = v;
+	m->cap = cap;
+	m->used = m->live;
+	return 0;
+}
+
+/* Returns the entry for 'k', inserting it (val NULL) when absent; NULL on OOM. */
+static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
+{
+	uint64_t h = hash_str(k, kl);
+	struct sent *e = smap_find(m, k, kl, h);
+	if (e)
+		return e;
+	if ((m->used + 1) * 4 > m->cap * 3 && smap_grow(m))
+		return NULL;
+	char *key = malloc(kl + 1);
+	if (!key)
+		return NULL;
+	memcpy(key, k, kl);
+	key[kl] = 0;
+	size_t i = h & (m->cap - 1);
+	while (m->v[i].key && m->v[i].key != TOMB)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->v[i].key)
+		m->used++;
+	m->live++;
+	m->key_bytes += kl + 1;
+	m->v[i] = (struct sent){ key, h, NULL };
+	return &m->v[i];
+}
+
+static void smap_remove(struct smap *m, struct sent *e)
+{
+	m->key_bytes -= strlen(e->key) + 1;
+	free(e->key);
+	e->key = TOMB;
+	e->val = NULL;
+	m->live--;
+}
+
+static void smap_release(struct smap *m, void (*free_val)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->v[i].key && m->v[i].key != TOMB) {
+			if (free_val)
+				free_val(m->v[i].val);
+			free(m->v[i].key);
+		}
+	}
+	free(m->v);
+	*m = (struct smap){ 0 };
+}
+
+/* ---- ingress lists (index values) ---------------------------------------- */
+
+struct ilist {
+	uint32_t n, cap;
+	const struct ingress *v[];
+};
+
+static size_t ilist_bytes(const struct ilist *l)
+{
+	return l ? sizeof *l + l->cap * sizeof l->v[0] : 0;
+}
+
+/* ---- the state ------------------------------------------------------------ */
+
+struct iw_state {
+	void (*free_ing)(struct ingress *);
+	void (*free_class)(struct ingress_class *);
+	struct smap ings;       /* "ns/name" -> struct ingress * */
+	struct smap classes;    /* name -> struct ingress_class * */
+	struct smap services;   /* "ns/name" -> struct iw_service * */
+	struct smap hosts;      /* "H" host / "W" *.suffix / "T" tls host -> struct ilist * */
+	size_t index_bytes;     /* ilist allocations */
+	const struct ingress **slots;   /* for iteration */
+	size_t nslots, slots_cap;
+	uint32_t *free_slots;
+	size_t nfree, free_cap;
+	bool knows_services, knows_classes;
+};
+
+static const char *ns_of(const struct iw_meta *m)
+{
+	return m->namespace_ && *m->namespace_ ? m->namespace_ : "default";
+}
+
+struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
+                              void (*free_class)(struct ingress_class *))
+{
+	struct iw_state *st = calloc(1, sizeof *st);
+	if (st) {
+		st->free_ing = free_ingress;
+		st->free_class = free_class;
+	}
+	return st;
+}
+
+/* Key "ns/name" into buf; returns its length, or 0 when it does not fit. */
+static size_t nskey(char *buf, size_t size, const char *ns, const char *name)
+{
+	size_t a = strlen(ns), b = strlen(name);
+	if (a + b + 2 > size)
+		return 0;
+	memcpy(buf, ns, a);
+	buf[a] = '/';
+	memcpy(buf + a + 1, name, b + 1);
+	return a + b + 1;
+}
+
+/* The slot of an Ingress is kept in the low bits of the map value's
+ * companion: we store a small record. */
+struct irec {
+	struct ingress *ing;
+	size_t slot;
+};
+
+static int index_add(struct iw_state *st, char tag, const char *host, const struct ingress *ing)
+{
+	char buf[512];
+	size_t hl = strlen(host);
+	if (hl + 2 > sizeof buf)
+		return 0;   /* longer than any valid host: not indexed */
+	buf[0] = tag;
+	memcpy(buf + 1, host, hl + 1);
+	struct sent *e = smap_put(&st->hosts, buf, hl + 1);
+	if (!e)
+		return -1;
+	struct ilist *l = e->val;
+	for (uint32_t i = 0; l && i < l->n; i++)
+		if (l->v[i] == ing)
+			return 0;   /* the same host twice in one object */
+	if (!l || l->n == l->cap) {
+		uint32_t cap = l ? l->cap * 2 : 2;
+		size_t was = ilist_bytes(l);
+		struct ilist *nl = realloc(l, sizeof *nl + cap * sizeof nl->v[0]);
+		if (!nl)
+			return -1;
+		if (!l)
+			nl->n = 0;
+		st->index_bytes += sizeof *nl + cap * sizeof nl->v[0] - was;
+		nl->cap = cap;
+		e->val = l = nl;
+	}
+	l->v[l->n++] = ing;
+	return 0;
+}
+
+static void index_del(struct iw_state *st, char tag, const char *host, const struct ingress *ing)
+{
+	char buf[512];
+	size_t hl = strlen(host);
+	if (hl + 2 > sizeof buf)
+		return;
+	buf[0] = tag;
+	memcpy(buf + 1, host, hl + 1);
+	struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
+	if (!e)
+		return;
+	struct ilist *l = e->val;
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (l->v[i] == ing) {
+			l->v[i] = l->v[--l->n];
+			break;
+		}
+	}
+	if (!l->n) {
+		st->index_bytes -= ilist_bytes(l);
+		free(l);
+		smap_remove(&st->hosts, e);
+	}
+}
+
+/* Wildcard form of an exact host: "a.foo.com" -> "*.foo.com"; false when
+ * the host has a single label or is already a wildcard. */
+static bool wild_of(const char *host, char *buf, size_t size)
+{
+	const char *dot = strchr(host, '.');
+	if (!dot || dot == host || host[0] == '*' || strlen(dot) + 2 > size)
+		return false;
+	buf[0] = '*';
+	strcpy(buf + 1, dot);
+	return true;
+}
+
+/* Adds (add=true) or removes every index entry of 'ing'. */
+static int index_ingress(struct iw_state *st, const struct ingress *ing, bool add)
+{
+	char w[512];
+	for (size_t i = 0; i < ing->nrules; i++) {
+		const char *h = ing->rules[i].host ? ing->rules[i].host : "";
+		if (add) {
+			if (index_add(st, 'H', h, ing))
+				return -1;
+			if (wild_of(h, w, sizeof w) && index_add(st, 'W', w, ing))
+				return -1;
+		} else {
+			index_del(st, 'H', h, ing);
+			if (wild_of(h, w, sizeof w))
+				index_del(st, 'W', w, ing);
+		}
+	}
+	for (size_t i = 0; i < ing->ntls; i++) {
+		for (size_t j = 0; j < ing->tls[i].nhosts; j++) {
+			const char *h = ing->tls[i].hosts[j] ? ing->tls[i].hosts[j] : "";
+			if (add) {
+				if (index_add(st, 'T', h, ing))
+					return -1;
+			} else {
+				index_del(st, 'T', h, ing);
+			}
+		}
+	}
+	return 0;
+}
+
+static void drop_ingress(struct iw_state *st, struct sent *e)
+{
+	struct irec *r = e->val;
+	index_ingress(st, r->ing, false);
+	st->slots[r->slot] = NULL;
+	if (st->nfree < st->free_cap)
+		st->free_slots[st->nfree++] = (uint32_t)r->slot;
+	if (st->free_ing)
+		st->free_ing(r->ing);
+	free(r);
+	smap_remove(&st->ings, e);
+}
+
+int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
+{
+	char key[512];
+	const char *name = ing && ing->meta.name ? ing->meta.name : "";
+	size_t kl = ing ? nskey(key, sizeof key, ns_of(&ing->meta), name) : 0;
+	if (!kl)
+		goto fail;
+	struct sent *e = smap_put(&st->ings, key, kl);
+	if (!e)
+		goto fail;
+	if (e->val) {
+		struct irec *r = e->val;
+		index_ingress(st, r->ing, false);
+		if (st->free_ing)
+			st->free_ing(r->ing);
+		r->ing = ing;
+		st->slots[r->slot] = ing;
+		if (index_ingress(st, ing, true)) {
+			drop_ingress(st, e);
+			return -1;
+		}
+		return 0;
+	}
+	struct irec *r = malloc(sizeof *r);
+	if (!r) {
+		smap_remove(&st->ings, e);
+		goto fail;
+	}
+	if (st->nfree) {
+		r->slot = st->free_slots[--st->nfree];
+	} else {
+		if (st->nslots == st->slots_cap) {
+			size_t cap = st->slots_cap ? st->slots_cap * 2 : 16;
+			const struct ingress **v = realloc(st->slots, cap * sizeof *v);
+			uint32_t *f = v ? realloc(st->free_slots, cap * sizeof *f) : NULL;
+			if (v)
+				st->slots = v;
+			if (!v || !f) {
+				free(r);
+				smap_remove(&st->ings, e);
+				goto fail;
+			}
+			st->free_slots = f;
+			st->slots_cap = st->free_cap = cap;
+		}
+		r->slot = st->nslots++;
+	}
+	r->ing = ing;
+	st->slots[r->slot] = ing;
+	e->val = r;
+	if (index_ingress(st, ing, true)) {
+		drop_ingress(st, e);
+		return -1;
+	}
+	return 0;
+fail:
+	if (ing && st->free_ing)
+		st->free_ing(ing);
+	return -1;
+}
+
+bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name)
+{
+	char key[512];
+	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name);
+	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
+	if (!e)
+		return false;
+	drop_ingress(st, e);
+	return true;
+}
+
+const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char *ns,
+                                           const char *name)
+{
+	char key[512];
+	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
+	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
+	return e ? ((struct irec *)e->val)->ing : NULL;
+}
+
+int iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
+{
+	const char *name = ic && ic->meta.name ? ic->meta.name : "";
+	struct sent *e = *name ? smap_put(&st->classes, name, strlen(name)) : NULL;
+	if (!e) {
+		if (ic && st->free_class)
+			st->free_class(ic);
+		return -1;
+	}
+	if (e->val && st->free_class)
+		st->free_class(e->val);
+	e->val = ic;
+	st->knows_classes = true;
+	return 0;
+}
+
+bool iw_state_del_class(struct iw_state *st, const char *name)
+{
+	struct sent *e = smap_find(&st->classes, name, strlen(name), hash_str(name, strlen(name)));
+	if (!e)
+		return false;
+	if (st->free_class)
+		st->free_class(e->val);
+	smap_remove(&st->classes, e);
+	return true;
+}
+
+const struct ingress_class *iw_state_get_class(const struct iw_state *st, const char *name)
+{
+	struct sent *e = smap_find(&st->classes, name, strlen(name), hash_str(name, strlen(name)));
+	return e ? e->val : NULL;
+}
+
+int iw_state_put_service(struct iw_state *st, struct iw_service *svc)
+{
+	char key[512];
+	size_t kl = svc ? nskey(key, sizeof key, svc->namespace_, svc->name) : 0;
+	struct sent *e = kl ? smap_put(&st->services, key, kl) : NULL;
+	if (!e) {
+		iw_service_free(svc);
+		return -1;
+	}
+	iw_service_free(e->val);
+	e->val = svc;
+	st->knows_services = true;
+	return 0;
+}
+
+bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name)
+{
+	char key[512];
+	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name);
+	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
+	if (!e)
+		return false;
+	iw_service_free(e->val);
+	smap_remove(&st->services, e);
+	return true;
+}
+
+const struct iw_service *iw_state_get_service(const struct iw_state *st, const char *ns,
+                                              const char *name)
+{
+	char key[512];
+	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
+	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
+	return e ? e->val : NULL;
+}
+
+static void free_ilist(void *p) { free(p); }
+static void free_svc(void *p) { iw_service_free(p); }
+
+void iw_state_clear(struct iw_state *st)
+{
+	for (size_t i = 0; i < st->ings.cap; i++) {
+		struct sent *e = &st->ings.v[i];
+		if (!e->key || e->key == TOMB)
+			continue;
+		struct irec *r = e->val;
+		if (st->free_ing)
+			st->free_ing(r->ing);
+		free(r);
+	}
+	smap_release(&st->ings, NULL);
+	for (size_t i = 0; i < st->classes.cap; i++) {
+		struct sent *e = &st->classes.v[i];
+		if (e->key && e->key != TOMB && st->free_class)
+			st->free_class(e->val);
+	}
+	smap_release(&st->classes, NULL);
+	smap_release(&st->services, free_svc);
+	smap_release(&st->hosts, free_ilist);
+	free(st->slots);
+	free(st->free_slots);
+	st->slots = NULL;
+	st->free_slots = NULL;
+	st->nslots = st->slots_cap = st->nfree = st->free_cap = 0;
+	st->index_bytes = 0;
+	st->knows_services = st->knows_classes = false;
+}
+
+void iw_state_free(struct iw_state *st)
+{
+	if (!st)
+		return;
+	iw_state_clear(st);
+	free(st);
+}
+
+void iw_state_set_knows(struct iw_state *st, bool services, bool classes)
+{
+	st->knows_services = services;
+	st->knows_classes = classes;
+}
+bool iw_state_knows_services(const struct iw_state *st) { return st->knows_services; }
+bool iw_state_knows_classes(const struct iw_state *st) { return st->knows_classes; }
+size_t iw_state_ningresses(const struct iw_state *st) { return st->ings.live; }
+size_t iw_state_nclasses(const struct iw_state *st) { return st->classes.live; }
+size_t iw_state_nservices(const struct iw_state *st) { return st->services.live; }
+size_t iw_state_slots(const struct iw_state *st) { return st->nslots; }
+const struct ingress *iw_state_slot(const struct iw_state *st, size_t i)
+{
+	return i < st->nslots ? st->slots[i] : NULL;
+}
+
+static const char *annot(const struct iw_meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->nannotations; i++)
+		if (m->annotations[i].key && !strcmp(m->annotations[i].key, key))
+			return m->annotations[i].value;
+	return NULL;
+}
+
+const char *iw_state_default_class(const struct iw_state *st)
+{
+	const struct ingress_class *best = NULL;
+	for (size_t i = 0; i < st->classes.cap; i++) {
+		const struct sent *e = &st->classes.v[i];
+		if (!e->key || e->key == TOMB)
+			continue;
+		const struct ingress_class *c = e->val;
+		const char *d = annot(&c->meta, "ingressclass.kubernetes.io/is-default-class");
+		if (!c->is_default && !(d && !strcmp(d, "true")))
+			continue;
+		if (!best) {
+			best = c;
+			continue;
+		}
+		/* API server timestamps are RFC 3339 in UTC ("...Z"): they order
+		 * as strings.  No timestamp counts as the newest. */
+		const char *a = c->meta.creation_timestamp, *b = best->meta.creation_timestamp;
+		int cmp = !a && !b ? 0 : !a ? 1 : !b ? -1 : strcmp(a, b);
+		if (cmp > 0 || (cmp == 0 && strcmp(c->meta.name, best->meta.name) < 0))
+			best = c;
+	}
+	return best ? best->meta.name : NULL;
+}
+
+static const struct ingress *const *lookup(const struct iw_state *st, char tag,
+                                           const char *host, size_t *n)
+{
+	char buf[512];
+	size_t hl = strlen(host);
+	*n = 0;
+	if (hl + 2 > sizeof buf)
+		return NULL;
+	buf[0] = tag;
+	memcpy(buf + 1, host, hl + 1);
+	const struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
+	if (!e)
+		return NULL;
+	const struct ilist *l = e->val;
+	*n = l->n;
+	return l->v;
+}
+
+const struct ingress *const *iw_state_by_host(const struct iw_state *st, const char *host,
+                                              size_t *n)
+{
+	return lookup(st, 'H', host ? host : "", n);
+}
+const struct ingress *const *iw_state_by_wild(const struct iw_state *st, const char *wild,
+                                              size_t *n)
+{
+	return lookup(st, 'W', wild, n);
+}
+const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const char *host,
+                                             size_t *n)
+{
+	return lookup(st, 'T', host ? host : "", n);
+}
+
+size_t iw_state_index_bytes(const struct iw_state *st)
+{
+	size_t b = sizeof *st;
+	b += st->ings.cap * sizeof(struct sent) + st->ings.key_bytes + st->ings.live * sizeof(struct irec);
+	b += st->hosts.cap * sizeof(struct sent) + st->hosts.key_bytes + st->index_bytes;
+	b += st->classes.cap * sizeof(struct sent) + st->classes.key_bytes;
+	b += st->services.cap * sizeof(struct sent) + st->services.key_bytes;
+	b += st->slots_cap * (sizeof *st->slots + sizeof *st->free_slots);
+	return b;
+}
+
+/* ---- Services ------------------------------------------------------------- */
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+void iw_service_free(struct iw_service *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nports; i++)
+		free((char *)s->ports[i].name);
+	free(s->ports);
+	free(s->namespace_);
+	free(s->name);
+	free(s);
+}
+
+struct iw_service *iw_service_parse(const json_t *obj)
+{
+	const json_t *meta = json_object_get(obj, "metadata");
+	const char *name = json_string_value(json_object_get(meta, "name"));
+	const char *ns = json_string_value(json_object_get(meta, "namespace"));
+	if (!json_is_object(obj) || !name || !*name)
+		return NULL;
+	struct iw_service *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->name = dup_str(name);
+	s->namespace_ = dup_str(ns && *ns ? ns : "default");
+	if (!s->name || !s->namespace_)
+		goto fail;
+	const json_t *ports = json_object_get(json_object_get(obj, "spec"), "ports");
+	size_t n = json_is_array(ports) ? json_array_size(ports) : 0;
+	if (n > 65536)
+		n = 65536;   /* a Service has at most a few; bound hostile input */
+	if (n && !(s->ports = calloc(n, sizeof *s->ports)))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *p = json_array_get(ports, i);
+		const char *pn = json_string_value(json_object_get(p, "name"));
+		const json_t *num = json_object_get(p, "port");
+		if (!(s->ports[s->nports].name = dup_str(pn ? pn : "")))
+			goto fail;
+		s->ports[s->nports].port = json_is_integer(num) ? json_integer_value(num) : 0;
+		s->nports++;
+	}
+	return s;
+fail:
+	iw_service_free(s);
+	return NULL;
+}

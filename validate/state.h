@@ -1,0 +1,124 @@
+/*
+ * Cluster state for the policy checks: the Ingresses, IngressClasses and
+ * Services of a cluster (or of a snapshot, or of the files being linted),
+ * updated incrementally by namespace/name (add, replace, delete) as a watch
+ * delivers events.
+ *
+ * Indexes, so that checking one object costs the same with 100 or 100,000
+ * Ingresses: namespace/name -> Ingress; rule host as written (exact name,
+ * "*.suffix" or "" for host-less rules) -> Ingresses; the wildcard form of
+ * every exact rule host ("a.foo.com" under "*.foo.com") -> Ingresses; TLS
+ * host -> Ingresses.  A check reads only the lists of the hosts its object
+ * names.
+ *
+ * Ownership: the state owns what is put into it.  Ingresses and
+ * IngressClasses are released with the functions given to iw_state_new()
+ * (normally ingress_free / ingress_class_free; NULL: the caller keeps them
+ * and must keep them alive while they are in the state).  Services are
+ * always owned (iw_service_free).  Pointers returned by lookups are borrowed
+ * until the object is replaced or deleted.
+ *
+ * Not thread-safe for writers: a writer must exclude readers (the server
+ * holds a read-write lock around it).
+ *
+ * Pure: libc + jansson + the model, no I/O, no globals.
+ */
+#ifndef IW_VALIDATE_STATE_H
+#define IW_VALIDATE_STATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "validate/model.h"
+
+/* ---- Services: the small model the reference checks need ---------------- */
+
+struct iw_service_port {
+	const char *name;      /* "" when unnamed */
+	long long port;
+};
+
+struct iw_service {
+	char *namespace_, *name;   /* owned */
+	struct iw_service_port *ports;   /* names owned by the service */
+	size_t nports;
+};
+
+/*
+ * Parses a v1 Service (metadata.namespace/name, spec.ports[].name/port).
+ * Returns NULL when 'obj' is not an object with a metadata.name, or on OOM.
+ * A missing namespace is "default".
+ */
+struct iw_service *iw_service_parse(const json_t *obj);
+void iw_service_free(struct iw_service *s);
+
+/* ---- the state ------------------------------------------------------------ */
+
+struct iw_state;   /* opaque */
+
+struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
+                              void (*free_class)(struct ingress_class *));
+void iw_state_free(struct iw_state *st);   /* NULL is a no-op */
+
+/*
+ * Adds an Ingress, or replaces the one with the same namespace/name (the old
+ * one is released).  Takes ownership of 'ing' even on failure (then it is
+ * released).  Returns 0, or -1 on OOM (the state is unchanged apart from
+ * the old entry, which may be gone).
+ */
+int iw_state_put_ingress(struct iw_state *st, struct ingress *ing);
+/* Removes and releases; returns false when there was none. */
+bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name);
+const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char *ns,
+                                           const char *name);
+
+int iw_state_put_class(struct iw_state *st, struct ingress_class *ic);
+bool iw_state_del_class(struct iw_state *st, const char *name);
+const struct ingress_class *iw_state_get_class(const struct iw_state *st, const char *name);
+
+int iw_state_put_service(struct iw_state *st, struct iw_service *svc);
+bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name);
+const struct iw_service *iw_state_get_service(const struct iw_state *st, const char *ns,
+                                              const char *name);
+
+/* Empties the state (a relist replaces everything). */
+void iw_state_clear(struct iw_state *st);
+
+/*
+ * Whether the state knows the Services / IngressClasses of the cluster:
+ * set when one was put, or explicitly (a list that came back empty still
+ * means "there are none").  The reference checks run only when it is known.
+ */
+void iw_state_set_knows(struct iw_state *st, bool services, bool classes);
+bool iw_state_knows_services(const struct iw_state *st);
+bool iw_state_knows_classes(const struct iw_state *st);
+
+size_t iw_state_ningresses(const struct iw_state *st);
+size_t iw_state_nclasses(const struct iw_state *st);
+size_t iw_state_nservices(const struct iw_state *st);
+
+/* The default IngressClass: is-default-class "true", the newest
+ * creationTimestamp, then the smaller name.  NULL when none. */
+const char *iw_state_default_class(const struct iw_state *st);
+
+/* Index lookups: the Ingresses (borrowed, no particular order) whose rules
+ * name 'host' as written / whose exact rule hosts fall under the wildcard
+ * 'wild' ("*.foo.com") / whose TLS section names 'host'.  *n gets the count. */
+const struct ingress *const *iw_state_by_host(const struct iw_state *st, const char *host,
+                                              size_t *n);
+const struct ingress *const *iw_state_by_wild(const struct iw_state *st, const char *wild,
+                                              size_t *n);
+const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const char *host,
+                                             size_t *n);
+
+/* Every Ingress, in no particular order: i in 0..iw_state_slots()-1, NULL
+ * for a free slot. */
+size_t iw_state_slots(const struct iw_state *st);
+const struct ingress *iw_state_slot(const struct iw_state *st, size_t i);
+
+/* Bytes the state allocated for its own tables and indexes (the models
+ * themselves are not counted). */
+size_t iw_state_index_bytes(const struct iw_state *st);
+
+#endif
