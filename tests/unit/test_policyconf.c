@@ -1,0 +1,105 @@
+/* The policy configuration file: severities, variants, scope lists, errors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/policyconf.h"
+
+static struct iw_policy *parse(const char *s, char *err, size_t size)
+{
+	err[0] = 0;
+	return iw_policyconf_parse(s, strlen(s), "policy.yaml", err, size);
+}
+
+static void full_example(void **state)
+{
+	(void)state;
+	char err[512];
+	struct iw_policy *p = parse(
+		"# example\n"
+		"checks:\n"
+		"  host-path-conflict:\n"
+		"    severity: warning\n"
+		"    sameNamespaceSeverity: off\n"
+		"    namespaces: [prod, staging]\n"
+		"    excludeNamespaces:\n"
+		"      - sandbox\n"
+		"    ingressClasses: [nginx]\n"
+		"  regex-in-path: off\n"
+		"  duplicate-path: {sameBackendSeverity: error}\n", err, sizeof err);
+	assert_non_null(p);
+	const struct iw_check_conf *c = &p->check[IW_CHK_HOST_PATH_CONFLICT];
+	assert_int_equal(c->severity, IW_SEV_WARNING);
+	assert_int_equal(c->alt_severity, IW_SEV_OFF);
+	assert_int_equal(c->nnamespaces, 2);
+	assert_string_equal(c->namespaces[1], "staging");
+	assert_int_equal(c->nexclude_namespaces, 1);
+	assert_string_equal(c->exclude_namespaces[0], "sandbox");
+	assert_int_equal(c->nclasses, 1);
+	assert_int_equal(p->check[IW_CHK_REGEX_IN_PATH].severity, IW_SEV_OFF);
+	assert_int_equal(p->check[IW_CHK_DUPLICATE_PATH].severity, IW_SEV_ERROR);
+	assert_int_equal(p->check[IW_CHK_DUPLICATE_PATH].alt_severity, IW_SEV_ERROR);
+	/* untouched checks keep their defaults */
+	assert_int_equal(p->check[IW_CHK_DANGEROUS_ANNOTATION].severity, IW_SEV_ERROR);
+	assert_int_equal(p->check[IW_CHK_TLS_HOST_UNSERVED].severity, IW_SEV_WARNING);
+	iw_policy_free(p);
+}
+
+static void empty_is_default(void **state)
+{
+	(void)state;
+	char err[256];
+	struct iw_policy *p = parse("", err, sizeof err);
+	assert_non_null(p);
+	assert_int_equal(p->check[IW_CHK_HOST_PATH_CONFLICT].severity, IW_SEV_ERROR);
+	assert_int_equal(p->check[IW_CHK_HOST_PATH_CONFLICT].alt_severity, IW_SEV_WARNING);
+	iw_policy_free(p);
+	p = parse("checks:\n", err, sizeof err);
+	assert_non_null(p);
+	iw_policy_free(p);
+}
+
+static void errors_name_file_line(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } cases[] = {
+		{ "checks:\n  host-path-conflikt: off\n", "policy.yaml:2:3: unknown check \"host-path-conflikt\"" },
+		{ "checks:\n  regex-in-path: maybe\n", "policy.yaml:2:18: severity must be error, warning or off (got \"maybe\")" },
+		{ "checks:\n  regex-in-path:\n    sevrity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sevrity\"" },
+		{ "checks:\n  regex-in-path:\n    sameNamespaceSeverity: off\n", "unknown key \"sameNamespaceSeverity\"" },
+		{ "chekcs: {}\n", "policy.yaml:1:1: unknown key \"chekcs\"" },
+		{ "checks:\n  regex-in-path:\n    namespaces: prod\n", "policy.yaml:3:17: namespaces must be a list" },
+		{ "checks: [a\n", "policy.yaml:" },
+		{ "- 1\n", "policy.yaml:1:1: expected a mapping" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[512];
+		struct iw_policy *p = parse(cases[i].in, err, sizeof err);
+		assert_null(p);
+		if (!strstr(err, cases[i].want))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, cases[i].want);
+	}
+}
+
+static void load_missing_file(void **state)
+{
+	(void)state;
+	char err[256];
+	assert_null(iw_policyconf_load("/nonexistent/policy.yaml", err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/policy.yaml: No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_example),
+		cmocka_unit_test(empty_is_default),
+		cmocka_unit_test(errors_name_file_line),
+		cmocka_unit_test(load_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
