@@ -12,6 +12,7 @@ struct cmd {
 
 /* Each subcommand registers here once it exists (see cmd.h). */
 static const struct cmd cmds[] = {
+	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ NULL, NULL, NULL },
 };
 
