@@ -13,6 +13,7 @@ struct cmd {
 /* Each subcommand registers here once it exists (see cmd.h). */
 static const struct cmd cmds[] = {
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
+	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
 	{ NULL, NULL, NULL },
 };
 

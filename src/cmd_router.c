@@ -1,0 +1,262 @@
+/*
+ * ingress-warden router: the reference router as a plain HTTP server, the
+ * golden controller for conformance suites.  Every request is answered with
+ * the backend the reference router chooses (200 + echo JSON + header), or 404.
+ * SIGHUP reloads the files; a bad reload keeps the old table.
+ */
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "src/cmd.h"
+#include "src/rtload.h"
+
+#define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME]\n"
+#define BACKEND_HEADER "X-Ingress-Warden-Backend"
+
+struct server {
+	pthread_rwlock_t lock;      /* readers: requests; writer: reload swap */
+	struct rtset *set;
+	char **files;
+	size_t nfiles;
+	const char *cls;
+};
+
+static void router_help(void)
+{
+	printf(ROUTER_USAGE
+	       "\nServes HTTP on ADDR (HOST:PORT, [V6]:PORT or :PORT for every address) and\n"
+	       "answers every request with the backend the reference router chooses for its\n"
+	       "Host header and path:\n"
+	       "  200 {\"match\",\"namespace\",\"ingress\",\"service\",\"port\",\"path\",\"host\"} and\n"
+	       "      the header " BACKEND_HEADER ": NAMESPACE/INGRESS/SERVICE:PORT\n"
+	       "      (match is \"rule\" or \"default\"; a resource backend gives \"resource\")\n"
+	       "  404 {\"match\":\"none\",...} when no Ingress serves the request.\n"
+	       "SIGHUP reloads the files (a bad reload keeps the old table and logs why);\n"
+	       "SIGINT/SIGTERM stop the server.\n");
+}
+
+/* Request targets are matched raw: MHD must not decode %XX (a %2F is not a
+ * separator, SEMANTICS.md 4.3); the router normalises itself. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *body,
+                             const char *backend)
+{
+	char *s = json_dumps(body, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	if (!s)
+		return MHD_NO;
+	size_t n = strlen(s);
+	s[n] = '\0';
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_COPY);
+	free(s);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (backend)
+		MHD_add_response_header(r, BACKEND_HEADER, backend);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_len, void **st)
+{
+	static int marker;
+	struct server *sv = cls;
+	(void)method;
+	(void)version;
+	(void)upload;
+	if (!*st) {          /* headers only: wait for the body (discarded) */
+		*st = &marker;
+		return MHD_YES;
+	}
+	if (*upload_len) {   /* a body plays no part in routing */
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (!host)
+		host = "";
+	struct rt_decision d;
+	char id[1024];
+	pthread_rwlock_rdlock(&sv->lock);
+	int rc = rt_match(sv->set->table, host, strlen(host), url, strlen(url), &d);
+	json_t *body = rc < 0 ? NULL : rt_decision_json(&d, NULL);
+	rt_backend_id(&d, id, sizeof id);
+	pthread_rwlock_unlock(&sv->lock);
+	if (rc < 0) {
+		body = json_pack("{s:s}", "error", "host or path too long");
+		enum MHD_Result r = reply(c, MHD_HTTP_URI_TOO_LONG, body, NULL);
+		json_decref(body);
+		return r;
+	}
+	if (!body)
+		return MHD_NO;
+	json_object_del(body, "rule");
+	json_object_set_new(body, "path", json_string(url));
+	json_object_set_new(body, "host", json_string(host));
+	enum MHD_Result r = d.match == RT_NONE ? reply(c, MHD_HTTP_NOT_FOUND, body, NULL)
+	                                       : reply(c, MHD_HTTP_OK, body, id);
+	json_decref(body);
+	return r;
+}
+
+static int parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256];
+	const char *port;
+	const char *colon = strrchr(addr, ':');
+	if (!colon || colon[1] == '\0')
+		return -1;
+	size_t hl = (size_t)(colon - addr);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, addr, hl);
+	host[hl] = '\0';
+	port = colon + 1;
+	char *h = host;
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		h = host + 1;
+	}
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	                          .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	struct addrinfo *ai;
+	if (getaddrinfo(*h ? h : NULL, port, &hints, &ai) != 0)
+		return -1;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static void log_set(const char *what, const struct rtset *s)
+{
+	fprintf(stderr, "ingress-warden router: %s: %zu Ingresses served, %zu paths, %zu skipped\n",
+	        what, rt_nserved(s->table), rt_npaths(s->table), rt_skipped(s->table));
+}
+
+int cmd_router(int argc, char **argv)
+{
+	struct server sv = { 0 };
+	const char *listen = NULL;
+	int ret = 2;
+	struct MHD_Daemon *daemon = NULL;
+	sv.files = calloc((size_t)argc + 1, sizeof *sv.files);
+	if (!sv.files)
+		return 2;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_val = i + 1 < argc;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			router_help();
+			free(sv.files);
+			return 0;
+		} else if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && has_val) {
+			sv.files[sv.nfiles++] = argv[++i];
+		} else if (!strcmp(a, "--listen") && has_val) {
+			listen = argv[++i];
+		} else if (!strcmp(a, "--class") && has_val) {
+			sv.cls = argv[++i];
+		} else {
+			fprintf(stderr, "ingress-warden router: unknown argument or missing value: '%s'\n", a);
+			free(sv.files);
+			return 2;
+		}
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!listen || !sv.nfiles) {
+		fprintf(stderr, "ingress-warden router: --listen ADDR and -f PATH are required\n");
+		free(sv.files);
+		return 2;
+	}
+	if (parse_listen(listen, &ss, &sl) < 0) {
+		fprintf(stderr, "ingress-warden router: cannot parse --listen '%s' (HOST:PORT)\n", listen);
+		free(sv.files);
+		return 2;
+	}
+	char err[1024];
+	sv.set = rtset_load(sv.files, sv.nfiles, sv.cls, err, sizeof err);
+	if (!sv.set) {
+		fprintf(stderr, "ingress-warden router: %s\n", err);
+		free(sv.files);
+		return 2;
+	}
+	pthread_rwlock_init(&sv.lock, NULL);
+
+	/* Signals are taken by sigwait() here; MHD's threads inherit the mask. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+		(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+		0, NULL, NULL, on_request, &sv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+		MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "ingress-warden router: cannot listen on %s: %s\n", listen,
+		        strerror(errno ? errno : EADDRINUSE));
+		goto out;
+	}
+	(void)sl;
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	log_set("loaded", sv.set);
+	fprintf(stderr, "ingress-warden router: ready: listening on %s (port %u, pid %ld)\n", listen,
+	        di ? di->port : 0, (long)getpid());
+	for (;;) {
+		int sig;
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP) {
+			fprintf(stderr, "ingress-warden router: stopping on signal %d\n", sig);
+			break;
+		}
+		struct rtset *ns = rtset_load(sv.files, sv.nfiles, sv.cls, err, sizeof err);
+		if (!ns) {
+			fprintf(stderr, "ingress-warden router: reload failed, keeping the previous "
+			                "table: %s\n", err);
+			continue;
+		}
+		pthread_rwlock_wrlock(&sv.lock);
+		struct rtset *old = sv.set;
+		sv.set = ns;
+		pthread_rwlock_unlock(&sv.lock);
+		rtset_free(old);
+		log_set("reloaded", ns);
+	}
+	ret = 0;
+out:
+	if (daemon)
+		MHD_stop_daemon(daemon);
+	pthread_rwlock_destroy(&sv.lock);
+	rtset_free(sv.set);
+	free(sv.files);
+	return ret;
+}
