@@ -14,6 +14,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
+	{ "conformance", cmd_conformance, "conformance --target URL -f PATH... [-o text|json|junit]" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,234 @@
+/* Probe generation for conformance runs (see probes.h). */
+#include "router/probes.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>   /* snprintf only */
+#include <stdlib.h>
+#include <string.h>
+
+#define UNMATCHED_PATH "/ingress-warden-probe-unmatched"
+#define UNRELATED_HOST "unrelated.ingress-warden.invalid"
+
+void rt_probes_release(struct rt_probes *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].host);
+		free(p->v[i].path);
+		free(p->v[i].note);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *dupf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Deduplication: an open-addressing set of "host\npath" hashes pointing at
+ * probe indexes. */
+struct seen {
+	uint32_t *slot;   /* probe index + 1; 0 empty */
+	size_t mask;
+};
+
+static uint64_t hash2(const char *a, const char *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *a; a++)
+		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
+	h = (h ^ '\n') * 1099511628211ULL;
+	for (; *b; b++)
+		h = (h ^ (unsigned char)*b) * 1099511628211ULL;
+	return h;
+}
+
+static int seen_grow(struct seen *s, const struct rt_probes *p)
+{
+	size_t cap = s->slot ? (s->mask + 1) * 2 : 1024;
+	uint32_t *ns = calloc(cap, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < p->n; i++) {
+		size_t j = hash2(p->v[i].host, p->v[i].path) & (cap - 1);
+		while (ns[j])
+			j = (j + 1) & (cap - 1);
+		ns[j] = (uint32_t)i + 1;
+	}
+	free(s->slot);
+	s->slot = ns;
+	s->mask = cap - 1;
+	return 0;
+}
+
+static void add(struct rt_probes *p, struct seen *s, const char *host, const char *path,
+                char *note)
+{
+	if (p->oom || !note) {
+		p->oom = true;
+		free(note);
+		return;
+	}
+	if (p->n >= RT_PROBES_MAX) {
+		p->truncated = true;
+		free(note);
+		return;
+	}
+	if ((!s->slot || (p->n + 1) * 2 > s->mask + 1) && seen_grow(s, p) < 0) {
+		p->oom = true;
+		free(note);
+		return;
+	}
+	size_t j = hash2(host, path) & s->mask;
+	for (; s->slot[j]; j = (j + 1) & s->mask) {
+		const struct rt_probe *q = &p->v[s->slot[j] - 1];
+		if (!strcmp(q->host, host) && !strcmp(q->path, path)) {
+			free(note);
+			return;
+		}
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct rt_probe *nv = realloc(p->v, cap * sizeof *nv);
+		if (!nv) {
+			p->oom = true;
+			free(note);
+			return;
+		}
+		p->v = nv;
+		p->cap = cap;
+	}
+	struct rt_probe *pr = &p->v[p->n];
+	pr->host = strdup(host);
+	pr->path = strdup(path);
+	pr->note = note;
+	if (!pr->host || !pr->path) {
+		free(pr->host);
+		free(pr->path);
+		free(note);
+		p->oom = true;
+		return;
+	}
+	s->slot[j] = (uint32_t)++p->n;
+}
+
+/* The host a probe of group (kind, host) uses: "*.foo.com" -> "probe.foo.com". */
+static char *probe_host(enum rt_group_kind kind, const char *host)
+{
+	if (kind == RT_G_WILDCARD)
+		return dupf("probe%s", host + 1);
+	return strdup(host);
+}
+
+static void path_probes(struct rt_probes *p, struct seen *s, const char *h, const struct rt_entry *e)
+{
+	const char *tn = rt_path_type_name(e->path_type);
+	const char *pa = e->path;
+	size_t n = strlen(pa);
+	/* q: the path without its trailing '/' */
+	size_t q = n > 0 && pa[n - 1] == '/' ? n - 1 : n;
+	add(p, s, h, *pa ? pa : "/", dupf("%s %s itself", tn, pa));
+	char *toggled = q < n ? (q ? dupf("%.*s", (int)q, pa) : NULL) : n ? dupf("%s/", pa) : NULL;
+	if (toggled)
+		add(p, s, h, toggled, q < n ? dupf("%s %s without its trailing slash", tn, pa)
+		                            : dupf("%s %s with a trailing slash", tn, pa));
+	free(toggled);
+	char *sub = dupf("%.*s/sub", (int)q, pa);
+	char *sib = q ? dupf("%.*sx", (int)q, pa) : NULL;
+	char *parent = NULL;
+	if (q) {
+		const char *ls = pa + q;
+		while (ls > pa && ls[-1] != '/')
+			ls--;
+		/* ls points after the last '/' before the last element */
+		size_t pl = (size_t)(ls - pa);
+		parent = pl > 1 ? dupf("%.*s", (int)(pl - 1), pa) : strdup("/");
+	}
+	if (sub)
+		add(p, s, h, sub, dupf("%s %s: a sub-path", tn, pa));
+	if (sib)
+		add(p, s, h, sib, dupf("%s %s: a sibling with the same string prefix", tn, pa));
+	if (parent)
+		add(p, s, h, parent, dupf("%s %s: the parent", tn, pa));
+	if (!sub || (q && (!sib || !parent)))
+		p->oom = true;
+	free(sub);
+	free(sib);
+	free(parent);
+}
+
+int rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
+{
+	struct seen s = { 0 };
+	for (size_t gi = 0; gi < rt_ngroups(t) && !p->oom; gi++) {
+		enum rt_group_kind kind;
+		const char *host;
+		size_t first, n;
+		rt_group_get(t, gi, &kind, &host, &first, &n);
+		char *h = probe_host(kind, host);
+		if (!h) {
+			p->oom = true;
+			break;
+		}
+		for (size_t i = first; i < first + n && !p->oom; i++) {
+			struct rt_entry e;
+			rt_entry_get(t, i, &e);
+			path_probes(p, &s, h, &e);
+		}
+		/* the first path of the host, with variants of the host */
+		const char *fp = "/";
+		if (n) {
+			struct rt_entry e;
+			rt_entry_get(t, first, &e);
+			fp = *e.path ? e.path : "/";
+		}
+		add(p, &s, h, UNMATCHED_PATH, dupf("host %s: a path no rule matches", host));
+		if (kind != RT_G_HOSTLESS) {
+			char *up = strdup(h);
+			if (up)
+				for (char *c = up; *c; c++)
+					if (*c >= 'a' && *c <= 'z')
+						*c = (char)(*c - 'a' + 'A');
+			char *port = dupf("%s:8080", h), *dot = dupf("%s.", h);
+			if (up)
+				add(p, &s, up, fp, dupf("host %s in upper case", host));
+			if (port)
+				add(p, &s, port, fp, dupf("host %s with a port", host));
+			if (dot)
+				add(p, &s, dot, fp, dupf("host %s with a trailing dot", host));
+			if (!up || !port || !dot)
+				p->oom = true;
+			free(up);
+			free(port);
+			free(dot);
+		}
+		if (kind == RT_G_WILDCARD) {
+			char *deep = dupf("a.%s", h);
+			if (deep)
+				add(p, &s, deep, fp, dupf("wildcard %s: one label too many", host));
+			else
+				p->oom = true;
+			free(deep);
+			add(p, &s, host + 2, fp, dupf("wildcard %s: the bare suffix", host));
+		}
+		free(h);
+	}
+	add(p, &s, UNRELATED_HOST, "/", dupf("an unrelated host"));
+	add(p, &s, UNRELATED_HOST, UNMATCHED_PATH, dupf("an unrelated host, unmatched path"));
+	free(s.slot);
+	return p->oom ? -1 : 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * Probe generation for conformance runs: the requests (Host, path) that pin
+ * down the routing semantics of a table, each with a note saying what it
+ * tests.  The expected answer of a probe is rt_match() on the same table.
+ *
+ * Per path of a rule: the path, with and without a trailing slash, a
+ * sub-path, a sibling with the same string prefix but another element
+ * (/foobar for /foo), the parent.  Per host: upper case, with a port, with a
+ * trailing dot, wildcard expansions (one label, one label too many, the bare
+ * suffix), an unmatched path (default backends), plus an unrelated host.
+ * Precedence ties are covered by probing the tied path itself.  A host-less
+ * rule is probed with an empty host: the runner then sends the target's own
+ * address as Host, as the conformance suite does.
+ *
+ * Pure: no I/O, no globals.
+ */
+#ifndef IW_ROUTER_PROBES_H
+#define IW_ROUTER_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "router/router.h"
+
+#define RT_PROBES_MAX 200000   /* generation stops there (truncated = true) */
+
+struct rt_probe {
+	char *host;     /* Host header value; "" = the target's own address; owned */
+	char *path;     /* request-target; owned */
+	char *note;     /* what it tests ("sibling of Prefix /foo"); owned */
+};
+
+struct rt_probes {  /* `struct rt_probes p = {0};` is empty */
+	struct rt_probe *v;
+	size_t n, cap;
+	bool oom, truncated;
+};
+
+/* Appends the probes of table 't' (deduplicated by host and path, in
+ * generation order).  Returns 0, or -1 on OOM (p->oom). */
+int rt_probes_generate(const struct rt_table *t, struct rt_probes *p);
+void rt_probes_release(struct rt_probes *p);
+
+#endif

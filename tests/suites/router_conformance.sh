@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# `ingress-warden router` and nginx (faithful and naive configurations
+# generated from the same Ingresses) probed by `ingress-warden conformance`.
+# usage: tests/suites/router_conformance.sh BUILD_DIR BINARY
+# Ports 19100-19109 (the router engineer's range).  Everything started here is
+# stopped here, by PID.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${2:-./ingress-warden}
+ING=tests/router/ingresses.json
+RPORT=$((19100 + ${IW_PORT_OFFSET:-0})); FPORT=$((RPORT + 1)); NPORT=$((RPORT + 2))
+[ "$(basename "${1:-}")" = san ] && { RPORT=$((RPORT + 5)); FPORT=$((RPORT + 1)); NPORT=$((RPORT + 2)); }
+T=$(mktemp -d)
+pids=()
+passed=0; failed=0
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+ok()   { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+wait_port() {  # port: until something answers HTTP there (5 s at most)
+  for _ in $(seq 50); do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+cp "$ING" "$T/ing.json"
+"$BIN" router --listen "127.0.0.1:$RPORT" -f "$T/ing.json" 2>"$T/router.log" &
+pids+=($!)
+for mode in faithful naive; do
+  port=$FPORT; [ $mode = naive ] && port=$NPORT
+  mkdir -p "$T/$mode"
+  python3 tests/router/nginx-conf.py $mode "$ING" "$port" "$T/$mode" >"$T/$mode/nginx.conf"
+  /usr/sbin/nginx -p "$T/$mode" -e "$T/$mode/error.log" -c "$T/$mode/nginx.conf" -g 'daemon off;' \
+    2>>"$T/$mode/error.log" &
+  pids+=($!)
+done
+wait_port "$RPORT" && ok "router listens" || { fail "router listens"; cat "$T/router.log"; }
+wait_port "$FPORT" && ok "faithful nginx listens" || { fail "faithful nginx listens"; cat "$T/faithful/error.log"; }
+wait_port "$NPORT" && ok "naive nginx listens" || { fail "naive nginx listens"; cat "$T/naive/error.log"; }
+
+# --- the router's own answers -------------------------------------------
+h=$(curl -s -D - -o "$T/body" -H 'Host: APP.example.com:8080' "http://127.0.0.1:$RPORT/foo/bar?x=1")
+grep -qi '^X-Ingress-Warden-Backend: shop/app/foo-old:8080' <<<"$h" && grep -q '^HTTP/1.1 200' <<<"$h" \
+  && ok "router: header names the oldest Prefix /foo" || fail "router: header ($h)"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["match"]=="rule" and d["service"]=="foo-old" and d["port"]==8080 and d["ingress"]=="app" and d["namespace"]=="shop" and d["host"]=="APP.example.com:8080", d' "$T/body" \
+  && ok "router: JSON body" || fail "router: JSON body $(cat "$T/body")"
+code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo%2Fbar")
+# %2F is not a separator: /foo%2Fbar is not under Prefix /foo; the host's default answers
+hdr=$(curl -s -D - -o /dev/null --path-as-is -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo%2Fbar" | tr -d '\r' | grep -i '^x-ingress-warden-backend')
+[ "$code" = 200 ] && [ "$hdr" = "X-Ingress-Warden-Backend: shop/app/app-default:80" ] \
+  && ok "router: %2F stays inside its element" || fail "router: %2F ($code $hdr)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/exact/")
+[ "$code" = 200 ] && ok "router: default backend of the host for /exact/" || fail "router: /exact/ ($code)"
+
+# --- conformance against the router and the faithful nginx: no divergence --
+"$BIN" conformance --target "http://127.0.0.1:$RPORT" -f "$ING" >"$T/c-router.txt" 2>&1; rc=$?
+[ $rc = 0 ] && ok "conformance vs router: $(tail -n 1 "$T/c-router.txt")" \
+  || { fail "conformance vs router (exit $rc)"; grep FAIL "$T/c-router.txt" | head; }
+"$BIN" conformance --target "http://127.0.0.1:$FPORT" -f "$ING" >"$T/c-faithful.txt" 2>&1; rc=$?
+[ $rc = 0 ] && ok "conformance vs faithful nginx: $(tail -n 1 "$T/c-faithful.txt")" \
+  || { fail "conformance vs faithful nginx (exit $rc)"; grep FAIL "$T/c-faithful.txt" | head -20; }
+# The same through the echoserver identity (JSON body fields only)
+"$BIN" conformance --target "http://127.0.0.1:$FPORT" -f "$ING" --backend-header X-None -o json >"$T/c-json.json" 2>&1; rc=$?
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]; assert s["failed"]==0 and s["probes"]==len(d["probes"])>20, s' "$T/c-json.json" && [ $rc = 0 ] \
+  && ok "conformance -o json by body fields vs faithful nginx" || fail "conformance -o json (exit $rc)"
+
+# --- the naive nginx: exactly the expected divergences ---------------------
+"$BIN" conformance --target "http://127.0.0.1:$NPORT" -f "$ING" >"$T/c-naive.txt" 2>&1; rc=$?
+grep '^FAIL' "$T/c-naive.txt" | awk '{print $2}' | sed 's/:$//' | sort >"$T/naive-got"
+sort >"$T/naive-want" <<EOW
+127.0.0.1:$NPORT/publicx
+app.example.com/api
+app.example.com/foox
+app.example.com/shop/cartx
+probe.example.org/docsx
+EOW
+[ $rc = 1 ] && diff -u "$T/naive-want" "$T/naive-got" >"$T/naive-diff" \
+  && ok "conformance vs naive nginx: exactly the 5 expected divergences" \
+  || { fail "conformance vs naive nginx (exit $rc)"; cat "$T/naive-diff"; grep FAIL "$T/c-naive.txt"; }
+"$BIN" conformance --target "http://127.0.0.1:$NPORT" -f "$ING" -o junit >"$T/c-naive.xml" 2>&1; rc=$?
+[ $rc = 1 ] && [ "$(grep -c '<failure' "$T/c-naive.xml")" = 5 ] && grep -q 'failures="5"' "$T/c-naive.xml" \
+  && ok "conformance -o junit reports the 5 failures" || fail "conformance -o junit (exit $rc)"
+
+# --- SIGHUP reload: a good file swaps the table, a bad one keeps it -------
+python3 - "$T/ing.json" <<'EOP'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["items"][0]["spec"]["rules"][0]["http"]["paths"][1]["backend"]["service"]["name"] = "foo-reloaded"
+json.dump(d, open(sys.argv[1], "w"))
+EOP
+kill -HUP "${pids[0]}"
+got=""
+for _ in $(seq 30); do
+  got=$(curl -s -D - -o /dev/null -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo" | tr -d '\r' | grep -i '^x-ingress-warden-backend' || true)
+  [ "$got" = "X-Ingress-Warden-Backend: shop/app/foo-reloaded:8080" ] && break; sleep 0.1
+done
+[ "$got" = "X-Ingress-Warden-Backend: shop/app/foo-reloaded:8080" ] && ok "SIGHUP reload" || fail "SIGHUP reload ($got)"
+echo '{"kind": "List", "items": [' >"$T/ing.json"
+kill -HUP "${pids[0]}"
+for _ in $(seq 30); do grep -q 'reload failed' "$T/router.log" && break; sleep 0.1; done
+got=$(curl -s -D - -o /dev/null -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo" | tr -d '\r' | grep -i '^x-ingress-warden-backend' || true)
+grep -q 'reload failed, keeping the previous table' "$T/router.log" && [ "$got" = "X-Ingress-Warden-Backend: shop/app/foo-reloaded:8080" ] \
+  && ok "bad reload keeps the old table" || { fail "bad reload ($got)"; cat "$T/router.log"; }
+
+# --- usage errors ----------------------------------------------------------
+"$BIN" conformance -f "$ING" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "conformance without --target: exit 2" || fail "conformance usage ($rc)"
+"$BIN" router -f "$ING" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "router without --listen: exit 2" || fail "router usage ($rc)"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
