@@ -52,14 +52,14 @@ struct group {
 	uint32_t first, n;          /* entries */
 	int32_t dflt;               /* rank of the Ingress whose defaultBackend applies, -1 */
 	uint32_t islen_off, nislen; /* distinct IS key lengths, ascending, in t->islens */
-	bool has_exact, has_prefix;
+	uint64_t exact_lens, prefix_lens; /* bit (key length % 64) set when a bucket has it */
 };
 
 struct slot {
 	uint64_t h;                 /* 0: empty */
 	const char *key;
 	uint32_t klen, tag;
-	uint32_t val, n;
+	uint32_t val, n;            /* buckets: best and second entry (UINT32_MAX: none) */
 };
 
 struct map {
@@ -77,9 +77,9 @@ struct rt_table {
 	long hostless;              /* group index, -1 */
 	long global_dflt;           /* rank, -1 (sec. 8.2) */
 	uint32_t *islens;
-	uint32_t *bidx;             /* entry indexes in bucket order */
 	struct map hosts, buckets;
 	char *arena;                /* normalised rule hosts */
+	char *keys;                 /* bucket keys, copied close together for the cache */
 	const char *default_class;
 	size_t skipped;
 };
@@ -413,10 +413,10 @@ void rt_free(struct rt_table *t)
 	free(t->ents);
 	free(t->groups);
 	free(t->islens);
-	free(t->bidx);
 	free(t->hosts.s);
 	free(t->buckets.s);
 	free(t->arena);
+	free(t->keys);
 	free(t);
 }
 
@@ -566,36 +566,43 @@ struct rt_table *rt_build(const struct rt_input *in)
 		if (g->n == 0)
 			g->first = (uint32_t)i;
 		g->n++;
+		uint64_t bit = 1ULL << (t->ents[i].klen & 63);
 		if (t->ents[i].type == RT_EXACT)
-			g->has_exact = true;
+			g->exact_lens |= bit;
 		else if (t->ents[i].type == RT_PREFIX)
-			g->has_prefix = true;
+			g->prefix_lens |= bit;
 	}
 
 	/* buckets */
 	br = calloc(t->nents ? t->nents : 1, sizeof *br);
-	t->bidx = calloc(t->nents ? t->nents : 1, sizeof *t->bidx);
 	t->islens = calloc(t->nents ? t->nents : 1, sizeof *t->islens);
-	if (!br || !t->bidx || !t->islens || map_init(&t->buckets, t->nents) < 0)
+	if (!br || !t->islens || map_init(&t->buckets, t->nents) < 0)
 		goto oom;
 	for (size_t i = 0; i < t->nents; i++) {
 		br[i].e = &t->ents[i];
 		br[i].i = (uint32_t)i;
 	}
 	qsort(br, t->nents, sizeof *br, qcmp_bucket);
-	size_t nis = 0;
+	size_t keybytes = 1;
+	for (size_t i = 0; i < t->nents; i++)
+		keybytes += t->ents[i].klen;
+	t->keys = malloc(keybytes);
+	if (!t->keys)
+		goto oom;
+	size_t kb = 0, nis = 0;
 	for (size_t i = 0; i < t->nents;) {
 		const struct ent *e = br[i].e;
 		size_t j = i;
 		while (j < t->nents && br[j].e->group == e->group && br[j].e->type == e->type &&
 		       br[j].e->klen == e->klen && !memcmp(br[j].e->path, e->path, e->klen))
 			j++;
-		for (size_t x = i; x < j; x++)
-			t->bidx[x] = br[x].i;
-		struct slot *s = map_put(&t->buckets, hfinal(fnv(e->path, e->klen), btag(e->group, e->type)),
-		                         btag(e->group, e->type), e->path, e->klen);
-		s->val = (uint32_t)i;
-		s->n = (uint32_t)(j - i);
+		char *key = t->keys + kb;
+		memcpy(key, e->path, e->klen);
+		kb += e->klen;
+		struct slot *s = map_put(&t->buckets, hfinal(fnv(key, e->klen), btag(e->group, e->type)),
+		                         btag(e->group, e->type), key, e->klen);
+		s->val = br[i].i;                                  /* the best entry */
+		s->n = j - i > 1 ? br[i + 1].i : UINT32_MAX;       /* the runner-up */
 		if (e->type == RT_IS) {
 			struct group *g = &t->groups[e->group];
 			if (g->nislen == 0)
@@ -636,12 +643,14 @@ struct top2 {
 	long best, second;
 };
 
-static inline void consider(const struct rt_table *t, struct top2 *tp, long e)
+/* Entries of one group are stored in precedence order (sec. 7), so between
+ * two candidates of a group the smaller index wins. */
+static inline void consider(struct top2 *tp, long e)
 {
-	if (tp->best < 0 || cmp_prec(&t->ents[e], &t->ents[tp->best]) < 0) {
+	if (tp->best < 0 || e < tp->best) {
 		tp->second = tp->best;
 		tp->best = e;
-	} else if (tp->second < 0 || cmp_prec(&t->ents[e], &t->ents[tp->second]) < 0) {
+	} else if (tp->second < 0 || e < tp->second) {
 		tp->second = e;
 	}
 }
@@ -652,9 +661,9 @@ static inline void consider_bucket(const struct rt_table *t, struct top2 *tp, ui
 	const struct slot *s = map_get(&t->buckets, hfinal(h, tag), tag, k, kl);
 	if (!s)
 		return;
-	consider(t, tp, t->bidx[s->val]);
-	if (s->n > 1)
-		consider(t, tp, t->bidx[s->val + 1]);
+	consider(tp, s->val);
+	if (s->n != UINT32_MAX)
+		consider(tp, s->n);
 }
 
 /* The best two matching entries of group gi for the normalised path np. */
@@ -668,7 +677,7 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 	uint64_t h = FNV_OFF;
 	for (size_t i = 0;; i++) {
 		/* h is the hash of np[0..i) */
-		if (g->has_prefix && (i == n || np[i] == '/'))
+		if ((g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/'))
 			consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_PREFIX), np, (uint32_t)i);
 		while (isl < isend && *isl < i)
 			isl++;
@@ -678,7 +687,7 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 			break;
 		h = fnv_step(h, (unsigned char)np[i]);
 	}
-	if (g->has_exact)
+	if (g->exact_lens >> (n & 63) & 1)
 		consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_EXACT), np, (uint32_t)n);
 	return tp;
 }

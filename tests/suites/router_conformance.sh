@@ -115,5 +115,10 @@ grep -q 'reload failed, keeping the previous table' "$T/router.log" && [ "$got" 
 "$BIN" router -f "$ING" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "router without --listen: exit 2" || fail "router usage ($rc)"
 
+# --- clean stop on SIGTERM (and, in the sanitizer build, no leak report) ---
+kill -TERM "${pids[0]}"; wait "${pids[0]}"; rc=$?; pids=("${pids[@]:1}")
+[ $rc = 0 ] && ! grep -q 'Sanitizer' "$T/router.log" && grep -q 'stopping on signal 15' "$T/router.log" \
+  && ok "router stops cleanly on SIGTERM" || { fail "router stop (exit $rc)"; tail -30 "$T/router.log"; }
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
