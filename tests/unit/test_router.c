@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "router/norm.h"
+#include "router/probes.h"
 #include "router/router.h"
 
 /* ---- model builder --------------------------------------------------- */
@@ -637,6 +638,66 @@ static void lookup_matches_scan(void **state)
 	}
 }
 
+
+/* ---- probe generation -------------------------------------------------- */
+
+static bool has_probe(const struct rt_probes *p, const char *host, const char *path)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i].host, host) && !strcmp(p->v[i].path, path))
+			return true;
+	return false;
+}
+
+static void probes_pin_down_semantics(void **state)
+{
+	(void)state;
+	struct fixture f = { 0 };
+	const struct tp a[] = {
+		{ "app.foo.com", "/foo", "Prefix", "foo", 80, 0 },
+		{ "app.foo.com", "/api/v1/", "Prefix", "api", 80, 0 },
+		{ "*.foo.com", "/w", "Exact", "w", 80, 0 },
+		{ "", "/", "Prefix", "root", 80, 0 },
+	};
+	fx_add(&f, "ns", "i", NULL, a, N(a));
+	fx_build(&f, NULL);
+	struct rt_probes p = { 0 };
+	assert_int_equal(rt_probes_generate(f.t, &p), 0);
+	/* per path: itself, trailing slash toggled, sub-path, sibling, parent */
+	assert_true(has_probe(&p, "app.foo.com", "/foo"));
+	assert_true(has_probe(&p, "app.foo.com", "/foo/"));
+	assert_true(has_probe(&p, "app.foo.com", "/foo/sub"));
+	assert_true(has_probe(&p, "app.foo.com", "/foox"));
+	assert_true(has_probe(&p, "app.foo.com", "/"));
+	assert_true(has_probe(&p, "app.foo.com", "/api/v1/"));
+	assert_true(has_probe(&p, "app.foo.com", "/api/v1"));
+	assert_true(has_probe(&p, "app.foo.com", "/api/v1x"));
+	assert_true(has_probe(&p, "app.foo.com", "/api"));
+	/* per host: case, port, trailing dot, unmatched path */
+	assert_true(has_probe(&p, "APP.FOO.COM", "/api/v1/"));
+	assert_true(has_probe(&p, "app.foo.com:8080", "/api/v1/"));
+	assert_true(has_probe(&p, "app.foo.com.", "/api/v1/"));
+	assert_true(has_probe(&p, "app.foo.com", "/ingress-warden-probe-unmatched"));
+	/* wildcard: one label, one too many, the bare suffix */
+	assert_true(has_probe(&p, "probe.foo.com", "/w"));
+	assert_true(has_probe(&p, "a.probe.foo.com", "/w"));
+	assert_true(has_probe(&p, "foo.com", "/w"));
+	/* host-less rules are probed through the target's own address */
+	assert_true(has_probe(&p, "", "/"));
+	assert_true(has_probe(&p, "", "/sub"));
+	assert_true(has_probe(&p, "unrelated.ingress-warden.invalid", "/"));
+	/* no duplicates */
+	for (size_t i = 0; i < p.n; i++)
+		for (size_t j = i + 1; j < p.n; j++)
+			assert_false(!strcmp(p.v[i].host, p.v[j].host) && !strcmp(p.v[i].path, p.v[j].path));
+	/* and they separate the backends: Prefix /foo answers /foo/sub but not /foox */
+	assert_string_equal(route(&f, "app.foo.com", "/foo/sub"), "ns/i foo");
+	assert_string_equal(route(&f, "app.foo.com", "/foox"), "none");
+	assert_string_equal(route(&f, "a.probe.foo.com", "/w"), "ns/i root");
+	rt_probes_release(&p);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +710,7 @@ int main(void)
 		cmocka_unit_test(default_backends),
 		cmocka_unit_test(class_selection),
 		cmocka_unit_test(lookup_matches_scan),
+		cmocka_unit_test(probes_pin_down_semantics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
