@@ -1,6 +1,8 @@
 /* Loading Ingress sets for route / router / conformance; decision rendering. */
 #include "src/rtload.h"
 
+#include "lib/yamljson.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -94,9 +96,22 @@ static int load_buffer(json_t *out, const char *buf, size_t len, const char *src
 		i++;
 	if (i < len && (buf[i] == '{' || buf[i] == '['))
 		return load_json(out, buf, len, src, err, errsz);
-	/* YAML: waits for the shared loader lib/yamldoc (lint) */
-	seterr(err, errsz, "%s: YAML input is not supported yet (give JSON)", src);
-	return -1;
+	/* YAML: every document through lib/yamljson */
+	json_t *docs = json_array();
+	if (!docs) {
+		seterr(err, errsz, "out of memory");
+		return -1;
+	}
+	int rc = yamljson_load(buf, len, src, docs, err, errsz);
+	size_t d;
+	json_t *doc;
+	json_array_foreach(docs, d, doc) {
+		if (rc < 0)
+			break;
+		rc = collect(out, doc, src, 0, err, errsz);
+	}
+	json_decref(docs);
+	return rc;
 }
 
 static int read_all(FILE *f, char **buf, size_t *len)

@@ -47,6 +47,31 @@ grep -q 'loses: same path and type: the oldest creationTimestamp wins \[spec sil
 check "no fall-through explained" 0 "$BIN" route -o json -f "$ING" --host app.example.com --path /public
 [ "$(field match)" = default ] && field reason | grep -q 'no fall-through to rules without a host \[spec silent\]' \
   && ok "no fall-through said in the reason" || fail "fall-through: $(cat "$T/out")"
+cat >"$T/multi.yaml" <<'EOY'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: y1, namespace: web, annotations: {kubernetes.io/ingress.class: nginx}}
+spec:
+  rules:
+  - host: y.example.com
+    http:
+      paths:
+      - {path: /a, pathType: Prefix, backend: {service: {name: a, port: {number: 80}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: y2, namespace: web}
+spec:
+  ingressClassName: nginx
+  defaultBackend: {service: {name: d, port: {name: http}}}
+EOY
+check "YAML, several documents" 0 "$BIN" route -o json -f "$T/multi.yaml" --class nginx --host Y.example.com --path /a/b
+[ "$(field service)" = a ] && ok "YAML decision" || fail "YAML: $(cat "$T/out")"
+check "YAML default" 0 "$BIN" route -o json -f "$T/multi.yaml" --class nginx --host other --path /
+[ "$(field service)" = d ] && [ "$(field port)" = http ] && ok "YAML second document" || fail "YAML 2: $(cat "$T/out")"
+printf 'a: [1\nb: 2\n' >"$T/bad.yaml"
+check "YAML syntax error" 2 "$BIN" route -f "$T/bad.yaml" --host a --path /
+grep -q "bad.yaml:2:" "$T/err" && ok "YAML error has its line" || fail "YAML error: $(cat "$T/err")"
 long=$(python3 -c 'print("/" + "a" * 9000)')
 check "path too long" 2 "$BIN" route -f "$ING" --host a --path "$long"
 
