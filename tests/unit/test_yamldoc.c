@@ -1,0 +1,254 @@
+/* yamldoc: scalar typing, positions, aliases, bounds, syntax errors, JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/yamldoc.h"
+
+/* Collected documents: dumped values (compact, sorted keys) and errors. */
+struct got {
+	char text[16][512];
+	unsigned line[16];
+	size_t index[16];
+	size_t n;
+	/* a locate query answered inside the callback */
+	const char *query;
+	struct yd_pos pos[16];
+	bool exact[16];
+};
+
+static int collect(void *ctx, struct yd_doc *d)
+{
+	struct got *g = ctx;
+	if (g->n >= 16)
+		return 1;
+	size_t i = g->n++;
+	g->line[i] = d->line;
+	g->index[i] = d->index;
+	if (d->error) {
+		snprintf(g->text[i], sizeof g->text[i], "ERROR %u:%u: %s", d->err_line, d->err_col, d->error);
+	} else if (d->empty) {
+		snprintf(g->text[i], sizeof g->text[i], "EMPTY");
+	} else {
+		char *s = json_dumps(d->root, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		snprintf(g->text[i], sizeof g->text[i], "%s", s ? s : "?");
+		free(s);
+		if (g->query)
+			g->pos[i] = yd_locate(d, 0, g->query, &g->exact[i]);
+	}
+	return 0;
+}
+
+static void run(const char *in, enum yd_format f, struct got *g)
+{
+	const char *q = g->query;
+	memset(g, 0, sizeof *g);
+	g->query = q;
+	assert_int_equal(yd_parse(in, strlen(in), f, NULL, collect, g), 0);
+}
+
+static void scalar_typing(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	run("a: 80\nb: \"80\"\nc: true\nd: yes\ne: null\nf: ~\ng: 1.5\nh: 8e1\ni: 0x1F\n"
+	    "j: 017\nk: 1_000\nl: on\nm: 'no'\nnn: !!str 12\no: 2024-01-02\np: .inf\nq:\n"
+	    "r: 08\ns: -3\nt: +7\nu: Off\nv: |\n  x\n",
+	    YD_YAML, &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.text[0],
+	    "{\"a\":80,\"b\":\"80\",\"c\":true,\"d\":true,\"e\":null,\"f\":null,\"g\":1.5,\"h\":80,"
+	    "\"i\":31,\"j\":15,\"k\":1000,\"l\":true,\"m\":\"no\",\"nn\":\"12\",\"o\":\"2024-01-02\","
+	    "\"p\":\".inf\",\"q\":null,\"r\":8,\"s\":-3,\"t\":7,\"u\":false,\"v\":\"x\\n\"}");
+	/* keys: booleans and null become their JSON text */
+	run("yes: 1\n~: 2\n80: 3\nn: 4\n", YD_YAML, &g);
+	assert_string_equal(g.text[0], "{\"80\":3,\"false\":4,\"null\":2,\"true\":1}");
+}
+
+static void documents_and_lines(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	run("# comment\na: 1\n---\n---\nb: 2\n...\n---\n- x\n", YD_YAML, &g);
+	assert_int_equal(g.n, 4);
+	assert_string_equal(g.text[0], "{\"a\":1}");
+	assert_int_equal(g.line[0], 2);
+	assert_string_equal(g.text[1], "EMPTY");
+	assert_string_equal(g.text[2], "{\"b\":2}");
+	assert_int_equal(g.line[2], 5);
+	assert_string_equal(g.text[3], "[\"x\"]");
+	assert_int_equal(g.index[3], 3);
+	run("", YD_YAML, &g);
+	assert_int_equal(g.n, 0);
+}
+
+static void syntax_error_resync(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	run("a: 1\n---\nkind: Ingress\n  name: x\nspec: {}\n---\nb: 2\n", YD_YAML, &g);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.text[0], "{\"a\":1}");
+	assert_string_equal(g.text[1], "ERROR 4:7: mapping values are not allowed in this context");
+	assert_int_equal(g.index[1], 1);
+	assert_string_equal(g.text[2], "{\"b\":2}");
+	assert_int_equal(g.index[2], 2);
+	assert_int_equal(g.line[2], 7);
+	/* an unclosed flow collection running into the next document */
+	run("a: [1, 2\n---\nb: 2\n", YD_YAML, &g);
+	assert_int_equal(g.n, 2);
+	assert_true(!strncmp(g.text[0], "ERROR ", 6));
+	assert_string_equal(g.text[1], "{\"b\":2}");
+	assert_int_equal(g.line[1], 3);
+}
+
+static void aliases_and_merge(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	run("base: &b {x: 1, yy: 2}\nuse: *b\nm:\n  <<: *b\n  yy: 3\n", YD_YAML, &g);
+	assert_string_equal(g.text[0], "{\"base\":{\"x\":1,\"yy\":2},\"m\":{\"x\":1,\"yy\":3},\"use\":{\"x\":1,\"yy\":2}}");
+	run("a: *nope\n", YD_YAML, &g);
+	assert_true(strstr(g.text[0], "unknown anchor 'nope'") != NULL);
+	/* billion laughs: the expansion bound stops it, quickly */
+	const char *lol =
+	    "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+	    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+	    "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	    "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	    "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	    "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+	    "---\nok: 1\n";
+	run(lol, YD_YAML, &g);
+	assert_int_equal(g.n, 2);
+	assert_true(strstr(g.text[0], "too many nodes") != NULL);
+	assert_string_equal(g.text[1], "{\"ok\":1}");
+}
+
+static void depth_bound(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	size_t n = 5000;
+	char *deep = malloc(2 * n + 32);
+	assert_non_null(deep);
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	strcpy(deep + 2 * n, "\n---\nok: 1\n");
+	run(deep, YD_YAML, &g);
+	free(deep);
+	assert_int_equal(g.n, 2);
+	assert_true(strstr(g.text[0], "nested too deeply") != NULL);
+	assert_string_equal(g.text[1], "{\"ok\":1}");
+	struct yd_limits lim;
+	yd_limits_init(&lim);
+	lim.max_doc_bytes = 16;
+	memset(&g, 0, sizeof g);
+	const char *big = "a: 0123456789012345678901234567890\n---\nb: 1\n";
+	assert_int_equal(yd_parse(big, strlen(big), YD_YAML, &lim, collect, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_true(strstr(g.text[0], "too large") != NULL);
+	assert_string_equal(g.text[1], "{\"b\":1}");
+}
+
+static void positions(void **state)
+{
+	(void)state;
+	const char *y =
+	    "apiVersion: networking.k8s.io/v1\n"           /* 1 */
+	    "kind: Ingress\n"                                /* 2 */
+	    "metadata:\n"                                    /* 3 */
+	    "  name: web\n"                                  /* 4 */
+	    "  annotations:\n"                               /* 5 */
+	    "    kubernetes.io/ingress.class: nginx\n"       /* 6 */
+	    "    kubernetes.io/ingress: other\n"             /* 7 */
+	    "spec:\n"                                        /* 8 */
+	    "  rules:\n"                                     /* 9 */
+	    "  - host: Foo\n"                                /* 10 */
+	    "    http:\n"                                    /* 11 */
+	    "      paths:\n"                                 /* 12 */
+	    "      - path: /a\n"                             /* 13 */
+	    "        backend:\n"                             /* 14 */
+	    "          service: {name: a, port: {number: 80}}\n"; /* 15 */
+	static const struct { const char *q; unsigned line, col; bool exact; } cases[] = {
+		{ "spec.rules[0].host", 10, 11, true },
+		{ "metadata.annotations.kubernetes.io/ingress.class", 6, 34, true },
+		{ "metadata.annotations.kubernetes.io/ingress", 7, 28, true },
+		{ "spec.rules[0].http.paths[0].backend", 14, 9, true },
+		{ "spec.rules[0].http.paths[0].backend.service.port.number", 15, 45, true },
+		{ "spec.rules[0].http.paths[0].pathType", 13, 9, false },
+		{ "spec.rules[3].host", 9, 3, false },
+		{ "spec.tls", 8, 1, false },
+		{ "", 1, 1, true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct got g = { 0 };
+		g.query = cases[i].q;
+		run(y, YD_YAML, &g);
+		assert_int_equal(g.n, 1);
+		if (g.pos[0].line != cases[i].line || g.pos[0].col != cases[i].col ||
+		    g.exact[0] != cases[i].exact)
+			fail_msg("%s: got %u:%u exact=%d", cases[i].q, g.pos[0].line, g.pos[0].col, g.exact[0]);
+	}
+}
+
+static void json_documents(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	g.query = "spec.rules[0].host";
+	run("{\"a\": 1}\n{\"spec\": {\"rules\": [\n  {\"host\": \"Foo\"}]}}  {\"c\": 80.0}\n", YD_JSON, &g);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.text[0], "{\"a\":1}");
+	assert_int_equal(g.line[1], 2);
+	assert_int_equal(g.pos[1].line, 3);
+	assert_int_equal(g.pos[1].col, 12);
+	assert_true(g.exact[1]);
+	assert_string_equal(g.text[2], "{\"c\":80.0}");
+	assert_int_equal(g.line[2], 3);
+	/* a syntax error, then the next document at a line start */
+	g.query = NULL;
+	run("{\"a\": }\n{\"b\": 2}\n", YD_JSON, &g);
+	assert_int_equal(g.n, 2);
+	assert_true(!strncmp(g.text[0], "ERROR 1:", 8));
+	assert_string_equal(g.text[1], "{\"b\":2}");
+	/* auto-detection */
+	run("  [1, 2]", YD_AUTO, &g);
+	assert_string_equal(g.text[0], "[1,2]");
+}
+
+static void load_all(void **state)
+{
+	(void)state;
+	char err[128];
+	const char *y = "a: 1\n---\n---\nb: 2\n";
+	json_t *a = yd_load_all(y, strlen(y), YD_YAML, NULL, err, sizeof err);
+	assert_non_null(a);
+	assert_int_equal(json_array_size(a), 2);
+	json_decref(a);
+	const char *bad = "a: 1\n---\nb: [\n";
+	assert_null(yd_load_all(bad, strlen(bad), YD_YAML, NULL, err, sizeof err));
+	assert_true(!strncmp(err, "4:1: ", 5) || !strncmp(err, "3:", 2));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(scalar_typing),
+		cmocka_unit_test(documents_and_lines),
+		cmocka_unit_test(syntax_error_resync),
+		cmocka_unit_test(aliases_and_merge),
+		cmocka_unit_test(depth_bound),
+		cmocka_unit_test(positions),
+		cmocka_unit_test(json_documents),
+		cmocka_unit_test(load_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
