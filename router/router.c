@@ -22,8 +22,6 @@
 
 #include "router/norm.h"
 
-#define CLASS_ANNOTATION "kubernetes.io/ingress.class"
-
 struct ing_info {
 	const struct ingress *ing;
 	const char *ns, *name;
@@ -166,74 +164,6 @@ const char *rt_namespace(const struct ingress *ing)
 	return ns && *ns ? ns : "default";
 }
 
-static const char *annotation(const struct iw_meta *m, const char *key)
-{
-	for (size_t i = 0; i < m->nannotations; i++)
-		if (!strcmp(m->annotations[i].key, key))
-			return m->annotations[i].value;
-	return NULL;
-}
-
-static bool digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-/* days since 1970-01-01 of a civil date (H. Hinnant's algorithm) */
-static long long days_from_civil(long long y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm)" to seconds; fractions ignored
- * (metav1.Time has 1 s resolution). */
-static bool parse_time(const char *s, long long *out)
-{
-	int y, mo, d, h, mi, se, oh = 0, om = 0;
-	if (!s || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
-	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	const char *p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	int sign = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '+' ? 1 : -1;
-		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
-			return false;
-		p += 6;
-	} else {
-		return false;
-	}
-	if (*p)
-		return false;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
-	       sign * (oh * 3600 + om * 60);
-	return true;
-}
-
 /* Compares "ns/name" strings byte-wise without building them. */
 static int cmp_nsname(const struct ing_info *a, const struct ing_info *b)
 {
@@ -288,7 +218,7 @@ static const char *find_default_class(const struct rt_input *in)
 		if (!c || !c->is_default || !c->meta.name)
 			continue;
 		long long t = 0;
-		bool ts = parse_time(c->meta.creation_timestamp, &t);
+		bool ts = iw_parse_time(c->meta.creation_timestamp, &t);
 		bool better;
 		if (!best)
 			better = true;
@@ -312,9 +242,7 @@ static bool served(const struct ingress *ing, const char *cls, const char *dflt,
 	*via_default = false;
 	if (!cls)
 		return true;
-	const char *c = annotation(&ing->meta, CLASS_ANNOTATION);   /* sec. 2a */
-	if (!c)
-		c = ing->ingress_class_name;                            /* sec. 2b */
+	const char *c = ingress_class_of(ing);                      /* sec. 2a, 2b */
 	if (!c) {
 		c = dflt;                                               /* sec. 2c */
 		*via_default = c != NULL;
@@ -444,7 +372,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		ii->ing = ing;
 		ii->ns = rt_namespace(ing);
 		ii->name = ing->meta.name ? ing->meta.name : "";
-		ii->has_ts = parse_time(ing->meta.creation_timestamp, &ii->ts);
+		ii->has_ts = iw_parse_time(ing->meta.creation_timestamp, &ii->ts);
 		ii->input_idx = i;
 		ii->default_class = via;
 	}

@@ -48,6 +48,8 @@ static struct ingress *ing_new(const char *ns, const char *name, const struct in
 			ing->meta.annotations = calloc(1, sizeof *ing->meta.annotations);
 			ing->meta.annotations[0].key = "kubernetes.io/ingress.class";
 			ing->meta.annotations[0].value = o->cls_ann;
+			ing->meta.annotations[0].key_len = strlen("kubernetes.io/ingress.class");
+			ing->meta.annotations[0].value_len = strlen(o->cls_ann);
 			ing->meta.nannotations = 1;
 		}
 		if (o->dflt_svc) {
