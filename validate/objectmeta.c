@@ -170,9 +170,20 @@ static void finalizers(const struct iw_meta *md, int kube_minor, const struct fp
 		orphan |= !strcmp(md->finalizers[i], "orphan");
 		foreground |= !strcmp(md->finalizers[i], "foregroundDeletion");
 	}
-	if (orphan && foreground)
-		fe_add(el, FE_INVALID, fp, NULL,
-		       "finalizer orphan and foregroundDeletion cannot be both set");
+	if (orphan && foreground) {
+		/* the bad value is the whole []string, printed as JSON */
+		json_t *arr = json_array();
+		for (size_t i = 0; arr && i < md->nfinalizers; i++)
+			json_array_append_new(arr, json_string(md->finalizers[i]));
+		char *v = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		json_decref(arr);
+		if (!v) {
+			el->oom = true;
+			return;
+		}
+		fe_add(el, FE_INVALID, fp, v, "finalizer orphan and foregroundDeletion cannot be both set");
+		free(v);
+	}
 }
 
 /* k8s: ValidateObjectMetaAccessor */
@@ -273,21 +284,23 @@ static void no_new_finalizers(const struct iw_meta *md, const struct iw_meta *ol
 		/* %#v of a []string: []string{"a", "b"} */
 		for (size_t i = 0; i < n; i++)
 			len += strlen(extra[i]) * 4 + 8;
-		char *buf = malloc(len + 16), *p;
+		size_t cap = len + 16, pos;
+		char *buf = malloc(cap);
 		if (!buf) {
 			el->oom = true;
 			free(extra);
 			return;
 		}
-		p = buf + sprintf(buf, "[]string{");
-		for (size_t i = 0; i < n; i++) {
+		pos = (size_t)snprintf(buf, cap, "[]string{");
+		for (size_t i = 0; i < n && pos < cap; i++) {
 			char *q = fe_quote(extra[i]);
 			if (q) {
-				p += sprintf(p, "%s%s", i ? ", " : "", q);
+				pos += (size_t)snprintf(buf + pos, cap - pos, "%s%s", i ? ", " : "", q);
 				free(q);
 			}
 		}
-		sprintf(p, "}");
+		if (pos < cap)
+			snprintf(buf + pos, cap - pos, "}");
 		fe_add(el, FE_FORBIDDEN, fp, NULL,
 		       "no new finalizers can be added if the object is being deleted, found new "
 		       "finalizers %s", buf);
