@@ -1,7 +1,7 @@
 /* Loading Ingress sets for route / router / conformance; decision rendering. */
 #include "src/rtload.h"
 
-#include "lib/yamljson.h"
+#include "lib/yamldoc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,23 +56,21 @@ static int collect(json_t *out, json_t *obj, const char *src, int depth, char *e
 	return json_array_append(out, obj) == 0 ? 0 : (seterr(err, errsz, "out of memory"), -1);
 }
 
-static int load_json(json_t *out, const char *buf, size_t len, const char *src, char *err,
-                     size_t errsz)
+/* Every document of the buffer (YAML or JSON, through lib/yamldoc); a
+ * top-level array is a list of objects. */
+static int load_buffer(json_t *out, const char *buf, size_t len, const char *src, char *err,
+                       size_t errsz)
 {
-	size_t off = 0;
-	for (;;) {
-		while (off < len && strchr(" \t\r\n", buf[off]))
-			off++;
-		if (off >= len)
-			return 0;
-		json_error_t je;
-		json_t *doc = json_loadb(buf + off, len - off, JSON_DISABLE_EOF_CHECK, &je);
-		if (!doc) {
-			seterr(err, errsz, "%s:%d:%d: %s", src, je.line, je.column, je.text);
-			return -1;
-		}
-		off += (size_t)je.position;
-		int rc = 0;
+	char yerr[512] = "";
+	json_t *docs = yd_load_all(buf, len, YD_AUTO, NULL, yerr, sizeof yerr);
+	if (!docs) {
+		seterr(err, errsz, "%s:%s", src, yerr[0] ? yerr : " out of memory");
+		return -1;
+	}
+	int rc = 0;
+	size_t d;
+	json_t *doc;
+	json_array_foreach(docs, d, doc) {
 		if (json_is_array(doc)) {
 			size_t i;
 			json_t *it;
@@ -82,33 +80,8 @@ static int load_json(json_t *out, const char *buf, size_t len, const char *src, 
 		} else {
 			rc = collect(out, doc, src, 0, err, errsz);
 		}
-		json_decref(doc);
-		if (rc < 0)
-			return -1;
-	}
-}
-
-static int load_buffer(json_t *out, const char *buf, size_t len, const char *src, char *err,
-                       size_t errsz)
-{
-	size_t i = 0;
-	while (i < len && strchr(" \t\r\n", buf[i]))
-		i++;
-	if (i < len && (buf[i] == '{' || buf[i] == '['))
-		return load_json(out, buf, len, src, err, errsz);
-	/* YAML: every document through lib/yamljson */
-	json_t *docs = json_array();
-	if (!docs) {
-		seterr(err, errsz, "out of memory");
-		return -1;
-	}
-	int rc = yamljson_load(buf, len, src, docs, err, errsz);
-	size_t d;
-	json_t *doc;
-	json_array_foreach(docs, d, doc) {
 		if (rc < 0)
 			break;
-		rc = collect(out, doc, src, 0, err, errsz);
 	}
 	json_decref(docs);
 	return rc;
