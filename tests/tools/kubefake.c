@@ -1,0 +1,247 @@
+/*
+ * kubefake: a tiny Kubernetes API server for the watch client tests.
+ * usage: kubefake PORT [TOKEN]
+ *
+ * Serves list and watch for Ingresses, IngressClasses and Services on
+ * 127.0.0.1:PORT (plain HTTP).  IngressClasses and Services are empty lists
+ * whose watches stay open.  Ingresses play a fixed script across requests,
+ * exercising every path of the client:
+ *   list 1    two pages (limit/continue): a, b at resourceVersion 10
+ *   watch 1   chunked: ADDED c (11), a slow pause, BOOKMARK (12),
+ *             MODIFIED a (13), then the connection drops
+ *   watch 2   must resume at 13: ERROR event 410 Expired
+ *   list 2    a, c at 20 (b went away meanwhile)
+ *   watch 3   DELETED c (21), then the stream ends (server timeout)
+ *   watch 4   must resume at 21: HTTP 410 Gone
+ *   list 3    a, d at 30
+ *   watch 5   ADDED e (31), then stays open (blank keep-alive lines)
+ * Every request is logged on stdout: "LIST ingresses continue=..." /
+ * "WATCH ingresses rv=...".  With TOKEN, requests without
+ * "Authorization: Bearer TOKEN" get 401.  Stops on SIGTERM/SIGINT.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static atomic_bool stopping;
+static const char *token;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int nlist, nwatch;
+
+enum step_kind { S_DATA, S_SLEEP, S_DROP, S_END, S_HOLD };
+struct step {
+	enum step_kind k;
+	const char *data;
+	int ms;
+};
+struct stream {
+	const struct step *steps;
+	size_t i, off;
+	int held;
+};
+
+#define ING(name, rv, extra) \
+	"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"" name \
+	"\",\"namespace\":\"default\",\"resourceVersion\":\"" rv "\"" extra "},\"spec\":{\"rules\":" \
+	"[{\"host\":\"" name ".example.com\",\"http\":{\"paths\":[{\"path\":\"/\",\"pathType\":" \
+	"\"Prefix\",\"backend\":{\"service\":{\"name\":\"s\",\"port\":{\"number\":80}}}}]}}]}}"
+/* list items come without apiVersion/kind, as from a real API server */
+#define ITEM(name, rv) \
+	"{\"metadata\":{\"name\":\"" name "\",\"namespace\":\"default\",\"resourceVersion\":\"" rv \
+	"\"},\"spec\":{\"rules\":[{\"host\":\"" name ".example.com\"}]}}"
+
+static const struct step watch1[] = {
+	{ S_DATA, "{\"type\":\"ADDED\",\"object\":" ING("c", "11", "") "}\n", 0 },
+	{ S_SLEEP, NULL, 400 },
+	{ S_DATA, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Ingress\",\"apiVersion\":"
+	          "\"networking.k8s.io/v1\",\"metadata\":{\"resourceVersion\":\"12\"}}}\n", 0 },
+	/* one event split across two chunks */
+	{ S_DATA, "{\"type\":\"MODIFIED\",\"object\":", 0 },
+	{ S_SLEEP, NULL, 100 },
+	{ S_DATA, ING("a", "13", ",\"labels\":{\"v\":\"2\"}") "}\n", 0 },
+	{ S_SLEEP, NULL, 100 },
+	{ S_DROP, NULL, 0 },
+};
+static const struct step watch2[] = {
+	{ S_DATA, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+	          "\"status\":\"Failure\",\"message\":\"too old resource version: 13 (20)\","
+	          "\"reason\":\"Expired\",\"code\":410}}\n", 0 },
+	{ S_END, NULL, 0 },
+};
+static const struct step watch3[] = {
+	{ S_DATA, "{\"type\":\"DELETED\",\"object\":" ING("c", "21", "") "}\n", 0 },
+	{ S_END, NULL, 0 },
+};
+static const struct step watch5[] = {
+	{ S_DATA, "{\"type\":\"ADDED\",\"object\":" ING("e", "31", "") "}\n", 0 },
+	{ S_HOLD, NULL, 0 },
+};
+static const struct step hold[] = {
+	{ S_HOLD, NULL, 0 },
+};
+
+static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	for (;;) {
+		const struct step *st = &s->steps[s->i];
+		switch (st->k) {
+		case S_DATA: {
+			size_t len = strlen(st->data) - s->off;
+			if (len > max)
+				len = max;
+			memcpy(buf, st->data + s->off, len);
+			s->off += len;
+			if (!st->data[s->off]) {
+				s->i++;
+				s->off = 0;
+			}
+			return (ssize_t)len;
+		}
+		case S_SLEEP:
+			usleep((useconds_t)st->ms * 1000);
+			s->i++;
+			continue;
+		case S_DROP:
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		case S_END:
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		case S_HOLD:
+			if (atomic_load(&stopping) || s->held++ > 100)
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			usleep(100 * 1000);
+			buf[0] = '\n';
+			return 1;
+		}
+	}
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, unsigned code, const char *body)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	                                                         MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	enum MHD_Result ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_stream(struct MHD_Connection *c, const struct step *steps)
+{
+	struct stream *s = calloc(1, sizeof *s);
+	s->steps = steps;
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s,
+	                                                          free);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **req)
+{
+	(void)cls; (void)version; (void)upload; (void)upload_size;
+	if (!*req) {   /* first call: headers only */
+		*req = (void *)1;
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET"))
+		return send_text(c, 405, "{\"kind\":\"Status\",\"code\":405}");
+	if (token) {
+		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+		char want[512];
+		snprintf(want, sizeof want, "Bearer %s", token);
+		if (!auth || strcmp(auth, want))
+			return send_text(c, 401, "{\"kind\":\"Status\",\"code\":401,\"reason\":\"Unauthorized\"}");
+	}
+	const char *watch = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "watch");
+	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "resourceVersion");
+	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
+	const char *bm = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "allowWatchBookmarks");
+	bool is_watch = watch && (!strcmp(watch, "1") || !strcmp(watch, "true"));
+	if (strcmp(url, "/apis/networking.k8s.io/v1/ingresses")) {
+		if (!strcmp(url, "/apis/networking.k8s.io/v1/ingressclasses") || !strcmp(url, "/api/v1/services"))
+			return is_watch ? send_stream(c, hold)
+			                : send_text(c, 200, "{\"kind\":\"List\",\"metadata\":"
+			                                    "{\"resourceVersion\":\"1\"},\"items\":[]}");
+		return send_text(c, 404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}");
+	}
+	pthread_mutex_lock(&mu);
+	int n = is_watch ? ++nwatch : (cont ? nlist : ++nlist);
+	pthread_mutex_unlock(&mu);
+	if (is_watch) {
+		printf("WATCH ingresses rv=%s bookmarks=%s\n", rv ? rv : "", bm ? bm : "");
+		fflush(stdout);
+		switch (n) {
+		case 1: return send_stream(c, watch1);
+		case 2: return send_stream(c, watch2);
+		case 3: return send_stream(c, watch3);
+		case 4: return send_text(c, 410, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+		                                 "\"Failure\",\"reason\":\"Gone\",\"code\":410}");
+		default: return send_stream(c, watch5);
+		}
+	}
+	printf("LIST ingresses continue=%s\n", cont ? cont : "");
+	fflush(stdout);
+	switch (n) {
+	case 1:
+		if (!cont)
+			return send_text(c, 200, "{\"kind\":\"IngressList\",\"apiVersion\":\"networking.k8s.io/v1\","
+			                         "\"metadata\":{\"resourceVersion\":\"10\",\"continue\":\"p2\"},"
+			                         "\"items\":[" ITEM("a", "5") "]}");
+		return send_text(c, 200, "{\"kind\":\"IngressList\",\"apiVersion\":\"networking.k8s.io/v1\","
+		                         "\"metadata\":{\"resourceVersion\":\"10\"},\"items\":[" ITEM("b", "6") "]}");
+	case 2:
+		return send_text(c, 200, "{\"kind\":\"IngressList\",\"metadata\":{\"resourceVersion\":\"20\"},"
+		                         "\"items\":[" ITEM("a", "13") "," ITEM("c", "11") "]}");
+	default:
+		return send_text(c, 200, "{\"kind\":\"IngressList\",\"metadata\":{\"resourceVersion\":\"30\"},"
+		                         "\"items\":[" ITEM("a", "13") "," ITEM("d", "25") "]}");
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&stopping, true);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: kubefake PORT [TOKEN]\n");
+		return 2;
+	}
+	int port = atoi(argv[1]);
+	token = argc == 3 ? argv[2] : NULL;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(0x7f000001);
+	struct sigaction act = { .sa_handler = on_signal };
+	sigaction(SIGTERM, &act, NULL);
+	sigaction(SIGINT, &act, NULL);
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+	                                        (uint16_t)port, NULL, NULL, handle, NULL,
+	                                        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "kubefake: cannot listen on 127.0.0.1:%d\n", port);
+		return 1;
+	}
+	printf("READY\n");
+	fflush(stdout);
+	for (int i = 0; i < 600 && !atomic_load(&stopping); i++)   /* at most 60 s */
+		usleep(100 * 1000);
+	atomic_store(&stopping, true);
+	MHD_stop_daemon(d);
+	return 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * watchdump: runs the watch client (webhook/watch.h) against a server and
+ * prints what it delivers, for the watch suite.
+ * usage: watchdump SERVER [--token T] [--until NAME] [--timeout SECONDS]
+ * Prints "RESET Ingress", "ADDED Ingress default/a", "SYNCED Ingress",
+ * "STATE a,c" (the Ingress names after every SYNCED and event), "READY"
+ * once every resource is listed, and "STATS lists=... relists=...".
+ * Exits 0 when an Ingress named NAME was added, 1 on timeout.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "webhook/watch.h"
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static char names[64][64];
+static int nnames;
+static const char *until;
+static atomic_bool done;
+
+static void print_state(void)
+{
+	printf("STATE ");
+	for (int i = 0; i < nnames; i++)
+		printf("%s%s", i ? "," : "", names[i]);
+	printf("\n");
+}
+
+static int cmp(const void *a, const void *b) { return strcmp(a, b); }
+
+static void on_event(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj)
+{
+	(void)arg;
+	const char *kind = iw_watch_default_res[res].kind;
+	pthread_mutex_lock(&mu);
+	if (!obj) {
+		printf("%s %s\n", iw_watch_ev_name(ev), kind);
+		if (res == 0 && ev == IW_WEV_RESET)
+			nnames = 0;
+		if (res == 0 && ev == IW_WEV_SYNCED)
+			print_state();
+	} else {
+		json_t *md = json_object_get(obj, "metadata");
+		const char *name = json_string_value(json_object_get(md, "name"));
+		const char *ns = json_string_value(json_object_get(md, "namespace"));
+		const char *k = json_string_value(json_object_get(obj, "kind"));
+		printf("%s %s %s/%s\n", iw_watch_ev_name(ev), k ? k : "?", ns ? ns : "", name ? name : "");
+		if (res == 0 && name && strlen(name) < 64) {
+			int at = -1;
+			for (int i = 0; i < nnames; i++)
+				if (!strcmp(names[i], name))
+					at = i;
+			if (ev == IW_WEV_DELETED && at >= 0) {
+				memmove(names[at], names[at + 1], (size_t)(nnames - at - 1) * sizeof names[0]);
+				nnames--;
+			} else if (ev != IW_WEV_DELETED && at < 0 && nnames < 64)
+				strcpy(names[nnames++], name);
+			qsort(names, (size_t)nnames, sizeof names[0], cmp);
+			if (ev != IW_WEV_ADDED || !until || strcmp(name, until))
+				print_state();
+			if (until && ev == IW_WEV_ADDED && !strcmp(name, until)) {
+				print_state();
+				atomic_store(&done, true);
+			}
+		}
+	}
+	fflush(stdout);
+	pthread_mutex_unlock(&mu);
+}
+
+static void on_log(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "watch: %s\n", msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct iw_watch_opts o = { .backoff_min_ms = 50, .backoff_max_ms = 400, .page_limit = 1,
+	                           .timeout_seconds = 5, .log = on_log };
+	double timeout = 15;
+	if (argc < 2) {
+		fprintf(stderr, "usage: watchdump SERVER [--token T] [--until NAME] [--timeout S]\n");
+		return 2;
+	}
+	o.server = argv[1];
+	for (int i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--token"))
+			o.token = argv[i + 1];
+		else if (!strcmp(argv[i], "--until"))
+			until = argv[i + 1];
+		else if (!strcmp(argv[i], "--timeout"))
+			timeout = atof(argv[i + 1]);
+		else {
+			fprintf(stderr, "watchdump: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	struct iw_watch *w = iw_watch_start(&o, iw_watch_default_res, 3, on_event, NULL);
+	if (!w)
+		return 1;
+	bool ready = false;
+	int rc = 1;
+	for (int t = 0; t < (int)(timeout * 100); t++) {
+		if (!ready && iw_watch_synced(w)) {
+			ready = true;
+			pthread_mutex_lock(&mu);
+			printf("READY\n");
+			fflush(stdout);
+			pthread_mutex_unlock(&mu);
+		}
+		if (atomic_load(&done)) {
+			rc = 0;
+			break;
+		}
+		usleep(10000);
+	}
+	struct iw_watch_stats s;
+	iw_watch_get_stats(w, &s);
+	iw_watch_stop(w);
+	printf("STATS lists=%lu relists=%lu reconnects=%lu events=%lu bookmarks=%lu errors=%lu\n",
+	       s.lists, s.relists_gone, s.reconnects, s.events, s.bookmarks, s.errors);
+	return rc;
+}

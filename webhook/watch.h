@@ -1,0 +1,102 @@
+/*
+ * Kubernetes list/watch client (libcurl): keeps a consumer's copy of some
+ * resources (Ingresses, IngressClasses, Services) in step with the API
+ * server.
+ *
+ * Per resource, one thread:
+ *   LIST   GET <path>?limit=N[&continue=T]      all pages, then one batch:
+ *          RESET, ADDED x items, SYNCED (the consumer replaces its copy;
+ *          it should hold its write lock from RESET to SYNCED)
+ *   WATCH  GET <path>?watch=1&resourceVersion=RV&allowWatchBookmarks=true
+ *          &timeoutSeconds=T: a chunked stream of one JSON event per line
+ *          ({"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR, "object": ...});
+ *          resourceVersion follows every event and BOOKMARK.
+ *   410 Gone (HTTP status, or an ERROR event with code 410): relist.
+ *   Dropped connection, refused connection, other errors: reconnect after an
+ *   exponential backoff (backoff_min_ms doubling up to backoff_max_ms, reset
+ *   by a successful list or event).  A watch that ends normally (the server's
+ *   timeoutSeconds) reconnects at once from the last resourceVersion.
+ *
+ * Bounds: one event line or one list page at most max_bytes (default
+ * 64 MiB); longer is a protocol error (reconnect).  Nothing received is
+ * trusted: objects are handed over as parsed JSON and the consumer parses
+ * them with the model.
+ *
+ * Events are delivered from the watch threads: the consumer does its own
+ * locking.  Call curl_global_init() once before starting (iw_watch_start
+ * does it if nobody did; it is not thread-safe).
+ */
+#ifndef IW_WEBHOOK_WATCH_H
+#define IW_WEBHOOK_WATCH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum iw_watch_ev { IW_WEV_RESET, IW_WEV_ADDED, IW_WEV_MODIFIED, IW_WEV_DELETED, IW_WEV_SYNCED };
+const char *iw_watch_ev_name(enum iw_watch_ev ev);   /* "RESET", "ADDED", ... */
+
+struct iw_watch_res {
+	const char *path;          /* "/apis/networking.k8s.io/v1/ingresses" */
+	const char *api_version;   /* set on list items, which come without it */
+	const char *kind;          /* "Ingress" */
+};
+
+/* The three resources the checks need, in this order. */
+extern const struct iw_watch_res iw_watch_default_res[3];
+
+/* obj is borrowed for the call (NULL for RESET and SYNCED); 'res' indexes the
+ * resource array given to iw_watch_start. */
+typedef void (*iw_watch_fn)(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj);
+typedef void (*iw_watch_log_fn)(void *arg, const char *msg);
+
+struct iw_watch_opts {
+	const char *server;        /* "https://10.96.0.1:443" */
+	const char *token;         /* bearer token, or NULL */
+	const char *token_file;    /* re-read before every request (rotated tokens), or NULL */
+	const char *ca_file;       /* CA bundle that signs the API server, or NULL */
+	const char *client_cert, *client_key;   /* client certificate files, or NULL */
+	bool insecure;             /* do not verify the server (tests only) */
+	long timeout_seconds;      /* watch timeoutSeconds; default 300 */
+	long backoff_min_ms;       /* default 200 */
+	long backoff_max_ms;       /* default 30000 */
+	long page_limit;           /* list page size; default 500 */
+	size_t max_bytes;          /* default 64 MiB */
+	iw_watch_log_fn log;       /* one line per reconnect / relist / error; may be NULL */
+	void *log_arg;
+};
+
+/*
+ * Reads a kubeconfig: the current context's cluster server,
+ * certificate-authority (file; -data is written to a private temporary file
+ * whose path goes to *tmp_ca, which the caller unlinks and frees),
+ * insecure-skip-tls-verify, and the user's token / tokenFile /
+ * client-certificate / client-key.  Strings set in 'o' are new (free them
+ * with iw_watch_opts_release).  Returns 0, or -1 with a reason in 'err'.
+ */
+int iw_watch_kubeconfig(const char *path, struct iw_watch_opts *o, char **tmp_ca,
+                        char *err, size_t errsize);
+/* In-cluster: KUBERNETES_SERVICE_HOST/PORT, the service account token file
+ * and CA.  Returns 0, or -1 with a reason in 'err'. */
+int iw_watch_in_cluster(struct iw_watch_opts *o, char *err, size_t errsize);
+/* Frees the strings set by the two functions above. */
+void iw_watch_opts_release(struct iw_watch_opts *o);
+
+struct iw_watch;   /* opaque */
+
+/* Starts one thread per resource.  'res' must outlive the watch.  NULL on
+ * failure (OOM, thread creation). */
+struct iw_watch *iw_watch_start(const struct iw_watch_opts *o, const struct iw_watch_res *res,
+                                size_t nres, iw_watch_fn fn, void *arg);
+/* true once every resource completed its first list */
+bool iw_watch_synced(const struct iw_watch *w);
+
+struct iw_watch_stats {
+	unsigned long lists, relists_gone, reconnects, events, bookmarks, errors;
+};
+void iw_watch_get_stats(const struct iw_watch *w, struct iw_watch_stats *s);
+
+/* Stops the threads (aborting transfers in progress) and frees.  NULL ok. */
+void iw_watch_stop(struct iw_watch *w);
+
+#endif
