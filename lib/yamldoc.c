@@ -719,9 +719,17 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 				b->oom = true;
 				break;
 			}
-			char msg[160];
-			snprintf(msg, sizeof msg, "%s%s%s", p.problem ? p.problem : "syntax error",
-			         p.context ? " " : "", p.context ? p.context : "");
+			char msg[240];
+			const char *prob = p.problem ? p.problem : "syntax error";
+			int k = snprintf(msg, sizeof msg, "%s", prob);
+			if (p.context && k >= 0 && (size_t)k < sizeof msg)
+				k += snprintf(msg + k, sizeof msg - (size_t)k, " %s started at line %u",
+				              p.context, (unsigned)(p.context_mark.line + line0 + 1));
+			if (!strcmp(prob, "mapping values are not allowed in this context") && k >= 0 &&
+			    (size_t)k < sizeof msg)
+				snprintf(msg + k, sizeof msg - (size_t)k,
+				         " (a key at a deeper indentation than the line above: is a parent "
+				         "line such as 'metadata:' missing?)");
 			size_t at = from + mk.index;
 			if (at > r->len)
 				at = r->len;
@@ -1080,9 +1088,80 @@ static struct yd_pos best_pos(const struct yd_tree *t, uint32_t n)
 	return (struct yd_pos){ nd->line, nd->col };
 }
 
+/* The child of mapping node n whose key is the longest prefix of p ending at
+ * a path separator (or, with 'whole', exactly p[0..plen)); 0 when none. */
+static uint32_t child_by_key(const struct yd_tree *t, uint32_t n, const char *p, size_t plen,
+                             bool whole, size_t *used)
+{
+	uint32_t next = 0;
+	size_t best = 0;
+	for (uint32_t c = t->v[n].first; c; c = t->v[c].next) {
+		const struct tnode *cn = &t->v[c];
+		if (cn->klen == UINT32_MAX)
+			break;   /* a sequence: no keys */
+		size_t kl = cn->klen;
+		if (kl < best || kl > plen || memcmp(p, t->pool + cn->key, kl))
+			continue;
+		if (whole ? kl == plen : (p[kl] == 0 || p[kl] == '.' || p[kl] == '[')) {
+			best = kl;
+			next = c;
+		}
+	}
+	*used = best;
+	return next;
+}
+
+/* Walks 'path' from node n; returns the deepest node reached, *done when the
+ * whole path was consumed. */
+static uint32_t walk(struct yd_doc *doc, const struct yd_tree *t, uint32_t n, const char *path,
+                     bool *done)
+{
+	const char *p = path ? path : "";
+	*done = false;
+	for (;;) {
+		if (*p == 0) {
+			*done = true;
+			return n;
+		}
+		uint32_t next = 0;
+		const char *rest = p;
+		if (*p == '[' && p[1] >= '0' && p[1] <= '9') {
+			char *end;
+			errno = 0;
+			unsigned long idx = strtoul(p + 1, &end, 10);
+			if (*end != ']' || errno)
+				return n;
+			next = yd_child_at(doc, n, idx);
+			rest = end + 1;
+		} else if (*p == '[') {
+			/* [key]: up to the last ']' that ends the path or a segment */
+			const char *close = NULL;
+			for (const char *q = p + 1; *q; q++)
+				if (*q == ']' && (q[1] == 0 || q[1] == '.' || q[1] == '['))
+					close = q;
+			if (!close)
+				return n;
+			size_t used;
+			next = child_by_key(t, n, p + 1, (size_t)(close - p - 1), true, &used);
+			rest = close + 1;
+		} else {
+			if (*p == '.')
+				p++;
+			size_t used;
+			next = child_by_key(t, n, p, strlen(p), false, &used);
+			rest = p + used;
+		}
+		if (!next)
+			return n;
+		n = next;
+		p = rest;
+	}
+}
+
 struct yd_pos yd_locate(struct yd_doc *doc, yd_node from, const char *path, bool *exact)
 {
 	struct yd_tree *t = tree_of(doc);
+	bool done = false;
 	if (exact)
 		*exact = false;
 	if (!t || t->n < 2)
@@ -1090,46 +1169,23 @@ struct yd_pos yd_locate(struct yd_doc *doc, yd_node from, const char *path, bool
 	uint32_t n = from ? from : 1;
 	if (n >= t->n)
 		return (struct yd_pos){ 0, 0 };
-	const char *p = path ? path : "";
-	for (;;) {
-		if (*p == 0) {
-			if (exact)
-				*exact = true;
-			return best_pos(t, n);
-		}
-		uint32_t next = 0;
-		const char *rest = p;
-		if (*p == '[') {
-			char *end;
-			errno = 0;
-			unsigned long idx = strtoul(p + 1, &end, 10);
-			if (end == p + 1 || *end != ']' || errno)
-				break;
-			next = yd_child_at(doc, n, idx);
-			rest = end + 1;
-		} else {
-			if (*p == '.')
-				p++;
-			size_t best = 0;
-			for (uint32_t c = t->v[n].first; c; c = t->v[c].next) {
-				const struct tnode *cn = &t->v[c];
-				if (cn->klen == UINT32_MAX)
-					break;   /* a sequence: no keys */
-				size_t kl = cn->klen;
-				if (kl >= best && !strncmp(p, t->pool + cn->key, kl) && strlen(t->pool + cn->key) == kl &&
-				    (p[kl] == 0 || p[kl] == '.' || p[kl] == '[')) {
-					best = kl;
-					next = c;
-				}
-			}
-			rest = p + best;
-		}
-		if (!next)
-			break;
-		n = next;
-		p = rest;
-	}
+	n = walk(doc, t, n, path, &done);
+	if (exact)
+		*exact = done;
 	return best_pos(t, n);
+}
+
+yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path)
+{
+	struct yd_tree *t = tree_of(doc);
+	bool done;
+	if (!t || t->n < 2)
+		return 0;
+	uint32_t n = from ? from : 1;
+	if (n >= t->n)
+		return 0;
+	n = walk(doc, t, n, path, &done);
+	return done ? n : 0;
 }
 
 /* ---------------------------------------------------------------- all */

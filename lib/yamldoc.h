@@ -119,7 +119,9 @@ struct yd_pos yd_key_pos(struct yd_doc *doc, yd_node n);
  * Finds a field path as fpath_render() writes it ("spec.rules[0].host",
  * "metadata.annotations.kubernetes.io/ingress.class": keys are not escaped,
  * so at each mapping the longest key that the rest of the path starts with
- * wins), starting at node 'from' (0: the root).  Returns the position of the
+ * wins; "[key]" with a non-numeric key also names a mapping key, as in
+ * "metadata.annotations[kubernetes.io/ingress.class]"), starting at node
+ * 'from' (0: the root).  Returns the position of the
  * node, or for a field that does not exist the position of its nearest
  * existing parent; *exact (may be NULL) tells which.  The position is the key
  * of a mapping value that is itself a mapping or sequence (`backend:` rather
@@ -127,6 +129,9 @@ struct yd_pos yd_key_pos(struct yd_doc *doc, yd_node n);
  * has no position table (a JSON document that libyaml cannot read).
  */
 struct yd_pos yd_locate(struct yd_doc *doc, yd_node from, const char *path, bool *exact);
+
+/* The node at a path (same syntax as yd_locate), or 0 when it does not exist. */
+yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
 
 /*
  * Convenience for callers that want values only: every non-empty document of

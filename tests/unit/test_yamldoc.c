@@ -94,7 +94,7 @@ static void syntax_error_resync(void **state)
 	run("a: 1\n---\nkind: Ingress\n  name: x\nspec: {}\n---\nb: 2\n", YD_YAML, &g);
 	assert_int_equal(g.n, 3);
 	assert_string_equal(g.text[0], "{\"a\":1}");
-	assert_string_equal(g.text[1], "ERROR 4:7: mapping values are not allowed in this context");
+	assert_true(!strncmp(g.text[1], "ERROR 4:7: mapping values are not allowed in this context", 57));
 	assert_int_equal(g.index[1], 1);
 	assert_string_equal(g.text[2], "{\"b\":2}");
 	assert_int_equal(g.index[2], 2);
@@ -187,6 +187,8 @@ static void positions(void **state)
 		{ "spec.rules[3].host", 9, 3, false },
 		{ "spec.tls", 8, 1, false },
 		{ "", 1, 1, true },
+		{ "metadata.annotations[kubernetes.io/ingress.class]", 6, 34, true },
+		{ "metadata.annotations[kubernetes.io/nope]", 5, 3, false },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct got g = { 0 };

@@ -1,0 +1,111 @@
+/* lint engine: v1beta1 path mapping, positions of errors, Lists, problems, exit status. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/lint.h"
+
+static void v1beta1_paths(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } cases[] = {
+		{ "spec.defaultBackend", "spec.backend" },
+		{ "spec.defaultBackend.service.name", "spec.backend.serviceName" },
+		{ "spec.defaultBackend.service.port.number", "spec.backend.servicePort" },
+		{ "spec.rules[0].http.paths[2].backend.service.port.name", "spec.rules[0].http.paths[2].backend.servicePort" },
+		{ "spec.rules[0].http.paths[2].backend.service", "spec.rules[0].http.paths[2].backend.serviceName" },
+		{ "spec.rules[0].http.paths[2].backend.resource.kind", "spec.rules[0].http.paths[2].backend.resource.kind" },
+		{ "spec.rules[0].http.paths[2].backend", "spec.rules[0].http.paths[2].backend" },
+		{ "spec.defaultBackendX", "spec.defaultBackendX" },
+		{ "metadata.annotations.x/backend.service.name", "metadata.annotations.x/backend.service.name" },
+	};
+	char buf[128];
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		lint_map_v1beta1_path(cases[i].in, buf, sizeof buf);
+		assert_string_equal(buf, cases[i].out);
+	}
+	lint_map_v1beta1_path("spec.defaultBackend.service.name", buf, 8);
+	assert_int_equal(strlen(buf), 7);
+}
+
+static void positions_and_counts(void **state)
+{
+	(void)state;
+	const char *y =
+	    "apiVersion: v1\n"
+	    "kind: IngressList\n"
+	    "items:\n"
+	    "- apiVersion: networking.k8s.io/v1\n"    /* 4 */
+	    "  kind: Ingress\n"
+	    "  metadata: {name: a}\n"
+	    "  spec:\n"
+	    "    rules:\n"
+	    "    - host: Foo\n"                        /* 9 */
+	    "- apiVersion: networking.k8s.io/v2\n"    /* 10: unserved */
+	    "  kind: Ingress\n"
+	    "---\n"
+	    "just a string\n"                          /* 13 */
+	    "---\n"
+	    "apiVersion: apps/v1\nkind: Deployment\n";
+	struct lint_report *r = lint_report_new();
+	assert_non_null(r);
+	assert_int_equal(lint_buffer(r, "t.yaml", y, strlen(y), NULL), 0);
+	assert_int_equal(r->nobjects, 1);
+	assert_int_equal(r->objects[0].line, 4);
+	assert_int_equal(r->objects[0].item, 0);
+	assert_string_equal(r->objects[0].namespace_, "default");
+	assert_false(r->objects[0].allowed);
+	assert_int_equal(r->objects[0].nerrors, 1);
+	assert_string_equal(r->objects[0].errors[0].field, "spec.rules[0].host");
+	assert_int_equal(r->objects[0].errors[0].line, 9);
+	assert_int_equal(r->objects[0].errors[0].column, 13);
+	assert_int_equal(r->nproblems, 2);
+	assert_int_equal(r->problems[0].line, 10);
+	assert_non_null(strstr(r->problems[0].message, "no matches for kind \"Ingress\" in version \"networking.k8s.io/v2\""));
+	assert_int_equal(r->problems[1].line, 13);
+	assert_non_null(strstr(r->problems[1].message, "not an object"));
+	assert_int_equal(r->skipped, 1);
+	assert_int_equal(lint_exit_status(r), 2);
+	size_t len;
+	char *json = lint_render(r, LINT_OUT_JSON, 0, &len);
+	assert_non_null(json);
+	json_error_t err;
+	json_t *j = json_loads(json, 0, &err);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "summary"), "denied")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "results"), 0), "item")), 0);
+	json_decref(j);
+	free(json);
+	lint_report_free(r);
+}
+
+static void clean_object(void **state)
+{
+	(void)state;
+	const char *y = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"IngressClass\","
+	                "\"metadata\":{\"name\":\"nginx\"},\"spec\":{\"controller\":\"k8s.io/ingress-nginx\"}}";
+	struct lint_report *r = lint_report_new();
+	assert_int_equal(lint_buffer(r, "c.json", y, strlen(y), NULL), 0);
+	assert_int_equal(r->nobjects, 1);
+	assert_true(r->objects[0].allowed);
+	assert_string_equal(r->objects[0].namespace_, "");
+	assert_int_equal(lint_exit_status(r), 0);
+	char *t = lint_render(r, LINT_OUT_TEXT, 0, NULL);
+	assert_non_null(strstr(t, "1 object checked: 0 denied"));
+	free(t);
+	lint_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(v1beta1_paths),
+		cmocka_unit_test(positions_and_counts),
+		cmocka_unit_test(clean_object),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
