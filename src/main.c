@@ -16,6 +16,8 @@ static const struct cmd cmds[] = {
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
 	{ "conformance", cmd_conformance, "conformance --target URL -f PATH... [-o text|json|junit]" },
+	{ "serve", cmd_serve, "serve --listen ADDR --tls-cert F --tls-key F [--client-ca F] [--lint-listen ADDR] ..." },
+	{ "certs", cmd_certs, "certs --out DIR --service NAME --namespace NS [--days N] [--host H]..." },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,319 @@
+/* ingress-warden serve: the admission webhook (HTTPS) and the local lint server. */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "src/cmd.h"
+#include "webhook/log.h"
+#include "webhook/metrics.h"
+#include "webhook/review_glue.h"
+#include "webhook/server.h"
+#include "webhook/tlsstore.h"
+
+/* One row per option: the flag, its environment variable, its default, help. */
+enum opt_kind { O_STR, O_UINT, O_SIZE, O_FLAG };
+struct opt {
+	const char *flag, *env, *def, *help;
+	enum opt_kind kind;
+	unsigned long long min, max;
+};
+
+enum {
+	OPT_LISTEN, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_PATH, OPT_LINT_LISTEN, OPT_MAX_BODY,
+	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
+	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK, OPT_N
+};
+
+static const struct opt opts[OPT_N] = {
+	[OPT_LISTEN] = { "--listen", "IW_LISTEN", ":8443", "webhook address HOST:PORT (HTTPS)", O_STR, 0, 0 },
+	[OPT_CERT] = { "--tls-cert", "IW_TLS_CERT", NULL, "serving certificate (PEM; reloaded when it changes)", O_STR, 0, 0 },
+	[OPT_KEY] = { "--tls-key", "IW_TLS_KEY", NULL, "its private key (PEM)", O_STR, 0, 0 },
+	[OPT_CLIENT_CA] = { "--client-ca", "IW_CLIENT_CA", NULL, "require client certificates signed by this CA", O_STR, 0, 0 },
+	[OPT_PATH] = { "--path", "IW_PATH", "/validate", "URL path of the review endpoint", O_STR, 0, 0 },
+	[OPT_LINT_LISTEN] = { "--lint-listen", "IW_LINT_LISTEN", NULL, "also serve POST /lint on this address (plain HTTP on loopback, or HTTPS with the same certificate)", O_STR, 0, 0 },
+	[OPT_MAX_BODY] = { "--max-body", "IW_MAX_BODY", "3Mi", "largest request body (bytes; K, M, Ki, Mi suffixes)", O_SIZE, 1024, 64ull << 20 },
+	[OPT_THREADS] = { "--threads", "IW_THREADS", "0", "MHD worker threads (0: one per core)", O_UINT, 0, 256 },
+	[OPT_THREADING] = { "--threading", "IW_THREADING", "pool", "pool (epoll thread pool) or per-connection", O_STR, 0, 0 },
+	[OPT_MAX_CONNS] = { "--max-connections", "IW_MAX_CONNECTIONS", "1000", "open connections at most", O_UINT, 1, 100000 },
+	[OPT_PER_IP] = { "--max-connections-per-ip", "IW_MAX_CONNECTIONS_PER_IP", "0", "per client address (0: no limit)", O_UINT, 0, 100000 },
+	[OPT_IDLE] = { "--idle-timeout", "IW_IDLE_TIMEOUT", "60", "seconds a connection may wait for its next request", O_UINT, 1, 3600 },
+	[OPT_READ] = { "--read-timeout", "IW_READ_TIMEOUT", "10", "seconds to receive one request once it started", O_UINT, 1, 600 },
+	[OPT_RELOAD] = { "--reload-interval", "IW_RELOAD_INTERVAL", "10", "seconds between certificate file checks (inotify acts at once)", O_UINT, 1, 3600 },
+	[OPT_SHUT_DELAY] = { "--shutdown-delay", "IW_SHUTDOWN_DELAY", "2", "seconds to keep serving after SIGTERM with /readyz failing", O_UINT, 0, 300 },
+	[OPT_SHUT_GRACE] = { "--shutdown-grace", "IW_SHUTDOWN_GRACE", "10", "seconds to let in-flight requests finish", O_UINT, 0, 300 },
+	[OPT_LOG_LEVEL] = { "--log-level", "IW_LOG_LEVEL", "info", "debug, info, warn, error or off", O_STR, 0, 0 },
+	[OPT_PRIO] = { "--tls-priorities", "IW_TLS_PRIORITIES", NULL, "GnuTLS priority string (default: TLS 1.2/1.3, AEAD, ECDHE)", O_STR, 0, 0 },
+	[OPT_MEM] = { "--connection-memory", "IW_CONNECTION_MEMORY", "64Ki", "MHD memory per connection, bounds headers (bytes)", O_SIZE, 8192, 16ull << 20 },
+	[OPT_CHECK] = { "--check", "IW_CHECK", NULL, "load the configuration and certificates, print 'configuration OK', exit", O_FLAG, 0, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ingress-warden serve --listen ADDR --tls-cert F --tls-key F [--client-ca F]\n"
+	           "                            [--lint-listen ADDR] [OPTIONS]\n"
+	           "       ingress-warden serve --lint-listen 127.0.0.1:PORT   (lint server alone)\n\n"
+	           "The admission webhook: POST PATH (AdmissionReview v1/v1beta1), GET /healthz,\n"
+	           "/readyz, /metrics.  With --lint-listen also POST /lint (YAML or JSON manifests).\n"
+	           "Every option can be given as an environment variable instead:\n\n");
+	for (int i = 0; i < OPT_N; i++)
+		fprintf(f, "  %-26s %-26s %s%s%s%s\n", opts[i].flag, opts[i].env, opts[i].help,
+		        opts[i].def ? " [" : "", opts[i].def ? opts[i].def : "", opts[i].def ? "]" : "");
+	fprintf(f, "\nSIGTERM/SIGINT: /readyz fails, serving continues for --shutdown-delay, then no\n"
+	           "new connections, in-flight requests finish (--shutdown-grace), exit 0.\n"
+	           "Exit status: 0 stopped cleanly, 1 runtime failure, 2 usage or configuration error.\n");
+}
+
+static int bad(const char *fmt, const char *a) __attribute__((format(printf, 1, 0)));
+static int bad(const char *fmt, const char *a)
+{
+	char msg[400];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(msg, sizeof msg, fmt, a);
+#pragma GCC diagnostic pop
+	fprintf(stderr, "ingress-warden serve: %s (see --help)\n", msg);
+	return 2;
+}
+
+static int parse_num(const char *s, enum opt_kind kind, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (kind == O_SIZE && *end) {
+		unsigned long long m;
+		if (!strcmp(end, "K") || !strcmp(end, "k")) m = 1000;
+		else if (!strcmp(end, "M")) m = 1000000;
+		else if (!strcmp(end, "Ki")) m = 1024;
+		else if (!strcmp(end, "Mi")) m = 1024 * 1024;
+		else return -1;
+		if (v > (1ull << 40))
+			return -1;
+		v *= m;
+	} else if (*end) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void tls_log(void *ctx, int ok, const char *msg)
+{
+	(void)ctx;
+	wh_log(ok ? WH_LOG_INFO : WH_LOG_WARN, msg, json_pack("{s:s}", "event", ok ? "cert_reload" : "cert_reload_refused"));
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *val[OPT_N] = { 0 };
+	unsigned long long num[OPT_N] = { 0 };
+
+	for (int i = 0; i < OPT_N; i++) {
+		const char *e = getenv(opts[i].env);
+		val[i] = e && *e ? e : opts[i].def;
+	}
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+		int found = -1;
+		const char *v = NULL;
+		for (int i = 0; i < OPT_N; i++) {
+			size_t n = strlen(opts[i].flag);
+			if (!strncmp(argv[a], opts[i].flag, n) && (argv[a][n] == 0 || argv[a][n] == '=')) {
+				found = i;
+				v = argv[a][n] == '=' ? argv[a] + n + 1 : NULL;
+				break;
+			}
+		}
+		if (found < 0)
+			return bad("unknown argument '%s'", argv[a]);
+		if (opts[found].kind == O_FLAG) {
+			val[found] = "1";
+			continue;
+		}
+		if (!v) {
+			if (a + 1 >= argc)
+				return bad("%s needs a value", opts[found].flag);
+			v = argv[++a];
+		}
+		val[found] = v;
+	}
+	for (int i = 0; i < OPT_N; i++) {
+		if (opts[i].kind != O_UINT && opts[i].kind != O_SIZE)
+			continue;
+		if (parse_num(val[i], opts[i].kind, &num[i]) < 0 || num[i] < opts[i].min || num[i] > opts[i].max) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "%s must be a number %llu..%llu", opts[i].flag, opts[i].min, opts[i].max);
+			return bad("%s", msg);
+		}
+	}
+	enum wh_level lvl;
+	if (wh_log_parse_level(val[OPT_LOG_LEVEL], &lvl) < 0)
+		return bad("--log-level must be debug, info, warn, error or off, not '%s'", val[OPT_LOG_LEVEL]);
+	int per_conn;
+	if (!strcmp(val[OPT_THREADING], "pool")) per_conn = 0;
+	else if (!strcmp(val[OPT_THREADING], "per-connection")) per_conn = 1;
+	else return bad("--threading must be pool or per-connection, not '%s'", val[OPT_THREADING]);
+	if (val[OPT_PATH][0] != '/' || strlen(val[OPT_PATH]) > 256 || strchr(val[OPT_PATH], '?'))
+		return bad("--path must start with '/' (got '%s')", val[OPT_PATH]);
+	int webhook = val[OPT_CERT] || val[OPT_KEY];
+	if (webhook && (!val[OPT_CERT] || !val[OPT_KEY]))
+		return bad("%s", "--tls-cert and --tls-key go together");
+	if (!webhook && !val[OPT_LINT_LISTEN])
+		return bad("%s", "--tls-cert and --tls-key are required (or --lint-listen alone)");
+	if (!webhook && val[OPT_CLIENT_CA])
+		return bad("%s", "--client-ca needs --tls-cert and --tls-key");
+	wh_log_set_level(lvl);
+
+	char err[700];
+	struct wh_tls *tls = NULL;
+	if (webhook) {
+		tls = wh_tls_open(val[OPT_CERT], val[OPT_KEY], val[OPT_CLIENT_CA], err, sizeof err);
+		if (!tls) {
+			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			return 2;
+		}
+	}
+	if (val[OPT_CHECK]) {
+		printf("configuration OK\n");
+		wh_tls_close(tls);
+		return 0;
+	}
+
+	/* Signals are blocked before any thread starts, so that MHD's threads
+	 * inherit the mask and only this thread's sigtimedwait() sees them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	static struct wh_metrics metrics;
+	struct wh_glue *glue = wh_glue_new(err, sizeof err);
+	if (!glue) {
+		fprintf(stderr, "ingress-warden serve: %s\n", err);
+		wh_tls_close(tls);
+		return 1;
+	}
+	struct wh_config base = {
+		.tls_priorities = val[OPT_PRIO], .path = val[OPT_PATH],
+		.max_body = (size_t)num[OPT_MAX_BODY], .threads = (unsigned)num[OPT_THREADS],
+		.thread_per_connection = per_conn, .max_conns = (unsigned)num[OPT_MAX_CONNS],
+		.per_ip = (unsigned)num[OPT_PER_IP], .idle_timeout = (unsigned)num[OPT_IDLE],
+		.read_timeout = (unsigned)num[OPT_READ], .mem_limit = (size_t)num[OPT_MEM],
+		.review = wh_glue_review, .review_ctx = glue, .lint = wh_glue_lint, .lint_ctx = glue,
+		.metrics = &metrics,
+	};
+	struct wh_server *web = NULL, *lint = NULL;
+	int ret = 1;
+	if (webhook) {
+		struct wh_config c = base;
+		c.role = WH_ROLE_WEBHOOK;
+		c.listen = val[OPT_LISTEN];
+		c.tls = tls;
+		if (!(web = wh_server_start(&c, err, sizeof err))) {
+			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			ret = 2;
+			goto out;
+		}
+		if (wh_tls_watch(tls, (unsigned)num[OPT_RELOAD] * 1000, tls_log, NULL, err, sizeof err) < 0) {
+			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			goto out;
+		}
+	}
+	if (val[OPT_LINT_LISTEN]) {
+		struct wh_config c = base;
+		c.role = WH_ROLE_LINT;
+		c.listen = val[OPT_LINT_LISTEN];
+		c.tls = NULL;   /* the lint server is a developer tool: plain HTTP on loopback */
+		if (!(lint = wh_server_start(&c, err, sizeof err))) {
+			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			ret = 2;
+			goto out;
+		}
+	}
+	{
+		char exp[32] = "";
+		if (tls) {
+			time_t na = (time_t)wh_tls_not_after(tls);
+			struct tm tm;
+			gmtime_r(&na, &tm);
+			strftime(exp, sizeof exp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		json_t *f = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:s}",
+		                      "pid", (int)getpid(), "version", IW_VERSION,
+		                      "max_body", (json_int_t)num[OPT_MAX_BODY],
+		                      "max_connections", (json_int_t)num[OPT_MAX_CONNS],
+		                      "idle_timeout_s", (json_int_t)num[OPT_IDLE],
+		                      "read_timeout_s", (json_int_t)num[OPT_READ],
+		                      "threads", (json_int_t)num[OPT_THREADS],
+		                      "threading", per_conn ? "per-connection" : "pool");
+		if (web) {
+			json_object_set_new(f, "listen", json_string(val[OPT_LISTEN]));
+			json_object_set_new(f, "port", json_integer(wh_server_port(web)));
+			json_object_set_new(f, "path", json_string(val[OPT_PATH]));
+			json_object_set_new(f, "cert_expires", json_string(exp));
+			json_object_set_new(f, "client_ca", json_boolean(val[OPT_CLIENT_CA] != NULL));
+		}
+		if (lint) {
+			json_object_set_new(f, "lint_listen", json_string(val[OPT_LINT_LISTEN]));
+			json_object_set_new(f, "lint_port", json_integer(wh_server_port(lint)));
+		}
+		wh_log(WH_LOG_INFO, "ready", f);
+	}
+
+	int sig;
+	for (;;) {
+		sig = sigwaitinfo(&set, NULL);
+		if (sig > 0)
+			break;
+	}
+	wh_log(WH_LOG_INFO, "shutting down", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+	/* 1. /readyz fails while we keep serving: the endpoints controller takes
+	 *    the pod out of the Service before we stop accepting. */
+	if (web) wh_server_set_ready(web, 0);
+	if (lint) wh_server_set_ready(lint, 0);
+	struct timespec d = { (time_t)num[OPT_SHUT_DELAY], 0 };
+	while (nanosleep(&d, &d) < 0 && errno == EINTR)
+		;
+	/* 2. No new connections; answers carry "Connection: close". */
+	if (web) wh_server_quiesce(web);
+	if (lint) wh_server_quiesce(lint);
+	/* 3. Let in-flight requests finish, bounded. */
+	long long until = mono_ms() + (long long)num[OPT_SHUT_GRACE] * 1000;
+	long left = 0;
+	for (;;) {
+		left = (web ? wh_server_in_flight(web) : 0) + (lint ? wh_server_in_flight(lint) : 0);
+		if (left == 0 || mono_ms() >= until)
+			break;
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	wh_log(left ? WH_LOG_WARN : WH_LOG_INFO, "drained", json_pack("{s:i}", "unfinished", (int)left));
+	ret = 0;
+out:
+	wh_server_stop(web);
+	wh_server_stop(lint);
+	wh_glue_free(glue);
+	wh_tls_close(tls);
+	return ret;
+}

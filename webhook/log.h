@@ -1,0 +1,21 @@
+/*
+ * JSON log lines on stderr, one per event: {"time","level","msg",...fields}.
+ * Each line is written with a single write(2), so lines from the server's
+ * threads never interleave.  The level check comes before any formatting.
+ * Object bodies are never logged: callers pass only the fields they choose.
+ */
+#ifndef IW_WEBHOOK_LOG_H
+#define IW_WEBHOOK_LOG_H
+
+#include <jansson.h>
+
+enum wh_level { WH_LOG_DEBUG, WH_LOG_INFO, WH_LOG_WARN, WH_LOG_ERROR, WH_LOG_OFF };
+
+/* "debug", "info", "warn", "error", "off" -> 0, or -1 when unknown. */
+int wh_log_parse_level(const char *s, enum wh_level *out);
+void wh_log_set_level(enum wh_level l);
+int wh_log_enabled(enum wh_level l);
+/* Logs msg with 'fields' (an object, stolen; NULL for none). */
+void wh_log(enum wh_level l, const char *msg, json_t *fields);
+
+#endif

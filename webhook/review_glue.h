@@ -1,0 +1,27 @@
+/*
+ * Glue between the server's callbacks (server.h) and the engines: the
+ * AdmissionReview codec (webhook/admission.h) for the review endpoint and the
+ * linter (lib/lint.h) for POST /lint.  The server stays independent of them;
+ * this is the only file that knows both.
+ */
+#ifndef IW_WEBHOOK_REVIEW_GLUE_H
+#define IW_WEBHOOK_REVIEW_GLUE_H
+
+#include <stddef.h>
+
+#include "webhook/server.h"
+
+struct wh_glue;
+
+/* Engine state shared by every request (read-only after creation). */
+struct wh_glue *wh_glue_new(char *err, size_t errlen);
+void wh_glue_free(struct wh_glue *g);
+
+/* wh_review_fn: the AdmissionReview response exactly as `review` prints it. */
+int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,
+                   struct wh_review_info *info);
+/* wh_lint_fn: the lint JSON of DESIGN.md for the posted manifests. */
+int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
+                 struct wh_answer *ans, int *denied);
+
+#endif

@@ -1,0 +1,697 @@
+/* libmicrohttpd + GnuTLS server: routing, limits, deadlines (see server.h). */
+#include "webhook/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "webhook/log.h"
+
+/* One open connection, for the deadline sweeper. */
+struct conn {
+	struct MHD_Connection *mc;
+	int fd;
+	long long deadline_ns;       /* monotonic; 0: none (answering) */
+	int cut;                     /* already shut down */
+	struct conn *prev, *next;
+};
+
+/* One request. */
+struct req {
+	struct wh_server *srv;
+	struct conn *conn;
+	long long start_ns;
+	int seen;                    /* the handler saw the headers */
+	int kind;                    /* REQ_* */
+	int too_big;
+	char *body;
+	size_t len, cap;
+	long timeout_ms;             /* ?timeout=, or -1 */
+	unsigned status;             /* answered status, for metrics */
+	unsigned defer_status;       /* an answer decided from the headers, sent at the */
+	const char *defer_text;      /* next call so that the connection stays open */
+	const char *defer_allow;
+	int defer_get;               /* the deferred answer is a GET endpoint */
+	enum wh_version version;
+	int observed;                /* metrics already recorded */
+};
+enum { REQ_OTHER, REQ_REVIEW, REQ_LINT };
+
+struct wh_server {
+	struct wh_config cfg;        /* strings below are copies */
+	char *path, *priorities;
+	struct MHD_Daemon *d;
+	unsigned port;
+	atomic_int ready, draining;
+	atomic_long in_flight;
+	pthread_mutex_t mu;          /* the connection list */
+	struct conn *conns;
+	unsigned nconns;
+	pthread_t sweeper;
+	int sweeper_on;
+	atomic_int stop;
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long wh_parse_duration_ms(const char *s)
+{
+	/* Go's time.Duration.String() / ParseDuration units, no sign, no fractions
+	 * (what the API server sends: "10s", "30s"). */
+	if (!s || !*s || strlen(s) > 32)
+		return -1;
+	double total = 0;
+	const char *p = s;
+	while (*p) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		double v = 0;
+		while (*p >= '0' && *p <= '9')
+			v = v * 10 + (*p++ - '0');
+		double unit;
+		if (!strncmp(p, "ms", 2)) { unit = 1; p += 2; }
+		else if (!strncmp(p, "us", 2)) { unit = 0.001; p += 2; }
+		else if (!strncmp(p, "ns", 2)) { unit = 0.000001; p += 2; }
+		else if (*p == 's') { unit = 1000; p++; }
+		else if (*p == 'm') { unit = 60000; p++; }
+		else if (*p == 'h') { unit = 3600000; p++; }
+		else return -1;
+		total += v * unit;
+		if (total > 3600000)
+			return -1;
+	}
+	return (long)total;
+}
+
+/* ---- connection tracking and the deadline sweeper ---- */
+
+static void conn_deadline(struct wh_server *s, struct conn *c, long long deadline)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->mu);
+	c->deadline_ns = deadline;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct wh_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn *c = calloc(1, sizeof *c);
+		if (!c)
+			return;   /* untracked: MHD's inactivity timeout still applies */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->mc = mc;
+		c->fd = ci ? ci->connect_fd : -1;
+		c->deadline_ns = now_ns() + (long long)s->cfg.idle_timeout * 1000000000LL;
+		pthread_mutex_lock(&s->mu);
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->nconns++;
+		pthread_mutex_unlock(&s->mu);
+		*socket_context = c;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn *c = *socket_context;
+		if (!c)
+			return;
+		/* Unlinked under the lock before MHD closes the fd: the sweeper never
+		 * touches a descriptor number that may have been reused. */
+		pthread_mutex_lock(&s->mu);
+		if (c->prev) c->prev->next = c->next;
+		else s->conns = c->next;
+		if (c->next) c->next->prev = c->prev;
+		s->nconns--;
+		pthread_mutex_unlock(&s->mu);
+		free(c);
+		*socket_context = NULL;
+	}
+}
+
+static void *sweeper_main(void *arg)
+{
+	struct wh_server *s = arg;
+	while (!atomic_load(&s->stop)) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		long long now = now_ns();
+		unsigned cut = 0;
+		pthread_mutex_lock(&s->mu);
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (!c->cut && c->deadline_ns && now > c->deadline_ns && c->fd >= 0) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->cut = 1;
+				cut++;
+			}
+		pthread_mutex_unlock(&s->mu);
+		if (cut) {
+			atomic_fetch_add(&s->cfg.metrics->slow_cut, cut);
+			if (wh_log_enabled(WH_LOG_INFO))
+				wh_log(WH_LOG_INFO, "closed connections past their deadline",
+				       json_pack("{s:i}", "connections", (int)cut));
+		}
+	}
+	return NULL;
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result reply(struct MHD_Connection *mc, struct req *r, unsigned status,
+                             const char *ctype, char *body, size_t len, int must_free,
+                             const char *allow)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, body, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_MUST_COPY);
+	if (!resp) {
+		if (must_free)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (r && (atomic_load(&r->srv->draining) || r->too_big))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (r)
+		r->status = status;
+	enum MHD_Result ret = MHD_queue_response(mc, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result reply_text(struct MHD_Connection *mc, struct req *r, unsigned status,
+                                  const char *text, const char *allow)
+{
+	return reply(mc, r, status, "text/plain; charset=utf-8", (char *)(uintptr_t)text,
+	             strlen(text), 0, allow);
+}
+
+/* ---- request state: created when the request line arrives ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	struct wh_server *s = cls;
+	(void)uri;
+	struct req *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;   /* the handler answers 500 for a request without state */
+	r->srv = s;
+	r->start_ns = now_ns();
+	r->timeout_ms = -1;
+	r->version = WH_VER_NONE;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	r->conn = ci ? ci->socket_context : NULL;
+	conn_deadline(s, r->conn, r->start_ns + (long long)s->cfg.read_timeout * 1000000000LL);
+	atomic_fetch_add(&s->in_flight, 1);
+	atomic_fetch_add(&s->cfg.metrics->in_flight, 1);
+	return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct wh_server *s = cls;
+	struct req *r = *req_cls;
+	(void)mc;
+	if (!r)
+		return;
+	if (r->kind == REQ_REVIEW && !r->observed) {
+		/* Requests cut before an answer (timeouts, aborted clients, 4xx). */
+		enum wh_outcome o = r->status >= 500 ? WH_OUT_ERROR :
+		                    r->status == 400 ? WH_OUT_INVALID : WH_OUT_REJECTED;
+		wh_metrics_observe(s->cfg.metrics, o, r->version,
+		                   (unsigned long long)(now_ns() - r->start_ns));
+	}
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && wh_log_enabled(WH_LOG_DEBUG))
+		wh_log(WH_LOG_DEBUG, "request ended early", json_pack("{s:i}", "code", (int)toe));
+	conn_deadline(s, r->conn, now_ns() + (long long)s->cfg.idle_timeout * 1000000000LL);
+	atomic_fetch_sub(&s->in_flight, 1);
+	atomic_fetch_sub(&s->cfg.metrics->in_flight, 1);
+	free(r->body);
+	free(r);
+	*req_cls = NULL;
+}
+
+/* ---- handlers ---- */
+
+static int ctype_is(const char *ct, const char *const *accepted)
+{
+	if (!ct)
+		return 0;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	for (const char *const *a = accepted; *a; a++)
+		if (strlen(*a) == n && !strncasecmp(ct, *a, n))
+			return 1;
+	return 0;
+}
+
+static const char *const json_types[] = { "application/json", NULL };
+static const char *const lint_types[] = {
+	"application/json", "application/yaml", "application/x-yaml", "text/yaml",
+	"text/x-yaml", "text/plain", NULL,
+};
+
+static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc, struct req *r,
+                                 const char *url, const char *method)
+{
+	int is_get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	if (!is_get)
+		return reply_text(mc, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n", "GET, HEAD");
+	if (!strcmp(url, "/healthz"))
+		return reply_text(mc, r, MHD_HTTP_OK, "ok\n", NULL);
+	if (!strcmp(url, "/readyz")) {
+		if (atomic_load(&s->ready) && !atomic_load(&s->draining))
+			return reply_text(mc, r, MHD_HTTP_OK, "ok\n", NULL);
+		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE, "not ready\n", NULL);
+	}
+	/* /metrics */
+	struct wh_metrics_extra x = { .now = (long long)time(NULL), .version = IW_VERSION };
+	if (s->cfg.tls) {
+		unsigned long refused = 0;
+		unsigned long loads = wh_tls_reloads(s->cfg.tls, &refused);
+		x.cert_not_after = wh_tls_not_after(s->cfg.tls);
+		x.reloads = loads ? loads - 1 : 0;   /* the first load is not a reload */
+		x.reload_failures = refused;
+	}
+	pthread_mutex_lock(&s->mu);
+	x.connections = s->nconns;
+	pthread_mutex_unlock(&s->mu);
+	char *text = wh_metrics_render(s->cfg.metrics, &x);
+	if (!text)
+		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
+	return reply(mc, r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text,
+	             strlen(text), 1, NULL);
+}
+
+/* A verified client certificate, when a client CA is configured. */
+static int client_ok(struct wh_server *s, struct MHD_Connection *mc)
+{
+	if (!s->cfg.tls || !wh_tls_client_ca(s->cfg.tls))
+		return 1;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return 0;
+	gnutls_session_t ts = ci->tls_session;
+	unsigned status = 1, n = 0;
+	if (!gnutls_certificate_get_peers(ts, &n) || n == 0)
+		return 0;
+	if (gnutls_certificate_verify_peers2(ts, &status) < 0)
+		return 0;
+	return status == 0;
+}
+
+/*
+ * MHD 0.9.75 closes the connection when a response is queued in the first
+ * (headers-only) call.  When the request has no body, answers are therefore
+ * given in the next call, which keeps the connection alive; with a body
+ * (413, 415 ...) the early answer and the close are what we want: the body
+ * is never read.
+ */
+static int has_body(struct MHD_Connection *mc)
+{
+	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	return te != NULL || (cl && strcmp(cl, "0") != 0);
+}
+
+static enum MHD_Result early(struct MHD_Connection *mc, struct req *r, unsigned status,
+                             const char *text, const char *allow)
+{
+	if (has_body(mc))
+		return reply_text(mc, r, status, text, allow);
+	r->defer_status = status;
+	r->defer_text = text;
+	r->defer_allow = allow;
+	return MHD_YES;
+}
+
+static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection *mc, struct req *r,
+                                     const char *url, const char *method)
+{
+	const char *want = s->cfg.role == WH_ROLE_LINT ? "/lint" : s->path;
+	if (!client_ok(s, mc))
+		return early(mc, r, MHD_HTTP_FORBIDDEN, "client certificate required\n", NULL);
+	if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz") || !strcmp(url, "/metrics")) {
+		if (has_body(mc))
+			return serve_get(s, mc, r, url, method);
+		r->defer_get = 1;
+		return MHD_YES;
+	}
+	if (strcmp(url, want) != 0)
+		return early(mc, r, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
+	r->kind = s->cfg.role == WH_ROLE_LINT ? REQ_LINT : REQ_REVIEW;
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+		return early(mc, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed: use POST\n", "POST");
+	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!ctype_is(ct, r->kind == REQ_LINT ? lint_types : json_types))
+		return early(mc, r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		                  r->kind == REQ_LINT ? "content type must be YAML or JSON\n"
+		                                      : "content type must be application/json\n", NULL);
+	if (r->kind == REQ_REVIEW) {
+		const char *to = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "timeout");
+		if (to) {
+			r->timeout_ms = wh_parse_duration_ms(to);
+			if (r->timeout_ms <= 0)
+				return early(mc, r, MHD_HTTP_BAD_REQUEST, "invalid timeout parameter\n", NULL);
+			long long dl = r->start_ns + (long long)r->timeout_ms * 1000000LL;
+			long long rd = r->start_ns + (long long)s->cfg.read_timeout * 1000000000LL;
+			conn_deadline(s, r->conn, dl < rd ? dl : rd);
+		}
+	}
+	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	size_t want_cap = 4096;
+	if (cl) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (errno || *end || end == cl || n > s->cfg.max_body) {
+			r->too_big = 1;
+			return reply_text(mc, r, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n", NULL);
+		}
+		if (n > 0)
+			want_cap = (size_t)n;
+	}
+	r->body = malloc(want_cap + 1);
+	if (!r->body)
+		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
+	r->cap = want_cap;
+	return MHD_YES;
+}
+
+static int body_append(struct wh_server *s, struct req *r, const char *data, size_t n)
+{
+	if (n > s->cfg.max_body - r->len)
+		return -1;
+	if (r->len + n > r->cap) {
+		size_t nc = r->cap * 2;
+		if (nc < r->len + n)
+			nc = r->len + n;
+		if (nc > s->cfg.max_body)
+			nc = s->cfg.max_body;
+		char *nb = realloc(r->body, nc + 1);
+		if (!nb)
+			return -2;
+		r->body = nb;
+		r->cap = nc;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	return 0;
+}
+
+static enum MHD_Result answer_review(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
+{
+	if (r->timeout_ms > 0 && now_ns() - r->start_ns > r->timeout_ms * 1000000LL)
+		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE, "deadline exceeded\n", NULL);
+	struct wh_answer a = { 0 };
+	struct wh_review_info info = { WH_OUT_ERROR, WH_VER_NONE, NULL };
+	r->body[r->len] = 0;
+	enum MHD_Result ret;
+	if (s->cfg.review(s->cfg.review_ctx, r->body, r->len, &a, &info) < 0) {
+		free(a.body);
+		info.outcome = WH_OUT_ERROR;
+		ret = reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
+	} else {
+		ret = reply(mc, r, a.status, a.content_type ? a.content_type : "application/json",
+		            a.body, a.len, 1, NULL);
+	}
+	unsigned long long ns = (unsigned long long)(now_ns() - r->start_ns);
+	r->version = info.version;
+	wh_metrics_observe(s->cfg.metrics, info.outcome, info.version, ns);
+	r->observed = 1;
+	enum wh_level lvl = info.outcome == WH_OUT_ERROR ? WH_LOG_ERROR :
+	                    info.outcome == WH_OUT_INVALID ? WH_LOG_WARN : WH_LOG_INFO;
+	if (wh_log_enabled(lvl)) {
+		json_t *f = info.log_fields ? info.log_fields : json_object();
+		info.log_fields = NULL;
+		json_object_set_new(f, "status", json_integer(r->status));
+		json_object_set_new(f, "duration_us", json_integer((json_int_t)(ns / 1000)));
+		wh_log(lvl, "review", f);
+	}
+	json_decref(info.log_fields);
+	return ret;
+}
+
+static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
+{
+	struct wh_answer a = { 0 };
+	int denied = 0;
+	r->body[r->len] = 0;
+	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!s->cfg.lint || s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct, &a, &denied) < 0) {
+		free(a.body);
+		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
+	}
+	atomic_fetch_add(&s->cfg.metrics->lint[a.status != 200 ? 2 : denied ? 1 : 0], 1);
+	return reply(mc, r, a.status, a.content_type ? a.content_type : "application/json",
+	             a.body, a.len, 1, NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_len, void **req_cls)
+{
+	struct wh_server *s = cls;
+	struct req *r = *req_cls;
+	(void)version;
+	if (!r)
+		return reply_text(mc, NULL, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
+	if (!r->seen) {
+		r->seen = 1;
+		return headers_phase(s, mc, r, url, method);
+	}
+	if (r->status)            /* answered early (413 ...): discard, never buffer */
+		return MHD_NO;
+	if (r->defer_get) {
+		*data_len = 0;
+		return serve_get(s, mc, r, url, method);
+	}
+	if (r->defer_status) {
+		*data_len = 0;
+		return reply_text(mc, r, r->defer_status, r->defer_text, r->defer_allow);
+	}
+	if (*data_len) {
+		int rc = body_append(s, r, data, *data_len);
+		*data_len = 0;
+		if (rc == -1) {
+			r->too_big = 1;
+			return reply_text(mc, r, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n", NULL);
+		}
+		if (rc < 0)
+			return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
+		return MHD_YES;
+	}
+	/* The whole body is in: writing the answer gets its own bounded time. */
+	conn_deadline(s, r->conn, now_ns() + (long long)s->cfg.read_timeout * 1000000000LL);
+	return r->kind == REQ_LINT ? answer_lint(s, mc, r) : answer_review(s, mc, r);
+}
+
+/* ---- daemon ---- */
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char buf[512];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	size_t n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = 0;
+	/* MHD reports client-side trouble here (bad handshakes, resets): debug. */
+	if (wh_log_enabled(WH_LOG_DEBUG))
+		wh_log(WH_LOG_DEBUG, "libmicrohttpd", json_pack("{s:s}", "detail", buf));
+}
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl, int *loopback,
+                        char *err, size_t errlen)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen + strlen(listen) - 1 || (size_t)(colon - listen) >= sizeof host) {
+		snprintf(err, errlen, "listen address '%s' must be HOST:PORT", listen);
+		return -1;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *h = host;
+	size_t hl = strlen(h);
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h[hl - 1] = 0;
+		h++;
+	}
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || *end || port < 0 || port > 65535) {
+		snprintf(err, errlen, "invalid port in '%s'", listen);
+		return -1;
+	}
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	if (!*h || !strcmp(h, "0.0.0.0")) {
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		s4->sin_port = htons((uint16_t)port);
+		*sl = sizeof *s4;
+		*loopback = 0;
+	} else if (!strcmp(h, "localhost") || inet_pton(AF_INET, h, &s4->sin_addr) == 1) {
+		if (!strcmp(h, "localhost"))
+			s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*sl = sizeof *s4;
+		*loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, h, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*sl = sizeof *s6;
+		*loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+	} else {
+		snprintf(err, errlen, "listen host '%s' must be an IP address or localhost", h);
+		return -1;
+	}
+	return 0;
+}
+
+struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int loopback = 0;
+	if (parse_listen(cfg->listen, &ss, &sl, &loopback, err, errlen) < 0)
+		return NULL;
+	if (!cfg->tls && !loopback) {
+		snprintf(err, errlen, "plain HTTP is only served on loopback: '%s' is not", cfg->listen);
+		return NULL;
+	}
+	struct wh_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	s->cfg = *cfg;
+	s->path = strdup(cfg->path ? cfg->path : "/validate");
+	s->priorities = strdup(cfg->tls_priorities ? cfg->tls_priorities : WH_TLS_PRIORITIES);
+	if (!s->path || !s->priorities) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->cfg.path = s->path;
+	s->cfg.tls_priorities = s->priorities;
+	atomic_store(&s->ready, 1);
+
+	unsigned threads = cfg->threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 && n < 256 ? (unsigned)n : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cfg->tls)
+		flags |= MHD_USE_TLS;
+	if (cfg->thread_per_connection)
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	else
+		flags |= MHD_USE_EPOLL;
+	struct MHD_OptionItem opts[24];
+	size_t k = 0;
+#define OPT(o, v, p) opts[k++] = (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) }
+	OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s);
+	OPT(MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s);
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->mem_limit, NULL);
+	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL);
+	if (cfg->per_ip)
+		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip, NULL);
+	if (!cfg->thread_per_connection)
+		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
+	if (cfg->tls) {
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, s->priorities);
+		OPT(MHD_OPTION_HTTPS_CERT_CALLBACK, 0, (void *)(uintptr_t)wh_tls_retrieve);
+		if (wh_tls_client_ca(cfg->tls))
+			OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)(uintptr_t)wh_tls_client_ca(cfg->tls));
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
+	                        MHD_OPTION_END);
+	if (!s->d) {
+		snprintf(err, errlen, "cannot listen on '%s' (address in use, bad TLS priorities or "
+		         "permission)", cfg->listen);
+		goto fail;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	if (pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+		snprintf(err, errlen, "cannot start the deadline thread");
+		goto fail;
+	}
+	s->sweeper_on = 1;
+	return s;
+fail:
+	wh_server_stop(s);
+	return NULL;
+}
+
+unsigned wh_server_port(const struct wh_server *s) { return s->port; }
+void wh_server_set_ready(struct wh_server *s, int ready) { atomic_store(&s->ready, ready); }
+long wh_server_in_flight(const struct wh_server *s)
+{
+	return atomic_load(&((struct wh_server *)(uintptr_t)s)->in_flight);
+}
+
+void wh_server_quiesce(struct wh_server *s)
+{
+	atomic_store(&s->draining, 1);
+	atomic_store(&s->ready, 0);
+	if (s->d) {
+		MHD_socket fd = MHD_quiesce_daemon(s->d);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+	}
+}
+
+void wh_server_stop(struct wh_server *s)
+{
+	if (!s)
+		return;
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	atomic_store(&s->stop, 1);
+	if (s->sweeper_on)
+		pthread_join(s->sweeper, NULL);
+	pthread_mutex_destroy(&s->mu);
+	free(s->path);
+	free(s->priorities);
+	free(s);
+}
