@@ -5,7 +5,7 @@ CC      ?= cc
 CLANG   ?= clang
 PKGS     = libmicrohttpd gnutls jansson yaml-0.1 libcurl
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev libyaml-dev \
-           libcurl4-gnutls-dev libcmocka-dev python3 gnutls-bin
+           libcurl4-gnutls-dev libcmocka-dev python3 python3-yaml gnutls-bin
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -fno-common
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIW_VERSION='"$(VERSION)"'
@@ -101,6 +101,10 @@ fuzz: | deps
 	    -o build/fuzz/$$n $$f $(filter-out src/main.c,$(LIB_SRC)) $(PKG_LIBS) || exit 1; done
 fuzz-run: fuzz
 	tests/run-fuzz.sh $(FUZZ_SECONDS)
+
+# Development servers: webhook https://127.0.0.1:8443, lint http://127.0.0.1:8080.
+serve: deps ingress-warden
+	scripts/dev-serve.sh
 
 clean:
 	rm -rf build ingress-warden
