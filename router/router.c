@@ -53,12 +53,23 @@ struct group {
 	uint64_t exact_lens, prefix_lens; /* bit (key length % 64) set when a bucket has it */
 };
 
+/* One cache line: keys up to SLOT_INLINE bytes are compared in place, so a
+ * lookup costs one memory access (the key arena is read for longer keys). */
+#define SLOT_INLINE 32
 struct slot {
 	uint64_t h;                 /* 0: empty */
 	const char *key;
 	uint32_t klen, tag;
 	uint32_t val, n;            /* buckets: best and second entry (UINT32_MAX: none) */
+	char inl[SLOT_INLINE];      /* the key when klen <= SLOT_INLINE */
 };
+
+static inline bool slot_is(const struct slot *s, uint64_t h, uint32_t tag, const char *k,
+                           uint32_t kl)
+{
+	return s->h == h && s->tag == tag && s->klen == kl &&
+	       !memcmp(kl <= SLOT_INLINE ? s->inl : s->key, k, kl);
+}
 
 struct map {
 	struct slot *s;
@@ -117,7 +128,9 @@ static int map_init(struct map *m, size_t n)
 	size_t cap = 8;
 	while (cap < n * 2)
 		cap <<= 1;
-	m->s = calloc(cap, sizeof *m->s);
+	m->s = aligned_alloc(64, cap * sizeof *m->s);
+	if (m->s)
+		memset(m->s, 0, cap * sizeof *m->s);
 	m->mask = cap - 1;
 	return m->s ? 0 : -1;
 }
@@ -132,9 +145,11 @@ static struct slot *map_put(struct map *m, uint64_t h, uint32_t tag, const char 
 			s->tag = tag;
 			s->key = k;
 			s->klen = kl;
+			if (kl <= SLOT_INLINE)
+				memcpy(s->inl, k, kl);
 			return s;
 		}
-		if (s->h == h && s->tag == tag && s->klen == kl && !memcmp(s->key, k, kl))
+		if (slot_is(s, h, tag, k, kl))
 			return s;
 	}
 }
@@ -146,7 +161,7 @@ static inline const struct slot *map_get(const struct map *m, uint64_t h, uint32
 		const struct slot *s = &m->s[i];
 		if (!s->h)
 			return NULL;
-		if (s->h == h && s->tag == tag && s->klen == kl && !memcmp(s->key, k, kl))
+		if (slot_is(s, h, tag, k, kl))
 			return s;
 	}
 }
