@@ -2,14 +2,13 @@
 # `ingress-warden router` and nginx (faithful and naive configurations
 # generated from the same Ingresses) probed by `ingress-warden conformance`.
 # usage: tests/suites/router_conformance.sh BUILD_DIR BINARY
-# Ports 19100-19109 (the router engineer's range).  Everything started here is
-# stopped here, by PID.
+# Ports: free ones of 19100-19199 (the router engineer's range), chosen at
+# run time, because every worktree's `make test` runs this suite and two may
+# run at once.  Everything started here is stopped here, by PID.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${2:-./ingress-warden}
 ING=tests/router/ingresses.json
-RPORT=$((19100 + ${IW_PORT_OFFSET:-0})); FPORT=$((RPORT + 1)); NPORT=$((RPORT + 2))
-[ "$(basename "${1:-}")" = san ] && { RPORT=$((RPORT + 5)); FPORT=$((RPORT + 1)); NPORT=$((RPORT + 2)); }
 T=$(mktemp -d)
 pids=()
 passed=0; failed=0
@@ -22,28 +21,58 @@ trap cleanup EXIT
 ok()   { passed=$((passed + 1)); echo "ok   $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 
-wait_port() {  # port: until something answers HTTP there (5 s at most)
+free_port() {  # a port of 19100-19199 that nobody listens on right now
+  python3 -c '
+import random, socket
+ports = list(range(19100, 19200)); random.shuffle(ports)
+for p in ports:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()'
+}
+
+# up PID PORT: our process is alive and answers HTTP on PORT (5 s at most);
+# alive again a moment later (a server that lost a bind race exits at once)
+up() {
   for _ in $(seq 50); do
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" && return 0
+    kill -0 "$1" 2>/dev/null || return 1
+    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/"; then
+      sleep 0.3; kill -0 "$1" 2>/dev/null; return
+    fi
     sleep 0.1
   done
   return 1
 }
 
 cp "$ING" "$T/ing.json"
-"$BIN" router --listen "127.0.0.1:$RPORT" -f "$T/ing.json" 2>"$T/router.log" &
-pids+=($!)
-for mode in faithful naive; do
-  port=$FPORT; [ $mode = naive ] && port=$NPORT
-  mkdir -p "$T/$mode"
-  python3 tests/router/nginx-conf.py $mode "$ING" "$port" "$T/$mode" >"$T/$mode/nginx.conf"
-  /usr/sbin/nginx -p "$T/$mode" -e "$T/$mode/error.log" -c "$T/$mode/nginx.conf" -g 'daemon off;' \
-    2>>"$T/$mode/error.log" &
-  pids+=($!)
+RPID=; RPORT=
+for _ in 1 2 3 4 5 6; do
+  RPORT=$(free_port)
+  "$BIN" router --listen "127.0.0.1:$RPORT" -f "$T/ing.json" 2>"$T/router.log" &
+  RPID=$!
+  up "$RPID" "$RPORT" && grep -q 'ready: listening' "$T/router.log" && break
+  kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; RPID=
 done
-wait_port "$RPORT" && ok "router listens" || { fail "router listens"; cat "$T/router.log"; }
-wait_port "$FPORT" && ok "faithful nginx listens" || { fail "faithful nginx listens"; cat "$T/faithful/error.log"; }
-wait_port "$NPORT" && ok "naive nginx listens" || { fail "naive nginx listens"; cat "$T/naive/error.log"; }
+[ -n "$RPID" ] && pids+=("$RPID") && ok "router listens on $RPORT" || { fail "router listens"; cat "$T/router.log"; }
+declare -A NPID NPRT
+for mode in faithful naive; do
+  mkdir -p "$T/$mode"
+  for _ in 1 2 3 4 5 6; do
+    port=$(free_port)
+    python3 tests/router/nginx-conf.py $mode "$ING" "$port" "$T/$mode" >"$T/$mode/nginx.conf"
+    /usr/sbin/nginx -p "$T/$mode" -e "$T/$mode/error.log" -c "$T/$mode/nginx.conf" -g 'daemon off;' \
+      2>>"$T/$mode/error.log" &
+    pid=$!
+    if up "$pid" "$port"; then NPID[$mode]=$pid; NPRT[$mode]=$port; pids+=("$pid"); break; fi
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  done
+  [ -n "${NPID[$mode]:-}" ] && ok "$mode nginx listens on ${NPRT[$mode]}" || { fail "$mode nginx listens"; cat "$T/$mode/error.log"; }
+done
+FPORT=${NPRT[faithful]:-0}; NPORT=${NPRT[naive]:-0}
 
 # --- the router's own answers -------------------------------------------
 h=$(curl -s -D - -o "$T/body" -H 'Host: APP.example.com:8080' "http://127.0.0.1:$RPORT/foo/bar?x=1")
@@ -95,7 +124,7 @@ d = json.load(open(sys.argv[1]))
 d["items"][0]["spec"]["rules"][0]["http"]["paths"][1]["backend"]["service"]["name"] = "foo-reloaded"
 json.dump(d, open(sys.argv[1], "w"))
 EOP
-kill -HUP "${pids[0]}"
+kill -HUP "$RPID"
 got=""
 for _ in $(seq 30); do
   got=$(curl -s -D - -o /dev/null -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo" | tr -d '\r' | grep -i '^x-ingress-warden-backend' || true)
@@ -103,7 +132,7 @@ for _ in $(seq 30); do
 done
 [ "$got" = "X-Ingress-Warden-Backend: shop/app/foo-reloaded:8080" ] && ok "SIGHUP reload" || fail "SIGHUP reload ($got)"
 echo '{"kind": "List", "items": [' >"$T/ing.json"
-kill -HUP "${pids[0]}"
+kill -HUP "$RPID"
 for _ in $(seq 30); do grep -q 'reload failed' "$T/router.log" && break; sleep 0.1; done
 got=$(curl -s -D - -o /dev/null -H 'Host: app.example.com' "http://127.0.0.1:$RPORT/foo" | tr -d '\r' | grep -i '^x-ingress-warden-backend' || true)
 grep -q 'reload failed, keeping the previous table' "$T/router.log" && [ "$got" = "X-Ingress-Warden-Backend: shop/app/foo-reloaded:8080" ] \
@@ -116,7 +145,7 @@ grep -q 'reload failed, keeping the previous table' "$T/router.log" && [ "$got" 
 [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ok "router without --listen: exit 2" || fail "router usage ($rc)"
 
 # --- clean stop on SIGTERM (and, in the sanitizer build, no leak report) ---
-kill -TERM "${pids[0]}"; wait "${pids[0]}"; rc=$?; pids=("${pids[@]:1}")
+kill -TERM "$RPID"; wait "$RPID"; rc=$?; pids=("${pids[@]:1}")
 [ $rc = 0 ] && ! grep -q 'Sanitizer' "$T/router.log" && grep -q 'stopping on signal 15' "$T/router.log" \
   && ok "router stops cleanly on SIGTERM" || { fail "router stop (exit $rc)"; tail -30 "$T/router.log"; }
 
