@@ -5,16 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "lib/lint.h"
 
 struct wh_glue {
-	int unused;
+	struct lint_opts lint;       /* read-only after creation */
 };
 
 struct wh_glue *wh_glue_new(char *err, size_t errlen)
 {
 	struct wh_glue *g = calloc(1, sizeof *g);
-	if (!g)
+	if (!g) {
 		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lint_opts_init(&g->lint);
 	return g;
 }
 
@@ -115,11 +121,37 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 	return rc;
 }
 
-/* INTERIM until lib/lint.h lands: the lint engine is not built in yet. */
+/* POST /lint: the body is one source named "request"; the answer is the lint JSON
+ * (200 even when objects are denied: the verdicts are in the body). */
 int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
                  struct wh_answer *ans, int *denied)
 {
-	(void)ctx; (void)body; (void)len; (void)content_type;
+	struct wh_glue *g = ctx;
+	struct lint_opts o = g->lint;
 	*denied = 0;
-	return text_answer(ans, 501, "lint engine not built in");
+	if (content_type) {
+		size_t n = strcspn(content_type, ";");
+		if ((n == 16 && !strncasecmp(content_type, "application/json", n)))
+			o.format = YD_JSON;
+		else if (strncasecmp(content_type, "text/plain", 10) != 0)
+			o.format = YD_YAML;
+	}
+	struct lint_report *r = lint_report_new();
+	if (!r)
+		return -1;
+	int rc = -1;
+	if (lint_buffer(r, "request", body, len, &o) == 0 && !r->oom) {
+		size_t n = 0;
+		char *json = lint_render(r, LINT_OUT_JSON, 0, &n);
+		if (json) {
+			ans->body = json;
+			ans->len = n;
+			ans->status = 200;
+			ans->content_type = "application/json";
+			*denied = r->denied > 0;
+			rc = 0;
+		}
+	}
+	lint_report_free(r);
+	return rc;
 }
