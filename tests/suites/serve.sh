@@ -1,13 +1,40 @@
 #!/usr/bin/env bash
-# End-to-end tests of `certs` and `serve` over HTTPS on loopback (ports 19210-19229).
+# End-to-end tests of `certs` and `serve` over HTTPS on loopback (free ports in 19200-19299).
 # usage: tests/suites/serve.sh BUILD_DIR BINARY     last line: "N passed, N failed"
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build/default}
 BIN=$(realpath "${2:-$B/ingress-warden}")
 PY=tests/e2e/serve_client.py
-case "$B" in *san*) BASE=19220 ;; *) BASE=19210 ;; esac
-P_WEB=$BASE; P_LINT=$((BASE + 1)); P_CA=$((BASE + 2)); P_DRAIN=$((BASE + 3))
+# Ports come from our range 19200-19299, picked at random among the free ones and
+# retried when another run (another worktree, the other flavour) took them first.
+free_port() {
+  local p i
+  for i in $(seq 200); do
+    p=$((19200 + RANDOM % 100))
+    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  echo 19299
+}
+# launch LOG ARGS... : starts serve with @P1@/@P2@ replaced by free ports; sets SPID, SP1, SP2.
+launch() {
+  local log=$1 try i a args; shift
+  for try in $(seq 8); do
+    SP1=$(free_port); SP2=$(free_port)
+    [ "$SP1" = "$SP2" ] && continue
+    args=(); for a in "$@"; do a=${a//@P1@/$SP1}; args+=("${a//@P2@/$SP2}"); done
+    "$BIN" serve "${args[@]}" 2>"$log" &
+    SPID=$!
+    for i in $(seq 100); do
+      grep -q '"msg":"ready"' "$log" 2>/dev/null && { PIDS+=("$SPID"); return 0; }
+      kill -0 "$SPID" 2>/dev/null || break
+      sleep 0.05
+    done
+    wait "$SPID" 2>/dev/null
+    grep -q 'cannot listen' "$log" || return 1
+  done
+  return 1
+}
 T=$(mktemp -d /tmp/iw-serve-test.XXXXXX)
 pass=0; fail=0; PIDS=()
 
@@ -99,10 +126,11 @@ check "flags as environment variables" eq $? 0
 S=$T/secret; mkdir -p "$S/..v1"
 cp "$T/c1/tls.crt" "$T/c1/tls.key" "$S/..v1/"
 ln -s ..v1 "$S/..data"; ln -s ..data/tls.crt "$S/tls.crt"; ln -s ..data/tls.key "$S/tls.key"
-"$BIN" serve --listen "127.0.0.1:$P_WEB" --tls-cert "$S/tls.crt" --tls-key "$S/tls.key" \
-  --lint-listen "127.0.0.1:$P_LINT" --read-timeout 2 --idle-timeout 4 --reload-interval 1 \
-  --max-body 65536 --shutdown-delay 0 2>"$T/web.log" &
-WEB=$!; PIDS+=("$WEB")
+launch "$T/web.log" --listen "127.0.0.1:@P1@" --tls-cert "$S/tls.crt" --tls-key "$S/tls.key" \
+  --lint-listen "127.0.0.1:@P2@" --read-timeout 2 --idle-timeout 4 --reload-interval 1 \
+  --max-body 65536 --shutdown-delay 0
+check "webhook starts" [ $? -eq 0 ]
+WEB=$SPID; P_WEB=$SP1; P_LINT=$SP2
 check "webhook becomes ready" wait_ready "$P_WEB" "$T/ca-both.crt"
 U=https://localhost:$P_WEB
 J=(-H 'Content-Type: application/json')
@@ -228,7 +256,7 @@ EOF
 else
   echo "note - 'lint' not in this build: /lint content not checked"
 fi
-"$BIN" serve --lint-listen 0.0.0.0:$((BASE + 9)) 2>"$T/err"; rc=$?
+"$BIN" serve --lint-listen "0.0.0.0:$(free_port)" 2>"$T/err"; rc=$?
 check "plain HTTP lint listener refused off loopback: exit 2" eq "$rc" 2
 
 # ---------------------------------------------------------------- client certificates
@@ -240,9 +268,9 @@ certtool --generate-self-signed --load-privkey "$CL/ca.key" --template "$CL/ca.t
 certtool --generate-privkey --key-type ecdsa --outfile "$CL/cl.key" >/dev/null 2>&1
 certtool --generate-certificate --load-privkey "$CL/cl.key" --load-ca-certificate "$CL/ca.crt" \
   --load-ca-privkey "$CL/ca.key" --template "$CL/cl.tmpl" --outfile "$CL/cl.crt" >/dev/null 2>&1
-"$BIN" serve --listen "127.0.0.1:$P_CA" --tls-cert "$T/c1/tls.crt" --tls-key "$T/c1/tls.key" \
-  --client-ca "$CL/ca.crt" --shutdown-delay 0 2>"$T/ca.log" &
-CAP=$!; PIDS+=("$CAP")
+launch "$T/ca.log" --listen "127.0.0.1:@P1@" --tls-cert "$T/c1/tls.crt" --tls-key "$T/c1/tls.key" \
+  --client-ca "$CL/ca.crt" --shutdown-delay 0
+CAP=$SPID; P_CA=$SP1
 for i in $(seq 100); do
   curl -s --max-time 1 --cacert "$T/ca-both.crt" --cert "$CL/cl.crt" --key "$CL/cl.key" "https://localhost:$P_CA/readyz" | grep -q ok && break; sleep 0.1
 done
@@ -254,9 +282,9 @@ check "client CA: a certificate from another CA gets 403" eq \
   "$(C --cert "$T/c2/tls.crt" --key "$T/c2/tls.key" "https://localhost:$P_CA/healthz" -o /dev/null -w '%{http_code}' 2>/dev/null)" 403
 
 # ---------------------------------------------------------------- SIGTERM drain
-"$BIN" serve --listen "127.0.0.1:$P_DRAIN" --tls-cert "$T/c1/tls.crt" --tls-key "$T/c1/tls.key" \
-  --shutdown-delay 1 --shutdown-grace 5 2>"$T/drain.log" &
-DP=$!; PIDS+=("$DP")
+launch "$T/drain.log" --listen "127.0.0.1:@P1@" --tls-cert "$T/c1/tls.crt" --tls-key "$T/c1/tls.key" \
+  --shutdown-delay 1 --shutdown-grace 5
+DP=$SPID; P_DRAIN=$SP1
 wait_ready "$P_DRAIN" "$T/ca-both.crt"
 python3 "$PY" inflight "$P_DRAIN" "$T/ca-both.crt" examples/admission-allowed.json 1.5 > "$T/inflight.out" &
 IP=$!
