@@ -598,10 +598,18 @@ static inline void consider(struct top2 *tp, long e)
 	}
 }
 
-static inline void consider_bucket(const struct rt_table *t, struct top2 *tp, uint64_t h,
-                                   uint32_t tag, const char *k, uint32_t kl)
+/* A pending bucket lookup: hashed first, its slot prefetched, probed after,
+ * so that the memory accesses of all candidates overlap. */
+struct probe {
+	uint64_t h;
+	uint32_t tag, len;
+};
+#define MAX_PENDING 64
+
+static void consider_probe(const struct rt_table *t, struct top2 *tp, const struct probe *p,
+                           const char *np)
 {
-	const struct slot *s = map_get(&t->buckets, hfinal(h, tag), tag, k, kl);
+	const struct slot *s = map_get(&t->buckets, p->h, p->tag, np, p->len);
 	if (!s)
 		return;
 	consider(tp, s->val);
@@ -616,22 +624,46 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 	const struct group *g = &t->groups[gi];
 	if (g->n == 0)
 		return tp;
+	struct probe pend[MAX_PENDING];
+	size_t np_ = 0;
 	const uint32_t *isl = t->islens + g->islen_off, *isend = isl + g->nislen;
 	uint64_t h = FNV_OFF;
 	for (size_t i = 0;; i++) {
 		/* h is the hash of np[0..i) */
-		if ((g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/'))
-			consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_PREFIX), np, (uint32_t)i);
+		bool pre = (g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/');
 		while (isl < isend && *isl < i)
 			isl++;
-		if (isl < isend && *isl == i)
-			consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_IS), np, (uint32_t)i);
+		bool is = isl < isend && *isl == i;
+		for (int k = 0; k < 2; k++) {
+			if (!(k ? is : pre))
+				continue;
+			if (np_ == MAX_PENDING) {   /* flush: many candidates */
+				for (size_t j = 0; j < np_; j++)
+					consider_probe(t, &tp, &pend[j], np);
+				np_ = 0;
+			}
+			uint32_t tag = btag((uint32_t)gi, k ? RT_IS : RT_PREFIX);
+			struct probe *p = &pend[np_++];
+			p->h = hfinal(h, tag);
+			p->tag = tag;
+			p->len = (uint32_t)i;
+			__builtin_prefetch(&t->buckets.s[p->h & t->buckets.mask]);
+		}
 		if (i == n)
 			break;
 		h = fnv_step(h, (unsigned char)np[i]);
 	}
-	if (g->exact_lens >> (n & 63) & 1)
-		consider_bucket(t, &tp, h, btag((uint32_t)gi, RT_EXACT), np, (uint32_t)n);
+	if (g->exact_lens >> (n & 63) & 1) {
+		struct probe p = { hfinal(h, btag((uint32_t)gi, RT_EXACT)), btag((uint32_t)gi, RT_EXACT),
+		                   (uint32_t)n };
+		__builtin_prefetch(&t->buckets.s[p.h & t->buckets.mask]);
+		for (size_t j = 0; j < np_; j++)
+			consider_probe(t, &tp, &pend[j], np);
+		consider_probe(t, &tp, &p, np);
+	} else {
+		for (size_t j = 0; j < np_; j++)
+			consider_probe(t, &tp, &pend[j], np);
+	}
 	return tp;
 }
 
