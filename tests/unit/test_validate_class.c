@@ -130,6 +130,28 @@ static void update(void **state)
 	got = run(old, old);
 	assert_string_equal(got, "");
 	free(got);
+	/* metadata errors: generic pass, generic update, strategy update, strategy ObjectMeta */
+	char *lold = cls("v1", "{\"controller\":\"a.io/b\"}");
+	const char *lnew = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"IngressClass\","
+	                   "\"metadata\":{\"name\":\"c\",\"labels\":{\"k\":\"-\"}},\"spec\":{\"controller\":\"a.io/x\"}}";
+	got = run(lnew, lold);
+	const char *lab = "metadata.labels: Invalid value: \"-\": a valid label must be";
+	char *p = got;
+	int nlab = 0;
+	while ((p = strstr(p, lab))) {
+		nlab++;
+		p++;
+	}
+	assert_int_equal(nlab, 4);
+	/* the controller change comes after the two update passes, before the strategy pass */
+	char *imm = strstr(got, "spec.controller: Invalid value: \"a.io/x\": field is immutable");
+	assert_non_null(imm);
+	int before = 0;
+	for (p = got; (p = strstr(p, lab)) && p < imm; p++)
+		before++;
+	assert_int_equal(before, 3);
+	free(got);
+	free(lold);
 	free(old);
 	free(nw);
 }
