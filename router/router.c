@@ -1000,6 +1000,24 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 			}
 		}
 	}
+	/* a wildcard further up that does not match: it covers one label only */
+	const char *deepwild = NULL;
+	if (kind == RT_HOST_NAME && (gi < 0 || t->groups[gi].kind == RT_G_HOSTLESS)) {
+		const char *dot = memchr(hb, '.', hn);
+		while (dot && !deepwild) {
+			dot = memchr(dot + 1, '.', hn - (size_t)(dot + 1 - hb));
+			if (!dot || (size_t)(dot - hb) + 1 >= hn)
+				break;
+			const char *suf = dot + 1;
+			uint32_t sl = (uint32_t)(hn - (size_t)(suf - hb));
+			const struct slot *s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD),
+			                               RT_G_WILDCARD, suf, sl);
+			if (s)
+				deepwild = t->groups[s->val].host;
+		}
+	}
+	if (deepwild)
+		sb_printf(&b, "note: %s matches exactly one label, not \"%s\"\n", deepwild, hb);
 	if (gi < 0) {
 		sb_printf(&b, "host group: none (no rule host matches and there are no rules "
 		              "without a host)\n");
@@ -1073,7 +1091,9 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 		else if (d->group == RT_G_EXACT && wild)
 			sb_printf(&r, "; exact host before wildcard %s [spec silent]", wild);
 		else if (d->group == RT_G_HOSTLESS && kind == RT_HOST_NAME)
-			sb_printf(&r, "; no rule host matches %s, rules without a host apply", hb);
+			sb_printf(&r, "; no rule host matches %s%s%s%s, rules without a host apply", hb,
+			          deepwild ? " (" : "", deepwild ? deepwild : "",
+			          deepwild ? " matches one label only)" : "");
 	} else {
 		bool claimed = gi >= 0 && gi != t->hostless;
 		if (claimed) {
@@ -1096,6 +1116,8 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 		} else {
 			sb_printf(&r, "no rule host matches %s", kind == RT_HOST_NAME ? hb : "the request");
 		}
+		if (deepwild)
+			sb_printf(&r, " (%s matches one label only)", deepwild);
 		if (d->match == RT_DEFAULT)
 			sb_printf(&r, claimed ? "; defaultBackend of the oldest Ingress with a rule for "
 			                        "this host"
