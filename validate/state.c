@@ -445,7 +445,7 @@ const struct iw_service *iw_state_get_service(const struct iw_state *st, const c
 static void free_ilist(void *p) { free(p); }
 static void free_svc(void *p) { iw_service_free(p); }
 
-void iw_state_clear(struct iw_state *st)
+void iw_state_clear_ingresses(struct iw_state *st)
 {
 	for (size_t i = 0; i < st->ings.cap; i++) {
 		struct sent *e = &st->ings.v[i];
@@ -457,13 +457,6 @@ void iw_state_clear(struct iw_state *st)
 		free(r);
 	}
 	smap_release(&st->ings, NULL);
-	for (size_t i = 0; i < st->classes.cap; i++) {
-		struct sent *e = &st->classes.v[i];
-		if (e->key && e->key != TOMB && st->free_class)
-			st->free_class(e->val);
-	}
-	smap_release(&st->classes, NULL);
-	smap_release(&st->services, free_svc);
 	smap_release(&st->hosts, free_ilist);
 	free(st->slots);
 	free(st->free_slots);
@@ -471,6 +464,28 @@ void iw_state_clear(struct iw_state *st)
 	st->free_slots = NULL;
 	st->nslots = st->slots_cap = st->nfree = st->free_cap = 0;
 	st->index_bytes = 0;
+}
+
+void iw_state_clear_classes(struct iw_state *st)
+{
+	for (size_t i = 0; i < st->classes.cap; i++) {
+		struct sent *e = &st->classes.v[i];
+		if (e->key && e->key != TOMB && st->free_class)
+			st->free_class(e->val);
+	}
+	smap_release(&st->classes, NULL);
+}
+
+void iw_state_clear_services(struct iw_state *st)
+{
+	smap_release(&st->services, free_svc);
+}
+
+void iw_state_clear(struct iw_state *st)
+{
+	iw_state_clear_ingresses(st);
+	iw_state_clear_classes(st);
+	iw_state_clear_services(st);
 	st->knows_services = st->knows_classes = false;
 }
 

@@ -84,6 +84,11 @@ const struct iw_service *iw_state_get_service(const struct iw_state *st, const c
 
 /* Empties the state (a relist replaces everything). */
 void iw_state_clear(struct iw_state *st);
+/* Removes every object of one kind (a relist of that resource); the
+ * "knows" flag of that kind is kept. */
+void iw_state_clear_ingresses(struct iw_state *st);
+void iw_state_clear_classes(struct iw_state *st);
+void iw_state_clear_services(struct iw_state *st);
 
 /*
  * Whether the state knows the Services / IngressClasses of the cluster:

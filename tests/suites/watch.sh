@@ -74,5 +74,16 @@ rc=$?
 stop_fake
 [ $rc -eq 0 ] && ok "right token syncs" || bad "right token (rc $rc)"
 
+# 4. the cluster cache: the same script ends with a, d, e in the state
+start_fake || exit 1
+timeout 30 "$DUMP" http://127.0.0.1:$PORT --cluster --until e --timeout 20 >"$tmp/out5" 2>"$tmp/err5"
+rc=$?
+stop_fake
+[ $rc -eq 0 ] && ok "cluster cache follows the watch" || { bad "cluster cache (rc $rc)"; cat "$tmp/out5"; tail -5 "$tmp/err5"; }
+check "cluster state after relists and deletes" "CLUSTER a,d,e" "$tmp/out5"
+check "empty Service and IngressClass lists still count as known" "KNOWS services=1 classes=1" "$tmp/out5"
+# no IngressClass at all (3 x no-ingress-class) and Service s missing for e (dangling-service)
+check "audit of the cached state finds what the empty lists imply" "AUDIT 4" "$tmp/out5"
+
 echo "watch: $pass passed, $fail failed"
 [ $fail -eq 0 ]

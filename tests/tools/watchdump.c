@@ -6,6 +6,8 @@
  * "STATE a,c" (the Ingress names after every SYNCED and event), "READY"
  * once every resource is listed, and "STATS lists=... relists=...".
  * Exits 0 when an Ingress named NAME was added, 1 on timeout.
+ * With --cluster (first option), runs the cluster cache (webhook/cluster.h)
+ * instead and prints "CLUSTER ns/name,..." once default/NAME is in its state.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "webhook/cluster.h"
 #include "webhook/watch.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -79,6 +82,47 @@ static void on_log(void *arg, const char *msg)
 	fprintf(stderr, "watch: %s\n", msg);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int run_cluster(const struct iw_watch_opts *o, double timeout)
+{
+	struct iw_cluster *c = iw_cluster_start(o);
+	int rc = 1;
+	if (!c)
+		return 1;
+	for (int t = 0; t < (int)(timeout * 100) && rc; t++) {
+		const struct iw_state *st = iw_cluster_rdlock(c);
+		if (iw_cluster_synced(c) && iw_state_get_ingress(st, "default", until)) {
+			char *v[64];
+			size_t n = 0;
+			for (size_t i = 0; i < iw_state_slots(st) && n < 64; i++) {
+				const struct ingress *ing = iw_state_slot(st, i);
+				if (ing)
+					v[n++] = (char *)ing->meta.name;
+			}
+			qsort(v, n, sizeof v[0], cmp_str);
+			printf("CLUSTER");
+			for (size_t i = 0; i < n; i++)
+				printf("%s%s", i ? "," : " ", v[i]);
+			printf("\nKNOWS services=%d classes=%d\n", iw_state_knows_services(st),
+			       iw_state_knows_classes(st));
+			rc = 0;
+		}
+		iw_cluster_unlock(c);
+		usleep(10000);
+	}
+	struct iw_policy *p = iw_policy_new();
+	unsigned long counts[IW_NCHECKS];
+	long total = p ? iw_cluster_audit(c, p, counts, NULL, NULL) : -1;
+	printf("AUDIT %ld\n", total);
+	iw_policy_free(p);
+	iw_cluster_stop(c);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct iw_watch_opts o = { .backoff_min_ms = 50, .backoff_max_ms = 400, .page_limit = 1,
@@ -89,7 +133,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	o.server = argv[1];
-	for (int i = 2; i + 1 < argc; i += 2) {
+	bool cluster = argc > 2 && !strcmp(argv[2], "--cluster");
+	for (int i = cluster ? 3 : 2; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--token"))
 			o.token = argv[i + 1];
 		else if (!strcmp(argv[i], "--until"))
@@ -101,6 +146,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (cluster)
+		return until ? run_cluster(&o, timeout) : 2;
 	struct iw_watch *w = iw_watch_start(&o, iw_watch_default_res, 3, on_event, NULL);
 	if (!w)
 		return 1;

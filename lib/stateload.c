@@ -1,0 +1,109 @@
+/* Filling a cluster state from JSON (see stateload.h). */
+#include "lib/stateload.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "validate/model.h"
+
+static int add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int depth)
+{
+	struct iw_load_counts dummy = { 0 };
+	if (!n)
+		n = &dummy;
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
+	json_t *items = json_object_get(obj, "items");
+	if (json_is_array(items) && (!kind || strstr(kind, "List"))) {
+		if (depth >= 4) {
+			n->skipped++;
+			return 0;
+		}
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+			if (add(st, it, n, depth + 1))
+				return -1;
+		return 0;
+	}
+	if (!kind || !json_is_object(obj)) {
+		n->skipped++;
+		return 0;
+	}
+	struct errlist el = { 0 };
+	int rc = 0;
+	if (!strcmp(kind, "Ingress")) {
+		struct ingress *ing = ingress_parse(obj, 0, &el);
+		if (ing && ing->meta.name && *ing->meta.name) {
+			rc = iw_state_put_ingress(st, ing);
+			n->ingresses += rc == 0;
+		} else {
+			ingress_free(ing);
+			rc = el.oom ? -1 : 0;
+			n->skipped += !el.oom;
+		}
+	} else if (!strcmp(kind, "IngressClass")) {
+		struct ingress_class *ic = ingress_class_parse(obj, 0, &el);
+		if (ic && ic->meta.name && *ic->meta.name) {
+			rc = iw_state_put_class(st, ic);
+			n->classes += rc == 0;
+		} else {
+			ingress_class_free(ic);
+			rc = el.oom ? -1 : 0;
+			n->skipped += !el.oom;
+		}
+	} else if (!strcmp(kind, "Service")) {
+		struct iw_service *s = iw_service_parse(obj);
+		if (s) {
+			rc = iw_state_put_service(st, s);
+			n->services += rc == 0;
+		} else {
+			n->skipped++;
+		}
+	} else {
+		n->skipped++;
+	}
+	errlist_release(&el);
+	return rc;
+}
+
+int iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n)
+{
+	return add(st, obj, n, 0);
+}
+
+int iw_state_load_file(struct iw_state *st, const char *path, struct iw_load_counts *n,
+                       char *err, size_t errsize)
+{
+	struct stat sb;
+	if (stat(path, &sb)) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errsize, "%s: not a regular file", path);
+		return -1;
+	}
+	if ((size_t)sb.st_size > IW_STATE_MAX_FILE_BYTES) {
+		snprintf(err, errsize, "%s: larger than %zu bytes", path, IW_STATE_MAX_FILE_BYTES);
+		return -1;
+	}
+	json_error_t je;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		snprintf(err, errsize, "%s:%d:%d: %s (expected the JSON of kubectl get "
+		         "ingress,ingressclass,service -A -o json)", path, je.line, je.column, je.text);
+		return -1;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		snprintf(err, errsize, "%s: expected a JSON object (a List or one object)", path);
+		return -1;
+	}
+	int rc = add(st, doc, n, 0);
+	json_decref(doc);
+	if (rc)
+		snprintf(err, errsize, "%s: out of memory", path);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * Filling a cluster state (validate/state.h) from JSON: single objects, List
+ * objects (items), and whole snapshots such as the output of
+ *   kubectl get ingress,ingressclass,service -A -o json
+ * (lint --against STATE).  Ingresses and IngressClasses are parsed with the
+ * model (validate/model.h), Services with iw_service_parse; other kinds are
+ * skipped and counted.  The state must have been created with
+ * iw_state_new(ingress_free, ingress_class_free).
+ */
+#ifndef IW_LIB_STATELOAD_H
+#define IW_LIB_STATELOAD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "validate/state.h"
+
+struct iw_load_counts {
+	size_t ingresses, classes, services, skipped;
+};
+
+/* A snapshot file may be large (100,000 Ingresses are ~100 MB of JSON). */
+#define IW_STATE_MAX_FILE_BYTES ((size_t)2 << 30)
+
+/*
+ * Adds 'obj' (an Ingress, IngressClass, Service, or a List of them, nested
+ * Lists included up to depth 4) to 'st', replacing objects with the same
+ * namespace/name.  Returns 0, or -1 on OOM.  'n' (may be NULL) is updated.
+ */
+int iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n);
+
+/*
+ * Reads a JSON snapshot file into 'st'.  Returns 0, or -1 with
+ * "FILE: reason" in 'err' (unreadable, too large, not JSON: with line and
+ * column).
+ */
+int iw_state_load_file(struct iw_state *st, const char *path, struct iw_load_counts *n,
+                       char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,157 @@
+/* The cluster state cache (see cluster.h). */
+#include "webhook/cluster.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/stateload.h"
+#include "validate/model.h"
+
+struct iw_cluster {
+	pthread_rwlock_t lock;
+	struct iw_state *st;
+	struct iw_watch *w;
+	bool in_batch[3];   /* a relist holds the write lock from RESET to SYNCED */
+};
+
+bool iw_unsynced_parse(const char *s, enum iw_unsynced *out)
+{
+	if (!strcmp(s, "allow"))
+		*out = IW_UNSYNCED_ALLOW;
+	else if (!strcmp(s, "deny"))
+		*out = IW_UNSYNCED_DENY;
+	else if (!strcmp(s, "local"))
+		*out = IW_UNSYNCED_LOCAL;
+	else
+		return false;
+	return true;
+}
+
+static void on_event(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj)
+{
+	struct iw_cluster *c = arg;
+	if (res >= 3)
+		return;
+	switch (ev) {
+	case IW_WEV_RESET:
+		pthread_rwlock_wrlock(&c->lock);
+		c->in_batch[res] = true;
+		if (res == 0)
+			iw_state_clear_ingresses(c->st);
+		else if (res == 1)
+			iw_state_clear_classes(c->st);
+		else
+			iw_state_clear_services(c->st);
+		return;   /* still locked */
+	case IW_WEV_SYNCED:
+		if (res == 1)
+			iw_state_set_knows(c->st, iw_state_knows_services(c->st), true);
+		else if (res == 2)
+			iw_state_set_knows(c->st, true, iw_state_knows_classes(c->st));
+		c->in_batch[res] = false;
+		pthread_rwlock_unlock(&c->lock);
+		return;
+	default:
+		break;
+	}
+	bool batch = c->in_batch[res];
+	if (!batch)
+		pthread_rwlock_wrlock(&c->lock);
+	if (ev == IW_WEV_DELETED) {
+		json_t *md = json_object_get(obj, "metadata");
+		const char *ns = json_string_value(json_object_get(md, "namespace"));
+		const char *name = json_string_value(json_object_get(md, "name"));
+		if (name) {
+			if (res == 0)
+				iw_state_del_ingress(c->st, ns, name);
+			else if (res == 1)
+				iw_state_del_class(c->st, name);
+			else
+				iw_state_del_service(c->st, ns, name);
+		}
+	} else {
+		iw_state_add_json(c->st, obj, NULL);
+	}
+	if (!batch)
+		pthread_rwlock_unlock(&c->lock);
+}
+
+static void ic_free(struct ingress_class *ic) { ingress_class_free(ic); }
+static void ing_free(struct ingress *ing) { ingress_free(ing); }
+
+struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o)
+{
+	struct iw_cluster *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	pthread_rwlock_init(&c->lock, NULL);
+	if (!(c->st = iw_state_new(ing_free, ic_free)) ||
+	    !(c->w = iw_watch_start(o, iw_watch_default_res, 3, on_event, c))) {
+		iw_state_free(c->st);
+		pthread_rwlock_destroy(&c->lock);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool iw_cluster_synced(const struct iw_cluster *c)
+{
+	return iw_watch_synced(c->w);
+}
+
+const struct iw_state *iw_cluster_rdlock(struct iw_cluster *c)
+{
+	pthread_rwlock_rdlock(&c->lock);
+	return c->st;
+}
+
+void iw_cluster_unlock(struct iw_cluster *c)
+{
+	pthread_rwlock_unlock(&c->lock);
+}
+
+void iw_cluster_stats(const struct iw_cluster *c, struct iw_watch_stats *s)
+{
+	iw_watch_get_stats(c->w, s);
+}
+
+struct audit_ctx {
+	unsigned long *counts;
+	iw_audit_fn fn;
+	void *arg;
+};
+
+static void count_findings(void *arg, const struct ingress *ing, const struct findings *fl)
+{
+	struct audit_ctx *a = arg;
+	for (size_t i = 0; i < fl->n; i++) {
+		int id = iw_check_lookup(fl->v[i].check);
+		if (id >= 0)
+			a->counts[id]++;
+	}
+	if (a->fn)
+		a->fn(a->arg, ing, fl);
+}
+
+long iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
+                      unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg)
+{
+	struct audit_ctx a = { counts, fn, arg };
+	memset(counts, 0, IW_NCHECKS * sizeof *counts);
+	pthread_rwlock_rdlock(&c->lock);
+	long n = iw_policy_audit(p, c->st, count_findings, &a);
+	pthread_rwlock_unlock(&c->lock);
+	return n;
+}
+
+void iw_cluster_stop(struct iw_cluster *c)
+{
+	if (!c)
+		return;
+	iw_watch_stop(c->w);
+	iw_state_free(c->st);
+	pthread_rwlock_destroy(&c->lock);
+	free(c);
+}

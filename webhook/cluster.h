@@ -1,0 +1,65 @@
+/*
+ * The cluster state cache of `serve`: a validate/state.h state kept in step
+ * with the API server by the list/watch client (webhook/watch.h), behind a
+ * read-write lock, plus the audit of what is in it.
+ *
+ *   struct iw_cluster *c = iw_cluster_start(&watch_opts);
+ *   ...
+ *   const struct iw_state *st = iw_cluster_rdlock(c);   // admission: check against it
+ *   iw_policy_check(policy, ing, old, st, &findings);
+ *   iw_cluster_unlock(c);
+ *
+ * A relist replaces one resource's objects under the write lock (RESET to
+ * SYNCED), so a reader never sees a half-listed state.
+ */
+#ifndef IW_WEBHOOK_CLUSTER_H
+#define IW_WEBHOOK_CLUSTER_H
+
+#include <stdbool.h>
+
+#include "validate/policy.h"
+#include "validate/state.h"
+#include "webhook/watch.h"
+
+/*
+ * What the webhook answers while the state is not synced (serve
+ * --unsynced=MODE; /readyz is false meanwhile):
+ *   allow  (default) run the checks that need no cluster state, allow what
+ *          they allow, and add the warning "ingress-warden: cluster state not
+ *          synced yet: cross-object checks skipped";
+ *   deny   deny every request with 503 "cluster state not synced yet" (the
+ *          webhook's failurePolicy then decides);
+ *   local  like allow, without the warning.
+ */
+enum iw_unsynced { IW_UNSYNCED_ALLOW = 0, IW_UNSYNCED_DENY, IW_UNSYNCED_LOCAL };
+/* Parses "allow" / "deny" / "local"; false when unknown. */
+bool iw_unsynced_parse(const char *s, enum iw_unsynced *out);
+#define IW_UNSYNCED_WARNING "ingress-warden: cluster state not synced yet: cross-object checks skipped"
+
+struct iw_cluster;   /* opaque */
+
+/* Starts watching Ingresses, IngressClasses and Services.  'o' is copied
+ * (its strings must outlive the cluster).  NULL on failure. */
+struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o);
+/* true once every resource has been listed (for /readyz) */
+bool iw_cluster_synced(const struct iw_cluster *c);
+
+/* Takes the read lock and returns the state; iw_cluster_unlock releases it. */
+const struct iw_state *iw_cluster_rdlock(struct iw_cluster *c);
+void iw_cluster_unlock(struct iw_cluster *c);
+
+void iw_cluster_stats(const struct iw_cluster *c, struct iw_watch_stats *s);
+
+/*
+ * Audit of the cached state (under the read lock): every finding of the
+ * policy's checks on every Ingress against the rest.  counts[i] gets the
+ * number of findings of check i (for a metric per check); fn (may be NULL)
+ * is called per Ingress with findings (for a log line per finding).
+ * Returns the total, or -1 on OOM.
+ */
+long iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
+                      unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg);
+
+void iw_cluster_stop(struct iw_cluster *c);   /* NULL ok */
+
+#endif
