@@ -251,6 +251,15 @@ static int against_doc(void *ctx, struct yd_doc *d)
 	return 0;
 }
 
+/* The files being linted join the state too; their syntax errors are
+ * reported by the lint pass itself. */
+static int files_doc(void *ctx, struct yd_doc *d)
+{
+	if (!d->error && !d->empty && json_is_object(d->root))
+		against_obj(ctx, d->root);
+	return 0;
+}
+
 static struct iw_state *load_against(char **paths, size_t n)
 {
 	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
@@ -303,6 +312,8 @@ int cmd_lint(int argc, char **argv)
 	struct iw_state *state = NULL;
 	struct lint_report *r = NULL;
 	struct files fs = { 0 };
+	char **bufs = NULL;
+	size_t *lens = NULL;
 	lint_opts_init(&o);
 	if (!against || !paths) {
 		fprintf(stderr, "ingress-warden lint: out of memory\n");
@@ -382,11 +393,33 @@ int cmd_lint(int argc, char **argv)
 	for (size_t i = 0; i < npaths; i++)
 		if (expand(&fs, paths[i], r))
 			goto oom;
+	/* Every object of every file given joins the state (over --against: a
+	 * file's version replaces the cluster's), so that each object is checked
+	 * against the others; an object is never checked against itself. */
+	if (!state && !(state = iw_state_new(ingress_free, ingress_class_free)))
+		goto oom;
+	o.state = state;
+	if (!(bufs = calloc(fs.n ? fs.n : 1, sizeof *bufs)) ||
+	    !(lens = calloc(fs.n ? fs.n : 1, sizeof *lens)))
+		goto oom;
+	/* Files are a partial view: a Service or IngressClass in them does not
+	 * make the state a full list of the cluster's (only --against does),
+	 * so the reference checks stay as --against left them. */
+	bool knows_svc = iw_state_knows_services(state), knows_cls = iw_state_knows_classes(state);
+	for (size_t i = 0; i < fs.n; i++) {
+		const char *p = fs.v[i];
+		if (!(bufs[i] = read_all(p, &lens[i])))
+			continue;
+		struct against a = { state, p, 0 };
+		yd_parse(bufs[i], lens[i], strcmp(p, "-") ? format_of(p) : YD_AUTO, NULL,
+		         files_doc, &a);
+	}
+	iw_state_set_knows(state, knows_svc, knows_cls);
 	for (size_t i = 0; i < fs.n; i++) {
 		const char *p = fs.v[i];
 		const char *name = strcmp(p, "-") ? p : "<stdin>";
-		size_t len = 0;
-		char *buf = read_all(p, &len);
+		size_t len = lens[i];
+		char *buf = bufs[i];
 		if (!buf) {
 			char msg[256];
 			snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
@@ -395,7 +428,6 @@ int cmd_lint(int argc, char **argv)
 		}
 		o.format = strcmp(p, "-") ? format_of(p) : YD_AUTO;
 		int lrc = lint_buffer(r, name, buf, len, &o);
-		free(buf);
 		if (lrc)
 			goto oom;
 	}
@@ -414,8 +446,13 @@ oom:
 	fprintf(stderr, "ingress-warden lint: out of memory\n");
 	rc = 2;
 out:
-	for (size_t i = 0; i < fs.n; i++)
+	for (size_t i = 0; i < fs.n; i++) {
 		free(fs.v[i]);
+		if (bufs)
+			free(bufs[i]);
+	}
+	free(bufs);
+	free(lens);
 	free(fs.v);
 	lint_report_free(r);
 	iw_state_free(state);

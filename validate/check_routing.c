@@ -176,7 +176,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 				         nz(o.ingress->meta.name), o.rule_index, o.path_index, ons,
 				         nz(o.ingress->meta.name),
 				         o.rank < e.rank ? (o.has_timestamp && !e.has_timestamp
-				                            ? "the other has no creationTimestamp"
+				                            ? "it has a creationTimestamp, this object none yet"
 				                            : "older, or first by namespace/name")
 				                         : "list order");
 			}
