@@ -1,0 +1,151 @@
+/*
+ * statebench: cost of the cluster state and of the policy checks as the
+ * number of Ingresses grows (bench/state/README.md).
+ * usage: statebench [N...]     (default: 100 1000 10000 100000)
+ *
+ * For each N: N Ingresses parsed from JSON with the model (each: one host of
+ * its own, shared by 1 in 10 with a neighbour, two paths, TLS), put into a
+ * state; prints the heap per Ingress (model + JSON + indexes, from
+ * mallinfo2) and the index bytes per Ingress, the put rate, then the mean
+ * time of iw_policy_check for a new Ingress on an existing host (a conflict)
+ * and on a fresh host, of an update (put) and of a delete+put.
+ */
+#define _GNU_SOURCE
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "validate/model.h"
+#include "validate/policy.h"
+#include "validate/state.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct ingress *make(long i, const char *ns, const char *host, const char *type)
+{
+	char buf[2048];
+	snprintf(buf, sizeof buf,
+	         "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{"
+	         "\"name\":\"ing-%ld\",\"namespace\":\"%s\",\"creationTimestamp\":"
+	         "\"2024-01-01T00:00:00Z\",\"resourceVersion\":\"%ld\",\"labels\":{\"app\":\"a%ld\"}},"
+	         "\"spec\":{\"ingressClassName\":\"nginx\",\"tls\":[{\"hosts\":[\"%s\"],\"secretName\":"
+	         "\"tls-%ld\"}],\"rules\":[{\"host\":\"%s\",\"http\":{\"paths\":["
+	         "{\"path\":\"/api/%ld\",\"pathType\":\"%s\",\"backend\":{\"service\":{\"name\":\"api\","
+	         "\"port\":{\"number\":80}}}},"
+	         "{\"path\":\"/\",\"pathType\":\"Prefix\",\"backend\":{\"service\":{\"name\":\"web\","
+	         "\"port\":{\"name\":\"http\"}}}}]}}]}}",
+	         i, ns, i, i, host, i, host, i, type);
+	json_error_t je;
+	json_t *j = json_loads(buf, 0, &je);
+	struct errlist el = { 0 };
+	struct ingress *ing = j ? ingress_parse(j, 0, &el) : NULL;
+	json_decref(j);
+	errlist_release(&el);
+	return ing;
+}
+
+static void host_of(long i, char *buf, size_t size)
+{
+	snprintf(buf, size, "h%ld.example.com", i / 10 * 10 == i ? i + 1 : i);   /* 1 in 10 shared */
+}
+
+static void run(long n)
+{
+	struct iw_policy *p = iw_policy_new();
+	size_t heap0 = mallinfo2().uordblks;
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	char host[128], ns[32];
+	double t0 = now();
+	for (long i = 0; i < n; i++) {
+		host_of(i, host, sizeof host);
+		snprintf(ns, sizeof ns, "ns-%ld", i % 97);
+		if (iw_state_put_ingress(st, make(i, ns, host, "Prefix"))) {
+			fprintf(stderr, "put failed\n");
+			exit(1);
+		}
+	}
+	double t_put = now() - t0;
+	size_t heap = mallinfo2().uordblks - heap0;
+	int reps = 2000;
+	struct findings fl = { 0 };
+	long found = 0;
+	/* a new object on an existing host: Exact /api/K takes it from Prefix /api/K */
+	t0 = now();
+	for (int r = 0; r < reps; r++) {
+		long k = (r * 7919L) % n;
+		host_of(k, host, sizeof host);
+		struct ingress *x = make(k, "intruder", host, "Exact");
+		iw_policy_check(p, x, NULL, st, &fl);
+		found += (long)fl.n;
+		findings_release(&fl);
+		ingress_free(x);
+	}
+	double t_conf = (now() - t0) / reps;
+	/* a new object on a host nobody has */
+	t0 = now();
+	for (int r = 0; r < reps; r++) {
+		struct ingress *x = make(n + r, "fresh", "fresh.example.org", "Prefix");
+		iw_policy_check(p, x, NULL, st, &fl);
+		findings_release(&fl);
+		ingress_free(x);
+	}
+	double t_fresh = (now() - t0) / reps;
+	/* the cost of building a model alone, to subtract */
+	t0 = now();
+	for (int r = 0; r < reps; r++)
+		ingress_free(make(r, "x", "fresh.example.org", "Prefix"));
+	double t_model = (now() - t0) / reps;
+	/* update in place, and delete + add */
+	t0 = now();
+	for (int r = 0; r < reps; r++) {
+		long k = (r * 104729L) % n;
+		host_of(k, host, sizeof host);
+		snprintf(ns, sizeof ns, "ns-%ld", k % 97);
+		iw_state_put_ingress(st, make(k, ns, host, "Prefix"));
+	}
+	double t_upd = (now() - t0) / reps;
+	t0 = now();
+	for (int r = 0; r < reps; r++) {
+		long k = (r * 104729L) % n;
+		char name[32];
+		host_of(k, host, sizeof host);
+		snprintf(ns, sizeof ns, "ns-%ld", k % 97);
+		snprintf(name, sizeof name, "ing-%ld", k);
+		iw_state_del_ingress(st, ns, name);
+		iw_state_put_ingress(st, make(k, ns, host, "Prefix"));
+	}
+	double t_del = (now() - t0) / reps;
+	printf("%7ld ingresses: %6.0f B/ingress heap (index %3.0f B), put %5.2f us, "
+	       "check(conflict) %6.2f us, check(fresh host) %5.2f us, model alone %5.2f us, "
+	       "update %5.2f us, delete+add %5.2f us, findings %ld\n",
+	       n, (double)heap / (double)n, (double)iw_state_index_bytes(st) / (double)n,
+	       t_put / (double)n * 1e6, t_conf * 1e6, t_fresh * 1e6, t_model * 1e6,
+	       t_upd * 1e6, t_del * 1e6, found);
+	fflush(stdout);
+	if (n <= 100000 && getenv("STATEBENCH_AUDIT")) {
+		t0 = now();
+		long total = iw_policy_audit(p, st, NULL, NULL);
+		printf("        audit of %ld ingresses: %.2f s, %ld findings\n", n, now() - t0, total);
+	}
+	iw_state_free(st);
+	iw_policy_free(p);
+}
+
+int main(int argc, char **argv)
+{
+	static const long dflt[] = { 100, 1000, 10000, 100000 };
+	if (argc > 1)
+		for (int i = 1; i < argc; i++)
+			run(atol(argv[i]));
+	else
+		for (size_t i = 0; i < 4; i++)
+			run(dflt[i]);
+	return 0;
+}
