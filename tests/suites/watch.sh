@@ -9,7 +9,7 @@ set -uo pipefail
 B=$1
 FAKE=$B/tools/kubefake
 DUMP=$B/tools/watchdump
-PORT=19310
+PORT=
 pass=0; fail=0
 tmp=$(mktemp -d); fakepid=
 cleanup() { [ -n "$fakepid" ] && kill "$fakepid" 2>/dev/null && wait "$fakepid" 2>/dev/null; rm -rf "$tmp"; }
@@ -19,10 +19,28 @@ ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if grep -qxF -- "$2" "$3"; then ok "$1"; else bad "$1 (no line '$2' in $(basename "$3"))"; sed 's/^/    /' "$3" | head -60; fi; }
 
+# Several worktrees run this suite at once: each kubefake takes a free port
+# of 19300-19399 picked at random, retried when the bind fails.
 start_fake() {  # [TOKEN]
-  "$FAKE" $PORT "$@" >"$tmp/fake.out" 2>&1 & fakepid=$!
-  for _ in $(seq 50); do grep -q READY "$tmp/fake.out" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 30); do
+    PORT=$((19300 + RANDOM % 100))
+    "$FAKE" $PORT "$@" >"$tmp/fake.out" 2>&1 & fakepid=$!
+    for _ in $(seq 50); do
+      grep -q READY "$tmp/fake.out" 2>/dev/null && return 0
+      kill -0 "$fakepid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=
+  done
   echo "kubefake did not start"; return 1
+}
+free_port() {  # a port of 19300-19399 nobody listens on now
+  python3 -c 'import random,socket
+for _ in range(100):
+    p = random.randint(19300, 19399); s = socket.socket()
+    try: s.bind(("127.0.0.1", p)); print(p); break
+    except OSError: pass
+    finally: s.close()'
 }
 stop_fake() { kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=; }
 
@@ -54,6 +72,7 @@ awk '/^RESET Ingress$/{r++} /^SYNCED Ingress$/{s++} END{exit !(r==3 && s==3)}' "
   && ok "three RESET/SYNCED batches" || bad "RESET/SYNCED batches"
 
 # 2. the server is not up yet: backoff, then sync once it is
+PORT=$(free_port)
 ( sleep 1; exec "$FAKE" $PORT >"$tmp/fake2.out" 2>&1 ) & late=$!
 timeout 30 "$DUMP" http://127.0.0.1:$PORT --until e --timeout 20 >"$tmp/out2" 2>"$tmp/err2"
 rc=$?
