@@ -2,7 +2,7 @@
 """Render an nginx.conf from Ingress objects (a JSON List), the way a controller
 maps them, for conformance tests of `ingress-warden conformance`.
 
-usage: nginx-conf.py faithful|naive INGRESSES.json PORT PREFIX_DIR > nginx.conf
+usage: nginx-conf.py faithful|naive|redirect INGRESSES.json PORT PREFIX_DIR > nginx.conf
 
 faithful: Exact -> `location = /p`; Prefix /p -> `location = /p` + `location /p/`
           (element-wise, like ingress-nginx); ImplementationSpecific -> `location /p`;
@@ -10,6 +10,10 @@ faithful: Exact -> `location = /p`; Prefix /p -> `location = /p` + `location /p/
           backends per SEMANTICS.md sec. 8; same-key locations resolved by the
           reference precedence (longest path, Exact > Prefix > IS, oldest, ns/name).
 naive:    the same, except Prefix /p -> `location /p` (a string prefix: /foobar too).
+redirect: faithful, except that a Prefix path written with a trailing slash (/p/)
+          answers /p with a 301 to /p/, as nginx does for such a proxy_pass
+          location (SEMANTICS.md D3): a client that follows redirects to the same
+          address, like the conformance suite, still reaches the same backend.
 Every location answers with its backend's identity, like `ingress-warden router`:
 a JSON body and the header X-Ingress-Warden-Backend: NS/INGRESS/SERVICE:PORT.
 IngressClass selection is not modelled: every Ingress is served.
@@ -81,7 +85,10 @@ def main():
                     q = path[:-1] if path.endswith("/") else path
                     keys = [("", "/")] if q == "" else [("=", q), ("", q + "/")]
                 for k in keys:
-                    groups[host].append((prec, k, answer("rule", ing, p["backend"])))
+                    ans = answer("rule", ing, p["backend"])
+                    if mode == "redirect" and pt == "Prefix" and k[0] == "=" and path.endswith("/"):
+                        ans = "return 301 %s/;" % k[1]
+                    groups[host].append((prec, k, ans))
     out = ["worker_processes 1;", "error_log %s/error.log warn;" % prefix,
            "pid %s/nginx.pid;" % prefix, "events { worker_connections 64; }", "http {",
            "  access_log off;", "  default_type application/json;"]

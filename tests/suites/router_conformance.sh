@@ -59,7 +59,7 @@ for _ in 1 2 3 4 5 6; do
 done
 [ -n "$RPID" ] && pids+=("$RPID") && ok "router listens on $RPORT" || { fail "router listens"; cat "$T/router.log"; }
 declare -A NPID NPRT
-for mode in faithful naive; do
+for mode in faithful naive redirect; do
   mkdir -p "$T/$mode"
   for _ in 1 2 3 4 5 6; do
     port=$(free_port)
@@ -72,7 +72,7 @@ for mode in faithful naive; do
   done
   [ -n "${NPID[$mode]:-}" ] && ok "$mode nginx listens on ${NPRT[$mode]}" || { fail "$mode nginx listens"; cat "$T/$mode/error.log"; }
 done
-FPORT=${NPRT[faithful]:-0}; NPORT=${NPRT[naive]:-0}
+FPORT=${NPRT[faithful]:-0}; NPORT=${NPRT[naive]:-0}; XPORT=${NPRT[redirect]:-0}
 
 # --- the router's own answers -------------------------------------------
 h=$(curl -s -D - -o "$T/body" -H 'Host: APP.example.com:8080' "http://127.0.0.1:$RPORT/foo/bar?x=1")
@@ -99,6 +99,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example.com' "http:/
 "$BIN" conformance --target "http://127.0.0.1:$FPORT" -f "$ING" --backend-header X-None -o json >"$T/c-json.json" 2>&1; rc=$?
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]; assert s["failed"]==0 and s["probes"]==len(d["probes"])>20, s' "$T/c-json.json" && [ $rc = 0 ] \
   && ok "conformance -o json by body fields vs faithful nginx" || fail "conformance -o json (exit $rc)"
+
+# A redirect to the same address (Prefix /api/ answering /api with a 301 to
+# /api/) is followed, as the conformance suite does, and reaches the same backend
+"$BIN" conformance --target "http://127.0.0.1:$XPORT" -f "$ING" >"$T/c-redirect.txt" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q '^ok   app.example.com/api: expected shop/app/api:80, got shop/app/api:80 after 1 redirect' "$T/c-redirect.txt" \
+  && ok "conformance follows a redirect to the same address" || { fail "conformance redirect (exit $rc)"; grep -E 'FAIL|/api:' "$T/c-redirect.txt"; }
 
 # --- the naive nginx: exactly the expected divergences ---------------------
 "$BIN" conformance --target "http://127.0.0.1:$NPORT" -f "$ING" >"$T/c-naive.txt" 2>&1; rc=$?
