@@ -8,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/policyconf.h"
 #include "src/cmd.h"
+#include "webhook/audit.h"
+#include "webhook/cluster.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
 #include "webhook/review_glue.h"
@@ -26,7 +29,8 @@ struct opt {
 enum {
 	OPT_LISTEN, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_PATH, OPT_LINT_LISTEN, OPT_MAX_BODY,
 	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
-	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK, OPT_N
+	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK,
+	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_AUDIT, OPT_POLICY, OPT_N
 };
 
 static const struct opt opts[OPT_N] = {
@@ -50,6 +54,11 @@ static const struct opt opts[OPT_N] = {
 	[OPT_PRIO] = { "--tls-priorities", "IW_TLS_PRIORITIES", NULL, "GnuTLS priority string (default: TLS 1.2/1.3, AEAD, ECDHE)", O_STR, 0, 0 },
 	[OPT_MEM] = { "--connection-memory", "IW_CONNECTION_MEMORY", "64Ki", "MHD memory per connection, bounds headers (bytes)", O_SIZE, 8192, 16ull << 20 },
 	[OPT_CHECK] = { "--check", "IW_CHECK", NULL, "load the configuration and certificates, print 'configuration OK', exit", O_FLAG, 0, 0 },
+	[OPT_KUBECONFIG] = { "--kubeconfig", "IW_KUBECONFIG", NULL, "watch Ingresses, IngressClasses and Services with this kubeconfig (cluster state, audit)", O_STR, 0, 0 },
+	[OPT_IN_CLUSTER] = { "--in-cluster", "IW_IN_CLUSTER", NULL, "watch the cluster with the pod's service account instead", O_FLAG, 0, 0 },
+	[OPT_UNSYNCED] = { "--unsynced", "IW_UNSYNCED", "allow", "answer before the cluster state is synced (/readyz fails meanwhile): allow (cross-object checks skipped, with a warning), deny (503) or local (skipped, no warning)", O_STR, 0, 0 },
+	[OPT_AUDIT] = { "--audit-interval", "IW_AUDIT_INTERVAL", "300", "seconds between audits of the watched state: a log line per finding, a metric per check (0: off)", O_UINT, 0, 86400 },
+	[OPT_POLICY] = { "--config", "IW_CONFIG", NULL, "policy file: check severities and scopes (README: Policy file)", O_STR, 0, 0 },
 };
 
 static void usage(FILE *f)
@@ -119,6 +128,27 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Readiness follows the cluster state: set once the first lists are synced. */
+static struct wh_server *ready_servers[2];
+
+static void set_servers_ready(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 2; i++)
+		if (ready_servers[i])
+			wh_server_set_ready(ready_servers[i], 1);
+}
+
+static void serve_state_release(struct iw_policy *p, struct iw_watch_opts *o, char *tmp_ca)
+{
+	iw_policy_free(p);
+	iw_watch_opts_release(o);
+	if (tmp_ca) {
+		unlink(tmp_ca);
+		free(tmp_ca);
+	}
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *val[OPT_N] = { 0 };
@@ -182,19 +212,45 @@ int cmd_serve(int argc, char **argv)
 	if (!webhook && val[OPT_CLIENT_CA])
 		return bad("%s", "--client-ca needs --tls-cert and --tls-key");
 	wh_log_set_level(lvl);
+	enum iw_unsynced unsynced;
+	if (!iw_unsynced_parse(val[OPT_UNSYNCED], &unsynced))
+		return bad("--unsynced must be allow, deny or local, not '%s'", val[OPT_UNSYNCED]);
+	if (val[OPT_KUBECONFIG] && val[OPT_IN_CLUSTER])
+		return bad("%s", "--kubeconfig and --in-cluster exclude each other");
 
 	char err[700];
 	struct wh_tls *tls = NULL;
+	/* cluster state: policy, watch credentials */
+	struct iw_policy *policy = NULL;
+	struct iw_watch_opts wopts = { 0 };
+	char *tmp_ca = NULL;
+	if (val[OPT_POLICY] && !(policy = iw_policyconf_load(val[OPT_POLICY], err, sizeof err))) {
+		fprintf(stderr, "ingress-warden serve: %s\n", err);
+		return 2;
+	}
+	if (!policy && !(policy = iw_policy_new())) {
+		fprintf(stderr, "ingress-warden serve: out of memory\n");
+		return 1;
+	}
+	if ((val[OPT_KUBECONFIG] && iw_watch_kubeconfig(val[OPT_KUBECONFIG], &wopts, &tmp_ca, err, sizeof err)) ||
+	    (val[OPT_IN_CLUSTER] && iw_watch_in_cluster(&wopts, err, sizeof err))) {
+		fprintf(stderr, "ingress-warden serve: %s\n", err);
+		iw_policy_free(policy);
+		return 2;
+	}
+	(void)unsynced;   /* the admission path reads it once the review codec is wired in */
 	if (webhook) {
 		tls = wh_tls_open(val[OPT_CERT], val[OPT_KEY], val[OPT_CLIENT_CA], err, sizeof err);
 		if (!tls) {
 			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			serve_state_release(policy, &wopts, tmp_ca);
 			return 2;
 		}
 	}
 	if (val[OPT_CHECK]) {
 		printf("configuration OK\n");
 		wh_tls_close(tls);
+		serve_state_release(policy, &wopts, tmp_ca);
 		return 0;
 	}
 
@@ -212,6 +268,7 @@ int cmd_serve(int argc, char **argv)
 	if (!glue) {
 		fprintf(stderr, "ingress-warden serve: %s\n", err);
 		wh_tls_close(tls);
+		serve_state_release(policy, &wopts, tmp_ca);
 		return 1;
 	}
 	struct wh_config base = {
@@ -224,6 +281,8 @@ int cmd_serve(int argc, char **argv)
 		.metrics = &metrics,
 	};
 	struct wh_server *web = NULL, *lint = NULL;
+	struct iw_cluster *cluster = NULL;
+	struct wh_audit *audit = NULL;
 	int ret = 1;
 	if (webhook) {
 		struct wh_config c = base;
@@ -280,6 +339,22 @@ int cmd_serve(int argc, char **argv)
 		}
 		wh_log(WH_LOG_INFO, "ready", f);
 	}
+	if (wopts.server) {
+		/* not ready until the first lists are in the state */
+		ready_servers[0] = web;
+		ready_servers[1] = lint;
+		if (web) wh_server_set_ready(web, 0);
+		if (lint) wh_server_set_ready(lint, 0);
+		if (!(cluster = iw_cluster_start(&wopts)) ||
+		    !(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], &metrics,
+		                             set_servers_ready, NULL))) {
+			fprintf(stderr, "ingress-warden serve: cannot start watching %s\n", wopts.server);
+			goto out;
+		}
+		wh_log(WH_LOG_INFO, "watching the cluster",
+		       json_pack("{s:s, s:s, s:I}", "server", wopts.server, "unsynced", val[OPT_UNSYNCED],
+		                 "audit_interval_s", (json_int_t)num[OPT_AUDIT]));
+	}
 
 	int sig;
 	for (;;) {
@@ -288,6 +363,8 @@ int cmd_serve(int argc, char **argv)
 			break;
 	}
 	wh_log(WH_LOG_INFO, "shutting down", json_pack("{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+	wh_audit_stop(audit);   /* before readiness goes down: it may not come back up */
+	audit = NULL;
 	/* 1. /readyz fails while we keep serving: the endpoints controller takes
 	 *    the pod out of the Service before we stop accepting. */
 	if (web) wh_server_set_ready(web, 0);
@@ -311,9 +388,12 @@ int cmd_serve(int argc, char **argv)
 	wh_log(left ? WH_LOG_WARN : WH_LOG_INFO, "drained", json_pack("{s:i}", "unfinished", (int)left));
 	ret = 0;
 out:
+	wh_audit_stop(audit);
 	wh_server_stop(web);
 	wh_server_stop(lint);
+	iw_cluster_stop(cluster);
 	wh_glue_free(glue);
 	wh_tls_close(tls);
+	serve_state_release(policy, &wopts, tmp_ca);
 	return ret;
 }

@@ -101,6 +101,32 @@ char *wh_metrics_render(const struct wh_metrics *cm, const struct wh_metrics_ext
 	        "ingress_warden_lint_requests_total{result=\"denied\"} %lu\n"
 	        "ingress_warden_lint_requests_total{result=\"bad_request\"} %lu\n",
 	    LOAD(m->lint[0]), LOAD(m->lint[1]), LOAD(m->lint[2]));
+	if (LOAD(m->cluster_watch)) {
+		static const char *const kinds[3] = { "Ingress", "IngressClass", "Service" };
+		put(&o, "# HELP ingress_warden_cluster_state_synced 1 once every watched resource was listed.\n"
+		        "# TYPE ingress_warden_cluster_state_synced gauge\n"
+		        "ingress_warden_cluster_state_synced %d\n", LOAD(m->cluster_synced));
+		put(&o, "# HELP ingress_warden_cluster_state_objects Objects in the cluster state cache.\n"
+		        "# TYPE ingress_warden_cluster_state_objects gauge\n");
+		for (int i = 0; i < 3; i++)
+			put(&o, "ingress_warden_cluster_state_objects{kind=\"%s\"} %lu\n", kinds[i],
+			    LOAD(m->cluster_objects[i]));
+		put(&o, "# HELP ingress_warden_cluster_watch_relists_total Relists after 410 Gone.\n"
+		        "# TYPE ingress_warden_cluster_watch_relists_total counter\n"
+		        "ingress_warden_cluster_watch_relists_total %lu\n"
+		        "# HELP ingress_warden_cluster_watch_reconnects_total Watch reconnections.\n"
+		        "# TYPE ingress_warden_cluster_watch_reconnects_total counter\n"
+		        "ingress_warden_cluster_watch_reconnects_total %lu\n",
+		    LOAD(m->cluster_relists), LOAD(m->cluster_reconnects));
+		put(&o, "# HELP ingress_warden_audit_runs_total Audits of the cluster state.\n"
+		        "# TYPE ingress_warden_audit_runs_total counter\n"
+		        "ingress_warden_audit_runs_total %lu\n", LOAD(m->audit_runs));
+		put(&o, "# HELP ingress_warden_audit_findings Findings of the last audit of the cluster state, per check.\n"
+		        "# TYPE ingress_warden_audit_findings gauge\n");
+		for (int i = 0; i < WH_AUDIT_MAX_CHECKS && m->audit_checks[i]; i++)
+			put(&o, "ingress_warden_audit_findings{check=\"%s\"} %lu\n", m->audit_checks[i],
+			    LOAD(m->audit_findings[i]));
+	}
 	if (x->cert_not_after) {
 		put(&o, "# HELP ingress_warden_certificate_expiry_seconds Seconds until the serving certificate expires.\n"
 		        "# TYPE ingress_warden_certificate_expiry_seconds gauge\n"

@@ -19,6 +19,7 @@ enum wh_outcome {
 };
 enum wh_version { WH_VER_V1, WH_VER_V1BETA1, WH_VER_NONE, WH_VER_N };
 
+#define WH_AUDIT_MAX_CHECKS 32
 #define WH_HIST_N 14      /* latency buckets, see wh_hist_bounds in metrics.c */
 
 struct wh_metrics {
@@ -28,6 +29,15 @@ struct wh_metrics {
 	atomic_long in_flight;
 	atomic_ulong lint[3];                /* ok, findings denied, bad request */
 	atomic_ulong slow_cut;               /* connections cut for a slow request */
+	/* Cluster state and audit (serve --kubeconfig / --in-cluster, webhook/audit.h);
+	 * rendered only when cluster_watch is set. */
+	atomic_int cluster_watch;
+	atomic_int cluster_synced;
+	atomic_ulong cluster_objects[3];     /* Ingresses, IngressClasses, Services */
+	atomic_ulong cluster_relists, cluster_reconnects;
+	atomic_ulong audit_runs;
+	atomic_ulong audit_findings[WH_AUDIT_MAX_CHECKS];
+	const char *audit_checks[WH_AUDIT_MAX_CHECKS];   /* check IDs (static), set before serving */
 };
 
 /* Records one finished review-endpoint request that took 'ns' nanoseconds. */

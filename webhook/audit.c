@@ -1,0 +1,151 @@
+/* Readiness, cluster metrics and the periodic audit (see audit.h). */
+#include "webhook/audit.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "webhook/log.h"
+
+struct wh_audit {
+	struct iw_cluster *c;
+	const struct iw_policy *p;
+	unsigned interval_s;
+	struct wh_metrics *m;
+	wh_synced_fn on_synced;
+	void *arg;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void log_findings(void *arg, const struct ingress *ing, const struct findings *fl)
+{
+	(void)arg;
+	if (!wh_log_enabled(WH_LOG_WARN))
+		return;
+	const char *ns = ing->meta.namespace_ && *ing->meta.namespace_ ? ing->meta.namespace_ : "default";
+	for (size_t i = 0; i < fl->n; i++)
+		wh_log(WH_LOG_WARN, "audit finding",
+		       json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "event", "audit_finding",
+		                 "check", fl->v[i].check, "severity", iw_severity_name(fl->v[i].severity),
+		                 "namespace", ns, "name", ing->meta.name ? ing->meta.name : "",
+		                 "field", fl->v[i].field, "message", fl->v[i].message));
+}
+
+static void refresh(struct wh_audit *a)
+{
+	struct iw_watch_stats ws;
+	iw_cluster_stats(a->c, &ws);
+	const struct iw_state *st = iw_cluster_rdlock(a->c);
+	atomic_store(&a->m->cluster_objects[0], iw_state_ningresses(st));
+	atomic_store(&a->m->cluster_objects[1], iw_state_nclasses(st));
+	atomic_store(&a->m->cluster_objects[2], iw_state_nservices(st));
+	iw_cluster_unlock(a->c);
+	atomic_store(&a->m->cluster_relists, ws.relists_gone);
+	atomic_store(&a->m->cluster_reconnects, ws.reconnects);
+}
+
+static void audit_once(struct wh_audit *a)
+{
+	unsigned long counts[IW_NCHECKS];
+	double t0 = mono();
+	long n = iw_cluster_audit(a->c, a->p, counts, log_findings, NULL);
+	if (n < 0) {
+		wh_log(WH_LOG_ERROR, "audit failed: out of memory", NULL);
+		return;
+	}
+	for (int i = 0; i < IW_NCHECKS && i < WH_AUDIT_MAX_CHECKS; i++)
+		atomic_store(&a->m->audit_findings[i], counts[i]);
+	atomic_fetch_add(&a->m->audit_runs, 1);
+	wh_log(WH_LOG_INFO, "audit", json_pack("{s:s, s:I, s:I, s:f}", "event", "audit",
+	                                        "findings", (json_int_t)n,
+	                                        "ingresses", (json_int_t)atomic_load(&a->m->cluster_objects[0]),
+	                                        "seconds", mono() - t0));
+}
+
+static void *run(void *arg)
+{
+	struct wh_audit *a = arg;
+	bool synced = false;
+	double next = 0;
+	pthread_mutex_lock(&a->mu);
+	while (!a->stop) {
+		pthread_mutex_unlock(&a->mu);
+		refresh(a);
+		if (!synced && iw_cluster_synced(a->c)) {
+			synced = true;
+			atomic_store(&a->m->cluster_synced, 1);
+			wh_log(WH_LOG_INFO, "cluster state synced",
+			       json_pack("{s:s, s:I}", "event", "cluster_synced", "ingresses",
+			                 (json_int_t)atomic_load(&a->m->cluster_objects[0])));
+			if (a->on_synced)
+				a->on_synced(a->arg);
+			next = mono();   /* audit what was there before the webhook at once */
+		}
+		if (synced && a->interval_s && mono() >= next) {
+			audit_once(a);
+			next = mono() + a->interval_s;
+		}
+		pthread_mutex_lock(&a->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (!a->stop)
+			pthread_cond_timedwait(&a->cv, &a->mu, &ts);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+struct wh_audit *wh_audit_start(struct iw_cluster *c, const struct iw_policy *p,
+                                unsigned interval_s, struct wh_metrics *m,
+                                wh_synced_fn on_synced, void *arg)
+{
+	struct wh_audit *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	*a = (struct wh_audit){ .c = c, .p = p, .interval_s = interval_s, .m = m,
+	                        .on_synced = on_synced, .arg = arg };
+	for (int i = 0; i < IW_NCHECKS && i < WH_AUDIT_MAX_CHECKS; i++)
+		m->audit_checks[i] = iw_check_info(i)->id;
+	atomic_store(&m->cluster_watch, 1);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	if (pthread_create(&a->th, NULL, run, a)) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->cv);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void wh_audit_stop(struct wh_audit *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_mutex_destroy(&a->mu);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+}
