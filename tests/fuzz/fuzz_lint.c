@@ -1,0 +1,32 @@
+/*
+ * libFuzzer target: the lint engine on arbitrary bytes, as YAML, as JSON and
+ * auto-detected, then every rendering.  Built by `make fuzz`.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "lib/lint.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const enum yd_format fmts[] = { YD_YAML, YD_JSON, YD_AUTO };
+	struct lint_opts o;
+	lint_opts_init(&o);
+	o.limits.max_nodes = 100000;   /* keep each run fast */
+	struct lint_report *r = lint_report_new();
+	if (!r)
+		return 0;
+	for (size_t i = 0; i < 3; i++) {
+		o.format = fmts[i];
+		lint_buffer(r, "fuzz", (const char *)data, size, &o);
+	}
+	for (int out = LINT_OUT_TEXT; out <= LINT_OUT_SARIF; out++) {
+		char *s = lint_render(r, (enum lint_out)out, LINT_COLOR, NULL);
+		free(s);
+	}
+	lint_report_free(r);
+	return 0;
+}
