@@ -138,13 +138,23 @@ static json_t *problem_json(const struct lint_report *r, const struct lint_probl
 	return j;
 }
 
+/* Dumps j (stolen) compactly: through a stack buffer, one fwrite. */
 static bool dump(FILE *f, json_t *j)
 {
+	char small[4096];
 	if (!j)
 		return false;
-	int rc = json_dumpf(j, f, JSON_COMPACT);
+	size_t n = json_dumpb(j, small, sizeof small, JSON_COMPACT);
+	bool ok = n > 0;
+	if (n > sizeof small) {
+		char *big = malloc(n);
+		ok = big && json_dumpb(j, big, n, JSON_COMPACT) == n && fwrite(big, 1, n, f) == n;
+		free(big);
+	} else if (ok) {
+		ok = fwrite(small, 1, n, f) == n;
+	}
 	json_decref(j);
-	return rc == 0;
+	return ok;
 }
 
 /* Streams the JSON so that large reports need no large tree. */

@@ -109,6 +109,8 @@ static void tree_link(struct yd_tree *t, uint32_t parent, uint32_t child)
 
 static bool is_in(const char *s, size_t len, const char *const *set)
 {
+	if (len == 0 || len > 5)
+		return false;   /* every word of the sets has 1 to 5 bytes */
 	for (; *set; set++)
 		if (strlen(*set) == len && !memcmp(*set, s, len))
 			return true;

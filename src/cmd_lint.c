@@ -63,6 +63,10 @@ static char *read_all(const char *path, size_t *len)
 	if (!f)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;
+	struct stat st;
+	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size < LINT_MAX_FILE)
+		cap = (size_t)st.st_size + 1;   /* one read, no copies; +1 to see the end */
 	char *buf = malloc(cap);
 	int err = 0;
 	while (buf) {
