@@ -2,7 +2,8 @@
 """Writes N realistic Ingresses (networking.k8s.io/v1, 1-2 KB each as YAML,
 about 5 % invalid in the ways people get them wrong) in three forms holding
 the same objects:
-  OUT/ingresses.json   one JSON document per object, concatenated
+  OUT/ingresses.json   one JSON document per object, concatenated (indented, as kubectl -o json)
+  OUT/compact.json     the same, compact, one per line (the objects of cases.jsonl)
   OUT/ingresses.yaml   one YAML document per object, `---` separated
   OUT/cases.jsonl      {"id", "object"} lines for the peer (validate.mjs)
 usage: gen.py [N] [OUT]   (defaults 100000, /tmp/iw-bench-lint); deterministic."""
@@ -62,11 +63,12 @@ def ingress(i):
 
 os.makedirs(OUT, exist_ok=True)
 with open(f"{OUT}/ingresses.json", "w") as fj, open(f"{OUT}/ingresses.yaml", "w") as fy, \
-     open(f"{OUT}/cases.jsonl", "w") as fc:
+     open(f"{OUT}/cases.jsonl", "w") as fc, open(f"{OUT}/compact.json", "w") as fk:
     for i in range(N):
         o = ingress(i)
         fj.write(json.dumps(o, indent=1) + "\n")
         fy.write("---\n" + yaml.safe_dump(o, sort_keys=False, default_flow_style=False))
         fc.write(json.dumps({"id": i, "object": o}, separators=(",", ":")) + "\n")
-for f in ("ingresses.json", "ingresses.yaml", "cases.jsonl"):
+        fk.write(json.dumps(o, separators=(",", ":")) + "\n")
+for f in ("ingresses.json", "compact.json", "ingresses.yaml", "cases.jsonl"):
     print(f"{OUT}/{f}: {os.path.getsize(f'{OUT}/{f}')} bytes, {N} objects")

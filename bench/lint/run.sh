@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Lint throughput on N generated Ingresses (default 100000), in one run on the same files:
-#   lint-json / lint-yaml   `ingress-warden lint -o json FILE` whole process: objects/s, peak RSS
-#   jansson / libyaml       the parsing library alone on the same file (bench/lint/parse_only.c)
+#   lint-json / lint-jsonc / lint-yaml
+#                           `ingress-warden lint -o json FILE` whole process: objects/s, peak RSS
+#                           (indented JSON as kubectl -o json writes it, compact JSON, YAML)
+#   jansson / jansson-c / libyaml
+#                           the parsing library alone on the same file (bench/lint/parse_only.c)
 #   peer                    `node validate.mjs cases.jsonl --loop 0` (kubernetes-models schema
 #                           check, /work/shared/bench/peer-lint), whole process
 # Each is run ROUNDS times (default 3), interleaved; the median is reported.
@@ -38,6 +41,8 @@ lib() {  # name mode file: in-process time of the library alone
 for r in $(seq "$ROUNDS"); do
   timed lint-json "$BIN" lint -o json "$D/ingresses.json"
   lib jansson json "$D/ingresses.json"
+  timed lint-jsonc "$BIN" lint -o json "$D/compact.json"
+  lib jansson-c json "$D/compact.json"
   timed lint-yaml "$BIN" lint -o json "$D/ingresses.yaml"
   lib libyaml yaml "$D/ingresses.yaml"
   timed peer node "$PEER/validate.mjs" "$D/cases.jsonl" --loop 0
@@ -46,12 +51,15 @@ med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END{print
 { "$BIN" lint "$D/ingresses.yaml" || true; } | tail -n 1
 echo "N=$N objects, rounds=$ROUNDS, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 printf '%-10s %12s %22s %12s\n' what "objects/s" "all rounds" "peak RSS KB"
-for k in lint-json jansson lint-yaml libyaml peer; do
+for k in lint-json jansson lint-jsonc jansson-c lint-yaml libyaml peer; do
   printf '%-10s %12s %22s %12s\n' "$k" "$(med "${rate[$k]}")" "$(echo ${rate[$k]} | tr ' ' ',')" "$(med "${rss[$k]}" 2>/dev/null || echo -)"
 done
-j=$(med "${rate[lint-json]}"); y=$(med "${rate[lint-yaml]}"); J=$(med "${rate[jansson]}"); Y=$(med "${rate[libyaml]}"); p=$(med "${rate[peer]}")
-awk -v j="$j" -v y="$y" -v J="$J" -v Y="$Y" -v p="$p" 'BEGIN{
+c=$(med "${rate[lint-jsonc]}"); C=$(med "${rate[jansson-c]}"); j=$(med "${rate[lint-json]}"); y=$(med "${rate[lint-yaml]}"); J=$(med "${rate[jansson]}"); Y=$(med "${rate[libyaml]}"); p=$(med "${rate[peer]}")
+awk -v c="$c" -v C="$C" -v j="$j" -v y="$y" -v J="$J" -v Y="$Y" -v p="$p" 'BEGIN{
   printf "ratio lint-json / jansson   %.2f   (target >= 0.5)\n", j/J
+  printf "ratio lint-jsonc / jansson-c %.2f  (target >= 0.5)\n", c/C
   printf "ratio lint-yaml / libyaml   %.2f   (target >= 0.5)\n", y/Y
   printf "ratio lint-json / peer      %.2f   (target >= 2)\n", j/p
-  printf "ratio lint-yaml / peer      %.2f   (target >= 2)\n", y/p }'
+  printf "ratio lint-jsonc / peer     %.2f   (target >= 2)\n", c/p
+  printf "ratio lint-yaml / peer      %.2f   (target >= 2)\n", y/p
+  printf "ratio jansson-c / peer      %.2f   (the parser alone, compact JSON)\n", C/p }'
