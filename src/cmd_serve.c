@@ -238,7 +238,6 @@ int cmd_serve(int argc, char **argv)
 		iw_policy_free(policy);
 		return 2;
 	}
-	(void)unsynced;   /* the admission path reads it once the review codec is wired in */
 	if (webhook) {
 		tls = wh_tls_open(val[OPT_CERT], val[OPT_KEY], val[OPT_CLIENT_CA], err, sizeof err);
 		if (!tls) {
@@ -271,6 +270,17 @@ int cmd_serve(int argc, char **argv)
 		serve_state_release(policy, &wopts, tmp_ca);
 		return 1;
 	}
+	/* The cluster watch starts before the servers, so that every request
+	 * sees it; the servers start unready until the first lists are in. */
+	struct iw_cluster *cluster = NULL;
+	if (wopts.server && !(cluster = iw_cluster_start(&wopts))) {
+		fprintf(stderr, "ingress-warden serve: cannot start watching %s\n", wopts.server);
+		wh_glue_free(glue);
+		wh_tls_close(tls);
+		serve_state_release(policy, &wopts, tmp_ca);
+		return 1;
+	}
+	wh_glue_set_policy(glue, policy, cluster, unsynced);
 	struct wh_config base = {
 		.tls_priorities = val[OPT_PRIO], .path = val[OPT_PATH],
 		.max_body = (size_t)num[OPT_MAX_BODY], .threads = (unsigned)num[OPT_THREADS],
@@ -278,10 +288,9 @@ int cmd_serve(int argc, char **argv)
 		.per_ip = (unsigned)num[OPT_PER_IP], .idle_timeout = (unsigned)num[OPT_IDLE],
 		.read_timeout = (unsigned)num[OPT_READ], .mem_limit = (size_t)num[OPT_MEM],
 		.review = wh_glue_review, .review_ctx = glue, .lint = wh_glue_lint, .lint_ctx = glue,
-		.metrics = &metrics,
+		.metrics = &metrics, .start_unready = cluster != NULL,
 	};
 	struct wh_server *web = NULL, *lint = NULL;
-	struct iw_cluster *cluster = NULL;
 	struct wh_audit *audit = NULL;
 	int ret = 1;
 	if (webhook) {
@@ -339,16 +348,12 @@ int cmd_serve(int argc, char **argv)
 		}
 		wh_log(WH_LOG_INFO, "ready", f);
 	}
-	if (wopts.server) {
-		/* not ready until the first lists are in the state */
+	if (cluster) {
 		ready_servers[0] = web;
 		ready_servers[1] = lint;
-		if (web) wh_server_set_ready(web, 0);
-		if (lint) wh_server_set_ready(lint, 0);
-		if (!(cluster = iw_cluster_start(&wopts)) ||
-		    !(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], &metrics,
+		if (!(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], &metrics,
 		                             set_servers_ready, NULL))) {
-			fprintf(stderr, "ingress-warden serve: cannot start watching %s\n", wopts.server);
+			fprintf(stderr, "ingress-warden serve: cannot start the audit thread\n");
 			goto out;
 		}
 		wh_log(WH_LOG_INFO, "watching the cluster",

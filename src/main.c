@@ -13,6 +13,7 @@ struct cmd {
 /* Each subcommand registers here once it exists (see cmd.h). */
 static const struct cmd cmds[] = {
 	{ "lint", cmd_lint, "lint [-o text|json|sarif] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
+	{ "review", cmd_review, "review [--config FILE] [--against STATE] [--kube-version V] [FILE|-]" },
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
 	{ "conformance", cmd_conformance, "conformance --target URL -f PATH... [-o text|json|junit]" },

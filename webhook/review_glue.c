@@ -8,9 +8,15 @@
 #include <strings.h>
 
 #include "lib/lint.h"
+#include "webhook/admission.h"
 
 struct wh_glue {
 	struct lint_opts lint;       /* read-only after creation */
+	/* admission: the checks beyond the API server, with the watched cluster */
+	const struct iw_policy *policy;   /* NULL: defaults (own_policy) */
+	struct iw_policy *own_policy;
+	struct iw_cluster *cluster;       /* NULL: no cluster state */
+	enum iw_unsynced unsynced;
 };
 
 struct wh_glue *wh_glue_new(char *err, size_t errlen)
@@ -21,12 +27,53 @@ struct wh_glue *wh_glue_new(char *err, size_t errlen)
 		return NULL;
 	}
 	lint_opts_init(&g->lint);
+	if (!(g->own_policy = iw_policy_new())) {
+		free(g);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	g->policy = g->own_policy;
 	return g;
+}
+
+void wh_glue_set_policy(struct wh_glue *g, const struct iw_policy *p, struct iw_cluster *c,
+                        enum iw_unsynced mode)
+{
+	if (p)
+		g->policy = p;
+	g->lint.policy = g->policy;
+	g->cluster = c;
+	g->unsynced = mode;
 }
 
 void wh_glue_free(struct wh_glue *g)
 {
+	if (g)
+		iw_policy_free(g->own_policy);
 	free(g);
+}
+
+/* adm_policy_fn: the policy checks against the cluster state, when there is one. */
+static int glue_policy(void *arg, const struct ingress *ing, const struct ingress *old,
+                       struct findings *out, const char **warning)
+{
+	struct wh_glue *g = arg;
+	if (!g->cluster) {
+		iw_policy_check(g->policy, ing, old, NULL, out);
+		return 0;
+	}
+	if (!iw_cluster_synced(g->cluster)) {
+		if (g->unsynced == IW_UNSYNCED_DENY)
+			return -1;
+		if (g->unsynced == IW_UNSYNCED_ALLOW)
+			*warning = IW_UNSYNCED_WARNING;
+		iw_policy_check(g->policy, ing, old, NULL, out);
+		return 0;
+	}
+	const struct iw_state *st = iw_cluster_rdlock(g->cluster);
+	iw_policy_check(g->policy, ing, old, st, out);
+	iw_cluster_unlock(g->cluster);
+	return 0;
 }
 
 static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
@@ -44,81 +91,41 @@ static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
 	return 0;
 }
 
-/* Log fields of a request: uid, kind, namespace/name, operation (no bodies). */
-static json_t *request_fields(const json_t *req)
-{
-	json_t *f = json_object();
-	if (!f || !json_is_object(req))
-		return f;
-	const char *uid = json_string_value(json_object_get(req, "uid"));
-	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
-	const char *ns = json_string_value(json_object_get(req, "namespace"));
-	const char *name = json_string_value(json_object_get(req, "name"));
-	const char *op = json_string_value(json_object_get(req, "operation"));
-	if (!name)
-		name = json_string_value(json_object_get(json_object_get(json_object_get(req, "object"),
-		                                                         "metadata"), "name"));
-	if (uid) json_object_set_new(f, "uid", json_string(uid));
-	if (kind) json_object_set_new(f, "kind", json_string(kind));
-	if (ns) json_object_set_new(f, "namespace", json_string(ns));
-	if (name) json_object_set_new(f, "name", json_string(name));
-	if (op) json_object_set_new(f, "operation", json_string(op));
-	return f;
-}
-
-static enum wh_version version_of(const char *api)
-{
-	if (api && !strcmp(api, "admission.k8s.io/v1"))
-		return WH_VER_V1;
-	if (api && !strcmp(api, "admission.k8s.io/v1beta1"))
-		return WH_VER_V1BETA1;
-	return WH_VER_NONE;
-}
-
-/*
- * INTERIM, until webhook/admission.h (the `review` codec) lands in main:
- * checks the AdmissionReview envelope and allows.  The merge with the codec
- * replaces this function's body with a call to admission_handle().
- */
+/* The AdmissionReview codec (webhook/admission.h) with the policy checks. */
 int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,
                    struct wh_review_info *info)
 {
-	(void)ctx;
-	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
-	info->outcome = WH_OUT_INVALID;
-	if (!root) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
-		return text_answer(ans, 400, msg);
+	struct wh_glue *g = ctx;
+	struct adm_opts o = { .policy = glue_policy, .policy_arg = g };
+	struct adm_result res;
+	char err[300];
+	iw_vopts_init(&o.v);
+	o.v = g->lint.v;
+	char *out = admission_handle(body, len, &o, &res, err, sizeof err);
+	info->version = !res.api_version ? WH_VER_NONE
+	              : !strcmp(res.api_version, "admission.k8s.io/v1") ? WH_VER_V1 : WH_VER_V1BETA1;
+	info->log_fields = res.log_fields;
+	if (!out) {
+		info->outcome = res.outcome == ADM_INVALID ? WH_OUT_INVALID : WH_OUT_ERROR;
+		if (res.outcome == ADM_ERROR && g->cluster && !iw_cluster_synced(g->cluster))
+			return text_answer(ans, 503, "cluster state not synced yet (serve --unsynced=deny)");
+		return res.outcome == ADM_INVALID ? text_answer(ans, 400, err) : -1;
 	}
-	const char *api = json_string_value(json_object_get(root, "apiVersion"));
-	const char *kind = json_string_value(json_object_get(root, "kind"));
-	json_t *req = json_object_get(root, "request");
-	const char *uid = json_string_value(json_object_get(req, "uid"));
-	info->version = version_of(api);
-	int rc;
-	if (info->version == WH_VER_NONE || !kind || strcmp(kind, "AdmissionReview") != 0 ||
-	    !json_is_object(req) || !uid) {
-		rc = text_answer(ans, 400, "not an AdmissionReview request (admission.k8s.io/v1 or v1beta1 "
-		                 "with request.uid)");
-	} else {
-		info->log_fields = request_fields(req);
-		json_t *out = json_pack("{s:s, s:s, s:{s:s, s:b}}", "apiVersion", api, "kind", kind,
-		                        "response", "uid", uid, "allowed", 1);
-		ans->body = out ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(out);
-		rc = ans->body ? 0 : -1;
-		if (ans->body) {
-			ans->len = strlen(ans->body);
-			ans->status = 200;
-			ans->content_type = "application/json";
-			info->outcome = WH_OUT_ALLOWED;
-			json_object_set_new(info->log_fields, "allowed", json_true());
-		}
+	/* the same bytes as `review` prints: the JSON and a newline */
+	size_t n = strlen(out);
+	char *nl = realloc(out, n + 2);
+	if (!nl) {
+		free(out);
+		return -1;
 	}
-	json_decref(root);
-	return rc;
+	nl[n] = '\n';
+	nl[n + 1] = 0;
+	ans->body = nl;
+	ans->len = n + 1;
+	ans->status = 200;
+	ans->content_type = "application/json";
+	info->outcome = res.outcome == ADM_DENIED ? WH_OUT_DENIED : WH_OUT_ALLOWED;
+	return 0;
 }
 
 /* POST /lint: the body is one source named "request"; the answer is the lint JSON

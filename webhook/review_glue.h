@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "validate/policy.h"
+#include "webhook/cluster.h"
 #include "webhook/server.h"
 
 struct wh_glue;
@@ -16,6 +18,11 @@ struct wh_glue;
 /* Engine state shared by every request (read-only after creation). */
 struct wh_glue *wh_glue_new(char *err, size_t errlen);
 void wh_glue_free(struct wh_glue *g);
+/* The policy (NULL: every check at its default) and the watched cluster (NULL:
+ * none) of the admission and lint answers, and what to answer while the
+ * cluster state is not synced.  Call before serving; both must outlive g. */
+void wh_glue_set_policy(struct wh_glue *g, const struct iw_policy *p, struct iw_cluster *c,
+                        enum iw_unsynced mode);
 
 /* wh_review_fn: the AdmissionReview response exactly as `review` prints it. */
 int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,

@@ -603,7 +603,7 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 	}
 	s->cfg.path = s->path;
 	s->cfg.tls_priorities = s->priorities;
-	atomic_store(&s->ready, 1);
+	atomic_store(&s->ready, !s->cfg.start_unready);
 
 	unsigned threads = cfg->threads;
 	if (!threads) {

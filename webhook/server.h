@@ -72,6 +72,7 @@ struct wh_config {
 	wh_lint_fn lint;
 	void *lint_ctx;
 	struct wh_metrics *metrics;  /* shared by the listeners; not owned */
+	int start_unready;           /* /readyz fails until wh_server_set_ready(s, 1) */
 };
 
 /* TLS 1.2 and 1.3 only; AEAD ciphers only; ECDHE only; server's order. */

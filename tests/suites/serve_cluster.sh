@@ -83,5 +83,72 @@ grep -q '"msg":"cluster state synced"' "$tmp/serve.log" && ok "sync logged" || b
 kill -TERM $servepid; wait $servepid; rc=$?; servepid=
 [ $rc -eq 0 ] && ok "SIGTERM: exit 0 with the watch running" || bad "SIGTERM exit $rc"
 
+# the webhook decides with the cluster state: an Exact / in another namespace
+# takes "/" of e.example.com from default/e (watched from the fake API server)
+"$BIN" certs --out "$tmp/c" --service iw --namespace iw --host 127.0.0.1 >/dev/null 2>&1
+review() {  # NAMESPACE TYPE
+  python3 - "$1" "$2" <<'EOP'
+import json, sys
+ns, typ = sys.argv[1], sys.argv[2]
+obj = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+       "metadata": {"name": "grab", "namespace": ns},
+       "spec": {"rules": [{"host": "e.example.com", "http": {"paths": [{"path": "/", "pathType": typ,
+                "backend": {"service": {"name": "s", "port": {"number": 80}}}}]}}]}}
+gvk = {"group": "networking.k8s.io", "version": "v1", "kind": "Ingress"}
+print(json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                  "request": {"uid": "u-1", "kind": gvk, "resource": {"group": "networking.k8s.io", "version": "v1", "resource": "ingresses"},
+                              "namespace": ns, "name": "grab", "operation": "CREATE", "object": obj}}))
+EOP
+}
+review other Exact >"$tmp/req.json"
+WPORT=$(free_port)
+stop_fake_and_restart() { kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; "$FAKE" $KPORT s3cret >"$tmp/fake.out" 2>&1 & fakepid=$!; }
+stop_fake_and_restart
+"$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+  --kubeconfig "$tmp/kubeconfig" --audit-interval 0 --unsynced deny 2>"$tmp/serve2.log" & servepid=$!
+W=https://127.0.0.1:$WPORT
+for _ in $(seq 100); do
+  curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/metrics" 2>/dev/null >"$tmp/m2"
+  grep -q '^ingress_warden_cluster_watch_relists_total 2' "$tmp/m2" &&
+    grep -q '^ingress_warden_cluster_state_objects{kind="Ingress"} 3' "$tmp/m2" && break; sleep 0.1
+done
+curl -s --cacert "$tmp/c/ca.crt" --max-time 5 -H 'Content-Type: application/json' --data-binary @"$tmp/req.json" "$W/validate" >"$tmp/resp.json"
+python3 - "$tmp/resp.json" <<'EOP' && ok "webhook denies with the cluster state: 403, cause host-path-conflict naming default/e" || { bad "webhook + cluster state"; cat "$tmp/resp.json"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+st = r["status"]
+assert r["allowed"] is False and st["code"] == 403 and st["reason"] == "Forbidden", r
+c = st["details"]["causes"][0]
+assert c["reason"] == "host-path-conflict" and c["field"] == "spec.rules[0].http.paths[0]", c
+assert "default/e" in c["message"], c
+EOP
+review default Exact >"$tmp/req2.json"
+curl -s --cacert "$tmp/c/ca.crt" --max-time 5 -H 'Content-Type: application/json' --data-binary @"$tmp/req2.json" "$W/validate" >"$tmp/resp2.json"
+python3 - "$tmp/resp2.json" <<'EOP' && ok "same namespace: allowed with a warning" || { bad "same-namespace warning"; cat "$tmp/resp2.json"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+assert r["allowed"] is True, r
+assert any(w.startswith("host-path-conflict: spec.rules[0].http.paths[0]: ") for w in r["warnings"]), r
+EOP
+kill -TERM $servepid; wait $servepid; servepid=
+# --unsynced=deny: while the API server is unreachable, 503
+kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=
+"$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+  --kubeconfig "$tmp/kubeconfig" --unsynced deny 2>"$tmp/serve3.log" & servepid=$!
+for _ in $(seq 50); do curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$tmp/c/ca.crt" --max-time 5 -H 'Content-Type: application/json' --data-binary @"$tmp/req.json" "$W/validate")
+[ "$code" = 503 ] && ok "--unsynced=deny: 503 before the state is synced" || bad "--unsynced=deny answered $code"
+kill -TERM $servepid; wait $servepid; servepid=
+"$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+  --kubeconfig "$tmp/kubeconfig" 2>"$tmp/serve4.log" & servepid=$!
+for _ in $(seq 50); do curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -s --cacert "$tmp/c/ca.crt" --max-time 5 -H 'Content-Type: application/json' --data-binary @"$tmp/req.json" "$W/validate" >"$tmp/resp4.json"
+python3 - "$tmp/resp4.json" <<'EOP' && ok "--unsynced=allow (default): allowed with the not-synced warning" || { bad "--unsynced=allow"; cat "$tmp/resp4.json"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+assert r["allowed"] is True and "ingress-warden: cluster state not synced yet: cross-object checks skipped" in r["warnings"], r
+EOP
+kill -TERM $servepid; wait $servepid; servepid=
+
 echo "serve-cluster: $pass passed, $fail failed"
 [ $fail -eq 0 ]
