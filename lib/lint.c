@@ -403,6 +403,30 @@ static int on_doc(void *ctx, struct yd_doc *d)
 	return c->r->oom ? 1 : 0;
 }
 
+int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+             const struct lint_opts *o)
+{
+	struct lint_opts def;
+	if (!o) {
+		lint_opts_init(&def);
+		o = &def;
+	}
+	struct lctx c = { r, o, o->policy, add_source(r, source) };
+	if (c.src == SIZE_MAX)
+		return -1;
+	struct iw_policy *own = NULL;
+	if (!c.policy) {
+		if (!(own = iw_policy_new())) {
+			r->oom = true;
+			return -1;
+		}
+		c.policy = own;
+	}
+	on_doc(&c, d);
+	iw_policy_free(own);
+	return r->oom ? -1 : 0;
+}
+
 int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
                 const struct lint_opts *o)
 {

@@ -105,6 +105,14 @@ void lint_report_free(struct lint_report *r);   /* NULL is a no-op */
 int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
                 const struct lint_opts *o);
 
+/*
+ * Lints one document of 'source' (from a yd_parse callback, or reopened with
+ * yd_saved_open() after a first pass that filled o->state).  Returns 0, or
+ * -1 on OOM.
+ */
+int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+             const struct lint_opts *o);
+
 /* Records a problem that is not in any buffer (an unreadable file). */
 void lint_add_problem(struct lint_report *r, const char *source, unsigned line,
                       unsigned column, const char *message);

@@ -615,12 +615,8 @@ static void on_end(struct builder *b, const yaml_event_t *e)
 
 /* ---------------------------------------------------------------- parse */
 
-struct lazy_json {
-	const char *buf;       /* whole input */
-	size_t off, len;       /* the document's bytes */
-	unsigned line;         /* its first line */
-	bool tried;
-};
+/* where a document's text is, to compute its positions on demand */
+#define lazy_json yd_lazy_
 
 struct run {
 	const char *buf;
@@ -791,6 +787,9 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 				d.empty = !b->root || json_is_null(b->root);
 				d.tree_ = b->tree;
 			}
+			d.offset = doc_start;
+			d.length = end > doc_start ? end - doc_start : 0;
+			d.start_line = doc_line;
 			if (!b->oom)
 				emit(r, &d);
 			builder_clear_doc(b);
@@ -984,6 +983,9 @@ static void run_json(struct run *r)
 			d.root = v;
 			d.empty = json_is_null(v);
 			d.lazy_ = &lz;
+			d.offset = at;
+			d.length = used;
+			d.start_line = line;
 			emit(r, &d);
 			json_decref(v);
 			tree_free(d.tree_);
@@ -1025,6 +1027,60 @@ int yd_parse(const char *buf, size_t len, enum yd_format fmt, const struct yd_li
 	if (oom)
 		return -1;
 	return r.stop;
+}
+
+/* ---------------------------------------------------------------- saved */
+
+int yd_save(const struct yd_doc *d, struct yd_saved *out)
+{
+	memset(out, 0, sizeof *out);
+	out->index = d->index;
+	out->offset = d->offset;
+	out->length = d->length;
+	out->line = d->line;
+	out->start_line = d->start_line;
+	out->err_line = d->err_line;
+	out->err_col = d->err_col;
+	out->empty = d->empty;
+	if (d->error && !(out->error = strdup(d->error)))
+		return -1;
+	out->root = d->root ? json_incref(d->root) : NULL;
+	return 0;
+}
+
+void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->index = s->index;
+	d->line = s->line;
+	d->root = s->root;
+	d->empty = s->empty;
+	d->error = s->error;
+	d->err_line = s->err_line;
+	d->err_col = s->err_col;
+	d->offset = s->offset;
+	d->length = s->length;
+	d->start_line = s->start_line;
+	s->lz_.buf = buf;
+	s->lz_.off = s->offset;
+	s->lz_.len = s->length;
+	s->lz_.line = s->start_line;
+	s->lz_.tried = false;
+	d->lazy_ = s->root && s->length ? (void *)&s->lz_ : NULL;
+}
+
+void yd_saved_close(struct yd_doc *d)
+{
+	tree_free(d->tree_);
+	d->tree_ = NULL;
+}
+
+void yd_saved_release(struct yd_saved *s)
+{
+	json_decref(s->root);
+	free(s->error);
+	s->root = NULL;
+	s->error = NULL;
 }
 
 /* ---------------------------------------------------------------- lookups */

@@ -75,9 +75,11 @@ struct yd_doc {
 	bool empty;           /* no content (only comments, or a null): root is json null */
 	const char *error;    /* NULL, or why the document failed ("mapping values are not allowed in this context") */
 	unsigned err_line, err_col;
+	size_t offset, length; /* the document's text: buf[offset .. offset+length) */
+	unsigned start_line;  /* line of buf[offset] */
 	/* private */
 	struct yd_tree *tree_;
-	void *lazy_;          /* JSON: where to find the text to compute positions from */
+	void *lazy_;          /* where to find the text to compute positions from */
 };
 
 /*
@@ -132,6 +134,33 @@ struct yd_pos yd_locate(struct yd_doc *doc, yd_node from, const char *path, bool
 
 /* The node at a path (same syntax as yd_locate), or 0 when it does not exist. */
 yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
+
+/*
+ * Keeping documents past the callback.  yd_save() takes what a later pass
+ * needs (a reference to the value, the error, where the text is); after the
+ * yd_parse() call, yd_saved_open() turns it back into a struct yd_doc whose
+ * positions are computed on demand by reading that document's text again
+ * (only documents that need a position pay for it).  'buf' must be the same
+ * buffer, unchanged.  yd_saved_close() frees what open built;
+ * yd_saved_release() drops the saved value.  yd_save returns -1 on OOM.
+ */
+struct yd_saved {
+	json_t *root;
+	size_t index, offset, length;
+	unsigned line, start_line, err_line, err_col;
+	bool empty;
+	char *error;
+	struct yd_lazy_ {       /* private */
+		const char *buf;
+		size_t off, len;
+		unsigned line;
+		bool tried;
+	} lz_;
+};
+int yd_save(const struct yd_doc *d, struct yd_saved *out);
+void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d);
+void yd_saved_close(struct yd_doc *d);
+void yd_saved_release(struct yd_saved *s);
 
 /*
  * Convenience for callers that want values only: every non-empty document of

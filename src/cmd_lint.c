@@ -255,13 +255,45 @@ static int against_doc(void *ctx, struct yd_doc *d)
 	return 0;
 }
 
-/* The files being linted join the state too; their syntax errors are
- * reported by the lint pass itself. */
+/* The files being linted join the state too, in one reading: each document
+ * is kept (value and where its text is) for the lint pass, which computes
+ * positions only for the documents that need them. */
+struct saved_docs {
+	struct against a;
+	struct yd_saved *v;
+	size_t n, cap;
+	bool oom;
+};
+
 static int files_doc(void *ctx, struct yd_doc *d)
 {
+	struct saved_docs *sd = ctx;
 	if (!d->error && !d->empty && json_is_object(d->root))
-		against_obj(ctx, d->root);
+		against_obj(&sd->a, d->root);
+	if (sd->n == sd->cap) {
+		size_t cap = sd->cap ? sd->cap * 2 : 64;
+		struct yd_saved *v = realloc(sd->v, cap * sizeof *v);
+		if (!v) {
+			sd->oom = true;
+			return 1;
+		}
+		sd->v = v;
+		sd->cap = cap;
+	}
+	if (yd_save(d, &sd->v[sd->n])) {
+		sd->oom = true;
+		return 1;
+	}
+	sd->n++;
 	return 0;
+}
+
+static void saved_release(struct saved_docs *sd)
+{
+	for (size_t i = 0; i < sd->n; i++)
+		yd_saved_release(&sd->v[i]);
+	free(sd->v);
+	memset(sd, 0, sizeof *sd);
 }
 
 static struct iw_state *load_against(char **paths, size_t n)
@@ -318,6 +350,9 @@ int cmd_lint(int argc, char **argv)
 	struct files fs = { 0 };
 	char **bufs = NULL;
 	size_t *lens = NULL;
+	int *errs = NULL;
+	struct saved_docs *docs = NULL;
+	struct iw_policy *defpolicy = NULL;
 	lint_opts_init(&o);
 	if (!against || !paths) {
 		fprintf(stderr, "ingress-warden lint: out of memory\n");
@@ -404,19 +439,29 @@ int cmd_lint(int argc, char **argv)
 		goto oom;
 	o.state = state;
 	if (!(bufs = calloc(fs.n ? fs.n : 1, sizeof *bufs)) ||
-	    !(lens = calloc(fs.n ? fs.n : 1, sizeof *lens)))
+	    !(lens = calloc(fs.n ? fs.n : 1, sizeof *lens)) ||
+	    !(errs = calloc(fs.n ? fs.n : 1, sizeof *errs)) ||
+	    !(docs = calloc(fs.n ? fs.n : 1, sizeof *docs)))
 		goto oom;
+	if (!o.policy) {
+		if (!(defpolicy = iw_policy_new()))
+			goto oom;
+		o.policy = defpolicy;
+	}
 	/* Files are a partial view: a Service or IngressClass in them does not
 	 * make the state a full list of the cluster's (only --against does),
 	 * so the reference checks stay as --against left them. */
 	bool knows_svc = iw_state_knows_services(state), knows_cls = iw_state_knows_classes(state);
 	for (size_t i = 0; i < fs.n; i++) {
 		const char *p = fs.v[i];
-		if (!(bufs[i] = read_all(p, &lens[i])))
+		if (!(bufs[i] = read_all(p, &lens[i]))) {
+			errs[i] = errno;
 			continue;
-		struct against a = { state, p, 0 };
-		yd_parse(bufs[i], lens[i], strcmp(p, "-") ? format_of(p) : YD_AUTO, NULL,
-		         files_doc, &a);
+		}
+		docs[i].a = (struct against){ state, p, 0 };
+		if (yd_parse(bufs[i], lens[i], strcmp(p, "-") ? format_of(p) : YD_AUTO, &o.limits,
+		             files_doc, &docs[i]) < 0 || docs[i].oom)
+			goto oom;
 	}
 	iw_state_set_knows(state, knows_svc, knows_cls);
 	for (size_t i = 0; i < fs.n; i++) {
@@ -426,14 +471,22 @@ int cmd_lint(int argc, char **argv)
 		char *buf = bufs[i];
 		if (!buf) {
 			char msg[256];
-			snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+			snprintf(msg, sizeof msg, "cannot read: %s", strerror(errs[i]));
 			lint_add_problem(r, name, 0, 0, msg);
 			continue;
 		}
-		o.format = strcmp(p, "-") ? format_of(p) : YD_AUTO;
-		int lrc = lint_buffer(r, name, buf, len, &o);
-		if (lrc)
-			goto oom;
+		(void)len;
+		for (size_t k = 0; k < docs[i].n; k++) {
+			struct yd_doc d;
+			yd_saved_open(&docs[i].v[k], buf, &d);
+			int lrc = lint_doc(r, name, &d, &o);
+			yd_saved_close(&d);
+			if (lrc)
+				goto oom;
+		}
+		saved_release(&docs[i]);
+		free(bufs[i]);
+		bufs[i] = NULL;
 	}
 	unsigned flags = 0;
 	if (out == LINT_OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
@@ -457,6 +510,11 @@ out:
 	}
 	free(bufs);
 	free(lens);
+	free(errs);
+	for (size_t i = 0; docs && i < fs.n; i++)
+		saved_release(&docs[i]);
+	free(docs);
+	iw_policy_free(defpolicy);
 	free(fs.v);
 	lint_report_free(r);
 	iw_state_free(state);
