@@ -226,6 +226,47 @@ static void json_documents(void **state)
 	assert_string_equal(g.text[0], "[1,2]");
 }
 
+struct saved {
+	struct yd_saved v[4];
+	size_t n;
+};
+
+static int save_cb(void *ctx, struct yd_doc *d)
+{
+	struct saved *s = ctx;
+	if (s->n < 4)
+		assert_int_equal(yd_save(d, &s->v[s->n++]), 0);
+	return 0;
+}
+
+/* documents kept past the callback get their positions on demand */
+static void saved_documents(void **state)
+{
+	(void)state;
+	const char *y = "a: 1\n---\nkind: x\nspec:\n  rules:\n  - host: Foo\n---\nb: [\n";
+	const char *j = "{\"a\": 1}\n\n{\"spec\":\n {\"rules\": [{\"host\": \"Foo\"}]}}\n";
+	const char *in[] = { y, j };
+	const unsigned want_line[] = { 6, 4 }, want_col[] = { 11, 22 };
+	for (int f = 0; f < 2; f++) {
+		struct saved s = { 0 };
+		assert_int_equal(yd_parse(in[f], strlen(in[f]), f ? YD_JSON : YD_YAML, NULL, save_cb, &s), 0);
+		assert_int_equal(s.n, f ? 2 : 3);
+		struct yd_doc d;
+		yd_saved_open(&s.v[1], in[f], &d);
+		bool exact;
+		struct yd_pos p = yd_locate(&d, 0, "spec.rules[0].host", &exact);
+		assert_true(exact);
+		assert_int_equal(p.line, want_line[f]);
+		assert_int_equal(p.col, want_col[f]);
+		assert_int_equal(d.index, 1);
+		yd_saved_close(&d);
+		if (!f)
+			assert_non_null(s.v[2].error);
+		for (size_t i = 0; i < s.n; i++)
+			yd_saved_release(&s.v[i]);
+	}
+}
+
 static void load_all(void **state)
 {
 	(void)state;
@@ -250,6 +291,7 @@ int main(void)
 		cmocka_unit_test(depth_bound),
 		cmocka_unit_test(positions),
 		cmocka_unit_test(json_documents),
+		cmocka_unit_test(saved_documents),
 		cmocka_unit_test(load_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
