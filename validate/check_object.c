@@ -4,6 +4,7 @@
  * dangerous-annotation.
  */
 #include "validate/checks_int.h"
+#include "validate/deprecated.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,17 +168,22 @@ void chk_tls_host_unserved(struct chk_ctx *c)
 
 /* ---- deprecated-api, deprecated-class-annotation --------------------------- */
 
+/* The rule itself lives in validate/deprecated.h (shared with lint for
+ * IngressClass); here it gets the policy's severity and scope. */
 void chk_deprecated_api(struct chk_ctx *c)
 {
-	const char *v = NULL;
-	switch (c->ing->api) {
-	case IW_API_EXTENSIONS_V1BETA1: v = "extensions/v1beta1"; break;
-	case IW_API_NETWORKING_V1BETA1: v = "networking.k8s.io/v1beta1"; break;
-	default: return;
+	struct findings tmp = { 0 };
+	if (!chk_enabled(c, IW_CHK_DEPRECATED_API) ||
+	    !iw_check_deprecated_api(IW_KIND_INGRESS, c->ing->api, IW_SEV_WARNING, &tmp)) {
+		findings_release(&tmp);
+		return;
 	}
-	chk_emit(c, IW_CHK_DEPRECATED_API, false, FP_KEY(NULL, "apiVersion"),
-	         "%s Ingress is deprecated since Kubernetes 1.14/1.19 and was removed in 1.22: "
-	         "use networking.k8s.io/v1", v);
+	for (size_t i = 0; i < tmp.n; i++)
+		chk_emit(c, IW_CHK_DEPRECATED_API, false, FP_KEY(NULL, "apiVersion"), "%s",
+		         tmp.v[i].message);
+	if (tmp.oom)
+		c->out->oom = true;
+	findings_release(&tmp);
 }
 
 void chk_deprecated_class_annotation(struct chk_ctx *c)
