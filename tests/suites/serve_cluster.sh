@@ -66,11 +66,11 @@ for _ in $(seq 100); do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$L/readyz"); [ "$code" = 200 ] && break; sleep 0.1
 done
 [ "$code" = 200 ] && ok "/readyz 200 once synced (reconnected with backoff)" || bad "/readyz after sync: $code"
-for _ in $(seq 100); do
+for _ in $(seq 150); do
   curl -s --max-time 1 "$L/metrics" >"$tmp/m1"
   grep -q '^ingress_warden_cluster_watch_relists_total 2' "$tmp/m1" &&
     grep -q '^ingress_warden_cluster_state_objects{kind="Ingress"} 3' "$tmp/m1" &&
-    grep -q '^ingress_warden_audit_runs_total [1-9]' "$tmp/m1" && break
+    grep -q '^ingress_warden_audit_findings{check="no-ingress-class"} 3' "$tmp/m1" && break
   sleep 0.2
 done
 grep -qx 'ingress_warden_cluster_state_synced 1' "$tmp/m1" && ok "metric: synced" || bad "metric synced 1"
