@@ -20,7 +20,8 @@
 
 #define LINT_USAGE \
 	"usage: ingress-warden lint [-o text|json|sarif] [--kube-version V] [--config FILE]\n" \
-	"                           [--against STATE] PATH...\n"
+	"                           [--against STATE] PATH...\n" \
+	"       ingress-warden lint [OPTIONS] --against STATE     (audit of the snapshot)\n"
 
 static void lint_help(void)
 {
@@ -36,7 +37,9 @@ static void lint_help(void)
 	       "  --config FILE       policy configuration (check severities and scopes)\n"
 	       "  --against STATE     objects already in the cluster (files or directories like\n"
 	       "                      PATH: Ingresses, IngressClasses, Services), for the\n"
-	       "                      cross-object checks (repeatable)\n\n"
+	       "                      cross-object checks (repeatable); without PATH the\n"
+	       "                      snapshot itself is checked, every object against the\n"
+	       "                      rest (an audit of what is already in the cluster)\n\n"
 	       "Colour in text output when stdout is a terminal and NO_COLOR is unset.\n"
 	       "Exit status: 0 nothing denied, 1 something denied, 2 usage or input error\n"
 	       "(unreadable file, syntax error: reported with its position, the rest is still\n"
@@ -409,6 +412,11 @@ int cmd_lint(int argc, char **argv)
 		} else {
 			paths[npaths++] = argv[i];
 		}
+	}
+	if (!npaths && nagainst) {
+		/* audit: the snapshot itself, every object against the rest */
+		for (size_t i = 0; i < nagainst; i++)
+			paths[npaths++] = against[i];
 	}
 	if (!npaths) {
 		rc = usage_err("no PATH given (a file, a directory or '-')");

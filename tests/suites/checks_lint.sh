@@ -56,5 +56,14 @@ t "audit: conflicts already in the cluster are found offline" 1 \
   'cluster.json:[0-9]+:[0-9]+: error: host-path-conflict: Exact /api on host "shop.example.com" takes requests for "/api" from ingress team-a/web' \
   -- $D/cluster.json
 
+t "audit: lint --against STATE alone checks the snapshot against itself" 1 \
+  'cluster.json:[0-9]+:[0-9]+: error: host-path-conflict: Exact /api on host "shop.example.com" takes requests for "/api" from ingress team-a/web' \
+  -- --against $D/cluster.json
+t "audit: the snapshot's own Services and IngressClasses are known" 1 '!dangling-service|no-ingress-class' \
+  -- --against $D/cluster.json
+t "audit: a backend Service missing from the snapshot is reported" 1 \
+  'audit.json:[0-9]+:[0-9]+: warning: dangling-service: service "team-d/gone" does not exist' \
+  -- --against $D/audit.json
+
 echo "checks-lint: $pass passed, $fail failed"
 [ $fail -eq 0 ]
