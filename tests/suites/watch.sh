@@ -104,5 +104,31 @@ check "empty Service and IngressClass lists still count as known" "KNOWS service
 # no IngressClass at all (3 x no-ingress-class) and Service s missing for e (dangling-service)
 check "audit of the cached state finds what the empty lists imply" "AUDIT 4" "$tmp/out5"
 
+# 5. kubeconfig: the current context's cluster and user; CA data to a private file
+CADATA=$(printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' | base64 -w0)
+cat >"$tmp/kc" <<EOK
+apiVersion: v1
+kind: Config
+current-context: two
+contexts:
+- {name: one, context: {cluster: c1, user: u1}}
+- {name: two, context: {cluster: c2, user: u2}}
+clusters:
+- {name: c1, cluster: {server: "https://one.example:6443"}}
+- {name: c2, cluster: {server: "https://10.0.0.2:6443", certificate-authority-data: "$CADATA"}}
+users:
+- {name: u1, user: {token: wrong}}
+- {name: u2, user: {token: tok2, client-certificate: /etc/c.crt, client-key: /etc/c.key}}
+EOK
+"$DUMP" --kubeconfig "$tmp/kc" >"$tmp/kc.out" 2>&1
+check "kubeconfig: current context's server, token, client certificate; CA data decoded to a temporary file" \
+  "server=https://10.0.0.2:6443 token=tok2 tokenFile= ca=(temporary) ca_line=-----BEGIN CERTIFICATE----- insecure=0 cert=/etc/c.crt key=/etc/c.key tmp=1" "$tmp/kc.out"
+printf 'apiVersion: v1\nkind: Config\ncurrent-context: nope\n' >"$tmp/kc2"
+"$DUMP" --kubeconfig "$tmp/kc2" >"$tmp/kc2.out" 2>&1
+grep -q 'ERROR .*no server for the current context "nope"' "$tmp/kc2.out" && ok "kubeconfig without the context: a clear error" || { bad "kubeconfig error"; cat "$tmp/kc2.out"; }
+printf 'users:\n- {name: u, user: {exec: {command: aws}}}\ncontexts:\n- {name: c, context: {cluster: k, user: u}}\nclusters:\n- {name: k, cluster: {server: "https://x"}}\ncurrent-context: c\n' >"$tmp/kc3"
+"$DUMP" --kubeconfig "$tmp/kc3" >"$tmp/kc3.out" 2>&1
+grep -q 'ERROR .*exec credentials are not supported' "$tmp/kc3.out" && ok "exec credentials refused with the reason (nothing is executed)" || { bad "exec refusal"; cat "$tmp/kc3.out"; }
+
 echo "watch: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -132,6 +132,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: watchdump SERVER [--token T] [--until NAME] [--timeout S]\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "--kubeconfig") && argc == 3) {
+		/* prints what a kubeconfig gives the client, and the CA file's first line */
+		char *tmp_ca = NULL, err[400];
+		struct iw_watch_opts k = { 0 };
+		if (iw_watch_kubeconfig(argv[2], &k, &tmp_ca, err, sizeof err)) {
+			printf("ERROR %s\n", err);
+			return 1;
+		}
+		char line[128] = "";
+		FILE *f = k.ca_file ? fopen(k.ca_file, "r") : NULL;
+		if (f) {
+			if (!fgets(line, sizeof line, f))
+				line[0] = 0;
+			fclose(f);
+			line[strcspn(line, "\n")] = 0;
+		}
+		printf("server=%s token=%s tokenFile=%s ca=%s ca_line=%s insecure=%d cert=%s key=%s tmp=%d\n",
+		       k.server, k.token ? k.token : "", k.token_file ? k.token_file : "",
+		       k.ca_file ? (tmp_ca ? "(temporary)" : k.ca_file) : "", line, k.insecure,
+		       k.client_cert ? k.client_cert : "", k.client_key ? k.client_key : "", tmp_ca != NULL);
+		if (tmp_ca) {
+			unlink(tmp_ca);
+			free(tmp_ca);
+		}
+		iw_watch_opts_release(&k);
+		return 0;
+	}
 	o.server = argv[1];
 	bool cluster = argc > 2 && !strcmp(argv[2], "--cluster");
 	for (int i = cluster ? 3 : 2; i + 1 < argc; i += 2) {
