@@ -8,6 +8,19 @@
 
 #include "validate/model.h"
 
+/* What no check reads and the API server sends anyway: managedFields, the
+ * last-applied-configuration annotation (a second copy of the object) and
+ * status.  The model keeps the JSON it was parsed from, so this is memory
+ * the state would hold for every object. */
+static void strip(json_t *obj)
+{
+	json_t *md = json_object_get(obj, "metadata");
+	json_object_del(md, "managedFields");
+	json_object_del(json_object_get(md, "annotations"),
+	                "kubectl.kubernetes.io/last-applied-configuration");
+	json_object_del(obj, "status");
+}
+
 static int add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int depth)
 {
 	struct iw_load_counts dummy = { 0 };
@@ -31,6 +44,7 @@ static int add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int d
 		n->skipped++;
 		return 0;
 	}
+	strip(obj);
 	struct errlist el = { 0 };
 	int rc = 0;
 	if (!strcmp(kind, "Ingress")) {

@@ -2,6 +2,7 @@
  * statebench: cost of the cluster state and of the policy checks as the
  * number of Ingresses grows (bench/state/README.md).
  * usage: statebench [N...]     (default: 100 1000 10000 100000)
+ *        statebench --api N     heap per Ingress for objects as the API server sends them
  *
  * For each N: N Ingresses parsed from JSON with the model (each: one host of
  * its own, shared by 1 in 10 with a neighbour, two paths, TLS), put into a
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/stateload.h"
 #include "validate/model.h"
 #include "validate/policy.h"
 #include "validate/state.h"
@@ -138,8 +140,80 @@ static void run(long n)
 	iw_policy_free(p);
 }
 
+/* An Ingress as the API server sends it on a watch: with managedFields and
+ * the last-applied-configuration annotation (a second copy of the object). */
+static json_t *api_object(long i)
+{
+	char host[64], buf[8192];
+	host_of(i, host, sizeof host);
+	snprintf(buf, sizeof buf,
+	         "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{"
+	         "\"name\":\"ing-%ld\",\"namespace\":\"ns-%ld\",\"uid\":\"6f1d0c2e-0000-4000-8000-%012ld\","
+	         "\"resourceVersion\":\"%ld\",\"generation\":1,\"creationTimestamp\":\"2024-01-01T00:00:00Z\","
+	         "\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":"
+	         "\"{\\\"apiVersion\\\":\\\"networking.k8s.io/v1\\\",\\\"kind\\\":\\\"Ingress\\\","
+	         "\\\"metadata\\\":{\\\"annotations\\\":{},\\\"name\\\":\\\"ing-%ld\\\",\\\"namespace\\\":"
+	         "\\\"ns-%ld\\\"},\\\"spec\\\":{\\\"ingressClassName\\\":\\\"nginx\\\",\\\"rules\\\":"
+	         "[{\\\"host\\\":\\\"%s\\\",\\\"http\\\":{\\\"paths\\\":[{\\\"backend\\\":{\\\"service\\\":"
+	         "{\\\"name\\\":\\\"api\\\",\\\"port\\\":{\\\"number\\\":80}}},\\\"path\\\":\\\"/api\\\","
+	         "\\\"pathType\\\":\\\"Prefix\\\"}]}}]}}\\n\"},"
+	         "\"managedFields\":[{\"manager\":\"kubectl-client-side-apply\",\"operation\":\"Update\","
+	         "\"apiVersion\":\"networking.k8s.io/v1\",\"time\":\"2024-01-01T00:00:00Z\",\"fieldsType\":"
+	         "\"FieldsV1\",\"fieldsV1\":{\"f:metadata\":{\"f:annotations\":{\".\":{},"
+	         "\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}},\"f:spec\":{"
+	         "\"f:ingressClassName\":{},\"f:rules\":{}}}},{\"manager\":\"nginx-ingress-controller\","
+	         "\"operation\":\"Update\",\"apiVersion\":\"networking.k8s.io/v1\",\"time\":"
+	         "\"2024-01-01T00:00:05Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:status\":{"
+	         "\"f:loadBalancer\":{\"f:ingress\":{}}}},\"subresource\":\"status\"}]},"
+	         "\"spec\":{\"ingressClassName\":\"nginx\",\"rules\":[{\"host\":\"%s\",\"http\":"
+	         "{\"paths\":[{\"path\":\"/api\",\"pathType\":\"Prefix\",\"backend\":{\"service\":"
+	         "{\"name\":\"api\",\"port\":{\"number\":80}}}}]}}]},"
+	         "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"10.0.0.1\"}]}}}",
+	         i, i % 97, i, i, i, i % 97, host, host);
+	json_error_t je;
+	json_t *j = json_loads(buf, 0, &je);
+	if (!j) {
+		fprintf(stderr, "bench object: %s\n", je.text);
+		exit(1);
+	}
+	return j;
+}
+
+/* Heap per Ingress for API objects: the model of the full object, and the
+ * state's loader (which drops managedFields, last-applied, status). */
+static void run_api(long n)
+{
+	size_t h0 = mallinfo2().uordblks;
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	for (long i = 0; i < n; i++) {
+		json_t *j = api_object(i);
+		struct errlist el = { 0 };
+		iw_state_put_ingress(st, ingress_parse(j, 0, &el));
+		errlist_release(&el);
+		json_decref(j);
+	}
+	size_t full = mallinfo2().uordblks - h0;
+	iw_state_free(st);
+	h0 = mallinfo2().uordblks;
+	st = iw_state_new(ingress_free, ingress_class_free);
+	for (long i = 0; i < n; i++) {
+		json_t *j = api_object(i);
+		iw_state_add_json(st, j, NULL);
+		json_decref(j);
+	}
+	size_t stripped = mallinfo2().uordblks - h0;
+	iw_state_free(st);
+	printf("%7ld API objects (managedFields, last-applied, status): %6.0f B/ingress as sent, "
+	       "%6.0f B/ingress through the state loader\n", n, (double)full / (double)n,
+	       (double)stripped / (double)n);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--api")) {
+		run_api(atol(argv[2]));
+		return 0;
+	}
 	static const long dflt[] = { 100, 1000, 10000, 100000 };
 	if (argc > 1)
 		for (int i = 1; i < argc; i++)
