@@ -133,12 +133,25 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 				won = true;
 			if (!conflict_on || !before || da.match != RT_RULE || da.ingress != c->ing)
 				continue;
+			/* served today by another Ingress's rule on this host, or by the
+			 * defaultBackend of an Ingress that claims the host (sec. 8.1) */
 			if (rt_match(before, host, strlen(host), pr[k], strlen(pr[k]), &db) ||
-			    db.match != RT_RULE || db.group != want)
+			    (db.match != RT_RULE && db.match != RT_DEFAULT) || db.group != want)
 				continue;
 			if (seen_pair(tk, ntk, tkcap, db.ingress, da.rule_index, da.path_index))
 				continue;
 			const char *ons = chk_ns(&db.ingress->meta);
+			if (db.match == RT_DEFAULT) {
+				chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns),
+				         CHK_PATH_FP(da.rule_index, da.path_index),
+				         "%s %s on host \"%s\" takes requests for \"%s\" from the "
+				         "spec.defaultBackend of ingress %s/%s, which serves the unmatched "
+				         "paths of that host today",
+				         rt_path_type_name(da.path_type), da.path->path && *da.path->path
+				                                          ? da.path->path : "/",
+				         *h ? h : "(any)", pr[k], ons, nz(db.ingress->meta.name));
+				continue;
+			}
 			chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns),
 			         CHK_PATH_FP(da.rule_index, da.path_index),
 			         "%s %s on host \"%s\" takes requests for \"%s\" from ingress %s/%s "

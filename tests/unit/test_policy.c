@@ -295,6 +295,31 @@ static void same_wildcard_conflicts(void **state)
 	ing_free_test(x);
 }
 
+static void merge_vs_default_backend(void **state)
+{
+	struct fx *f = *state;
+	const char *msg = NULL;
+	/* different paths on one host from two namespaces merge: no conflict */
+	iw_state_put_ingress(f->st, MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Prefix" }));
+	struct ingress *x = MK("team-b", "other", NULL, "nginx", { "foo.com", "/other", "Prefix" });
+	run(f, x, NULL);
+	dump(f);
+	assert_int_equal(count(f, "host-path-conflict", NULL, NULL), 0);
+	/* ... unless the host's owner has a defaultBackend serving those paths today */
+	struct ingress *a = MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Prefix" });
+	a->has_default_backend = true;
+	a->default_backend.has_service = true;
+	a->default_backend.service.name = "fallback";
+	a->default_backend.service.port_number = 80;
+	a->default_backend.service.port_name = "";
+	iw_state_put_ingress(f->st, a);
+	run(f, x, NULL);
+	dump(f);
+	assert_int_equal(count(f, "host-path-conflict", NULL, &msg), 1);
+	assert_non_null(strstr(msg, "spec.defaultBackend of ingress team-a/web"));
+	ing_free_test(x);
+}
+
 /* ---- wildcard-host-overlap --------------------------------------------------- */
 
 static void exact_over_wildcard_is_overlap_not_conflict(void **state)
@@ -652,6 +677,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(longer_prefix_takes_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(other_class_other_host_no_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_wildcard_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(merge_vs_default_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(exact_over_wildcard_is_overlap_not_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(wildcard_over_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_path, setup, teardown),
