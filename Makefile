@@ -5,7 +5,8 @@ CC      ?= cc
 CLANG   ?= clang
 PKGS     = libmicrohttpd gnutls jansson yaml-0.1 libcurl
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev libyaml-dev \
-           libcurl4-gnutls-dev libcmocka-dev python3 python3-yaml gnutls-bin
+           libcurl4-gnutls-dev libcmocka-dev python3 python3-yaml gnutls-bin \
+           clang libclang-rt-14-dev valgrind
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -fno-common
 DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIW_VERSION='"$(VERSION)"'
@@ -93,12 +94,21 @@ check-layers:
 # libFuzzer targets (clang): make fuzz builds them, make fuzz-run runs each for FUZZ_SECONDS.
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
-fuzz: | deps
-	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  echo "CLANG $$n"; \
-	  $(CLANG) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) -I. $(PKG_CFLAGS) \
-	    -o build/fuzz/$$n $$f $(filter-out src/main.c,$(LIB_SRC)) $(PKG_LIBS) || exit 1; done
+# Library objects are built once (fuzzer-no-link instrumentation), then each
+# target links against them.
+FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all $(DEFS) -I. $(PKG_CFLAGS)
+FUZZ_SAN    = address,undefined
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+fuzz: $(FUZZ_BIN)
+build/fuzz/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -MMD -MP -c -o $@ $<
+build/fuzz/libiw.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libiw.a
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP -o $@ $< build/fuzz/libiw.a $(PKG_LIBS)
 fuzz-run: fuzz
 	tests/run-fuzz.sh $(FUZZ_SECONDS)
 

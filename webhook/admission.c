@@ -1,6 +1,7 @@
 /* The AdmissionReview codec (see admission.h). */
 #include "webhook/admission.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,94 @@ static json_t *forbidden_status(const struct findings *fl, const char *kind, con
 	return st;
 }
 
+/* Nesting depth of the raw text, counted outside strings, so that the parser
+ * never recurses deeper than ADM_MAX_DEPTH.  Returns the byte offset where
+ * the bound is crossed, or -1 when within it. */
+static long depth_exceeded(const char *s, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > ADM_MAX_DEPTH)
+				return (long)i;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return -1;
+}
+
+static const char *type_name(const json_t *v)
+{
+	if (!v)
+		return "missing";
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+/* The envelope of a request: true with a one-line reason when it is not an
+ * AdmissionReview request this codec can answer. */
+static bool envelope_error(const json_t *root, char *err, size_t errsize)
+{
+#define BAD(...) do { snprintf(err, errsize, "not an AdmissionReview request: " __VA_ARGS__); return true; } while (0)
+	if (!json_is_object(root))
+		BAD("the top level is %s, not an object", type_name(root));
+	const json_t *k = json_object_get(root, "kind");
+	if (!json_is_string(k))
+		BAD("kind is %s, not \"AdmissionReview\"", type_name(k));
+	if (strcmp(json_string_value(k), "AdmissionReview"))
+		BAD("kind is \"%.64s\", not \"AdmissionReview\"", json_string_value(k));
+	const json_t *a = json_object_get(root, "apiVersion");
+	if (!json_is_string(a))
+		BAD("apiVersion is %s (admission.k8s.io/v1 or v1beta1)", type_name(a));
+	const char *api = json_string_value(a);
+	if (strcmp(api, "admission.k8s.io/v1") && strcmp(api, "admission.k8s.io/v1beta1"))
+		BAD("unsupported apiVersion \"%.64s\" (admission.k8s.io/v1 or v1beta1)", api);
+	const json_t *req = json_object_get(root, "request");
+	if (!json_is_object(req))
+		BAD("request is %s, not an object", type_name(req));
+	const json_t *uid = json_object_get(req, "uid");
+	if (!json_is_string(uid))
+		BAD("request.uid is %s, not a string", type_name(uid));
+	if (!*json_string_value(uid))
+		BAD("request.uid is empty");
+	const json_t *op = json_object_get(req, "operation");
+	if (!json_is_string(op))
+		BAD("request.operation is %s, not a string", type_name(op));
+	const char *o = json_string_value(op);
+	if (strcmp(o, "CREATE") && strcmp(o, "UPDATE") && strcmp(o, "DELETE") && strcmp(o, "CONNECT"))
+		BAD("request.operation \"%.32s\" is not CREATE, UPDATE, DELETE or CONNECT", o);
+	static const char *const objs[] = { "object", "oldObject" };
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *v = json_object_get(req, objs[i]);
+		if (v && !json_is_null(v) && !json_is_object(v))
+			BAD("request.%s is %s, not an object", objs[i], type_name(v));
+	}
+	const json_t *rk = json_object_get(req, "kind");
+	if (rk && !json_is_null(rk) && !json_is_object(rk))
+		BAD("request.kind is %s, not an object", type_name(rk));
+	return false;
+#undef BAD
+}
+
 static json_t *log_fields(const json_t *req)
 {
 	json_t *f = json_object();
@@ -129,6 +218,8 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
 	const char *op = json_string_value(json_object_get(req, "operation"));
 	json_t *obj = json_object_get(req, "object");
+	if (!kind && !json_object_get(req, "kind"))   /* no request.kind: the object's own */
+		kind = json_string_value(json_object_get(obj, "kind"));
 	json_t *oldj = json_object_get(req, "oldObject");
 	bool update = op && !strcmp(op, "UPDATE");
 	*out = ADM_ALLOWED;
@@ -244,27 +335,32 @@ char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
 {
 	json_error_t je;
 	*res = (struct adm_result){ ADM_INVALID, NULL, NULL };
+	if (len > ADM_MAX_BODY) {
+		snprintf(err, errsize, "request body is %zu bytes, over the limit of %u", len,
+		         ADM_MAX_BODY);
+		return NULL;
+	}
+	long at = depth_exceeded(body, len);
+	if (at >= 0) {
+		snprintf(err, errsize, "malformed JSON: nested deeper than %d levels (at byte %ld)",
+		         ADM_MAX_DEPTH, at);
+		return NULL;
+	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		snprintf(err, errsize, "malformed JSON at line %d column %d: %s", je.line, je.column,
 		         je.text);
 		return NULL;
 	}
-	const char *api = json_string_value(json_object_get(root, "apiVersion"));
-	const char *kind = json_string_value(json_object_get(root, "kind"));
-	json_t *req = json_object_get(root, "request");
-	const char *uid = json_string_value(json_object_get(req, "uid"));
-	if (api && !strcmp(api, "admission.k8s.io/v1"))
-		res->api_version = "admission.k8s.io/v1";
-	else if (api && !strcmp(api, "admission.k8s.io/v1beta1"))
-		res->api_version = "admission.k8s.io/v1beta1";
-	if (!res->api_version || !kind || strcmp(kind, "AdmissionReview") || !json_is_object(req) ||
-	    !uid || !*uid) {
-		snprintf(err, errsize, "not an AdmissionReview request (admission.k8s.io/v1 or v1beta1 "
-		                       "with request.uid)");
+	if (envelope_error(root, err, errsize)) {
 		json_decref(root);
 		return NULL;
 	}
+	const char *api = json_string_value(json_object_get(root, "apiVersion"));
+	json_t *req = json_object_get(root, "request");
+	const char *uid = json_string_value(json_object_get(req, "uid"));
+	res->api_version = !strcmp(api, "admission.k8s.io/v1") ? "admission.k8s.io/v1"
+	                                                       : "admission.k8s.io/v1beta1";
 	res->log_fields = log_fields(req);
 	json_t *resp = json_pack("{s:s}", "uid", uid);
 	json_t *out = resp ? json_pack("{s:s, s:s, s:O}", "apiVersion", res->api_version, "kind",

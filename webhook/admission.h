@@ -34,6 +34,11 @@
 typedef int (*adm_policy_fn)(void *arg, const struct ingress *ing, const struct ingress *old,
                              struct findings *out, const char **warning);
 
+/* Bounds on a request body: size, and nesting of arrays/objects (checked on
+ * the raw bytes before parsing; jansson's own limit is 2048). */
+#define ADM_MAX_BODY (8u << 20)
+#define ADM_MAX_DEPTH 100
+
 struct adm_opts {
 	struct iw_vopts v;        /* the API server version whose rules apply */
 	adm_policy_fn policy;     /* NULL: API-server-equivalent validation only */
@@ -51,7 +56,11 @@ struct adm_result {
 /*
  * Handles one request body.  Returns the response JSON text (malloc'd, no
  * trailing newline), or NULL with res->outcome ADM_INVALID and a one-line
- * reason in 'err' (not JSON, not an AdmissionReview request: HTTP 400), or
+ * reason in 'err' (HTTP 400: over ADM_MAX_BODY, nested deeper than
+ * ADM_MAX_DEPTH, not JSON, duplicate keys, top level not an object, kind not
+ * AdmissionReview, apiVersion not admission.k8s.io/v1 or v1beta1, no request,
+ * request.uid missing / not a string / empty, request.operation missing or
+ * unknown, request.object / oldObject / kind of the wrong type), or
  * ADM_ERROR (out of memory, or the policy callback failed: HTTP 500/503).
  */
 char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
