@@ -1,0 +1,186 @@
+/* The AdmissionReview codec (webhook/admission.h): statuses, causes, warnings, versions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "webhook/admission.h"
+
+static const char *const ING =
+	"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"web\","
+	"\"namespace\":\"shop\"},\"spec\":{\"rules\":[{\"host\":\"%s\",\"http\":{\"paths\":[{\"path\":"
+	"\"/\",\"pathType\":\"Prefix\",\"backend\":{\"service\":{\"name\":\"s\",\"port\":{\"number\":%d}}}}]}}]}}";
+
+static char *request(const char *ver, const char *op, const char *kind, const char *obj)
+{
+	char *b = malloc(8192);
+	snprintf(b, 8192, "{\"apiVersion\":\"admission.k8s.io/%s\",\"kind\":\"AdmissionReview\","
+	                  "\"request\":{\"uid\":\"u-1\",\"kind\":{\"group\":\"networking.k8s.io\","
+	                  "\"version\":\"v1\",\"kind\":\"%s\"},\"namespace\":\"shop\",\"name\":\"web\","
+	                  "\"operation\":\"%s\",\"object\":%s}}", ver, kind, op, obj);
+	return b;
+}
+
+static char *ingress(const char *host, int port)
+{
+	char *b = malloc(2048);
+	snprintf(b, 2048, ING, host, port);
+	return b;
+}
+
+struct pol { enum iw_severity sev; int fail; const char *warn; };
+
+static int policy(void *arg, const struct ingress *ing, const struct ingress *old,
+                  struct findings *out, const char **warning)
+{
+	struct pol *p = arg;
+	(void)ing; (void)old;
+	if (p->fail)
+		return -1;
+	*warning = p->warn;
+	if (p->sev != IW_SEV_OFF)
+		findings_add(out, "host-path-conflict", p->sev,
+		             FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), 0), "taken from %s", "a/b");
+	return 0;
+}
+
+static json_t *decide(const char *body, const struct adm_opts *o, struct adm_result *res)
+{
+	char err[300];
+	char *out = admission_handle(body, strlen(body), o, res, err, sizeof err);
+	json_decref(res->log_fields);
+	res->log_fields = NULL;
+	if (!out)
+		return NULL;
+	json_error_t je;
+	json_t *j = json_loads(out, 0, &je);
+	free(out);
+	assert_non_null(j);
+	return j;
+}
+
+static void invalid_is_422_with_distinct_causes(void **state)
+{
+	(void)state;
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	char *obj = ingress("Bad_Host", 70000);
+	char *req = request("v1", "CREATE", "Ingress", obj);
+	struct adm_result res;
+	json_t *j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_DENIED);
+	json_t *st = json_object_get(json_object_get(j, "response"), "status");
+	assert_int_equal(json_integer_value(json_object_get(st, "code")), 422);
+	assert_string_equal(json_string_value(json_object_get(st, "reason")), "Invalid");
+	const char *msg = json_string_value(json_object_get(st, "message"));
+	assert_non_null(strstr(msg, "Ingress.networking.k8s.io \"web\" is invalid: ["));
+	json_t *causes = json_object_get(json_object_get(st, "details"), "causes");
+	assert_int_equal(json_array_size(causes), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")),
+	                    "spec.rules[0].host");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "reason")),
+	                    "FieldValueInvalid");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "response"), "uid")), "u-1");
+	json_decref(j);
+	free(req);
+	free(obj);
+}
+
+static void policy_error_is_403_warning_goes_to_warnings(void **state)
+{
+	(void)state;
+	struct pol p = { IW_SEV_ERROR, 0, NULL };
+	struct adm_opts o = { .policy = policy, .policy_arg = &p };
+	iw_vopts_init(&o.v);
+	char *obj = ingress("shop.example.com", 80);
+	char *req = request("v1beta1", "UPDATE", "Ingress", obj);
+	struct adm_result res;
+	json_t *j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_DENIED);
+	assert_string_equal(json_string_value(json_object_get(j, "apiVersion")), "admission.k8s.io/v1beta1");
+	json_t *st = json_object_get(json_object_get(j, "response"), "status");
+	assert_int_equal(json_integer_value(json_object_get(st, "code")), 403);
+	assert_string_equal(json_string_value(json_object_get(st, "reason")), "Forbidden");
+	json_t *c0 = json_array_get(json_object_get(json_object_get(st, "details"), "causes"), 0);
+	assert_string_equal(json_string_value(json_object_get(c0, "reason")), "host-path-conflict");
+	assert_string_equal(json_string_value(json_object_get(c0, "field")), "spec.rules[0]");
+	assert_string_equal(json_string_value(json_object_get(st, "message")),
+	                    "Ingress.networking.k8s.io \"web\" is forbidden: host-path-conflict: spec.rules[0]: taken from a/b");
+	json_decref(j);
+
+	p = (struct pol){ IW_SEV_WARNING, 0, "state not synced" };
+	j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_ALLOWED);
+	json_t *w = json_object_get(json_object_get(j, "response"), "warnings");
+	assert_int_equal(json_array_size(w), 2);
+	assert_string_equal(json_string_value(json_array_get(w, 0)), "state not synced");
+	assert_string_equal(json_string_value(json_array_get(w, 1)),
+	                    "host-path-conflict: spec.rules[0]: taken from a/b");
+	json_decref(j);
+
+	p = (struct pol){ IW_SEV_OFF, 1, NULL };
+	char err[200];
+	char *out = admission_handle(req, strlen(req), &o, &res, err, sizeof err);
+	json_decref(res.log_fields);
+	assert_null(out);
+	assert_int_equal(res.outcome, ADM_ERROR);
+	free(req);
+	free(obj);
+}
+
+static void not_ours_is_allowed(void **state)
+{
+	(void)state;
+	struct pol p = { IW_SEV_ERROR, 0, NULL };
+	struct adm_opts o = { .policy = policy, .policy_arg = &p };
+	iw_vopts_init(&o.v);
+	char *obj = ingress("Bad_Host", 80);
+	const char *cases[][2] = { { "DELETE", "Ingress" }, { "CREATE", "Service" }, { "CONNECT", "Ingress" } };
+	for (size_t i = 0; i < 3; i++) {
+		char *req = request("v1", cases[i][0], cases[i][1], obj);
+		struct adm_result res;
+		json_t *j = decide(req, &o, &res);
+		assert_int_equal(res.outcome, ADM_ALLOWED);
+		assert_true(json_is_true(json_object_get(json_object_get(j, "response"), "allowed")));
+		json_decref(j);
+		free(req);
+	}
+	free(obj);
+}
+
+static void bad_envelopes(void **state)
+{
+	(void)state;
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	const char *bad[] = {
+		"{", "[]", "{\"apiVersion\":\"admission.k8s.io/v2\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}",
+		"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}",
+		"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Other\",\"request\":{\"uid\":\"x\"}}",
+		"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"},\"request\":{}}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct adm_result res;
+		char err[300];
+		char *out = admission_handle(bad[i], strlen(bad[i]), &o, &res, err, sizeof err);
+		json_decref(res.log_fields);
+		assert_null(out);
+		assert_int_equal(res.outcome, ADM_INVALID);
+		assert_true(strlen(err) > 10);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(invalid_is_422_with_distinct_causes),
+		cmocka_unit_test(policy_error_is_403_warning_goes_to_warnings),
+		cmocka_unit_test(not_ours_is_allowed),
+		cmocka_unit_test(bad_envelopes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
