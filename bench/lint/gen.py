@@ -20,7 +20,7 @@ TEAMS = ["payments", "platform", "growth", "core", "edge", "data"]
 def ingress(i):
     app = f"{rnd.choice(WORDS)}-{rnd.choice(WORDS)}-{i}"
     ns = f"{rnd.choice(TEAMS)}-{rnd.choice(['prod', 'staging', 'dev'])}"
-    domain = f"{rnd.choice(WORDS)}{i % 997}.example.com"
+    domain = f"{rnd.choice(WORDS)}-{i}.example.com"   # one site per Ingress, as in a real cluster
     hosts = [domain] + [f"{rnd.choice(WORDS)}.{domain}" for _ in range(rnd.randint(0, 2))]
     rules = []
     for h in hosts:
