@@ -298,12 +298,34 @@ static int write_file(const char *dir, const char *name, const char *data, unsig
 	return certs_write_file(path, data, mode, err, errlen);
 }
 
-int certs_write_dir(const char *dir, const struct certs_pem *p, char *err, size_t errlen)
+/* mkdir -p: creates 'dir' and any missing parents. */
+static int make_dirs(const char *dir, char *err, size_t errlen)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
+	char path[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof path) {
+		snprintf(err, errlen, "bad directory name '%.100s'", dir);
 		return -1;
 	}
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		char c = path[i];
+		path[i] = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		path[i] = c;
+	}
+	return 0;
+}
+
+int certs_write_dir(const char *dir, const struct certs_pem *p, char *err, size_t errlen)
+{
+	if (make_dirs(dir, err, errlen) < 0)
+		return -1;
 	/* The key first: a reader watching tls.crt then finds its key in place. */
 	if (write_file(dir, "tls.key", p->tls_key, 0600, err, errlen) < 0 ||
 	    write_file(dir, "tls.crt", p->tls_crt, 0644, err, errlen) < 0 ||

@@ -73,6 +73,8 @@ C() { curl -sS --max-time 10 --cacert "$T/ca-both.crt" "$@"; }
 check "certs exits 0" [ $? -eq 0 ]
 check "certs writes ca.crt tls.crt tls.key" [ -s "$T/c1/ca.crt" -a -s "$T/c1/tls.crt" -a -s "$T/c1/tls.key" ]
 check "tls.key is mode 0600" eq "$(stat -c %a "$T/c1/tls.key")" 600
+"$BIN" certs --out "$T/new/parent/dir" --service ingress-warden --namespace iw-system >/dev/null 2>&1
+check "certs creates missing parent directories" [ -s "$T/new/parent/dir/tls.crt" ]
 check "printed caBundle is base64 of ca.crt" eq "$(cat "$T/bundle.txt")" "$(base64 -w0 "$T/c1/ca.crt")"
 check "serving certificate verifies against the CA" \
   bash -c "certtool --verify --load-ca-certificate '$T/c1/ca.crt' --infile '$T/c1/tls.crt' 2>/dev/null | grep -q 'Chain verification output: Verified'"
