@@ -403,25 +403,38 @@ static int on_doc(void *ctx, struct yd_doc *d)
 	return c->r->oom ? 1 : 0;
 }
 
+/* Sets up a lint context for one source: the options (defaults when o is NULL,
+ * kept in *def), the policy (a new default one in *own when the options have
+ * none; the caller frees it).  Returns -1 on OOM (r->oom set). */
+static int lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
+                      const struct lint_opts *o, struct lint_opts *def, struct iw_policy **own)
+{
+	*own = NULL;
+	if (!o) {
+		lint_opts_init(def);
+		o = def;
+	}
+	*c = (struct lctx){ r, o, o->policy, add_source(r, source) };
+	if (c->src == SIZE_MAX)
+		return -1;
+	if (!c->policy) {
+		if (!(*own = iw_policy_new())) {
+			r->oom = true;
+			return -1;
+		}
+		c->policy = *own;
+	}
+	return 0;
+}
+
 int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
              const struct lint_opts *o)
 {
 	struct lint_opts def;
-	if (!o) {
-		lint_opts_init(&def);
-		o = &def;
-	}
-	struct lctx c = { r, o, o->policy, add_source(r, source) };
-	if (c.src == SIZE_MAX)
+	struct lctx c;
+	struct iw_policy *own;
+	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
 		return -1;
-	struct iw_policy *own = NULL;
-	if (!c.policy) {
-		if (!(own = iw_policy_new())) {
-			r->oom = true;
-			return -1;
-		}
-		c.policy = own;
-	}
 	on_doc(&c, d);
 	iw_policy_free(own);
 	return r->oom ? -1 : 0;
@@ -431,23 +444,11 @@ int lint_buffer(struct lint_report *r, const char *source, const char *buf, size
                 const struct lint_opts *o)
 {
 	struct lint_opts def;
-	if (!o) {
-		lint_opts_init(&def);
-		o = &def;
-	}
-	struct lctx c = { r, o, o->policy, add_source(r, source) };
-	if (c.src == SIZE_MAX)
+	struct lctx c;
+	struct iw_policy *own;
+	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
 		return -1;
-	struct iw_policy *own = NULL;
-	if (!c.policy) {
-		own = iw_policy_new();
-		if (!own) {
-			r->oom = true;
-			return -1;
-		}
-		c.policy = own;
-	}
-	int rc = yd_parse(buf, len, o->format, &o->limits, on_doc, &c);
+	int rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
 	iw_policy_free(own);
 	if (rc < 0)
 		r->oom = true;

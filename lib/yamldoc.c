@@ -461,6 +461,23 @@ static bool tag_is_str(const yaml_event_t *e)
 	return t && !strcmp(t, YAML_STR_TAG);
 }
 
+/* The key of the next value in mapping frame f, at mark m. */
+static void set_key(struct builder *b, struct frame *f, const yaml_mark_t *m, const char *k,
+                    size_t len, bool merge)
+{
+	uint32_t off = pool_add(b->tree, k, len);
+	if (off == UINT32_MAX) {
+		fail_oom(b, m);
+		return;
+	}
+	f->key = off;
+	f->klen = (uint32_t)len;
+	f->kline = (uint32_t)(m->line + b->line0 + 1);
+	f->kcol = (uint32_t)(m->column + 1);
+	f->have_key = true;
+	f->merge_key = merge;
+}
+
 static void on_scalar(struct builder *b, const yaml_event_t *e)
 {
 	const yaml_mark_t *m = &e->start_mark;
@@ -472,18 +489,8 @@ static void on_scalar(struct builder *b, const yaml_event_t *e)
 			fail(b, m, "key too long");
 			return;
 		}
-		uint32_t off = pool_add(b->tree, k, len);
-		if (off == UINT32_MAX) {
-			fail_oom(b, m);
-			return;
-		}
-		f->key = off;
-		f->klen = (uint32_t)len;
-		f->kline = (uint32_t)(m->line + b->line0 + 1);
-		f->kcol = (uint32_t)(m->column + 1);
-		f->have_key = true;
-		f->merge_key = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && len == 2 &&
-		               !memcmp(k, "<<", 2);
+		set_key(b, f, m, k, len, e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && len == 2 &&
+		                             !memcmp(k, "<<", 2));
 		return;
 	}
 	if (!count_nodes(b, 1, m))
@@ -531,18 +538,7 @@ static void on_alias(struct builder *b, const yaml_event_t *e)
 			fail(b, m, "an alias used as a mapping key must be a string");
 			return;
 		}
-		size_t len = json_string_length(a->v);
-		uint32_t off = pool_add(b->tree, json_string_value(a->v), len);
-		if (off == UINT32_MAX) {
-			fail_oom(b, m);
-			return;
-		}
-		f->key = off;
-		f->klen = (uint32_t)len;
-		f->kline = (uint32_t)(m->line + b->line0 + 1);
-		f->kcol = (uint32_t)(m->column + 1);
-		f->have_key = true;
-		f->merge_key = false;
+		set_key(b, f, m, json_string_value(a->v), json_string_length(a->v), false);
 		return;
 	}
 	if (!count_nodes(b, a->weight, m))

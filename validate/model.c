@@ -198,28 +198,28 @@ static bool get_bool(struct pctx *c, const json_t *obj, const char *key, const s
 	return true;
 }
 
-static json_t *get_obj(struct pctx *c, const json_t *obj, const char *key, const struct fpath *up)
+/* A field of JSON type 'want' (named 'what' in the error): NULL when absent or bad (reported). */
+static json_t *get_typed(struct pctx *c, const json_t *obj, const char *key, const struct fpath *up,
+                         json_type want, const char *what)
 {
 	json_t *v = json_object_get(obj, key);
 	if (is_null(v))
 		return NULL;
-	if (!json_is_object(v)) {
-		type_err(c, FP_KEY(up, key), v, "object");
+	if (json_typeof(v) != want) {
+		type_err(c, FP_KEY(up, key), v, what);
 		return NULL;
 	}
 	return v;
 }
 
+static json_t *get_obj(struct pctx *c, const json_t *obj, const char *key, const struct fpath *up)
+{
+	return get_typed(c, obj, key, up, JSON_OBJECT, "object");
+}
+
 static json_t *get_arr(struct pctx *c, const json_t *obj, const char *key, const struct fpath *up)
 {
-	json_t *v = json_object_get(obj, key);
-	if (is_null(v))
-		return NULL;
-	if (!json_is_array(v)) {
-		type_err(c, FP_KEY(up, key), v, "array");
-		return NULL;
-	}
-	return v;
+	return get_typed(c, obj, key, up, JSON_ARRAY, "array");
 }
 
 static void *alloc_n(struct pctx *c, size_t n, size_t size)
