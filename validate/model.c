@@ -793,6 +793,178 @@ void ingress_free(struct ingress *ing)
 	arena_free(ing->mem_);   /* 'ing' itself lives in the arena */
 }
 
+/* ---------- compact copy: what the checks and the router read ---------- */
+
+/* Sizes are summed as arena_alloc rounds them, so one block holds it all. */
+static size_t csz(size_t n)
+{
+	size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	return n ? n : align;
+}
+
+/* Strings every object repeats point to these instead of a copy. */
+static const char *const shared_strs[] = { "", "Exact", "Prefix", "ImplementationSpecific", NULL };
+
+static const char *shared_str(const char *s)
+{
+	for (size_t i = 0; s && shared_strs[i]; i++)
+		if (!strcmp(s, shared_strs[i]))
+			return shared_strs[i];
+	return NULL;
+}
+
+static size_t str_size(const char *s, size_t len)
+{
+	if (!s || (!len && shared_str(s)))
+		return 0;
+	return csz((len ? len : strlen(s)) + 1);
+}
+
+static size_t backend_size(const struct iw_backend *b)
+{
+	return str_size(b->service.name, 0) + str_size(b->service.port_name, 0) +
+	       str_size(b->resource.api_group, 0) + str_size(b->resource.kind, 0) +
+	       str_size(b->resource.name, 0);
+}
+
+/* kubectl's copy of the whole object: no check reads it, and it is often
+ * the largest part of an Ingress */
+static bool dropped_annotation(const struct iw_kv *kv)
+{
+	return kv->key && !strcmp(kv->key, "kubectl.kubernetes.io/last-applied-configuration");
+}
+
+static size_t compact_size(const struct ingress *ing)
+{
+	const struct iw_meta *m = &ing->meta;
+	size_t n = csz(sizeof *ing) + str_size(m->name, 0) + str_size(m->namespace_, 0) +
+	           str_size(m->creation_timestamp, 0) + str_size(ing->ingress_class_name, 0) +
+	           backend_size(&ing->default_backend);
+	if (m->nannotations)
+		n += csz(m->nannotations * sizeof *m->annotations);
+	for (size_t i = 0; i < m->nannotations; i++)
+		if (!dropped_annotation(&m->annotations[i]))
+			n += str_size(m->annotations[i].key, m->annotations[i].key_len) +
+			     str_size(m->annotations[i].value, m->annotations[i].value_len);
+	if (ing->nrules)
+		n += csz(ing->nrules * sizeof *ing->rules);
+	for (size_t i = 0; i < ing->nrules; i++) {
+		const struct iw_rule *r = &ing->rules[i];
+		n += str_size(r->host, 0);
+		if (r->npaths)
+			n += csz(r->npaths * sizeof *r->paths);
+		for (size_t j = 0; j < r->npaths; j++)
+			n += str_size(r->paths[j].path, 0) + str_size(r->paths[j].path_type, 0) +
+			     backend_size(&r->paths[j].backend);
+	}
+	if (ing->ntls)
+		n += csz(ing->ntls * sizeof *ing->tls);
+	for (size_t i = 0; i < ing->ntls; i++) {
+		if (ing->tls[i].nhosts)
+			n += csz(ing->tls[i].nhosts * sizeof *ing->tls[i].hosts);
+		for (size_t k = 0; k < ing->tls[i].nhosts; k++)
+			n += str_size(ing->tls[i].hosts[k], 0);
+		n += str_size(ing->tls[i].secret_name, 0);
+	}
+	return n;
+}
+
+/* A copy of s (len bytes, which may hold NULs, or strlen when 0) in the
+ * arena; NULL stays NULL. */
+static const char *cstr(struct arena *a, const char *s, size_t len)
+{
+	if (!s)
+		return NULL;
+	const char *shared = len ? NULL : shared_str(s);
+	if (shared)
+		return shared;
+	len = len ? len : strlen(s);
+	char *d = arena_alloc(a, len + 1);   /* cannot fail: the block was sized */
+	memcpy(d, s, len);
+	d[len] = '\0';
+	return d;
+}
+
+static void *carr(struct arena *a, const void *src, size_t n, size_t size)
+{
+	if (!n)
+		return NULL;
+	void *d = arena_alloc(a, n * size);
+	memcpy(d, src, n * size);
+	return d;
+}
+
+static void copy_backend(struct arena *a, struct iw_backend *b)
+{
+	b->service.name = cstr(a, b->service.name, 0);
+	b->service.port_name = cstr(a, b->service.port_name, 0);
+	b->resource.api_group = cstr(a, b->resource.api_group, 0);
+	b->resource.kind = cstr(a, b->resource.kind, 0);
+	b->resource.name = cstr(a, b->resource.name, 0);
+}
+
+struct ingress *ingress_compact(const struct ingress *src)
+{
+	size_t size = compact_size(src);
+	struct arena *a = arena_new();
+	struct arena_blk *b = a ? malloc(sizeof *b + size) : NULL;
+	if (!b) {
+		free(a);
+		return NULL;
+	}
+	b->next = NULL;
+	b->used = 0;
+	b->cap = size;
+	a->head = b;
+
+	struct ingress *ing = arena_alloc(a, sizeof *ing);
+	const struct iw_meta *sm = &src->meta;
+	ing->api = src->api;
+	ing->mem_ = a;
+	ing->meta.name = cstr(a, sm->name, 0);
+	ing->meta.namespace_ = cstr(a, sm->namespace_, 0);
+	ing->meta.creation_timestamp = cstr(a, sm->creation_timestamp, 0);
+	if (sm->nannotations)
+		ing->meta.annotations = arena_alloc(a, sm->nannotations * sizeof *sm->annotations);
+	for (size_t i = 0; i < sm->nannotations; i++) {
+		if (dropped_annotation(&sm->annotations[i]))
+			continue;
+		struct iw_kv *kv = &ing->meta.annotations[ing->meta.nannotations++];
+		*kv = sm->annotations[i];
+		kv->key = cstr(a, kv->key, kv->key_len);
+		kv->value = cstr(a, kv->value, kv->value_len);
+	}
+	ing->has_default_backend = src->has_default_backend;
+	ing->default_backend = src->default_backend;
+	copy_backend(a, &ing->default_backend);
+	ing->rules_present = src->rules_present;
+	ing->rules = carr(a, src->rules, src->nrules, sizeof *src->rules);
+	ing->nrules = src->nrules;
+	for (size_t i = 0; i < ing->nrules; i++) {
+		struct iw_rule *r = &ing->rules[i];
+		r->host = cstr(a, r->host, 0);
+		r->paths = carr(a, r->paths, r->npaths, sizeof *r->paths);
+		for (size_t j = 0; j < r->npaths; j++) {
+			struct iw_path *p = &r->paths[j];
+			p->path = cstr(a, p->path, 0);
+			p->path_type = cstr(a, p->path_type, 0);
+			copy_backend(a, &p->backend);
+		}
+	}
+	ing->tls = carr(a, src->tls, src->ntls, sizeof *src->tls);
+	ing->ntls = src->ntls;
+	for (size_t i = 0; i < ing->ntls; i++) {
+		struct iw_tls *t = &ing->tls[i];
+		t->hosts = carr(a, t->hosts, t->nhosts, sizeof *t->hosts);
+		for (size_t k = 0; k < t->nhosts; k++)
+			t->hosts[k] = cstr(a, t->hosts[k], 0);
+		t->secret_name = cstr(a, t->secret_name, 0);
+	}
+	ing->ingress_class_name = cstr(a, src->ingress_class_name, 0);
+	return ing;
+}
+
 /* ---------- IngressClass ---------- */
 
 static const char *const top_class_keys[] = { "apiVersion", "kind", "metadata", "spec", NULL };

@@ -155,6 +155,18 @@ enum {
 struct ingress *ingress_parse(json_t *obj, unsigned flags, struct errlist *el);
 void ingress_free(struct ingress *ing);
 
+/*
+ * A compact copy for long-lived caches (the cluster state): one allocation
+ * holding only what the policy checks and the router read: api, name,
+ * namespace, creationTimestamp, annotations, defaultBackend, rules, tls and
+ * ingressClassName.  Labels, finalizers, ownerReferences, uid,
+ * resourceVersion, the kubectl.kubernetes.io/last-applied-configuration
+ * annotation (a second copy of the object) and the source JSON are dropped
+ * (src is NULL).  Released
+ * with ingress_free.  NULL on OOM.
+ */
+struct ingress *ingress_compact(const struct ingress *ing);
+
 struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el);
 void ingress_class_free(struct ingress_class *ic);
 

@@ -150,6 +150,13 @@ static const char *ns_of(const struct iw_meta *m)
 	return m->namespace_ && *m->namespace_ ? m->namespace_ : "default";
 }
 
+/* An Ingress the state holds: its own compact copy when it owns them. */
+static void release_ing(const struct iw_state *st, struct ingress *ing)
+{
+	if (st->free_ing)
+		ingress_free(ing);
+}
+
 struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
                               void (*free_class)(struct ingress_class *))
 {
@@ -286,14 +293,22 @@ static void drop_ingress(struct iw_state *st, struct sent *e)
 	st->slots[r->slot] = NULL;
 	if (st->nfree < st->free_cap)
 		st->free_slots[st->nfree++] = (uint32_t)r->slot;
-	if (st->free_ing)
-		st->free_ing(r->ing);
+	release_ing(st, r->ing);
 	free(r);
 	smap_remove(&st->ings, e);
 }
 
 int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 {
+	if (ing && st->free_ing) {
+		/* keep only what the checks read: the source JSON and the parse
+		 * arena are several times larger than the Ingress itself */
+		struct ingress *c = ingress_compact(ing);
+		st->free_ing(ing);
+		if (!c)
+			return -1;
+		ing = c;
+	}
 	char key[512];
 	const char *name = ing && ing->meta.name ? ing->meta.name : "";
 	size_t kl = ing ? nskey(key, sizeof key, ns_of(&ing->meta), name) : 0;
@@ -305,8 +320,7 @@ int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 	if (e->val) {
 		struct irec *r = e->val;
 		index_ingress(st, r->ing, false);
-		if (st->free_ing)
-			st->free_ing(r->ing);
+		release_ing(st, r->ing);
 		r->ing = ing;
 		st->slots[r->slot] = ing;
 		if (index_ingress(st, ing, true)) {
@@ -348,8 +362,8 @@ int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 	}
 	return 0;
 fail:
-	if (ing && st->free_ing)
-		st->free_ing(ing);
+	if (ing)
+		release_ing(st, ing);
 	return -1;
 }
 
@@ -452,8 +466,7 @@ void iw_state_clear_ingresses(struct iw_state *st)
 		if (!e->key || e->key == TOMB)
 			continue;
 		struct irec *r = e->val;
-		if (st->free_ing)
-			st->free_ing(r->ing);
+		release_ing(st, r->ing);
 		free(r);
 	}
 	smap_release(&st->ings, NULL);

@@ -14,9 +14,12 @@
  * Ownership: the state owns what is put into it.  Ingresses and
  * IngressClasses are released with the functions given to iw_state_new()
  * (normally ingress_free / ingress_class_free; NULL: the caller keeps them
- * and must keep them alive while they are in the state).  Services are
- * always owned (iw_service_free).  Pointers returned by lookups are borrowed
- * until the object is replaced or deleted.
+ * and must keep them alive while they are in the state).  An owned Ingress
+ * is replaced at once by its compact copy (ingress_compact: no labels,
+ * finalizers, owner references or source JSON; ~1 KB instead of ~12 KB) and
+ * the original is released with free_ingress: lookups return the copy.
+ * Services are always owned (iw_service_free).  Pointers returned by lookups
+ * are borrowed until the object is replaced or deleted.
  *
  * Not thread-safe for writers: a writer must exclude readers (the server
  * holds a read-write lock around it).

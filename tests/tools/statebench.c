@@ -30,6 +30,19 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Resident set size of this process, in bytes (0 when unknown). */
+static size_t rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, res = 0;
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return (size_t)res * 4096u;
+}
+
 static struct ingress *make(long i, const char *ns, const char *host, const char *type)
 {
 	char buf[2048];
@@ -61,7 +74,7 @@ static void host_of(long i, char *buf, size_t size)
 static void run(long n)
 {
 	struct iw_policy *p = iw_policy_new();
-	size_t heap0 = mallinfo2().uordblks;
+	size_t heap0 = mallinfo2().uordblks, rss0 = rss_bytes();
 	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
 	char host[128], ns[32];
 	double t0 = now();
@@ -74,7 +87,7 @@ static void run(long n)
 		}
 	}
 	double t_put = now() - t0;
-	size_t heap = mallinfo2().uordblks - heap0;
+	size_t heap = mallinfo2().uordblks - heap0, rss = rss_bytes() - rss0;
 	int reps = 2000;
 	struct findings fl = { 0 };
 	long found = 0;
@@ -124,10 +137,10 @@ static void run(long n)
 		iw_state_put_ingress(st, make(k, ns, host, "Prefix"));
 	}
 	double t_del = (now() - t0) / reps;
-	printf("%7ld ingresses: %6.0f B/ingress heap (index %3.0f B), put %5.2f us, "
+	printf("%7ld ingresses: %6.0f B/ingress RSS, %6.0f B/ingress heap (index %3.0f B), put %5.2f us, "
 	       "check(conflict) %6.2f us, check(fresh host) %5.2f us, model alone %5.2f us, "
 	       "update %5.2f us, delete+add %5.2f us, findings %ld\n",
-	       n, (double)heap / (double)n, (double)iw_state_index_bytes(st) / (double)n,
+	       n, (double)rss / (double)n, (double)heap / (double)n, (double)iw_state_index_bytes(st) / (double)n,
 	       t_put / (double)n * 1e6, t_conf * 1e6, t_fresh * 1e6, t_model * 1e6,
 	       t_upd * 1e6, t_del * 1e6, found);
 	fflush(stdout);
@@ -208,8 +221,99 @@ static void run_api(long n)
 	       (double)stripped / (double)n);
 }
 
+static struct iw_state *filled(long n)
+{
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	char host[128], ns[32];
+	for (long i = 0; i < n; i++) {
+		host_of(i, host, sizeof host);
+		snprintf(ns, sizeof ns, "ns-%ld", i % 97);
+		if (iw_state_put_ingress(st, make(i, ns, host, "Prefix"))) {
+			fprintf(stderr, "put failed\n");
+			exit(1);
+		}
+	}
+	return st;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Mean time of iw_policy_check (models built beforehand) for 'reps' new
+ * Ingresses that each take a path from an existing one (a conflict). */
+static double check_block(const struct iw_policy *p, const struct iw_state *st, long n,
+                          struct ingress **cand, int reps, long *found)
+{
+	(void)n;
+	struct findings fl = { 0 };
+	double t0 = now();
+	for (int r = 0; r < reps; r++) {
+		iw_policy_check(p, cand[r], NULL, st, &fl);
+		*found += (long)fl.n;
+		findings_release(&fl);
+	}
+	return (now() - t0) / reps;
+}
+
+/* --ratio SMALL LARGE ROUNDS: both states in one process; blocks of checks
+ * alternate between them, so a slow minute of the machine hits both; the
+ * median of the per-round ratios is the figure. */
+static void run_ratio(long small, long large, int rounds)
+{
+	struct iw_policy *p = iw_policy_new();
+	size_t rss0 = rss_bytes();
+	struct iw_state *sl = filled(large);
+	size_t rss_large = rss_bytes() - rss0;
+	struct iw_state *ss = filled(small);
+	enum { REPS = 4000 };
+	static struct ingress *cs[REPS], *cl[REPS];
+	char host[128];
+	for (int r = 0; r < REPS; r++) {
+		long ks = (r * 7919L) % small, kl = (r * 7919L) % large;
+		host_of(ks, host, sizeof host);
+		cs[r] = make(ks, "intruder", host, "Exact");
+		host_of(kl, host, sizeof host);
+		cl[r] = make(kl, "intruder", host, "Exact");
+	}
+	double *ts = calloc((size_t)rounds, sizeof *ts), *tl = calloc((size_t)rounds, sizeof *tl);
+	double *ratio = calloc((size_t)rounds, sizeof *ratio);
+	long fs = 0, fl = 0;
+	for (int i = 0; i < rounds; i++) {
+		ts[i] = check_block(p, ss, small, cs, REPS, &fs);
+		tl[i] = check_block(p, sl, large, cl, REPS, &fl);
+		ratio[i] = tl[i] / ts[i];
+	}
+	qsort(ts, (size_t)rounds, sizeof *ts, cmp_dbl);
+	qsort(tl, (size_t)rounds, sizeof *tl, cmp_dbl);
+	qsort(ratio, (size_t)rounds, sizeof *ratio, cmp_dbl);
+	printf("state of %ld: %.0f B/ingress RSS (%zu KiB for the state)\n", large,
+	       (double)rss_large / (double)large, rss_large / 1024);
+	printf("check (model built beforehand, a host-path-conflict each), median of %d rounds "
+	       "x %d checks:\n  %7ld ingresses %6.2f us   %7ld ingresses %6.2f us   "
+	       "ratio %.2f (rounds %.2f..%.2f)   findings %ld / %ld\n",
+	       rounds, REPS, small, ts[rounds / 2] * 1e6, large, tl[rounds / 2] * 1e6,
+	       ratio[rounds / 2], ratio[0], ratio[rounds - 1], fs, fl);
+	for (int r = 0; r < REPS; r++) {
+		ingress_free(cs[r]);
+		ingress_free(cl[r]);
+	}
+	free(ts);
+	free(tl);
+	free(ratio);
+	iw_state_free(ss);
+	iw_state_free(sl);
+	iw_policy_free(p);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "--ratio")) {
+		run_ratio(atol(argv[2]), atol(argv[3]), atoi(argv[4]));
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--api")) {
 		run_api(atol(argv[2]));
 		return 0;

@@ -301,6 +301,94 @@ static void rfc3339(void **state)
 		assert_false(iw_parse_time(*p, &t));
 }
 
+/* The compact copy the cluster state keeps: every field a check or the
+ * router reads, equal to the parsed model; the rest dropped. */
+static void compact_copy(void **state)
+{
+	(void)state;
+	json_error_t err;
+	json_t *j = json_loads(
+	    "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{"
+	    "\"name\":\"web\",\"namespace\":\"shop\",\"uid\":\"u-1\",\"resourceVersion\":\"7\","
+	    "\"creationTimestamp\":\"2024-01-02T03:04:05Z\",\"labels\":{\"app\":\"web\"},"
+	    "\"finalizers\":[\"f\"],\"annotations\":{"
+	    "\"kubectl.kubernetes.io/last-applied-configuration\":\"{\\\"big\\\":1}\\n\","
+	    "\"nginx.ingress.kubernetes.io/auth-url\":\"http://a\\u0000b\\nc\","
+	    "\"z/empty\":\"\"}},"
+	    "\"spec\":{\"ingressClassName\":\"nginx\",\"defaultBackend\":{\"resource\":{"
+	    "\"apiGroup\":\"k8s.example.com\",\"kind\":\"Bucket\",\"name\":\"static\"}},"
+	    "\"tls\":[{\"hosts\":[\"a.com\",\"*.b.com\"],\"secretName\":\"tls-a\"},{}],"
+	    "\"rules\":[{\"host\":\"a.com\",\"http\":{\"paths\":["
+	    "{\"path\":\"/api\",\"pathType\":\"Exact\",\"backend\":{\"service\":{\"name\":\"api\","
+	    "\"port\":{\"number\":8080}}}},"
+	    "{\"path\":\"/\",\"pathType\":\"Weird\",\"backend\":{\"service\":{\"name\":\"web\","
+	    "\"port\":{\"name\":\"http\"}}}}]}},{\"http\":{\"paths\":[{\"pathType\":\"Prefix\","
+	    "\"backend\":{\"service\":{\"name\":\"x\",\"port\":{\"number\":1}}}}]}}]}}",
+	    JSON_ALLOW_NUL, &err);
+	if (!j)
+		fail_msg("bad test JSON: %s", err.text);
+	struct errlist el = { 0 };
+	struct ingress *o = ingress_parse(j, 0, &el);
+	json_decref(j);
+	assert_non_null(o);
+	struct ingress *c = ingress_compact(o);
+	assert_non_null(c);
+	assert_null(c->src);
+	assert_int_equal(c->api, o->api);
+	assert_string_equal(c->meta.name, "web");
+	assert_string_equal(c->meta.namespace_, "shop");
+	assert_string_equal(c->meta.creation_timestamp, "2024-01-02T03:04:05Z");
+	assert_null(c->meta.uid);
+	assert_int_equal(c->meta.nlabels, 0);
+	assert_int_equal(c->meta.nfinalizers, 0);
+	/* last-applied dropped; the embedded NUL and the newline kept */
+	assert_int_equal(c->meta.nannotations, 2);
+	assert_string_equal(c->meta.annotations[0].key, "nginx.ingress.kubernetes.io/auth-url");
+	assert_int_equal(c->meta.annotations[0].value_len, 12);
+	assert_memory_equal(c->meta.annotations[0].value, "http://a\0b\nc", 13);
+	assert_string_equal(iw_meta_annotation(&c->meta, "z/empty"), "");
+	assert_true(c->has_default_backend);
+	assert_true(c->default_backend.has_resource);
+	assert_string_equal(c->default_backend.resource.api_group, "k8s.example.com");
+	assert_string_equal(c->default_backend.resource.kind, "Bucket");
+	assert_string_equal(c->default_backend.resource.name, "static");
+	assert_string_equal(c->ingress_class_name, "nginx");
+	assert_true(c->rules_present);
+	assert_int_equal(c->nrules, 2);
+	for (size_t i = 0; i < o->nrules; i++) {
+		assert_string_equal(c->rules[i].host, o->rules[i].host);
+		assert_int_equal(c->rules[i].has_http, o->rules[i].has_http);
+		assert_int_equal(c->rules[i].npaths, o->rules[i].npaths);
+		for (size_t k = 0; k < o->rules[i].npaths; k++) {
+			const struct iw_path *a = &o->rules[i].paths[k], *b = &c->rules[i].paths[k];
+			assert_string_equal(b->path, a->path);
+			assert_int_equal(b->has_path, a->has_path);
+			assert_string_equal(b->path_type, a->path_type);
+			assert_int_equal(b->has_backend, a->has_backend);
+			assert_string_equal(b->backend.service.name, a->backend.service.name);
+			assert_string_equal(b->backend.service.port_name, a->backend.service.port_name);
+			assert_int_equal(b->backend.service.port_number, a->backend.service.port_number);
+			assert_int_equal(b->backend.service.has_port, a->backend.service.has_port);
+		}
+	}
+	assert_string_equal(c->rules[0].paths[1].path_type, "Weird");
+	assert_string_equal(c->rules[1].host, "");
+	assert_int_equal(c->ntls, 2);
+	assert_int_equal(c->tls[0].nhosts, 2);
+	assert_string_equal(c->tls[0].hosts[1], "*.b.com");
+	assert_string_equal(c->tls[0].secret_name, "tls-a");
+	assert_int_equal(c->tls[1].nhosts, 0);
+	ingress_free(o);
+	/* the copy outlives the original and a copy of a copy is the same */
+	struct ingress *cc = ingress_compact(c);
+	assert_non_null(cc);
+	assert_string_equal(cc->rules[0].paths[0].path, "/api");
+	assert_int_equal(cc->meta.annotations[0].value_len, 12);
+	ingress_free(c);
+	ingress_free(cc);
+	errlist_release(&el);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +400,7 @@ int main(void)
 		cmocka_unit_test(ingress_class_defaults),
 		cmocka_unit_test(any_value_anywhere),
 		cmocka_unit_test(rfc3339),
+		cmocka_unit_test(compact_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,8 +218,9 @@ static void same_namespace_is_warning(void **state)
 static void update_never_conflicts_with_itself(void **state)
 {
 	struct fx *f = *state;
-	struct ingress *old = MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Prefix" });
-	iw_state_put_ingress(f->st, old);
+	iw_state_put_ingress(f->st, MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Prefix" }));
+	const struct ingress *old = iw_state_get_ingress(f->st, "team-a", "web");
+	assert_non_null(old);
 	struct ingress *x = MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Exact" },
 	                       { "foo.com", "/api", "Prefix" });
 	run(f, x, old);
