@@ -1,6 +1,6 @@
 /*
  * statebench: cost of the cluster state and of the policy checks as the
- * number of Ingresses grows (bench/state/README.md).
+ * number of Ingresses grows (bench/conflicts/README.md).
  * usage: statebench [N...]     (default: 100 1000 10000 100000)
  *        statebench --api N     heap per Ingress for objects as the API server sends them
  *
@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "lib/stateload.h"
+#include "webhook/admission.h"
 #include "validate/model.h"
 #include "validate/policy.h"
 #include "validate/state.h"
@@ -43,10 +44,10 @@ static size_t rss_bytes(void)
 	return (size_t)res * 4096u;
 }
 
-static struct ingress *make(long i, const char *ns, const char *host, const char *type)
+static void ingress_text(char *buf, size_t size, long i, const char *ns, const char *host,
+                         const char *type)
 {
-	char buf[2048];
-	snprintf(buf, sizeof buf,
+	snprintf(buf, size,
 	         "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{"
 	         "\"name\":\"ing-%ld\",\"namespace\":\"%s\",\"creationTimestamp\":"
 	         "\"2024-01-01T00:00:00Z\",\"resourceVersion\":\"%ld\",\"labels\":{\"app\":\"a%ld\"}},"
@@ -57,6 +58,12 @@ static struct ingress *make(long i, const char *ns, const char *host, const char
 	         "{\"path\":\"/\",\"pathType\":\"Prefix\",\"backend\":{\"service\":{\"name\":\"web\","
 	         "\"port\":{\"name\":\"http\"}}}}]}}]}}",
 	         i, ns, i, i, host, i, host, i, type);
+}
+
+static struct ingress *make(long i, const char *ns, const char *host, const char *type)
+{
+	char buf[2048];
+	ingress_text(buf, sizeof buf, i, ns, host, type);
 	json_error_t je;
 	json_t *j = json_loads(buf, 0, &je);
 	struct errlist el = { 0 };
@@ -258,6 +265,58 @@ static double check_block(const struct iw_policy *p, const struct iw_state *st, 
 	return (now() - t0) / reps;
 }
 
+/* The whole review of one AdmissionReview (the codec, the API server's
+ * rules, every check against the state), as serve runs it. */
+struct review_arg {
+	const struct iw_policy *p;
+	const struct iw_state *st;
+};
+
+static int review_policy_st(void *arg, const struct ingress *ing, const struct ingress *old,
+                            struct findings *out, const char **warning)
+{
+	const struct review_arg *ra = arg;
+	(void)warning;
+	iw_policy_check(ra->p, ing, old, ra->st, out);
+	return 0;
+}
+
+static char *review_body(long k, const char *host)
+{
+	char obj[2048];
+	ingress_text(obj, sizeof obj, k, "intruder", host, "Exact");
+	size_t size = sizeof obj + 512;
+	char *b = malloc(size);
+	snprintf(b, size,
+	         "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+	         "{\"uid\":\"u-%ld\",\"kind\":{\"group\":\"networking.k8s.io\",\"version\":\"v1\","
+	         "\"kind\":\"Ingress\"},\"resource\":{\"group\":\"networking.k8s.io\",\"version\":"
+	         "\"v1\",\"resource\":\"ingresses\"},\"namespace\":\"intruder\",\"operation\":"
+	         "\"CREATE\",\"object\":%s}}", k, obj);
+	return b;
+}
+
+static double review_block(const struct iw_policy *p, const struct iw_state *st, char **bodies,
+                           int reps, long *denied)
+{
+	struct review_arg ra = { p, st };
+	struct adm_opts o = { .policy = review_policy_st, .policy_arg = &ra };
+	double t0 = now();
+	for (int r = 0; r < reps; r++) {
+		struct adm_result res = { 0 };
+		char err[256];
+		char *out = admission_handle(bodies[r], strlen(bodies[r]), &o, &res, err, sizeof err);
+		if (!out) {
+			fprintf(stderr, "review failed: %s\n", err);
+			exit(1);
+		}
+		*denied += res.outcome == ADM_DENIED;
+		json_decref(res.log_fields);
+		free(out);
+	}
+	return (now() - t0) / reps;
+}
+
 /* --ratio SMALL LARGE ROUNDS: both states in one process; blocks of checks
  * alternate between them, so a slow minute of the machine hits both; the
  * median of the per-round ratios is the figure. */
@@ -278,14 +337,31 @@ static void run_ratio(long small, long large, int rounds)
 		host_of(kl, host, sizeof host);
 		cl[r] = make(kl, "intruder", host, "Exact");
 	}
+	enum { BODIES = 1000 };
+	static char *bs[BODIES], *bl[BODIES];
+	for (int r = 0; r < BODIES; r++) {
+		long ks = (r * 7919L) % small, kl = (r * 7919L) % large;
+		host_of(ks, host, sizeof host);
+		bs[r] = review_body(ks, host);
+		host_of(kl, host, sizeof host);
+		bl[r] = review_body(kl, host);
+	}
 	double *ts = calloc((size_t)rounds, sizeof *ts), *tl = calloc((size_t)rounds, sizeof *tl);
 	double *ratio = calloc((size_t)rounds, sizeof *ratio);
-	long fs = 0, fl = 0;
+	double *vs = calloc((size_t)rounds, sizeof *vs), *vl = calloc((size_t)rounds, sizeof *vl);
+	double *vratio = calloc((size_t)rounds, sizeof *vratio);
+	long fs = 0, fl = 0, ds = 0, dl = 0;
 	for (int i = 0; i < rounds; i++) {
 		ts[i] = check_block(p, ss, small, cs, REPS, &fs);
 		tl[i] = check_block(p, sl, large, cl, REPS, &fl);
 		ratio[i] = tl[i] / ts[i];
+		vs[i] = review_block(p, ss, bs, BODIES, &ds);
+		vl[i] = review_block(p, sl, bl, BODIES, &dl);
+		vratio[i] = vl[i] / vs[i];
 	}
+	qsort(vs, (size_t)rounds, sizeof *vs, cmp_dbl);
+	qsort(vl, (size_t)rounds, sizeof *vl, cmp_dbl);
+	qsort(vratio, (size_t)rounds, sizeof *vratio, cmp_dbl);
 	qsort(ts, (size_t)rounds, sizeof *ts, cmp_dbl);
 	qsort(tl, (size_t)rounds, sizeof *tl, cmp_dbl);
 	qsort(ratio, (size_t)rounds, sizeof *ratio, cmp_dbl);
@@ -296,10 +372,23 @@ static void run_ratio(long small, long large, int rounds)
 	       "ratio %.2f (rounds %.2f..%.2f)   findings %ld / %ld\n",
 	       rounds, REPS, small, ts[rounds / 2] * 1e6, large, tl[rounds / 2] * 1e6,
 	       ratio[rounds / 2], ratio[0], ratio[rounds - 1], fs, fl);
+	printf("review (AdmissionReview in, response out: codec, API-server rules, every check; "
+	       "denied by the cross-namespace conflict), median of %d rounds x %d:\n"
+	       "  %7ld ingresses %6.2f us   %7ld ingresses %6.2f us   ratio %.2f (rounds %.2f..%.2f)   "
+	       "denied %ld / %ld\n",
+	       rounds, BODIES, small, vs[rounds / 2] * 1e6, large, vl[rounds / 2] * 1e6,
+	       vratio[rounds / 2], vratio[0], vratio[rounds - 1], ds, dl);
 	for (int r = 0; r < REPS; r++) {
 		ingress_free(cs[r]);
 		ingress_free(cl[r]);
 	}
+	for (int r = 0; r < BODIES; r++) {
+		free(bs[r]);
+		free(bl[r]);
+	}
+	free(vs);
+	free(vl);
+	free(vratio);
 	free(ts);
 	free(tl);
 	free(ratio);
