@@ -10,6 +10,7 @@
 #include "validate/deprecated.h"
 #include "validate/model.h"
 #include "validate/policy.h"
+#include "validate/state.h"
 
 #ifndef IW_VERSION
 #define IW_VERSION "dev"
@@ -47,10 +48,47 @@ static void object_release(struct lint_object *ob)
 	free(ob->name);
 }
 
+/* Two-pass mode: the documents and Ingresses whose policy checks wait. */
+struct pending_doc {
+	struct yd_saved saved;        /* without its JSON value: text and index only */
+	const char *buf;              /* the caller's buffer */
+};
+
+struct pending_ing {
+	size_t object;                /* index into r->objects */
+	size_t doc;                   /* index into docs */
+	size_t item;                  /* List item, or SIZE_MAX */
+	bool v1beta1;
+	struct ingress *ing;          /* compact copy, owned */
+};
+
+struct lint_pending_ {
+	struct pending_doc *docs;
+	size_t ndocs, cap_docs;
+	struct pending_ing *ings;
+	size_t nings, cap_ings;
+	size_t cur_doc;               /* docs[cur_doc] is the document being read, when */
+	bool have_cur;                /* its first Ingress saved it */
+};
+
+static void pending_free(struct lint_pending_ *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->ndocs; i++)
+		yd_saved_release(&p->docs[i].saved);
+	free(p->docs);
+	for (size_t i = 0; i < p->nings; i++)
+		ingress_free(p->ings[i].ing);
+	free(p->ings);
+	free(p);
+}
+
 void lint_report_free(struct lint_report *r)
 {
 	if (!r)
 		return;
+	pending_free(r->pending_);
 	for (size_t i = 0; i < r->nobjects; i++)
 		object_release(&r->objects[i]);
 	free(r->objects);
@@ -189,6 +227,7 @@ struct lctx {
 	const struct lint_opts *o;
 	const struct iw_policy *policy;
 	size_t src;
+	const char *buf;              /* the buffer being read (two-pass mode) */
 };
 
 static char *dup_or_empty(const char *s)
@@ -208,6 +247,49 @@ static void locate(struct yd_doc *d, yd_node at, bool v1beta1, const char *field
 	struct yd_pos p = yd_locate(d, at, f, NULL);
 	*line = p.line;
 	*col = p.col;
+}
+
+static struct lint_pending_ *pending_of(struct lint_report *r)
+{
+	if (!r->pending_)
+		r->pending_ = calloc(1, sizeof *r->pending_);
+	return r->pending_;
+}
+
+/* Two-pass mode: keeps a compact copy of 'ing' (and, once per document, where
+ * its text is) for lint_finish, and puts 'ing' into the state, which takes
+ * it.  The object will be r->objects[r->nobjects].  Returns -1 on OOM. */
+static int defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing, size_t item,
+                        bool v1beta1)
+{
+	struct lint_report *r = c->r;
+	struct lint_pending_ *p = pending_of(r);
+	struct ingress *copy = p ? ingress_compact(ing) : NULL;
+	int rc = iw_state_put_ingress(c->o->collect, ing);
+	if (!copy || rc) {
+		ingress_free(copy);
+		return -1;
+	}
+	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
+	if (!last || last->buf != c->buf || last->saved.index != d->index) {
+		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
+			goto oom;
+		struct pending_doc *pd = &p->docs[p->ndocs];
+		if (yd_save(d, &pd->saved))
+			goto oom;
+		json_decref(pd->saved.root);   /* positions come from the text */
+		pd->saved.root = NULL;
+		pd->buf = c->buf;
+		p->have_cur = true;
+		p->cur_doc = p->ndocs++;
+	}
+	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
+		goto oom;
+	p->ings[p->nings++] = (struct pending_ing){ r->nobjects, p->cur_doc, item, v1beta1, copy };
+	return 0;
+oom:
+	ingress_free(copy);
+	return -1;
 }
 
 static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item,
@@ -231,13 +313,15 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	const struct iw_meta *meta = NULL;
 	struct ingress *ing = NULL;
 	struct ingress_class *ic = NULL;
+	struct iw_state *collect = c->o->collect;
 	if (kind == IW_KIND_INGRESS) {
 		ing = ingress_parse(obj, IW_PARSE_STRICT, &el);
 		if (ing) {
 			meta = &ing->meta;
 			if (!errlist_has_type_error(&el))
 				iw_validate_ingress(ing, NULL, &c->o->v, &el);
-			iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
+			if (!collect)
+				iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
 		}
 	} else {
 		ic = ingress_class_parse(obj, IW_PARSE_STRICT, &el);
@@ -295,6 +379,14 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	ob.allowed = el.n == 0 && !findings_deny(&fl);
 	errlist_release(&el);
 	findings_release(&fl);
+	if (!oom && collect && ing) {
+		oom = defer_checks(c, d, ing, item, v1beta1) != 0;
+		ing = NULL;   /* the state took it */
+	}
+	if (!oom && collect && ic) {
+		oom = iw_state_put_class(collect, ic) != 0;   /* takes it, even on failure */
+		ic = NULL;
+	}
 	ingress_free(ing);
 	ingress_class_free(ic);
 	if (oom || !grow((void **)&r->objects, &r->cap_obj_, r->nobjects, sizeof *r->objects)) {
@@ -386,6 +478,11 @@ static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_
 			        json_string_value(av));
 			return;
 		}
+		if (c->o->collect && !strcmp(ks, "Service") && !strcmp(json_string_value(av), "v1")) {
+			struct iw_service *svc = iw_service_parse(obj);
+			if (svc && iw_state_put_service(c->o->collect, svc))
+				c->r->oom = true;
+		}
 		c->r->skipped++;
 	}
 }
@@ -414,7 +511,7 @@ static int lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
 		lint_opts_init(def);
 		o = def;
 	}
-	*c = (struct lctx){ r, o, o->policy, add_source(r, source) };
+	*c = (struct lctx){ r, o, o->policy, add_source(r, source), NULL };
 	if (c->src == SIZE_MAX)
 		return -1;
 	if (!c->policy) {
@@ -433,6 +530,10 @@ int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
 	struct lint_opts def;
 	struct lctx c;
 	struct iw_policy *own;
+	if (o && o->collect) {   /* two-pass mode needs the buffer: lint_buffer */
+		r->oom = true;
+		return -1;
+	}
 	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
 		return -1;
 	on_doc(&c, d);
@@ -448,9 +549,69 @@ int lint_buffer(struct lint_report *r, const char *source, const char *buf, size
 	struct iw_policy *own;
 	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
 		return -1;
+	c.buf = buf;
 	int rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
+	if (r->pending_)
+		r->pending_->have_cur = false;   /* the next buffer's documents are new */
 	iw_policy_free(own);
 	if (rc < 0)
 		r->oom = true;
+	return r->oom ? -1 : 0;
+}
+
+/* Pass two: the policy checks of every kept Ingress against the full state. */
+int lint_finish(struct lint_report *r, const struct lint_opts *o)
+{
+	struct lint_pending_ *p = r->pending_;
+	if (!p || !o || !o->collect)
+		return r->oom ? -1 : 0;
+	struct iw_policy *own = NULL;
+	const struct iw_policy *policy = o->policy;
+	if (!policy && !(policy = own = iw_policy_new())) {
+		r->oom = true;
+		return -1;
+	}
+	for (size_t i = 0; i < p->nings && !r->oom; i++) {
+		struct pending_ing *pi = &p->ings[i];
+		struct lint_object *ob = &r->objects[pi->object];
+		struct findings fl = { 0 };
+		iw_policy_check(policy, pi->ing, NULL, o->collect, &fl);
+		if (fl.oom || (fl.n && !(ob->findings = calloc(fl.n, sizeof *ob->findings)))) {
+			findings_release(&fl);
+			r->oom = true;
+			break;
+		}
+		if (fl.n) {
+			struct pending_doc *pd = &p->docs[pi->doc];
+			struct yd_doc d;
+			yd_saved_open(&pd->saved, pd->buf, &d);
+			yd_node at = 0;
+			if (pi->item != SIZE_MAX) {
+				yd_node in = yd_lookup(&d, 0, "items");
+				at = in ? yd_child_at(&d, in, pi->item) : 0;
+			}
+			for (size_t k = 0; k < fl.n; k++) {
+				struct lint_finding *f = &ob->findings[ob->nfindings++];
+				f->check = fl.v[k].check;
+				f->severity = fl.v[k].severity;
+				f->field = fl.v[k].field;
+				f->message = fl.v[k].message;
+				fl.v[k].field = fl.v[k].message = NULL;
+				locate(&d, at, pi->v1beta1, f->field, &f->line, &f->column);
+				if (f->severity == IW_SEV_WARNING)
+					r->warnings++;
+			}
+			yd_saved_close(&d);
+			r->findings += fl.n;
+			if (ob->allowed && findings_deny(&fl)) {
+				ob->allowed = false;
+				r->denied++;
+			}
+		}
+		findings_release(&fl);
+	}
+	iw_policy_free(own);
+	pending_free(p);
+	r->pending_ = NULL;
 	return r->oom ? -1 : 0;
 }

@@ -43,6 +43,11 @@ struct lint_opts {
 	const struct iw_state *state;    /* other objects for the cross-object checks, or NULL */
 	enum yd_format format;           /* YD_AUTO: by content */
 	struct yd_limits limits;
+	/* Two-pass mode (the CLI over many files): when set, every Ingress,
+	 * IngressClass and v1 Service read joins this state, and the policy
+	 * checks of the Ingresses wait for lint_finish(), which runs them
+	 * against the complete state.  'state' is then ignored. */
+	struct iw_state *collect;
 };
 void lint_opts_init(struct lint_opts *o);
 
@@ -93,6 +98,7 @@ struct lint_report {
 	size_t denied, errors, findings, warnings;   /* totals */
 	bool oom;                     /* something was lost for lack of memory */
 	size_t cap_src_, cap_obj_, cap_prob_;
+	struct lint_pending_ *pending_;   /* private: two-pass mode */
 };
 
 struct lint_report *lint_report_new(void);   /* NULL on OOM */
@@ -108,10 +114,21 @@ int lint_buffer(struct lint_report *r, const char *source, const char *buf, size
 /*
  * Lints one document of 'source' (from a yd_parse callback, or reopened with
  * yd_saved_open() after a first pass that filled o->state).  Returns 0, or
- * -1 on OOM.
+ * -1 on OOM.  Not for two-pass mode (o->collect must be NULL: -1).
  */
 int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
              const struct lint_opts *o);
+
+/*
+ * Two-pass mode (o->collect set): lint_buffer() / lint_doc() validate each
+ * object, put it into o->collect and keep a compact copy of each Ingress
+ * (about 1 KB; the document's JSON is not kept); lint_finish() then runs the
+ * policy checks of every kept Ingress against the complete state, adding
+ * the findings (positions are computed by reading again the text of only the
+ * documents that have findings: every buffer given must stay valid and
+ * unchanged until lint_finish returns).  Returns 0, or -1 on OOM.
+ */
+int lint_finish(struct lint_report *r, const struct lint_opts *o);
 
 /* Records a problem that is not in any buffer (an unreadable file). */
 void lint_add_problem(struct lint_report *r, const char *source, unsigned line,

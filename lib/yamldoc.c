@@ -1062,7 +1062,7 @@ void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d)
 	s->lz_.len = s->length;
 	s->lz_.line = s->start_line;
 	s->lz_.tried = false;
-	d->lazy_ = s->root && s->length ? (void *)&s->lz_ : NULL;
+	d->lazy_ = !s->error && s->length ? (void *)&s->lz_ : NULL;
 }
 
 void yd_saved_close(struct yd_doc *d)

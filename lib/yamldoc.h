@@ -141,7 +141,8 @@ yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
  * yd_parse() call, yd_saved_open() turns it back into a struct yd_doc whose
  * positions are computed on demand by reading that document's text again
  * (only documents that need a position pay for it).  'buf' must be the same
- * buffer, unchanged.  yd_saved_close() frees what open built;
+ * buffer, unchanged.  A caller that needs only positions may drop the value
+ * (json_decref(root), root = NULL) right after yd_save.  yd_saved_close() frees what open built;
  * yd_saved_release() drops the saved value.  yd_save returns -1 on OOM.
  */
 struct yd_saved {

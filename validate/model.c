@@ -808,10 +808,15 @@ static const char *const shared_strs[] = { "", "Exact", "Prefix", "Implementatio
 
 static const char *shared_str(const char *s)
 {
-	for (size_t i = 0; s && shared_strs[i]; i++)
-		if (!strcmp(s, shared_strs[i]))
-			return shared_strs[i];
-	return NULL;
+	if (!s)
+		return NULL;
+	switch (s[0]) {   /* the first letters differ: one comparison at most */
+	case '\0': return shared_strs[0];
+	case 'E': return strcmp(s, shared_strs[1]) ? NULL : shared_strs[1];
+	case 'P': return strcmp(s, shared_strs[2]) ? NULL : shared_strs[2];
+	case 'I': return strcmp(s, shared_strs[3]) ? NULL : shared_strs[3];
+	default: return NULL;
+	}
 }
 
 static size_t str_size(const char *s, size_t len)

@@ -199,9 +199,12 @@ static int index_add(struct iw_state *st, char tag, const char *host, const stru
 	if (!e)
 		return -1;
 	struct ilist *l = e->val;
-	for (uint32_t i = 0; l && i < l->n; i++)
-		if (l->v[i] == ing)
-			return 0;   /* the same host twice in one object */
+	/* The same host twice in one object: index_ingress adds all of an
+	 * object's hosts in one go, so an earlier entry of this object in
+	 * this list is its last one (a scan of the list would make building a
+	 * state quadratic: "*.example.com" lists every Ingress of the domain). */
+	if (l && l->n && l->v[l->n - 1] == ing)
+		return 0;
 	if (!l || l->n == l->cap) {
 		uint32_t cap = l ? l->cap * 2 : 2;
 		size_t was = ilist_bytes(l);

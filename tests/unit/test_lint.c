@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/lint.h"
+#include "validate/state.h"
 
 static void v1beta1_paths(void **state)
 {
@@ -100,12 +101,89 @@ static void clean_object(void **state)
 	lint_report_free(r);
 }
 
+/* Two-pass mode: objects of several buffers join one state; the policy
+ * checks run in lint_finish against all of them, with positions read again
+ * from the text of the documents that have findings. */
+static void two_pass_across_buffers(void **state)
+{
+	(void)state;
+	const char *a =
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: Ingress\n"
+	    "metadata: {name: a, namespace: team-a, creationTimestamp: '2024-01-01T00:00:00Z'}\n"
+	    "spec:\n"
+	    "  rules:\n"
+	    "  - host: shop.example.com\n"
+	    "    http:\n"
+	    "      paths:\n"
+	    "      - path: /api\n"
+	    "        pathType: Prefix\n"
+	    "        backend: {service: {name: api, port: {number: 80}}}\n"
+	    "---\n"
+	    "apiVersion: v1\n"
+	    "kind: Service\n"
+	    "metadata: {name: api, namespace: team-a}\n"
+	    "spec: {ports: [{port: 80}]}\n";
+	const char *b =
+	    "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n"
+	    "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\n"
+	    "\"metadata\":{\"name\":\"ok\",\"namespace\":\"team-b\"},\n"
+	    "\"spec\":{\"rules\":[{\"host\":\"other.example.com\",\"http\":{\"paths\":[{\"path\":\"/\",\n"
+	    "\"pathType\":\"Prefix\",\"backend\":{\"service\":{\"name\":\"x\",\"port\":{\"number\":80}}}}]}}]}},\n"
+	    "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\n"
+	    "\"metadata\":{\"name\":\"b\",\"namespace\":\"team-b\"},\n"
+	    "\"spec\":{\"rules\":[{\"host\":\"shop.example.com\",\"http\":{\"paths\":[\n"
+	    "  {\"path\":\"/api\",\"pathType\":\"Exact\",\n"          /* 9 */
+	    "\"backend\":{\"service\":{\"name\":\"y\",\"port\":{\"number\":80}}}}]}}]}}]}\n";
+	struct lint_report *r = lint_report_new();
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	assert_non_null(r);
+	assert_non_null(st);
+	struct lint_opts o;
+	lint_opts_init(&o);
+	o.collect = st;
+	assert_int_equal(lint_buffer(r, "a.yaml", a, strlen(a), &o), 0);
+	assert_int_equal(lint_buffer(r, "b.json", b, strlen(b), &o), 0);
+	/* pass one: validated, in the state, no findings yet */
+	assert_int_equal(r->nobjects, 3);
+	assert_int_equal(r->findings, 0);
+	assert_int_equal(iw_state_ningresses(st), 3);
+	assert_int_equal(iw_state_nservices(st), 1);
+	assert_int_equal(r->skipped, 1);
+	/* as the CLI: Services in files do not make the state the cluster's
+	 * full list (else "ok" and "b" would get dangling-service) */
+	iw_state_set_knows(st, false, false);
+	assert_int_equal(lint_finish(r, &o), 0);
+	/* a (Prefix /api) keeps what it serves: only b, whose Exact /api takes
+	 * /api from a, conflicts */
+	assert_int_equal(r->objects[0].nfindings, 0);
+	assert_true(r->objects[0].allowed);
+	assert_int_equal(r->objects[1].nfindings, 0);
+	assert_true(r->objects[1].allowed);
+	assert_int_equal(r->objects[2].item, 1);
+	assert_int_equal(r->objects[2].nfindings, 1);
+	assert_string_equal(r->objects[2].findings[0].check, "host-path-conflict");
+	assert_int_equal(r->objects[2].findings[0].line, 9);
+	assert_int_equal(r->objects[2].findings[0].column, 3);
+	assert_false(r->objects[2].allowed);
+	assert_non_null(strstr(r->objects[2].findings[0].message, "team-a/a"));
+	assert_int_equal(r->denied, 1);
+	assert_int_equal(r->findings, 1);
+	assert_int_equal(lint_exit_status(r), 1);
+	/* a second finish has nothing left to do */
+	assert_int_equal(lint_finish(r, &o), 0);
+	assert_int_equal(r->findings, 1);
+	lint_report_free(r);
+	iw_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(v1beta1_paths),
 		cmocka_unit_test(positions_and_counts),
 		cmocka_unit_test(clean_object),
+		cmocka_unit_test(two_pass_across_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

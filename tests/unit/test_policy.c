@@ -643,6 +643,20 @@ static void state_incremental(void **state)
 	assert_int_equal(n, 150);
 	assert_int_equal(iw_state_ningresses(f->st), 151);
 	assert_true(iw_state_index_bytes(f->st) > 0);
+	/* a host named twice in one object (and its wildcard form) is listed
+	 * once, between other objects' entries; its delete leaves none */
+	iw_state_put_ingress(f->st, MK("d", "twice", T1, NULL, { "many.com", "/a", "Prefix" },
+	                               { "y.bar.com", "/", "Prefix" }, { "z.bar.com", "/", "Prefix" },
+	                               { "many.com", "/b", "Prefix" }));
+	iw_state_by_host(f->st, "many.com", &n);
+	assert_int_equal(n, 151);
+	iw_state_by_wild(f->st, "*.bar.com", &n);
+	assert_int_equal(n, 1);
+	assert_true(iw_state_del_ingress(f->st, "d", "twice"));
+	iw_state_by_host(f->st, "many.com", &n);
+	assert_int_equal(n, 150);
+	iw_state_by_wild(f->st, "*.bar.com", &n);
+	assert_int_equal(n, 0);
 }
 
 static void on_audit(void *arg, const struct ingress *ing, const struct findings *fl)
