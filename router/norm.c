@@ -34,20 +34,34 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
 	if (len > RT_MAX_HOST || size < len + 1)
 		return -1;
 	size_t n = len;
-	if (n > 0 && h[0] == '[') {
+	if (n > 0 && h[0] != '[') {
+		/* one pass: copy lower-cased, remember the last ':' and the first
+		 * upper-case letter (it counts only when before the port) */
+		size_t colon = len, upper = len;
+		for (size_t i = 0; i < len; i++) {
+			char c = h[i];
+			if (c >= 'A' && c <= 'Z') {
+				c = (char)(c - 'A' + 'a');
+				if (upper == len)
+					upper = i;
+			} else if (c == ':') {
+				colon = i;
+			}
+			out[i] = c;
+		}
+		if (colon < len) {
+			n = colon;
+			ch |= RT_N_PORT;
+		}
+		if (upper < n)
+			ch |= RT_N_CASE;
+		goto tail;
+	}
+	if (n > 0) {
 		/* [v6]:port: keep up to and including ']' */
 		const char *rb = memchr(h, ']', n);
 		if (rb && (size_t)(rb - h) + 1 < n) {
 			n = (size_t)(rb - h) + 1;
-			ch |= RT_N_PORT;
-		}
-	} else {
-		const char *colon = NULL;
-		for (size_t i = 0; i < n; i++)
-			if (h[i] == ':')
-				colon = h + i;
-		if (colon) {
-			n = (size_t)(colon - h);
 			ch |= RT_N_PORT;
 		}
 	}
@@ -59,6 +73,7 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
 		}
 		out[i] = c;
 	}
+tail:
 	if (n > 0 && out[n - 1] == '.') {
 		n--;
 		ch |= RT_N_DOT;
@@ -95,6 +110,29 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
 	unsigned ch = 0;
 	if (len > RT_MAX_PATH || size < len + 2)
 		return -1;
+	/* Fast path: an absolute path that has, before its first '?' or '#', no
+	 * '%' and no '/' followed by '/' or '.' is already normal (nothing to
+	 * decode, no '/' run, no dot segment): it is copied as it is.  Anything
+	 * else takes the full steps below. */
+	if (len > 0 && t[0] == '/') {
+		size_t i = 0;
+		for (; i < len; i++) {
+			char c = t[i];
+			if (c == '?' || c == '#') {
+				ch = RT_N_QUERY;
+				break;
+			}
+			if (c == '%' || (c == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '.')))
+				goto full;
+			out[i] = c;
+		}
+		out[i] = '\0';
+		if (changes)
+			*changes = ch;
+		return (long)i;
+	}
+full:
+	ch = 0;
 	/* 1. only the part before the first '?' or '#' */
 	for (size_t i = 0; i < len; i++)
 		if (t[i] == '?' || t[i] == '#') {

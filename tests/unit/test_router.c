@@ -173,6 +173,12 @@ static void host_normalisation(void **state)
 		{ "[::1]", "[::1]", RT_HOST_IP },
 		{ "1.2.3", "1.2.3", RT_HOST_NAME },
 		{ "256.1.1.1", "256.1.1.1", RT_HOST_NAME },
+		{ "a:b:c", "a:b", RT_HOST_NAME },
+		{ ":", "", RT_HOST_EMPTY },
+		{ ".", "", RT_HOST_EMPTY },
+		{ "foo.com:ABC", "foo.com", RT_HOST_NAME },
+		{ "[::1]:80", "[::1]", RT_HOST_IP },
+		{ "192.0.2.10.", "192.0.2.10", RT_HOST_IP },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		char buf[64];
@@ -187,6 +193,24 @@ static void host_normalisation(void **state)
 	char out[sizeof big + 1];
 	size_t n;
 	assert_int_equal(rt_norm_host(big, sizeof big, out, sizeof out, &n, NULL), -1);
+	/* the changes reported, exactly: letters after the ':' are the port's */
+	static const struct { const char *in; unsigned ch; } chs[] = {
+		{ "foo.com", 0 },
+		{ "Foo.com", RT_N_CASE },
+		{ "foo.com:ABC", RT_N_PORT },
+		{ "FOO:80", RT_N_CASE | RT_N_PORT },
+		{ "foo.:80", RT_N_DOT | RT_N_PORT },
+		{ "foo.", RT_N_DOT },
+		{ "[::1]:80", RT_N_PORT },
+		{ "[::A]", RT_N_CASE },
+		{ "", 0 },
+	};
+	for (size_t i = 0; i < N(chs); i++) {
+		char buf[64];
+		unsigned ch = 12345;
+		assert_true(rt_norm_host(chs[i].in, strlen(chs[i].in), buf, sizeof buf, &n, &ch) >= 0);
+		assert_int_equal(ch, chs[i].ch);
+	}
 }
 
 static void path_normalisation(void **state)
@@ -216,6 +240,25 @@ static void path_normalisation(void **state)
 		{ "/.hidden/..x", "/.hidden/..x" },
 		{ "/foo/", "/foo/" },
 		{ "/Mixed/Case", "/Mixed/Case" },
+		/* already-normal paths and near misses of the copy-as-is fast path */
+		{ "/a/.b", "/a/.b" },
+		{ "/a/..b", "/a/..b" },
+		{ "/a.b/c.", "/a.b/c." },
+		{ "/a/b/.", "/a/b/" },
+		{ "/.", "/" },
+		{ "/a/.?x", "/a/" },
+		{ "/a?/../b", "/a" },
+		{ "/a#/./b", "/a" },
+		{ "/a?x%2e//", "/a" },
+		{ "?x", "/" },
+		{ "#", "/" },
+		{ "/a/?x", "/a/" },
+		{ "/a//", "/a/" },
+		{ "/a%2e%2e/b", "/a../b" },
+		{ "/a/%2e/b", "/a/b" },
+		{ "/a/%2E%2e/b", "/b" },
+		{ "a/./b", "/a/b" },
+		{ "/%41", "/A" },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		char buf[64];
@@ -231,6 +274,27 @@ static void path_normalisation(void **state)
 	assert_true(ch & RT_N_SLASHES);
 	assert_true(ch & RT_N_DOTSEG);
 	assert_true(ch & RT_N_QUERY);
+	/* the changes reported, exactly */
+	static const struct { const char *in; unsigned ch; } chs[] = {
+		{ "/a/b", 0 },
+		{ "/a/b/", 0 },
+		{ "/", 0 },
+		{ "/a?x", RT_N_QUERY },
+		{ "/a?//x/../%41", RT_N_QUERY },
+		{ "/a/./b", RT_N_DOTSEG },
+		{ "/a/.b", 0 },
+		{ "/a%41", RT_N_PCT },
+		{ "/a%2f", RT_N_PCT_UPPER },
+		{ "/a%2F", 0 },
+		{ "a", RT_N_ROOT },
+		{ "", RT_N_ROOT },
+		{ "/a//b", RT_N_SLASHES },
+	};
+	for (size_t i = 0; i < N(chs); i++) {
+		ch = 12345;
+		assert_true(rt_norm_path(chs[i].in, strlen(chs[i].in), buf, sizeof buf, &ch) >= 0);
+		assert_int_equal(ch, chs[i].ch);
+	}
 }
 
 /* ---- path matching (sec. 6) ---------------------------------------- */
@@ -572,7 +636,9 @@ static void lookup_matches_scan(void **state)
 				v[j].newrule = 0;
 			}
 			snprintf(names[i], sizeof names[i], "i%d", i);
-			struct ing_opts o = { .ts = (seed >> 8) % 3 ? "2024-01-01T00:00:00Z" : NULL };
+			unsigned tsk = (seed >> 8) % 4;
+			struct ing_opts o = { .ts = tsk == 0 ? NULL : tsk == 1 ? "2024-01-02T00:00:00Z"
+			                           : "2024-01-01T00:00:00Z" };
 			fx_add(&f, (seed >> 4) % 2 ? "x" : "y", names[i], &o, v, 6);
 		}
 		fx_build(&f, NULL);
@@ -603,11 +669,11 @@ static void lookup_matches_scan(void **state)
 				}
 				if (g < 0)
 					g = wild >= 0 ? wild : hostless;
-				long want = -1;
+				long want = -1, want2 = -1;
 				if (g >= 0) {
 					size_t first, n;
 					rt_group_get(f.t, (size_t)g, NULL, NULL, &first, &n);
-					for (size_t i = first; i < first + n && want < 0; i++) {
+					for (size_t i = first; i < first + n && want2 < 0; i++) {
 						struct rt_entry e;
 						rt_entry_get(f.t, i, &e);
 						size_t el = strlen(e.path);
@@ -621,8 +687,10 @@ static void lookup_matches_scan(void **state)
 							m = !strncmp(e.path, np, q) &&
 							    ((long)q == pn || np[q] == '/');
 						}
-						if (m)
+						if (m && want < 0)
 							want = (long)i;
+						else if (m)
+							want2 = (long)i;
 					}
 				}
 				if (want < 0) {
@@ -634,6 +702,32 @@ static void lookup_matches_scan(void **state)
 					assert_ptr_equal(d.ingress, e.ingress);
 					assert_int_equal(d.rule_index, e.rule_index);
 					assert_int_equal(d.path_index, e.path_index);
+					assert_ptr_equal(d.rule, &e.ingress->rules[e.rule_index]);
+					assert_ptr_equal(d.path, &d.rule->paths[e.path_index]);
+					assert_ptr_equal(d.backend, e.backend);
+					assert_int_equal(d.path_type, e.path_type);
+					assert_string_equal(d.namespace_, e.namespace_);
+					assert_string_equal(d.name, e.name);
+					assert_int_equal(d.winner, want);
+					assert_int_equal(d.runner_up, want2);
+					/* what beat the runner-up (sec. 7 keys, in order) */
+					enum rt_key k = RT_K_NONE;
+					if (want2 >= 0) {
+						struct rt_entry r;
+						rt_entry_get(f.t, (size_t)want2, &r);
+						char wn[64], rn[64];
+						snprintf(wn, sizeof wn, "%s/%s", e.namespace_, e.name);
+						snprintf(rn, sizeof rn, "%s/%s", r.namespace_, r.name);
+						k = strlen(e.path) != strlen(r.path) ? RT_K_LENGTH
+						  : e.path_type != r.path_type ? RT_K_TYPE
+						  : e.rank == r.rank ? RT_K_ORDER
+						  : e.has_timestamp != r.has_timestamp ? RT_K_TIMESTAMP
+						  : e.has_timestamp &&
+						    strcmp(e.ingress->meta.creation_timestamp,
+						           r.ingress->meta.creation_timestamp) ? RT_K_AGE
+						  : strcmp(wn, rn) ? RT_K_NAME : RT_K_ORDER;
+					}
+					assert_int_equal(d.key, k);
 				}
 			}
 		fx_free(&f);
