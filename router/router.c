@@ -7,7 +7,11 @@
  * precedence order (sec. 7).  Two open-addressing hash maps: host -> group,
  * and (group, pathType, key) -> bucket, where a bucket is the run of entries
  * that match exactly the same requests (same key string and type), best
- * first.  The key is the path for Exact and ImplementationSpecific and the
+ * first.  Both maps are arrays of 8-byte slots (a hash fingerprint and a
+ * record index), small enough to stay in the cache; a lookup reads a record
+ * only on a fingerprint hit.  A bucket record holds its key (inline when
+ * short) and everything a decision needs from its best entry, so a lookup
+ * reads neither the entries nor the models' strings.  The key is the path for Exact and ImplementationSpecific and the
  * path without its trailing '/' for Prefix.  A request path np is then looked
  * up as itself (Exact), as each of its element prefixes (Prefix), and as its
  * prefixes of the lengths the group's IS paths have (IS), with one running
@@ -53,31 +57,47 @@ struct group {
 	uint64_t exact_lens, prefix_lens; /* bit (key length % 64) set when a bucket has it */
 };
 
-/* One cache line: keys up to SLOT_INLINE bytes are compared in place, so a
- * lookup costs one memory access (the key arena is read for longer keys). */
-#define SLOT_INLINE 32
-struct slot {
-	uint64_t h;                 /* 0: empty */
-	const char *key;
-	uint32_t klen, tag;
-	uint32_t val, n;            /* buckets: best and second entry (UINT32_MAX: none) */
-	char inl[SLOT_INLINE];      /* the key when klen <= SLOT_INLINE */
+/* A bucket: one cache line with what a lookup reads.  The key is inline up
+ * to BKT_INLINE bytes, else 'inl' holds a pointer into t->keys. */
+#define BKT_INLINE 22
+struct bkt {
+	const struct iw_path *path_p;   /* the best entry's path (and backend) */
+	uint32_t tag, klen;             /* btag(group, type), key length */
+	uint32_t best, second;          /* entries, best first; second UINT32_MAX: none */
+	uint32_t plen, rank;            /* of the best entry */
+	uint32_t rule, pidx;            /* of the best entry */
+	uint8_t type;                   /* enum rt_path_type */
+	uint8_t key2;                   /* enum rt_key: best against second */
+	char inl[BKT_INLINE];
 };
+_Static_assert(sizeof(struct bkt) == 64, "a bucket is one cache line");
 
-static inline bool slot_is(const struct slot *s, uint64_t h, uint32_t tag, const char *k,
-                           uint32_t kl)
+static inline const char *bkt_key(const struct bkt *b)
 {
-	return s->h == h && s->tag == tag && s->klen == kl &&
-	       !memcmp(kl <= SLOT_INLINE ? s->inl : s->key, k, kl);
+	if (b->klen <= BKT_INLINE)
+		return b->inl;
+	const char *p;
+	memcpy(&p, b->inl, sizeof p);
+	return p;
 }
 
-struct map {
-	struct slot *s;
+/* What a decision reads of its Ingress. */
+struct ihot {
+	const struct ingress *ing;
+	const char *ns, *name;
+	const struct iw_rule *rules;
+};
+
+/* Index map: slots of a 32-bit hash fingerprint (never 0; 0 is an empty
+ * slot) and a 32-bit record index; the caller checks the record's key. */
+struct imap {
+	uint64_t *s;
 	size_t mask;
 };
 
 struct rt_table {
 	struct ing_info *ings;      /* served, by rank */
+	struct ihot *ihot;          /* the same, what a decision reads */
 	size_t nings;
 	struct ent *ents;           /* by group, then precedence */
 	size_t nents;
@@ -86,9 +106,12 @@ struct rt_table {
 	long hostless;              /* group index, -1 */
 	long global_dflt;           /* rank, -1 (sec. 8.2) */
 	uint32_t *islens;
-	struct map hosts, buckets;
+	struct imap hosts;          /* -> groups */
+	struct imap bidx;           /* -> bkts */
+	struct bkt *bkts;
+	size_t nbkts;
 	char *arena;                /* normalised rule hosts */
-	char *keys;                 /* bucket keys, copied close together for the cache */
+	char *keys;                 /* bucket keys longer than BKT_INLINE */
 	const char *default_class;
 	size_t skipped;
 };
@@ -123,7 +146,13 @@ static inline uint64_t hfinal(uint64_t h, uint32_t tag)
 	return h ? h : 1;
 }
 
-static int map_init(struct map *m, size_t n)
+static inline uint32_t fp_of(uint64_t h)
+{
+	uint32_t f = (uint32_t)(h >> 32);
+	return f ? f : 1;
+}
+
+static int imap_init(struct imap *m, size_t n)
 {
 	size_t cap = 8;
 	while (cap < n * 2)
@@ -135,35 +164,13 @@ static int map_init(struct map *m, size_t n)
 	return m->s ? 0 : -1;
 }
 
-/* Inserts unless present; returns the slot. */
-static struct slot *map_put(struct map *m, uint64_t h, uint32_t tag, const char *k, uint32_t kl)
+/* The keys put are distinct: no check for a duplicate. */
+static void imap_put(struct imap *m, uint64_t h, uint32_t idx)
 {
-	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
-		struct slot *s = &m->s[i];
-		if (!s->h) {
-			s->h = h;
-			s->tag = tag;
-			s->key = k;
-			s->klen = kl;
-			if (kl <= SLOT_INLINE)
-				memcpy(s->inl, k, kl);
-			return s;
-		}
-		if (slot_is(s, h, tag, k, kl))
-			return s;
-	}
-}
-
-static inline const struct slot *map_get(const struct map *m, uint64_t h, uint32_t tag,
-                                         const char *k, uint32_t kl)
-{
-	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
-		const struct slot *s = &m->s[i];
-		if (!s->h)
-			return NULL;
-		if (slot_is(s, h, tag, k, kl))
-			return s;
-	}
+	size_t i = h & m->mask;
+	while (m->s[i])
+		i = (i + 1) & m->mask;
+	m->s[i] = fp_of(h) | (uint64_t)idx << 32;
 }
 
 static inline uint32_t btag(uint32_t group, unsigned type)
@@ -331,6 +338,15 @@ static int qcmp_bucket(const void *pa, const void *pb)
 	return cmp_prec(a, b);
 }
 
+static bool same_bucket(const struct ent *a, const struct ent *b)
+{
+	return a->group == b->group && a->type == b->type && a->klen == b->klen &&
+	       !memcmp(a->path, b->path, a->klen);
+}
+
+static enum rt_key decisive_key(const struct rt_table *t, const struct ent *w,
+                                const struct ent *r);
+
 static int qcmp_u32(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -353,11 +369,13 @@ void rt_free(struct rt_table *t)
 	if (!t)
 		return;
 	free(t->ings);
+	free(t->ihot);
 	free(t->ents);
 	free(t->groups);
 	free(t->islens);
 	free(t->hosts.s);
-	free(t->buckets.s);
+	free(t->bidx.s);
+	free(t->bkts);
 	free(t->arena);
 	free(t->keys);
 	free(t);
@@ -392,6 +410,15 @@ struct rt_table *rt_build(const struct rt_input *in)
 		ii->default_class = via;
 	}
 	qsort(t->ings, t->nings, sizeof *t->ings, qcmp_age);
+	t->ihot = calloc(t->nings ? t->nings : 1, sizeof *t->ihot);
+	if (!t->ihot)
+		goto oom;
+	for (size_t r = 0; r < t->nings; r++) {
+		t->ihot[r].ing = t->ings[r].ing;
+		t->ihot[r].ns = t->ings[r].ns;
+		t->ihot[r].name = t->ings[r].name;
+		t->ihot[r].rules = t->ings[r].ing->rules;
+	}
 	for (size_t r = 0; r < t->nings; r++)
 		if (t->ings[r].ing->has_default_backend) {
 			t->global_dflt = (long)r;
@@ -450,7 +477,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		}
 		kp[i]->group = (uint32_t)(t->ngroups - 1);
 	}
-	if (map_init(&t->hosts, t->ngroups) < 0)
+	if (imap_init(&t->hosts, t->ngroups) < 0)
 		goto oom;
 	for (size_t gi = 0; gi < t->ngroups; gi++) {
 		struct group *g = &t->groups[gi];
@@ -459,7 +486,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		/* wildcard groups are keyed by the suffix after "*." */
 		const char *key = g->kind == RT_G_WILDCARD ? g->host + 2 : g->host;
 		uint32_t kl = g->kind == RT_G_WILDCARD ? g->hlen - 2 : g->hlen;
-		map_put(&t->hosts, hfinal(fnv(key, kl), g->kind), g->kind, key, kl)->val = (uint32_t)gi;
+		imap_put(&t->hosts, hfinal(fnv(key, kl), g->kind), (uint32_t)gi);
 	}
 
 	/* entries; defaults per group (sec. 8.1): the first Ingress in age order
@@ -519,33 +546,58 @@ struct rt_table *rt_build(const struct rt_input *in)
 	/* buckets */
 	br = calloc(t->nents ? t->nents : 1, sizeof *br);
 	t->islens = calloc(t->nents ? t->nents : 1, sizeof *t->islens);
-	if (!br || !t->islens || map_init(&t->buckets, t->nents) < 0)
+	if (!br || !t->islens)
 		goto oom;
 	for (size_t i = 0; i < t->nents; i++) {
 		br[i].e = &t->ents[i];
 		br[i].i = (uint32_t)i;
 	}
 	qsort(br, t->nents, sizeof *br, qcmp_bucket);
+	/* the runs of br are the buckets: count them and their long keys */
 	size_t keybytes = 1;
-	for (size_t i = 0; i < t->nents; i++)
-		keybytes += t->ents[i].klen;
-	t->keys = malloc(keybytes);
-	if (!t->keys)
-		goto oom;
-	size_t kb = 0, nis = 0;
 	for (size_t i = 0; i < t->nents;) {
 		const struct ent *e = br[i].e;
-		size_t j = i;
-		while (j < t->nents && br[j].e->group == e->group && br[j].e->type == e->type &&
-		       br[j].e->klen == e->klen && !memcmp(br[j].e->path, e->path, e->klen))
+		size_t j = i + 1;
+		while (j < t->nents && same_bucket(br[j].e, e))
 			j++;
-		char *key = t->keys + kb;
-		memcpy(key, e->path, e->klen);
-		kb += e->klen;
-		struct slot *s = map_put(&t->buckets, hfinal(fnv(key, e->klen), btag(e->group, e->type)),
-		                         btag(e->group, e->type), key, e->klen);
-		s->val = br[i].i;                                  /* the best entry */
-		s->n = j - i > 1 ? br[i + 1].i : UINT32_MAX;       /* the runner-up */
+		t->nbkts++;
+		if (e->klen > BKT_INLINE)
+			keybytes += e->klen;
+		i = j;
+	}
+	t->keys = malloc(keybytes);
+	t->bkts = aligned_alloc(64, (t->nbkts ? t->nbkts : 1) * sizeof *t->bkts);
+	if (!t->keys || !t->bkts || imap_init(&t->bidx, t->nbkts) < 0)
+		goto oom;
+	memset(t->bkts, 0, (t->nbkts ? t->nbkts : 1) * sizeof *t->bkts);
+	size_t kb = 0, nis = 0, nb = 0;
+	for (size_t i = 0; i < t->nents;) {
+		const struct ent *e = br[i].e;
+		size_t j = i + 1;
+		while (j < t->nents && same_bucket(br[j].e, e))
+			j++;
+		struct bkt *b = &t->bkts[nb];
+		b->tag = btag(e->group, e->type);
+		b->klen = e->klen;
+		if (e->klen <= BKT_INLINE) {
+			memcpy(b->inl, e->path, e->klen);
+		} else {
+			char *key = t->keys + kb;
+			memcpy(key, e->path, e->klen);
+			kb += e->klen;
+			memcpy(b->inl, &key, sizeof key);
+		}
+		b->best = br[i].i;                                  /* the best entry */
+		b->second = j - i > 1 ? br[i + 1].i : UINT32_MAX;   /* the runner-up */
+		b->plen = e->plen;
+		b->rank = e->rank;
+		b->rule = e->rule;
+		b->pidx = e->pidx;
+		b->type = e->type;
+		b->path_p = e->path_p;
+		b->key2 = j - i > 1 ? (uint8_t)decisive_key(t, e, br[i + 1].e) : RT_K_NONE;
+		imap_put(&t->bidx, hfinal(fnv(e->path, e->klen), b->tag), (uint32_t)nb);
+		nb++;
 		if (e->type == RT_IS) {
 			struct group *g = &t->groups[e->group];
 			if (g->nislen == 0)
@@ -584,104 +636,158 @@ oom:
 
 struct top2 {
 	long best, second;
+	const struct bkt *bb, *sb;  /* the buckets best and second come from */
+	bool s2;                    /* second is the runner-up of bb itself */
 };
 
 /* Entries of one group are stored in precedence order (sec. 7), so between
- * two candidates of a group the smaller index wins. */
-static inline void consider(struct top2 *tp, long e)
+ * two candidates of a group the smaller index wins.  The runner-up is the
+ * best bucket's own runner-up or another bucket's best: a bucket's runner-up
+ * loses to its best, which is a candidate too. */
+static inline void consider(struct top2 *tp, const struct bkt *b)
 {
+	long e = b->best;
 	if (tp->best < 0 || e < tp->best) {
 		tp->second = tp->best;
+		tp->sb = tp->bb;
+		tp->s2 = false;
 		tp->best = e;
+		tp->bb = b;
 	} else if (tp->second < 0 || e < tp->second) {
 		tp->second = e;
+		tp->sb = b;
+		tp->s2 = false;
+	}
+	if (b->second != UINT32_MAX && (tp->second < 0 || (long)b->second < tp->second)) {
+		tp->second = b->second;
+		tp->sb = b;
+		tp->s2 = true;
 	}
 }
 
-/* A pending bucket lookup: hashed first, its slot prefetched, probed after,
- * so that the memory accesses of all candidates overlap. */
+/* A pending bucket lookup: hashed first and its slot prefetched, then its
+ * slot read and the bucket of a fingerprint hit prefetched, then the bucket
+ * checked, so that the memory accesses of all candidates overlap. */
 struct probe {
 	uint64_t h;
 	uint32_t tag, len;
+	size_t pos;                 /* slot of the first fingerprint hit, SIZE_MAX: none */
 };
 #define MAX_PENDING 64
 
-static void consider_probe(const struct rt_table *t, struct top2 *tp, const struct probe *p,
-                           const char *np)
+static void run_probes(const struct rt_table *t, struct top2 *tp, struct probe *pend, size_t n,
+                       const char *np)
 {
-	const struct slot *s = map_get(&t->buckets, p->h, p->tag, np, p->len);
-	if (!s)
-		return;
-	consider(tp, s->val);
-	if (s->n != UINT32_MAX)
-		consider(tp, s->n);
+	const struct imap *m = &t->bidx;
+	for (size_t j = 0; j < n; j++) {
+		struct probe *p = &pend[j];
+		uint32_t fp = fp_of(p->h);
+		p->pos = SIZE_MAX;
+		for (size_t i = p->h & m->mask;; i = (i + 1) & m->mask) {
+			uint64_t v = m->s[i];
+			if (!v)
+				break;
+			if ((uint32_t)v == fp) {
+				p->pos = i;
+				__builtin_prefetch(&t->bkts[v >> 32]);
+				break;
+			}
+		}
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct probe *p = &pend[j];
+		if (p->pos == SIZE_MAX)
+			continue;
+		uint32_t fp = fp_of(p->h);
+		for (size_t i = p->pos;; i = (i + 1) & m->mask) {
+			uint64_t v = m->s[i];
+			if (!v)
+				break;
+			if ((uint32_t)v != fp)
+				continue;
+			const struct bkt *b = &t->bkts[v >> 32];
+			if (b->tag == p->tag && b->klen == p->len && !memcmp(bkt_key(b), np, p->len)) {
+				consider(tp, b);
+				break;
+			}
+		}
+	}
+}
+
+static inline void add_probe(const struct rt_table *t, struct top2 *tp, struct probe *pend,
+                             size_t *npend, const char *np, uint64_t h, uint32_t tag, size_t len)
+{
+	if (*npend == MAX_PENDING) {   /* flush: many candidates */
+		run_probes(t, tp, pend, *npend, np);
+		*npend = 0;
+	}
+	struct probe *p = &pend[(*npend)++];
+	p->h = hfinal(h, tag);
+	p->tag = tag;
+	p->len = (uint32_t)len;
+	__builtin_prefetch(&t->bidx.s[p->h & t->bidx.mask]);
 }
 
 /* The best two matching entries of group gi for the normalised path np. */
 static struct top2 match_group(const struct rt_table *t, size_t gi, const char *np, size_t n)
 {
-	struct top2 tp = { -1, -1 };
+	struct top2 tp = { -1, -1, NULL, NULL, false };
 	const struct group *g = &t->groups[gi];
 	if (g->n == 0)
 		return tp;
 	struct probe pend[MAX_PENDING];
-	size_t np_ = 0;
+	size_t npend = 0;
 	const uint32_t *isl = t->islens + g->islen_off, *isend = isl + g->nislen;
+	uint32_t tpre = btag((uint32_t)gi, RT_PREFIX), tis = btag((uint32_t)gi, RT_IS);
 	uint64_t h = FNV_OFF;
 	for (size_t i = 0;; i++) {
 		/* h is the hash of np[0..i) */
-		bool pre = (g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/');
+		if ((g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/'))
+			add_probe(t, &tp, pend, &npend, np, h, tpre, i);
 		while (isl < isend && *isl < i)
 			isl++;
-		bool is = isl < isend && *isl == i;
-		for (int k = 0; k < 2; k++) {
-			if (!(k ? is : pre))
-				continue;
-			if (np_ == MAX_PENDING) {   /* flush: many candidates */
-				for (size_t j = 0; j < np_; j++)
-					consider_probe(t, &tp, &pend[j], np);
-				np_ = 0;
-			}
-			uint32_t tag = btag((uint32_t)gi, k ? RT_IS : RT_PREFIX);
-			struct probe *p = &pend[np_++];
-			p->h = hfinal(h, tag);
-			p->tag = tag;
-			p->len = (uint32_t)i;
-			__builtin_prefetch(&t->buckets.s[p->h & t->buckets.mask]);
-		}
+		if (isl < isend && *isl == i)
+			add_probe(t, &tp, pend, &npend, np, h, tis, i);
 		if (i == n)
 			break;
 		h = fnv_step(h, (unsigned char)np[i]);
 	}
-	if (g->exact_lens >> (n & 63) & 1) {
-		struct probe p = { hfinal(h, btag((uint32_t)gi, RT_EXACT)), btag((uint32_t)gi, RT_EXACT),
-		                   (uint32_t)n };
-		__builtin_prefetch(&t->buckets.s[p.h & t->buckets.mask]);
-		for (size_t j = 0; j < np_; j++)
-			consider_probe(t, &tp, &pend[j], np);
-		consider_probe(t, &tp, &p, np);
-	} else {
-		for (size_t j = 0; j < np_; j++)
-			consider_probe(t, &tp, &pend[j], np);
-	}
+	if (g->exact_lens >> (n & 63) & 1)
+		add_probe(t, &tp, pend, &npend, np, h, btag((uint32_t)gi, RT_EXACT), n);
+	run_probes(t, &tp, pend, npend, np);
 	return tp;
+}
+
+/* The group of host key k (a wildcard's without its "*."), or -1. */
+static long host_get(const struct rt_table *t, unsigned kind, const char *k, size_t kl)
+{
+	uint64_t h = hfinal(fnv(k, kl), kind);
+	uint32_t fp = fp_of(h), off = kind == RT_G_WILDCARD ? 2 : 0;
+	for (size_t i = h & t->hosts.mask;; i = (i + 1) & t->hosts.mask) {
+		uint64_t v = t->hosts.s[i];
+		if (!v)
+			return -1;
+		if ((uint32_t)v != fp)
+			continue;
+		const struct group *g = &t->groups[v >> 32];
+		if (g->kind == kind && g->hlen == kl + off && !memcmp(g->host + off, k, kl))
+			return (long)(v >> 32);
+	}
 }
 
 /* sec. 5: the group for a normalised host; -1 when none. 'kind' from rt_norm_host. */
 static long choose_group(const struct rt_table *t, int kind, const char *h, size_t n)
 {
 	if (kind == RT_HOST_NAME) {
-		const struct slot *s = map_get(&t->hosts, hfinal(fnv(h, n), RT_G_EXACT), RT_G_EXACT,
-		                               h, (uint32_t)n);
-		if (s)
-			return s->val;
+		long gi = host_get(t, RT_G_EXACT, h, n);
+		if (gi >= 0)
+			return gi;
 		const char *dot = memchr(h, '.', n);
 		if (dot && dot > h && (size_t)(dot - h) + 1 < n) {
 			const char *suf = dot + 1;
-			uint32_t sl = (uint32_t)(n - (size_t)(suf - h));
-			s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD), RT_G_WILDCARD, suf, sl);
-			if (s)
-				return s->val;
+			gi = host_get(t, RT_G_WILDCARD, suf, n - (size_t)(suf - h));
+			if (gi >= 0)
+				return gi;
 		}
 	}
 	return t->hostless;
@@ -707,10 +813,25 @@ static enum rt_key decisive_key(const struct rt_table *t, const struct ent *w, c
 
 static void set_ingress(const struct rt_table *t, struct rt_decision *d, size_t rank)
 {
-	const struct ing_info *ii = &t->ings[rank];
-	d->ingress = ii->ing;
-	d->namespace_ = ii->ns;
-	d->name = ii->name;
+	const struct ihot *ih = &t->ihot[rank];
+	d->ingress = ih->ing;
+	d->namespace_ = ih->ns;
+	d->name = ih->name;
+}
+
+/* What beat the runner-up, from the buckets (the entries are read only in a
+ * case that cannot happen: two buckets' bests of equal length and type). */
+static enum rt_key top2_key(const struct rt_table *t, const struct top2 *tp)
+{
+	if (tp->second < 0)
+		return RT_K_NONE;
+	if (tp->s2 && tp->sb == tp->bb)
+		return (enum rt_key)tp->bb->key2;
+	if (tp->bb->plen != tp->sb->plen)
+		return RT_K_LENGTH;
+	if (tp->bb->type != tp->sb->type)
+		return RT_K_TYPE;
+	return decisive_key(t, &t->ents[tp->best], &t->ents[tp->second]);
 }
 
 int rt_match(const struct rt_table *t, const char *host, size_t host_len,
@@ -731,18 +852,21 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 		d->group = t->groups[gi].kind;
 		struct top2 tp = match_group(t, (size_t)gi, pb, (size_t)pn);
 		if (tp.best >= 0) {
-			const struct ent *e = &t->ents[tp.best];
+			const struct bkt *b = tp.bb;
+			const struct ihot *ih = &t->ihot[b->rank];
 			d->match = RT_RULE;
-			set_ingress(t, d, e->rank);
-			d->backend = e->backend;
-			d->rule = e->rule_p;
-			d->path = e->path_p;
-			d->path_type = e->type;
-			d->rule_index = e->rule;
-			d->path_index = e->pidx;
+			d->ingress = ih->ing;
+			d->namespace_ = ih->ns;
+			d->name = ih->name;
+			d->backend = &b->path_p->backend;
+			d->rule = ih->rules + b->rule;
+			d->path = b->path_p;
+			d->path_type = b->type;
+			d->rule_index = b->rule;
+			d->path_index = b->pidx;
 			d->winner = tp.best;
 			d->runner_up = tp.second;
-			d->key = tp.second >= 0 ? decisive_key(t, e, &t->ents[tp.second]) : RT_K_NONE;
+			d->key = top2_key(t, &tp);
 			return 0;
 		}
 	}
@@ -992,12 +1116,9 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 		if (dot && dot > hb && (size_t)(dot - hb) + 1 < hn) {
 			const char *suf = dot + 1;
 			uint32_t sl = (uint32_t)(hn - (size_t)(suf - hb));
-			const struct slot *s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD),
-			                               RT_G_WILDCARD, suf, sl);
-			if (s) {
-				wgi = s->val;
+			wgi = host_get(t, RT_G_WILDCARD, suf, sl);
+			if (wgi >= 0)
 				wild = t->groups[wgi].host;
-			}
 		}
 	}
 	/* a wildcard further up that does not match: it covers one label only */
@@ -1010,10 +1131,9 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 				break;
 			const char *suf = dot + 1;
 			uint32_t sl = (uint32_t)(hn - (size_t)(suf - hb));
-			const struct slot *s = map_get(&t->hosts, hfinal(fnv(suf, sl), RT_G_WILDCARD),
-			                               RT_G_WILDCARD, suf, sl);
-			if (s)
-				deepwild = t->groups[s->val].host;
+			long dg = host_get(t, RT_G_WILDCARD, suf, sl);
+			if (dg >= 0)
+				deepwild = t->groups[dg].host;
 		}
 	}
 	if (deepwild)
