@@ -118,20 +118,64 @@ struct rt_table {
 
 /* ---- hashing ---------------------------------------------------------- */
 
-#define FNV_OFF 1469598103934665603ULL
-#define FNV_PRIME 1099511628211ULL
+/* A word-at-a-time hash: the whole 8-byte words, then the last 1-7 bytes
+ * zero-padded, mixed with the length.  The hash of a prefix of a string is
+ * cheap to get from the state after its whole words, so a lookup hashes the
+ * request path once, whatever the number of candidate prefixes. */
+#define WSEED 0x243F6A8885A308D3ULL
 
-static inline uint64_t fnv_step(uint64_t h, unsigned char c)
+static inline uint64_t wstep(uint64_t h, uint64_t w)
 {
-	return (h ^ c) * FNV_PRIME;
+	h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+	return h ^ (h >> 32);
 }
 
-static inline uint64_t fnv(const char *s, size_t n)
+static inline uint64_t w_load(const char *s)
 {
-	uint64_t h = FNV_OFF;
-	for (size_t i = 0; i < n; i++)
-		h = fnv_step(h, (unsigned char)s[i]);
-	return h;
+	uint64_t w;
+	memcpy(&w, s, sizeof w);
+	return w;
+}
+
+/* s[0..r), r < 8, as the low bytes of a word (as w_load on little endian) */
+static inline uint64_t w_tail(const char *s, size_t r)
+{
+	uint64_t w = 0;
+	for (size_t j = 0; j < r; j++)
+		w |= (uint64_t)(unsigned char)s[j] << (8 * j);
+	return w;
+}
+
+/* The same when s[r..8) may be read (a padded buffer). */
+static inline uint64_t w_tail_padded(const char *s, size_t r)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return r ? w_load(s) & (~0ULL >> (64 - 8 * r)) : 0;
+#else
+	return w_tail(s, r);
+#endif
+}
+
+static inline uint64_t whash(const char *s, size_t n)
+{
+	uint64_t h = WSEED;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		h = wstep(h, w_load(s + i));
+	return wstep(h + n, w_tail(s + i, n - i));
+}
+
+/* Byte-wise equality of short strings, without a call. */
+static inline bool key_eq(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		if (w_load(a + i) != w_load(b + i))
+			return false;
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 /* splitmix64 finaliser over the running hash and a tag; never 0 */
@@ -486,7 +530,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		/* wildcard groups are keyed by the suffix after "*." */
 		const char *key = g->kind == RT_G_WILDCARD ? g->host + 2 : g->host;
 		uint32_t kl = g->kind == RT_G_WILDCARD ? g->hlen - 2 : g->hlen;
-		imap_put(&t->hosts, hfinal(fnv(key, kl), g->kind), (uint32_t)gi);
+		imap_put(&t->hosts, hfinal(whash(key, kl), g->kind), (uint32_t)gi);
 	}
 
 	/* entries; defaults per group (sec. 8.1): the first Ingress in age order
@@ -596,7 +640,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		b->type = e->type;
 		b->path_p = e->path_p;
 		b->key2 = j - i > 1 ? (uint8_t)decisive_key(t, e, br[i + 1].e) : RT_K_NONE;
-		imap_put(&t->bidx, hfinal(fnv(e->path, e->klen), b->tag), (uint32_t)nb);
+		imap_put(&t->bidx, hfinal(whash(e->path, e->klen), b->tag), (uint32_t)nb);
 		nb++;
 		if (e->type == RT_IS) {
 			struct group *g = &t->groups[e->group];
@@ -706,7 +750,7 @@ static void run_probes(const struct rt_table *t, struct top2 *tp, struct probe *
 			if ((uint32_t)v != fp)
 				continue;
 			const struct bkt *b = &t->bkts[v >> 32];
-			if (b->tag == p->tag && b->klen == p->len && !memcmp(bkt_key(b), np, p->len)) {
+			if (b->tag == p->tag && b->klen == p->len && key_eq(bkt_key(b), np, p->len)) {
 				consider(tp, b);
 				break;
 			}
@@ -714,21 +758,26 @@ static void run_probes(const struct rt_table *t, struct top2 *tp, struct probe *
 	}
 }
 
+/* np[0..len) as a candidate key of type tag; hs is the hash state after
+ * np's first len / 8 words */
 static inline void add_probe(const struct rt_table *t, struct top2 *tp, struct probe *pend,
-                             size_t *npend, const char *np, uint64_t h, uint32_t tag, size_t len)
+                             size_t *npend, const char *np, uint64_t hs, uint32_t tag, size_t len)
 {
 	if (*npend == MAX_PENDING) {   /* flush: many candidates */
 		run_probes(t, tp, pend, *npend, np);
 		*npend = 0;
 	}
 	struct probe *p = &pend[(*npend)++];
+	uint64_t h = wstep(hs + len, w_tail_padded(np + (len & ~(size_t)7), len & 7));
 	p->h = hfinal(h, tag);
 	p->tag = tag;
 	p->len = (uint32_t)len;
 	__builtin_prefetch(&t->bidx.s[p->h & t->bidx.mask]);
 }
 
-/* The best two matching entries of group gi for the normalised path np. */
+/* The best two matching entries of group gi for the normalised path np,
+ * which must be followed by PATH_PAD readable bytes. */
+#define PATH_PAD 8
 static struct top2 match_group(const struct rt_table *t, size_t gi, const char *np, size_t n)
 {
 	struct top2 tp = { -1, -1, NULL, NULL, false };
@@ -736,24 +785,31 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 	if (g->n == 0)
 		return tp;
 	struct probe pend[MAX_PENDING];
-	size_t npend = 0;
+	size_t npend = 0, hw = 0;   /* hs: the hash state after hw whole words */
 	const uint32_t *isl = t->islens + g->islen_off, *isend = isl + g->nislen;
 	uint32_t tpre = btag((uint32_t)gi, RT_PREFIX), tis = btag((uint32_t)gi, RT_IS);
-	uint64_t h = FNV_OFF;
+	uint64_t hs = WSEED;
 	for (size_t i = 0;; i++) {
-		/* h is the hash of np[0..i) */
-		if ((g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/'))
-			add_probe(t, &tp, pend, &npend, np, h, tpre, i);
+		bool pre = (g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/');
 		while (isl < isend && *isl < i)
 			isl++;
-		if (isl < isend && *isl == i)
-			add_probe(t, &tp, pend, &npend, np, h, tis, i);
+		bool is = isl < isend && *isl == i;
+		if (pre || is) {
+			for (; hw + 8 <= i; hw += 8)
+				hs = wstep(hs, w_load(np + hw));
+			if (pre)
+				add_probe(t, &tp, pend, &npend, np, hs, tpre, i);
+			if (is)
+				add_probe(t, &tp, pend, &npend, np, hs, tis, i);
+		}
 		if (i == n)
 			break;
-		h = fnv_step(h, (unsigned char)np[i]);
 	}
-	if (g->exact_lens >> (n & 63) & 1)
-		add_probe(t, &tp, pend, &npend, np, h, btag((uint32_t)gi, RT_EXACT), n);
+	if (g->exact_lens >> (n & 63) & 1) {
+		for (; hw + 8 <= n; hw += 8)
+			hs = wstep(hs, w_load(np + hw));
+		add_probe(t, &tp, pend, &npend, np, hs, btag((uint32_t)gi, RT_EXACT), n);
+	}
 	run_probes(t, &tp, pend, npend, np);
 	return tp;
 }
@@ -761,7 +817,7 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 /* The group of host key k (a wildcard's without its "*."), or -1. */
 static long host_get(const struct rt_table *t, unsigned kind, const char *k, size_t kl)
 {
-	uint64_t h = hfinal(fnv(k, kl), kind);
+	uint64_t h = hfinal(whash(k, kl), kind);
 	uint32_t fp = fp_of(h), off = kind == RT_G_WILDCARD ? 2 : 0;
 	for (size_t i = h & t->hosts.mask;; i = (i + 1) & t->hosts.mask) {
 		uint64_t v = t->hosts.s[i];
@@ -770,7 +826,7 @@ static long host_get(const struct rt_table *t, unsigned kind, const char *k, siz
 		if ((uint32_t)v != fp)
 			continue;
 		const struct group *g = &t->groups[v >> 32];
-		if (g->kind == kind && g->hlen == kl + off && !memcmp(g->host + off, k, kl))
+		if (g->kind == kind && g->hlen == kl + off && key_eq(g->host + off, k, kl))
 			return (long)(v >> 32);
 	}
 }
@@ -837,7 +893,7 @@ static enum rt_key top2_key(const struct rt_table *t, const struct top2 *tp)
 int rt_match(const struct rt_table *t, const char *host, size_t host_len,
              const char *path, size_t path_len, struct rt_decision *d)
 {
-	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2];
+	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2 + PATH_PAD];
 	size_t hn;
 	unsigned hc = 0, pc = 0;
 	memset(d, 0, sizeof *d);
@@ -846,6 +902,7 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
 	if (pn < 0)
 		return -1;
+	memset(pb + pn, 0, PATH_PAD);
 	d->changes = hc | pc;
 	long gi = choose_group(t, kind, hb, hn);
 	if (gi >= 0) {
@@ -1076,13 +1133,15 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
                  char **reason)
 {
 	struct sbuf b = { 0 }, r = { 0 };
-	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2];
+	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2 + PATH_PAD];
 	size_t hn = 0;
 	unsigned hc = 0, pc = 0;
 	if (reason)
 		*reason = NULL;
 	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
 	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
+	if (pn >= 0)
+		memset(pb + pn, 0, PATH_PAD);
 	if (pn < 0) {
 		sb_printf(&b, "request rejected: host or path too long\n");
 		sb_printf(&r, "host or path too long");
