@@ -78,13 +78,10 @@ static void host_of(long i, char *buf, size_t size)
 	snprintf(buf, size, "h%ld.example.com", i / 10 * 10 == i ? i + 1 : i);   /* 1 in 10 shared */
 }
 
-static void run(long n)
+static struct iw_state *filled(long n)
 {
-	struct iw_policy *p = iw_policy_new();
-	size_t heap0 = mallinfo2().uordblks, rss0 = rss_bytes();
 	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
 	char host[128], ns[32];
-	double t0 = now();
 	for (long i = 0; i < n; i++) {
 		host_of(i, host, sizeof host);
 		snprintf(ns, sizeof ns, "ns-%ld", i % 97);
@@ -93,7 +90,17 @@ static void run(long n)
 			exit(1);
 		}
 	}
+	return st;
+}
+
+static void run(long n)
+{
+	struct iw_policy *p = iw_policy_new();
+	size_t heap0 = mallinfo2().uordblks, rss0 = rss_bytes();
+	double t0 = now();
+	struct iw_state *st = filled(n);
 	double t_put = now() - t0;
+	char host[128], ns[32];
 	size_t heap = mallinfo2().uordblks - heap0, rss = rss_bytes() - rss0;
 	int reps = 2000;
 	struct findings fl = { 0 };
@@ -226,21 +233,6 @@ static void run_api(long n)
 	printf("%7ld API objects (managedFields, last-applied, status): %6.0f B/ingress as sent, "
 	       "%6.0f B/ingress through the state loader\n", n, (double)full / (double)n,
 	       (double)stripped / (double)n);
-}
-
-static struct iw_state *filled(long n)
-{
-	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
-	char host[128], ns[32];
-	for (long i = 0; i < n; i++) {
-		host_of(i, host, sizeof host);
-		snprintf(ns, sizeof ns, "ns-%ld", i % 97);
-		if (iw_state_put_ingress(st, make(i, ns, host, "Prefix"))) {
-			fprintf(stderr, "put failed\n");
-			exit(1);
-		}
-	}
-	return st;
 }
 
 static int cmp_dbl(const void *a, const void *b)
