@@ -1,12 +1,14 @@
 /*
  * libFuzzer target: the lint engine on arbitrary bytes, as YAML, as JSON and
- * auto-detected, then every rendering.  Built by `make fuzz`.
+ * auto-detected, then every rendering; then the two-pass mode of the CLI
+ * (every object into a state, lint_finish against it).  Built by `make fuzz`.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "lib/lint.h"
+#include "validate/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,5 +30,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 	}
 	lint_report_free(r);
+
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	r = lint_report_new();
+	if (st && r) {
+		o.collect = st;
+		for (size_t i = 0; i < 3; i++) {
+			o.format = fmts[i];
+			lint_buffer(r, "fuzz", (const char *)data, size, &o);
+		}
+		lint_finish(r, &o);
+		char *s = lint_render(r, LINT_OUT_JSON, 0, NULL);
+		free(s);
+	}
+	lint_report_free(r);
+	iw_state_free(st);
 	return 0;
 }
