@@ -47,15 +47,25 @@ struct ent {
 	const struct iw_path *path_p;
 };
 
+/* Two cache lines: a host lookup compares the host key in place (when it
+ * fits) and a path lookup finds the IS lengths here (when few), so a lookup
+ * reads no other memory before the buckets. */
+#define GROUP_ISL 4
+#define GROUP_KEY 60
 struct group {
-	uint8_t kind;               /* enum rt_group_kind */
-	const char *host;           /* normalised, "*.x" for wildcards, "" host-less */
-	uint32_t hlen;
+	uint64_t exact_lens, prefix_lens; /* bit (key length % 64) set when a bucket has it */
 	uint32_t first, n;          /* entries */
 	int32_t dflt;               /* rank of the Ingress whose defaultBackend applies, -1 */
 	uint32_t islen_off, nislen; /* distinct IS key lengths, ascending, in t->islens */
-	uint64_t exact_lens, prefix_lens; /* bit (key length % 64) set when a bucket has it */
+	uint32_t hlen;
+	const char *host;           /* normalised, "*.x" for wildcards, "" host-less */
+	uint8_t kind;               /* enum rt_group_kind */
+	uint32_t isl[GROUP_ISL];    /* the IS key lengths when nislen <= GROUP_ISL */
+	char key[GROUP_KEY];        /* the host key (a wildcard's without "*.") if it fits */
 };
+_Static_assert(sizeof(struct group) == 128, "a group is two cache lines");
+
+static inline const uint32_t *group_islens(const struct rt_table *t, const struct group *g);
 
 /* A bucket: one cache line with what a lookup reads.  The key is inline up
  * to BKT_INLINE bytes, else 'inl' holds a pointer into t->keys. */
@@ -506,9 +516,13 @@ struct rt_table *rt_build(const struct rt_input *in)
 		}
 	}
 	qsort(kp, nrules, sizeof *kp, qcmp_hkey);
-	t->groups = calloc(nrules ? nrules : 1, sizeof *t->groups);
+	size_t ng = 0;
+	for (size_t i = 0; i < nrules; i++)
+		ng += i == 0 || qcmp_hkey(&kp[i - 1], &kp[i]) != 0;
+	t->groups = aligned_alloc(64, (ng ? ng : 1) * sizeof *t->groups);
 	if (!t->groups)
 		goto oom;
+	memset(t->groups, 0, (ng ? ng : 1) * sizeof *t->groups);
 	for (size_t i = 0; i < nrules; i++) {
 		if (i == 0 || qcmp_hkey(&kp[i - 1], &kp[i]) != 0) {
 			struct group *g = &t->groups[t->ngroups++];
@@ -516,6 +530,9 @@ struct rt_table *rt_build(const struct rt_input *in)
 			g->host = kp[i]->host;
 			g->hlen = kp[i]->hlen;
 			g->dflt = -1;
+			uint32_t off = g->kind == RT_G_WILDCARD ? 2 : 0;
+			if (g->hlen - off <= GROUP_KEY)
+				memcpy(g->key, g->host + off, g->hlen - off);
 			if (g->kind == RT_G_HOSTLESS)
 				t->hostless = (long)(t->ngroups - 1);
 		}
@@ -654,7 +671,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 	}
 	for (size_t gi = 0; gi < t->ngroups; gi++) {
 		struct group *g = &t->groups[gi];
-		if (g->nislen < 2)
+		if (g->nislen == 0)
 			continue;
 		uint32_t *l = t->islens + g->islen_off;
 		qsort(l, g->nislen, sizeof *l, qcmp_u32);
@@ -663,6 +680,8 @@ struct rt_table *rt_build(const struct rt_input *in)
 			if (l[i] != l[u - 1])
 				l[u++] = l[i];
 		g->nislen = u;
+		if (u <= GROUP_ISL)
+			memcpy(g->isl, l, u * sizeof *l);
 	}
 	free(br);
 	free(keys);
@@ -751,6 +770,7 @@ static void run_probes(const struct rt_table *t, struct top2 *tp, struct probe *
 				continue;
 			const struct bkt *b = &t->bkts[v >> 32];
 			if (b->tag == p->tag && b->klen == p->len && key_eq(bkt_key(b), np, p->len)) {
+				__builtin_prefetch(&t->ihot[b->rank]);
 				consider(tp, b);
 				break;
 			}
@@ -786,7 +806,7 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 		return tp;
 	struct probe pend[MAX_PENDING];
 	size_t npend = 0, hw = 0;   /* hs: the hash state after hw whole words */
-	const uint32_t *isl = t->islens + g->islen_off, *isend = isl + g->nislen;
+	const uint32_t *isl = group_islens(t, g), *isend = isl + g->nislen;
 	uint32_t tpre = btag((uint32_t)gi, RT_PREFIX), tis = btag((uint32_t)gi, RT_IS);
 	uint64_t hs = WSEED;
 	for (size_t i = 0;; i++) {
@@ -814,6 +834,11 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 	return tp;
 }
 
+static inline const uint32_t *group_islens(const struct rt_table *t, const struct group *g)
+{
+	return g->nislen <= GROUP_ISL ? g->isl : t->islens + g->islen_off;
+}
+
 /* The group of host key k (a wildcard's without its "*."), or -1. */
 static long host_get(const struct rt_table *t, unsigned kind, const char *k, size_t kl)
 {
@@ -826,7 +851,8 @@ static long host_get(const struct rt_table *t, unsigned kind, const char *k, siz
 		if ((uint32_t)v != fp)
 			continue;
 		const struct group *g = &t->groups[v >> 32];
-		if (g->kind == kind && g->hlen == kl + off && key_eq(g->host + off, k, kl))
+		if (g->kind == kind && g->hlen == kl + off &&
+		    key_eq(kl <= GROUP_KEY ? g->key : g->host + off, k, kl))
 			return (long)(v >> 32);
 	}
 }
