@@ -337,6 +337,54 @@ static void path_types(void **state)
 	fx_free(&f);
 }
 
+/* Paths longer than 64 bytes: the per-group length masks are taken modulo
+ * 64, so lengths 6, 70 and 134 share a bit. */
+static void long_paths(void **state)
+{
+	(void)state;
+	char p70[71], is130[131], ex135[136], req[300];
+	p70[0] = '/';
+	memset(p70 + 1, 'a', 69);
+	p70[70] = '\0';
+	snprintf(is130, sizeof is130, "%s/", p70);
+	memset(is130 + 71, 'c', 59);
+	is130[130] = '\0';
+	snprintf(ex135, sizeof ex135, "%sddddd", is130);
+	struct fixture f = { 0 };
+	const struct tp tps[] = {
+		{ "h.com", p70, "Prefix", "p70", 80, 0 },
+		{ "h.com", "/bbbbb", "Prefix", "p6", 80, 0 },
+		{ "h.com", is130, "ImplementationSpecific", "is130", 80, 0 },
+		{ "h.com", ex135, "Exact", "ex135", 80, 0 },
+	};
+	fx_add(&f, "ns", "i", NULL, tps, N(tps));
+	fx_build(&f, NULL);
+	assert_string_equal(route(&f, "h.com", p70), "ns/i p70");
+	snprintf(req, sizeof req, "%s/x", p70);
+	assert_string_equal(route(&f, "h.com", req), "ns/i p70");
+	snprintf(req, sizeof req, "%sx", p70);
+	assert_string_equal(route(&f, "h.com", req), "none");
+	snprintf(req, sizeof req, "%s/", p70);
+	memset(req + 71, 'e', 129);
+	req[200] = '\0';
+	assert_string_equal(route(&f, "h.com", req), "ns/i p70");
+	req[134] = '/';
+	assert_string_equal(route(&f, "h.com", req), "ns/i p70");
+	assert_string_equal(route(&f, "h.com", is130), "ns/i is130");
+	snprintf(req, sizeof req, "%szz", is130);
+	assert_string_equal(route(&f, "h.com", req), "ns/i is130");
+	assert_string_equal(route(&f, "h.com", ex135), "ns/i ex135");
+	snprintf(req, sizeof req, "%s/", ex135);
+	assert_string_equal(route(&f, "h.com", req), "ns/i is130");
+	snprintf(req, sizeof req, "%s?q", ex135);
+	assert_string_equal(route(&f, "h.com", req), "ns/i ex135");
+	snprintf(req, sizeof req, "/bbbbb/%s", p70);
+	assert_string_equal(route(&f, "h.com", req), "ns/i p6");
+	snprintf(req, sizeof req, "/bbbbb%s", p70 + 6);
+	assert_string_equal(route(&f, "h.com", req), "none");
+	fx_free(&f);
+}
+
 /* ---- precedence (sec. 7) ------------------------------------------- */
 
 static void longest_then_type(void **state)
@@ -800,6 +848,7 @@ int main(void)
 		cmocka_unit_test(host_normalisation),
 		cmocka_unit_test(path_normalisation),
 		cmocka_unit_test(path_types),
+		cmocka_unit_test(long_paths),
 		cmocka_unit_test(longest_then_type),
 		cmocka_unit_test(age_name_order),
 		cmocka_unit_test(host_groups),
