@@ -795,6 +795,28 @@ static inline void add_probe(const struct rt_table *t, struct top2 *tp, struct p
 	__builtin_prefetch(&t->bidx.s[p->h & t->bidx.mask]);
 }
 
+/* The lengths 0..n whose bit (length % 64) is set in a mask, ascending. */
+struct lens {
+	uint64_t mask;
+	size_t base;                /* lengths base..base+63 */
+	uint64_t bits;              /* those not yet returned */
+};
+
+static inline size_t next_len(struct lens *l, size_t n)
+{
+	for (;;) {
+		if (l->bits) {
+			size_t i = l->base + (size_t)__builtin_ctzll(l->bits);
+			l->bits &= l->bits - 1;
+			return i <= n ? i : SIZE_MAX;
+		}
+		l->base += 64;
+		if (!l->mask || l->base > n)
+			return SIZE_MAX;
+		l->bits = l->mask;
+	}
+}
+
 /* The best two matching entries of group gi for the normalised path np,
  * which must be followed by PATH_PAD readable bytes. */
 #define PATH_PAD 8
@@ -809,21 +831,24 @@ static struct top2 match_group(const struct rt_table *t, size_t gi, const char *
 	const uint32_t *isl = group_islens(t, g), *isend = isl + g->nislen;
 	uint32_t tpre = btag((uint32_t)gi, RT_PREFIX), tis = btag((uint32_t)gi, RT_IS);
 	uint64_t hs = WSEED;
-	for (size_t i = 0;; i++) {
-		bool pre = (g->prefix_lens >> (i & 63) & 1) && (i == n || np[i] == '/');
-		while (isl < isend && *isl < i)
-			isl++;
-		bool is = isl < isend && *isl == i;
-		if (pre || is) {
-			for (; hw + 8 <= i; hw += 8)
-				hs = wstep(hs, w_load(np + hw));
-			if (pre)
+	/* the candidate lengths in ascending order, merged: those with a
+	 * Prefix bucket of that length (modulo 64) that end an element, and the
+	 * IS lengths; the bytes between are not looked at */
+	struct lens pl = { g->prefix_lens, 0, g->prefix_lens };
+	size_t p = next_len(&pl, n);
+	while (p != SIZE_MAX || (isl < isend && *isl <= n)) {
+		size_t i = isl < isend && *isl < p ? *isl : p;
+		for (; hw + 8 <= i; hw += 8)
+			hs = wstep(hs, w_load(np + hw));
+		if (p == i) {
+			if (i == n || np[i] == '/')
 				add_probe(t, &tp, pend, &npend, np, hs, tpre, i);
-			if (is)
-				add_probe(t, &tp, pend, &npend, np, hs, tis, i);
+			p = next_len(&pl, n);
 		}
-		if (i == n)
-			break;
+		if (isl < isend && *isl == i) {
+			add_probe(t, &tp, pend, &npend, np, hs, tis, i);
+			isl++;
+		}
 	}
 	if (g->exact_lens >> (n & 63) & 1) {
 		for (; hw + 8 <= n; hw += 8)
