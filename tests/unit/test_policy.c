@@ -285,6 +285,36 @@ static void other_class_other_host_no_conflict(void **state)
 	ing_free_test(y);
 }
 
+/* a rename: the new Ingress repeats the old one's host, path and pathType in
+ * the same namespace while the old one still exists: a warning, not a block */
+static void rename_same_namespace_is_warning(void **state)
+{
+	struct fx *f = *state;
+	enum iw_severity sev = IW_SEV_OFF;
+	const char *msg = NULL;
+	iw_state_put_ingress(f->st, MK("shop", "web-old", T1, "nginx", { "foo.com", "/api", "Prefix" }));
+	struct ingress *x = MK("shop", "web-new", NULL, "nginx", { "foo.com", "/api", "Prefix" });
+	run(f, x, NULL);
+	assert_int_equal(count(f, "host-path-conflict", &sev, &msg), 1);
+	assert_int_equal(sev, IW_SEV_WARNING);
+	assert_non_null(strstr(msg, "shop/web-old keeps it"));
+	assert_false(findings_deny(&f->fl));
+	ing_free_test(x);
+}
+
+/* the same host, path and pathType in two IngressClasses: two controllers,
+ * no conflict */
+static void same_path_two_classes_allowed(void **state)
+{
+	struct fx *f = *state;
+	iw_state_put_ingress(f->st, MK("team-a", "web", T1, "nginx", { "foo.com", "/api", "Prefix" }));
+	struct ingress *x = MK("team-b", "web", NULL, "traefik", { "foo.com", "/api", "Prefix" });
+	run(f, x, NULL);
+	assert_int_equal(count(f, "host-path-conflict", NULL, NULL), 0);
+	assert_false(findings_deny(&f->fl));
+	ing_free_test(x);
+}
+
 static void same_wildcard_conflicts(void **state)
 {
 	struct fx *f = *state;
@@ -691,6 +721,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(older_object_takes_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(longer_prefix_takes_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(other_class_other_host_no_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(rename_same_namespace_is_warning, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_path_two_classes_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_wildcard_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_vs_default_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(exact_over_wildcard_is_overlap_not_conflict, setup, teardown),
