@@ -28,6 +28,23 @@ bool rt_host_is_ip(const char *h, size_t len)
 	return parts == 4;
 }
 
+/* 0x80 in each byte of w equal to c, 0 elsewhere (no carry between bytes) */
+static inline uint64_t byte_eq(uint64_t w, unsigned char c)
+{
+	const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
+	uint64_t x = w ^ (0x0101010101010101ULL * c);
+	return ~(((x & lo7) + lo7) | x | lo7);
+}
+
+/* 0x80 in each byte of w that is an ASCII upper-case letter */
+static inline uint64_t byte_upper(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, lo7 = 0x7F * ones;
+	uint64_t t = w & lo7;
+	uint64_t ge_a = t + (0x80 - 'A') * ones, gt_z = t + (0x80 - 'Z' - 1) * ones;
+	return ge_a & ~gt_z & ~w & (0x80 * ones);
+}
+
 int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_len,
                  unsigned *changes)
 {
@@ -38,8 +55,16 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
 	if (n > 0 && h[0] != '[') {
 		/* one pass: copy lower-cased, remember the last ':' and the first
 		 * upper-case letter (it counts only when before the port) */
-		size_t colon = len, upper = len;
-		for (size_t i = 0; i < len; i++) {
+		size_t colon = len, upper = len, i = 0;
+		/* eight bytes at a time: words without ':' or upper case are copied */
+		for (; i + 8 <= len; i += 8) {
+			uint64_t w;
+			memcpy(&w, h + i, sizeof w);
+			if (byte_upper(w) | byte_eq(w, ':'))
+				break;
+			memcpy(out + i, &w, sizeof w);
+		}
+		for (; i < len; i++) {
 			char c = h[i];
 			if (c >= 'A' && c <= 'Z') {
 				c = (char)(c - 'A' + 'a');
@@ -104,14 +129,6 @@ static bool unreserved(int c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* 0x80 in each byte of w equal to c, 0 elsewhere (no carry between bytes) */
-static inline uint64_t byte_eq(uint64_t w, unsigned char c)
-{
-	const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
-	uint64_t x = w ^ (0x0101010101010101ULL * c);
-	return ~(((x & lo7) + lo7) | x | lo7);
 }
 
 long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *changes)

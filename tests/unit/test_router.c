@@ -179,6 +179,12 @@ static void host_normalisation(void **state)
 		{ "foo.com:ABC", "foo.com", RT_HOST_NAME },
 		{ "[::1]:80", "[::1]", RT_HOST_IP },
 		{ "192.0.2.10.", "192.0.2.10", RT_HOST_IP },
+		/* longer than a word: copied eight bytes at a time when possible */
+		{ "abcdefghijklmnoP.example.COM", "abcdefghijklmnop.example.com", RT_HOST_NAME },
+		{ "abcdefgh\xc1\xdaijklmn.com", "abcdefgh\xc1\xdaijklmn.com", RT_HOST_NAME },
+		{ "abcdefghijklmnop.com:8080", "abcdefghijklmnop.com", RT_HOST_NAME },
+		{ "abcdefghijklmnop.com.:ABCDEFGHIJ", "abcdefghijklmnop.com", RT_HOST_NAME },
+		{ "@[`{abcdefghijkl", "@[`{abcdefghijkl", RT_HOST_NAME },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		char buf[64];
@@ -204,6 +210,11 @@ static void host_normalisation(void **state)
 		{ "[::1]:80", RT_N_PORT },
 		{ "[::A]", RT_N_CASE },
 		{ "", 0 },
+		{ "abcdefghijklmnop.com", 0 },
+		{ "abcdefgh\xc1\xdaijklmn.com", 0 },
+		{ "abcdefghijklmnoP.com", RT_N_CASE },
+		{ "abcdefghijklmnop.com:8080", RT_N_PORT },
+		{ "abcdefghijklmnop.com.:ABCDEFGHIJ", RT_N_PORT | RT_N_DOT },
 	};
 	for (size_t i = 0; i < N(chs); i++) {
 		char buf[64];
