@@ -865,9 +865,15 @@ static inline const uint32_t *group_islens(const struct rt_table *t, const struc
 }
 
 /* The group of host key k (a wildcard's without its "*."), or -1. */
-static long host_get(const struct rt_table *t, unsigned kind, const char *k, size_t kl)
+static inline uint64_t host_hash(unsigned kind, const char *k, size_t kl)
 {
-	uint64_t h = hfinal(whash(k, kl), kind);
+	return hfinal(whash(k, kl), kind);
+}
+
+/* The same with its hash from host_hash(). */
+static long host_get_h(const struct rt_table *t, unsigned kind, const char *k, size_t kl,
+                       uint64_t h)
+{
 	uint32_t fp = fp_of(h), off = kind == RT_G_WILDCARD ? 2 : 0;
 	for (size_t i = h & t->hosts.mask;; i = (i + 1) & t->hosts.mask) {
 		uint64_t v = t->hosts.s[i];
@@ -882,11 +888,18 @@ static long host_get(const struct rt_table *t, unsigned kind, const char *k, siz
 	}
 }
 
-/* sec. 5: the group for a normalised host; -1 when none. 'kind' from rt_norm_host. */
-static long choose_group(const struct rt_table *t, int kind, const char *h, size_t n)
+static long host_get(const struct rt_table *t, unsigned kind, const char *k, size_t kl)
+{
+	return host_get_h(t, kind, k, kl, host_hash(kind, k, kl));
+}
+
+/* sec. 5: the group for a normalised host; -1 when none.  'kind' from
+ * rt_norm_host; hx: host_hash(RT_G_EXACT, h, n) when kind is a name. */
+static long choose_group_h(const struct rt_table *t, int kind, const char *h, size_t n,
+                           uint64_t hx)
 {
 	if (kind == RT_HOST_NAME) {
-		long gi = host_get(t, RT_G_EXACT, h, n);
+		long gi = host_get_h(t, RT_G_EXACT, h, n, hx);
 		if (gi >= 0)
 			return gi;
 		const char *dot = memchr(h, '.', n);
@@ -898,6 +911,12 @@ static long choose_group(const struct rt_table *t, int kind, const char *h, size
 		}
 	}
 	return t->hostless;
+}
+
+/* sec. 5 (the same, hashing the host itself) */
+static long choose_group(const struct rt_table *t, int kind, const char *h, size_t n)
+{
+	return choose_group_h(t, kind, h, n, kind == RT_HOST_NAME ? host_hash(RT_G_EXACT, h, n) : 0);
 }
 
 static enum rt_key decisive_key(const struct rt_table *t, const struct ent *w, const struct ent *r)
@@ -950,12 +969,18 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 	memset(d, 0, sizeof *d);
 	d->winner = d->runner_up = -1;
 	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
+	/* the host's slot is fetched while the path is normalised */
+	uint64_t hx = 0;
+	if (kind == RT_HOST_NAME) {
+		hx = host_hash(RT_G_EXACT, hb, hn);
+		__builtin_prefetch(&t->hosts.s[hx & t->hosts.mask]);
+	}
 	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
 	if (pn < 0)
 		return -1;
 	memset(pb + pn, 0, PATH_PAD);
 	d->changes = hc | pc;
-	long gi = choose_group(t, kind, hb, hn);
+	long gi = choose_group_h(t, kind, hb, hn, hx);
 	if (gi >= 0) {
 		d->group = t->groups[gi].kind;
 		struct top2 tp = match_group(t, (size_t)gi, pb, (size_t)pn);
