@@ -7,15 +7,20 @@
  * precedence order (sec. 7).  Two open-addressing hash maps: host -> group,
  * and (group, pathType, key) -> bucket, where a bucket is the run of entries
  * that match exactly the same requests (same key string and type), best
- * first.  Both maps are arrays of 8-byte slots (a hash fingerprint and a
- * record index), small enough to stay in the cache; a lookup reads a record
- * only on a fingerprint hit.  A bucket record holds its key (inline when
- * short) and everything a decision needs from its best entry, so a lookup
- * reads neither the entries nor the models' strings.  The key is the path for Exact and ImplementationSpecific and the
+ * first.  The key is the path for Exact and ImplementationSpecific and the
  * path without its trailing '/' for Prefix.  A request path np is then looked
  * up as itself (Exact), as each of its element prefixes (Prefix), and as its
- * prefixes of the lengths the group's IS paths have (IS), with one running
- * hash: no scan of the group's paths.
+ * prefixes of the lengths the group's IS paths have (IS), hashing np once (8
+ * bytes at a time: each prefix's hash comes from the state after its whole
+ * words): no scan of the group's paths.
+ *
+ * Both maps are arrays of 8-byte slots (a hash fingerprint and a record
+ * index), small enough to stay in the cache; a lookup reads a record only on
+ * a fingerprint hit.  A bucket record is one cache line with its key (inline
+ * when short) and what a decision needs from its best entry; a group record
+ * holds its host key and its IS key lengths inline.  So a lookup reads
+ * neither the entries nor the models' strings, only the slots, the group, the
+ * buckets that match and the winner's Ingress.
  */
 #include "router/router.h"
 
@@ -63,7 +68,7 @@ struct group {
 	uint32_t isl[GROUP_ISL];    /* the IS key lengths when nislen <= GROUP_ISL */
 	char key[GROUP_KEY];        /* the host key (a wildcard's without "*.") if it fits */
 };
-_Static_assert(sizeof(struct group) == 128, "a group is two cache lines");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct group) == 128, "a group is two cache lines");
 
 static inline const uint32_t *group_islens(const struct rt_table *t, const struct group *g);
 
@@ -80,7 +85,7 @@ struct bkt {
 	uint8_t key2;                   /* enum rt_key: best against second */
 	char inl[BKT_INLINE];
 };
-_Static_assert(sizeof(struct bkt) == 64, "a bucket is one cache line");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct bkt) == 64, "a bucket is one cache line");
 
 static inline const char *bkt_key(const struct bkt *b)
 {

@@ -394,6 +394,30 @@ static void long_paths(void **state)
 	snprintf(req, sizeof req, "/bbbbb%s", p70 + 6);
 	assert_string_equal(route(&f, "h.com", req), "none");
 	fx_free(&f);
+
+	/* host keys longer than what a group holds inline */
+	char lh[80], wh[90], rh[110];
+	snprintf(lh, sizeof lh, "%s.com", "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789ab");
+	snprintf(wh, sizeof wh, "*.%s", lh);
+	const struct tp tl[] = {
+		{ lh, "/", "Prefix", "long", 80, 0 },
+		{ wh, "/", "Prefix", "wild", 80, 1 },
+	};
+	fx_add(&f, "ns", "i", NULL, tl, N(tl));
+	fx_build(&f, NULL);
+	assert_string_equal(route(&f, lh, "/x"), "ns/i long");
+	for (size_t i = 0; lh[i]; i++)
+		rh[i] = (char)(lh[i] >= 'a' && lh[i] <= 'z' ? lh[i] - 'a' + 'A' : lh[i]);
+	snprintf(rh + strlen(lh), sizeof rh - strlen(lh), ".:8443");
+	assert_string_equal(route(&f, rh, "/x"), "ns/i long");
+	snprintf(rh, sizeof rh, "x.%s", lh);
+	assert_string_equal(route(&f, rh, "/x"), "ns/i wild");
+	snprintf(rh, sizeof rh, "y.x.%s", lh);
+	assert_string_equal(route(&f, rh, "/x"), "none");
+	snprintf(rh, sizeof rh, "%s", lh);
+	rh[strlen(rh) - 1] = 'n';
+	assert_string_equal(route(&f, rh, "/x"), "none");
+	fx_free(&f);
 }
 
 /* ---- precedence (sec. 7) ------------------------------------------- */
