@@ -147,8 +147,29 @@ static const char *type_name(const json_t *v)
 
 /* The envelope of a request: true with a one-line reason when it is not an
  * AdmissionReview request this codec can answer. */
+/* A value from the request, for a one-line message: at most 'max' bytes,
+ * quoted as Go's %q (control characters escaped). */
+static const char *shown(const char *v, size_t max, char *buf, size_t size)
+{
+	char cut[80];
+	if (max >= sizeof cut)
+		max = sizeof cut - 1;
+	snprintf(cut, sizeof cut, "%.*s", (int)max, v);
+	fe_quote_buf(cut, buf, size);
+	return buf;
+}
+
+/* Messages are one line (stderr, logs): any control byte left becomes '?'. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static bool envelope_error(const json_t *root, char *err, size_t errsize)
 {
+	char q[400];
 #define BAD(...) do { snprintf(err, errsize, "not an AdmissionReview request: " __VA_ARGS__); return true; } while (0)
 	if (!json_is_object(root))
 		BAD("the top level is %s, not an object", type_name(root));
@@ -156,13 +177,13 @@ static bool envelope_error(const json_t *root, char *err, size_t errsize)
 	if (!json_is_string(k))
 		BAD("kind is %s, not \"AdmissionReview\"", type_name(k));
 	if (strcmp(json_string_value(k), "AdmissionReview"))
-		BAD("kind is \"%.64s\", not \"AdmissionReview\"", json_string_value(k));
+		BAD("kind is %s, not \"AdmissionReview\"", shown(json_string_value(k), 64, q, sizeof q));
 	const json_t *a = json_object_get(root, "apiVersion");
 	if (!json_is_string(a))
 		BAD("apiVersion is %s (admission.k8s.io/v1 or v1beta1)", type_name(a));
 	const char *api = json_string_value(a);
 	if (strcmp(api, "admission.k8s.io/v1") && strcmp(api, "admission.k8s.io/v1beta1"))
-		BAD("unsupported apiVersion \"%.64s\" (admission.k8s.io/v1 or v1beta1)", api);
+		BAD("unsupported apiVersion %s (admission.k8s.io/v1 or v1beta1)", shown(api, 64, q, sizeof q));
 	const json_t *req = json_object_get(root, "request");
 	if (!json_is_object(req))
 		BAD("request is %s, not an object", type_name(req));
@@ -176,7 +197,7 @@ static bool envelope_error(const json_t *root, char *err, size_t errsize)
 		BAD("request.operation is %s, not a string", type_name(op));
 	const char *o = json_string_value(op);
 	if (strcmp(o, "CREATE") && strcmp(o, "UPDATE") && strcmp(o, "DELETE") && strcmp(o, "CONNECT"))
-		BAD("request.operation \"%.32s\" is not CREATE, UPDATE, DELETE or CONNECT", o);
+		BAD("request.operation %s is not CREATE, UPDATE, DELETE or CONNECT", shown(o, 32, q, sizeof q));
 	static const char *const objs[] = { "object", "oldObject" };
 	for (size_t i = 0; i < 2; i++) {
 		const json_t *v = json_object_get(req, objs[i]);
@@ -350,9 +371,11 @@ char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
 	if (!root) {
 		snprintf(err, errsize, "malformed JSON at line %d column %d: %s", je.line, je.column,
 		         je.text);
+		one_line(err);
 		return NULL;
 	}
 	if (envelope_error(root, err, errsize)) {
+		one_line(err);
 		json_decref(root);
 		return NULL;
 	}

@@ -174,6 +174,38 @@ static void bad_envelopes(void **state)
 	}
 }
 
+/* The reason is one line even when the request's own strings hold control
+ * characters (found by fuzz_review: an apiVersion with a newline). */
+static void bad_envelope_reason_is_one_line(void **state)
+{
+	(void)state;
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	static const struct { const char *body, *want; } cases[] = {
+		{ "{\"apiVersion\":\"admissi\\n.k8s.io/v1\",\"kind\":\"AdmissionReview\"}",
+		  "unsupported apiVersion \"admissi\\n.k8s.io/v1\"" },
+		{ "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"Admission\\r\\u0007Review\"}",
+		  "kind is \"Admission\\r\\aReview\"" },
+		{ "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+		  "{\"uid\":\"x\",\"operation\":\"CREATE\\nDELETE\"}}",
+		  "request.operation \"CREATE\\nDELETE\" is not" },
+		{ "{\"a\":\"x\ny\"}", "malformed JSON" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct adm_result res;
+		char err[300];
+		char *out = admission_handle(cases[i].body, strlen(cases[i].body), &o, &res, err,
+		                             sizeof err);
+		json_decref(res.log_fields);
+		assert_null(out);
+		assert_int_equal(res.outcome, ADM_INVALID);
+		for (const char *p = err; *p; p++)
+			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+		if (!strstr(err, cases[i].want))
+			fail_msg("case %zu: %s", i, err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +213,7 @@ int main(void)
 		cmocka_unit_test(policy_error_is_403_warning_goes_to_warnings),
 		cmocka_unit_test(not_ours_is_allowed),
 		cmocka_unit_test(bad_envelopes),
+		cmocka_unit_test(bad_envelope_reason_is_one_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
