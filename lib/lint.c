@@ -249,6 +249,27 @@ static void locate(struct yd_doc *d, yd_node at, bool v1beta1, const char *field
 	*col = p.col;
 }
 
+/* Moves the findings of 'fl' into the object (which has none yet), each with
+ * its position in the document.  Returns -1 on OOM. */
+static int take_findings(struct lint_report *r, struct lint_object *ob, struct findings *fl,
+                         struct yd_doc *d, yd_node at, bool v1beta1)
+{
+	if (!(ob->findings = calloc(fl->n, sizeof *ob->findings)))
+		return -1;
+	for (size_t i = 0; i < fl->n; i++) {
+		struct lint_finding *f = &ob->findings[ob->nfindings++];
+		f->check = fl->v[i].check;
+		f->severity = fl->v[i].severity;
+		f->field = fl->v[i].field;
+		f->message = fl->v[i].message;
+		fl->v[i].field = fl->v[i].message = NULL;
+		locate(d, at, v1beta1, f->field, &f->line, &f->column);
+		if (f->severity == IW_SEV_WARNING)
+			r->warnings++;
+	}
+	return 0;
+}
+
 static struct lint_pending_ *pending_of(struct lint_report *r)
 {
 	if (!r->pending_)
@@ -361,21 +382,8 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 			locate(d, at, v1beta1, e->field, &e->line, &e->column);
 		}
 	}
-	if (fl.n && !oom) {
-		ob.findings = calloc(fl.n, sizeof *ob.findings);
-		oom = !ob.findings;
-		for (size_t i = 0; !oom && i < fl.n; i++) {
-			struct lint_finding *f = &ob.findings[ob.nfindings++];
-			f->check = fl.v[i].check;
-			f->severity = fl.v[i].severity;
-			f->field = fl.v[i].field;
-			f->message = fl.v[i].message;
-			fl.v[i].field = fl.v[i].message = NULL;
-			locate(d, at, v1beta1, f->field, &f->line, &f->column);
-			if (f->severity == IW_SEV_WARNING)
-				r->warnings++;
-		}
-	}
+	if (fl.n && !oom)
+		oom = take_findings(r, &ob, &fl, d, at, v1beta1) != 0;
 	ob.allowed = el.n == 0 && !findings_deny(&fl);
 	errlist_release(&el);
 	findings_release(&fl);
@@ -576,7 +584,7 @@ int lint_finish(struct lint_report *r, const struct lint_opts *o)
 		struct lint_object *ob = &r->objects[pi->object];
 		struct findings fl = { 0 };
 		iw_policy_check(policy, pi->ing, NULL, o->collect, &fl);
-		if (fl.oom || (fl.n && !(ob->findings = calloc(fl.n, sizeof *ob->findings)))) {
+		if (fl.oom) {
 			findings_release(&fl);
 			r->oom = true;
 			break;
@@ -590,18 +598,13 @@ int lint_finish(struct lint_report *r, const struct lint_opts *o)
 				yd_node in = yd_lookup(&d, 0, "items");
 				at = in ? yd_child_at(&d, in, pi->item) : 0;
 			}
-			for (size_t k = 0; k < fl.n; k++) {
-				struct lint_finding *f = &ob->findings[ob->nfindings++];
-				f->check = fl.v[k].check;
-				f->severity = fl.v[k].severity;
-				f->field = fl.v[k].field;
-				f->message = fl.v[k].message;
-				fl.v[k].field = fl.v[k].message = NULL;
-				locate(&d, at, pi->v1beta1, f->field, &f->line, &f->column);
-				if (f->severity == IW_SEV_WARNING)
-					r->warnings++;
-			}
+			int rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
 			yd_saved_close(&d);
+			if (rc) {
+				findings_release(&fl);
+				r->oom = true;
+				break;
+			}
 			r->findings += fl.n;
 			if (ob->allowed && findings_deny(&fl)) {
 				ob->allowed = false;
