@@ -296,10 +296,8 @@ static int defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing, s
 		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
 			goto oom;
 		struct pending_doc *pd = &p->docs[p->ndocs];
-		if (yd_save(d, &pd->saved))
+		if (yd_save(d, &pd->saved, false))   /* positions come from the text */
 			goto oom;
-		json_decref(pd->saved.root);   /* positions come from the text */
-		pd->saved.root = NULL;
 		pd->buf = c->buf;
 		p->have_cur = true;
 		p->cur_doc = p->ndocs++;
@@ -345,7 +343,13 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 				iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
 		}
 	} else {
-		ic = ingress_class_parse(obj, IW_PARSE_STRICT, &el);
+		/* the state keeps the class (and the JSON its strings point into):
+		 * a tree in an arena dies after this document, so copy it */
+		json_t *own = collect && d->in_arena_ ? json_deep_copy(obj) : json_incref(obj);
+		ic = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el) : NULL;
+		if (!own)
+			el.oom = true;
+		json_decref(own);
 		if (ic) {
 			meta = &ic->meta;
 			if (!errlist_has_type_error(&el))

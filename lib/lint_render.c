@@ -1,6 +1,8 @@
 /* Rendering of lint reports: text, JSON, SARIF (see lint.h). */
 #include "lib/lint.h"
 
+#include "lib/jarena.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +166,9 @@ static bool render_json(FILE *f, const struct lint_report *r)
 	fputs("{\"results\": [", f);
 	for (size_t i = 0; ok && i < r->nobjects; i++) {
 		fputs(i ? ",\n  " : "\n  ", f);
+		struct jarena_scope scratch = jarena_scratch_begin();   /* one object's tree */
 		ok = dump(f, object_json(r, &r->objects[i]));
+		jarena_scratch_end(scratch);
 	}
 	fputs(r->nobjects ? "\n ],\n \"problems\": [" : "],\n \"problems\": [", f);
 	for (size_t i = 0; ok && i < r->nproblems; i++) {

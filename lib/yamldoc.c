@@ -1,6 +1,8 @@
 /* yamldoc: YAML/JSON documents to jansson values with positions (see yamldoc.h). */
 #include "lib/yamldoc.h"
 
+#include "lib/jarena.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -16,6 +18,7 @@ void yd_limits_init(struct yd_limits *lim)
 	lim->max_doc_bytes = 3u << 20;
 	lim->max_docs = 1000000;
 	lim->max_nodes = 1000000;
+	lim->arena = NULL;
 }
 
 /* ---------------------------------------------------------------- tree */
@@ -321,6 +324,7 @@ static void builder_clear_doc(struct builder *b)
 	b->nodes = 0;
 	b->failed = false;
 	b->err[0] = 0;
+	jarena_reset(b->lim->arena);   /* no value of the document is alive now */
 }
 
 static void fail(struct builder *b, const yaml_mark_t *m, const char *msg)
@@ -650,7 +654,10 @@ static int emit(struct run *r, struct yd_doc *d)
 		r->halt = true;
 	}
 	d->index = r->index++;
+	d->in_arena_ = r->lim->arena != NULL;
+	jarena_end(r->lim->arena);   /* the callback allocates from the heap */
 	int rc = r->fn(r->ctx, d);
+	jarena_begin(r->lim->arena);
 	if (rc)
 		r->stop = rc;
 	return rc;
@@ -702,6 +709,7 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)r->buf + from, r->len - from);
 	b->line0 = line0;
+	jarena_begin(r->lim->arena);
 	bool in_doc = false;
 	size_t doc_start = from;
 	unsigned doc_line = line0 + 1;
@@ -813,6 +821,7 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			break;
 		}
 	}
+	jarena_end(r->lim->arena);
 	yaml_parser_delete(&p);
 	return resume;
 }
@@ -866,12 +875,14 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	memcpy(copy + pad, lz->buf + lz->off, lz->len);
 	struct yd_limits lim;
 	yd_limits_init(&lim);
+	struct jarena_scope scratch = jarena_scratch_begin();   /* the values are not kept */
 	struct run r = { 0 };
 	r.buf = copy;
 	r.len = pad + lz->len;
 	r.lim = &lim;
 	if (!builder_init(&r.b, &lim)) {
 		free(copy);
+		jarena_scratch_end(scratch);
 		return NULL;
 	}
 	/* one document, parsed by hand so that its tree survives */
@@ -914,6 +925,7 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 		/* the root is the first node created */
 	}
 	builder_release(&r.b);
+	jarena_scratch_end(scratch);
 	doc->tree_ = t;
 	return t;
 }
@@ -932,8 +944,10 @@ static void run_json(struct run *r)
 		if (at >= r->len)
 			break;
 		json_error_t err;
+		jarena_begin(r->lim->arena);
 		json_t *v = json_loadb(r->buf + at, r->len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
 		                       &err);
+		jarena_end(r->lim->arena);
 		struct yd_doc d = { 0 };
 		struct lazy_json lz = { 0 };
 		d.line = line;
@@ -948,6 +962,8 @@ static void run_json(struct run *r)
 				d.err_col += (unsigned)(at - ls);
 			}
 			emit(r, &d);
+			jarena_end(r->lim->arena);
+			jarena_reset(r->lim->arena);   /* what json_loadb built before failing */
 			/* resume at the next line that starts with '{' */
 			size_t from = at + (err.position > 0 ? (size_t)err.position : 1);
 			if (from > r->len)
@@ -967,6 +983,7 @@ static void run_json(struct run *r)
 			used = r->len - at;
 		if (used > r->lim->max_doc_bytes) {
 			json_decref(v);
+			jarena_reset(r->lim->arena);
 			d.error = "document too large";
 			d.err_line = line;
 			d.err_col = 1;
@@ -983,7 +1000,10 @@ static void run_json(struct run *r)
 			d.length = used;
 			d.start_line = line;
 			emit(r, &d);
-			json_decref(v);
+			jarena_end(r->lim->arena);
+			if (!jarena_exclusive(r->lim->arena))
+				json_decref(v);   /* else the reset drops the whole tree */
+			jarena_reset(r->lim->arena);
 			tree_free(d.tree_);
 		}
 		line += count_lines(r->buf + at, used);
@@ -1027,7 +1047,7 @@ int yd_parse(const char *buf, size_t len, enum yd_format fmt, const struct yd_li
 
 /* ---------------------------------------------------------------- saved */
 
-int yd_save(const struct yd_doc *d, struct yd_saved *out)
+int yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value)
 {
 	memset(out, 0, sizeof *out);
 	out->index = d->index;
@@ -1040,7 +1060,14 @@ int yd_save(const struct yd_doc *d, struct yd_saved *out)
 	out->empty = d->empty;
 	if (d->error && !(out->error = strdup(d->error)))
 		return -1;
-	out->root = d->root ? json_incref(d->root) : NULL;
+	if (keep_value && d->root) {
+		out->root = d->in_arena_ ? json_deep_copy(d->root) : json_incref(d->root);
+		if (!out->root) {
+			free(out->error);
+			out->error = NULL;
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -45,6 +45,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct jarena;
+
 enum yd_format {
 	YD_AUTO = 0,   /* JSON when the first non-blank byte is '{' or '[', else YAML */
 	YD_YAML,
@@ -56,6 +58,12 @@ struct yd_limits {
 	size_t max_doc_bytes;  /* one document; default 3 MiB (the API server's request limit) */
 	size_t max_docs;       /* documents per buffer; default 1,000,000 */
 	size_t max_nodes;      /* nodes per document, aliases expanded; default 1,000,000 */
+	/* Not a limit: where the documents' JSON is built.  NULL (the default):
+	 * jansson's heap.  An arena (lib/jarena.h, bound to this thread): each
+	 * document's tree is built there and the arena is reset after the
+	 * callback, so no value of d->root may be kept past the callback, not
+	 * even with json_incref (json_deep_copy it instead). */
+	struct jarena *arena;
 };
 
 /* Fills the defaults above. */
@@ -66,7 +74,8 @@ struct yd_tree;   /* private: the position table of one document */
 /*
  * One document, as handed to the callback of yd_parse().  Everything in it is
  * owned by yd_parse and valid only during the callback; json_incref(root) to
- * keep the value.
+ * keep the value (json_deep_copy when the limits name an arena).  The tree is
+ * read-only.
  */
 struct yd_doc {
 	size_t index;         /* 0-based, counting every document of the buffer (failed ones too) */
@@ -80,6 +89,7 @@ struct yd_doc {
 	/* private */
 	struct yd_tree *tree_;
 	void *lazy_;          /* where to find the text to compute positions from */
+	bool in_arena_;       /* root lives in an arena (yd_limits.arena) */
 };
 
 /*
@@ -137,13 +147,13 @@ yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
 
 /*
  * Keeping documents past the callback.  yd_save() takes what a later pass
- * needs (a reference to the value, the error, where the text is); after the
- * yd_parse() call, yd_saved_open() turns it back into a struct yd_doc whose
- * positions are computed on demand by reading that document's text again
- * (only documents that need a position pay for it).  'buf' must be the same
- * buffer, unchanged.  A caller that needs only positions may drop the value
- * (json_decref(root), root = NULL) right after yd_save.  yd_saved_close() frees what open built;
- * yd_saved_release() drops the saved value.  yd_save returns -1 on OOM.
+ * needs (the value when 'keep_value': a reference, or a copy when the tree is
+ * in an arena; the error; where the text is); after the yd_parse() call,
+ * yd_saved_open() turns it back into a struct yd_doc whose positions are
+ * computed on demand by reading that document's text again (only documents
+ * that need a position pay for it).  'buf' must be the same buffer,
+ * unchanged.  yd_saved_close() frees what open built; yd_saved_release()
+ * drops the saved value.  yd_save returns -1 on OOM.
  */
 struct yd_saved {
 	json_t *root;
@@ -158,7 +168,7 @@ struct yd_saved {
 		bool tried;
 	} lz_;
 };
-int yd_save(const struct yd_doc *d, struct yd_saved *out);
+int yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value);
 void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d);
 void yd_saved_close(struct yd_doc *d);
 void yd_saved_release(struct yd_saved *s);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/jarena.h"
 #include "lib/lint.h"
 #include "lib/policyconf.h"
 #include "lib/yamldoc.h"
@@ -312,6 +313,7 @@ int cmd_lint(int argc, char **argv)
 	struct files fs = { 0 };
 	char **bufs = NULL;
 	struct iw_policy *defpolicy = NULL;
+	struct jarena *arena = NULL;
 	lint_opts_init(&o);
 	if (!against || !paths) {
 		fprintf(stderr, "ingress-warden lint: out of memory\n");
@@ -418,6 +420,13 @@ int cmd_lint(int argc, char **argv)
 	 * against all the others.  The buffers stay until then: positions of
 	 * findings are computed from their text. */
 	o.collect = state;
+	/* Each document's JSON is built in an arena and dropped after it is
+	 * read (lib/jarena.h); without the address space, jansson's heap. */
+	jarena_install();
+	if ((arena = jarena_new(256u << 20))) {
+		jarena_bind(arena);
+		o.limits.arena = arena;
+	}
 	for (size_t i = 0; i < fs.n; i++) {
 		const char *p = fs.v[i];
 		const char *name = strcmp(p, "-") ? p : "<stdin>";
@@ -467,5 +476,7 @@ out:
 	iw_policy_free(policy);
 	free(against);
 	free(paths);
+	jarena_bind(NULL);
+	jarena_free(arena);
 	return rc;
 }

@@ -235,7 +235,7 @@ static int save_cb(void *ctx, struct yd_doc *d)
 {
 	struct saved *s = ctx;
 	if (s->n < 4)
-		assert_int_equal(yd_save(d, &s->v[s->n++]), 0);
+		assert_int_equal(yd_save(d, &s->v[s->n++], true), 0);
 	return 0;
 }
 
