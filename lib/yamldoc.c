@@ -114,8 +114,8 @@ static bool is_in(const char *s, size_t len, const char *const *set)
 {
 	if (len == 0 || len > 5)
 		return false;   /* every word of the sets has 1 to 5 bytes */
-	for (; *set; set++)
-		if (strlen(*set) == len && !memcmp(*set, s, len))
+	for (; *set; set++)   /* the first byte rules out nearly every word (keys, most values) */
+		if ((*set)[0] == s[0] && strlen(*set) == len && !memcmp(*set, s, len))
 			return true;
 	return false;
 }
