@@ -59,7 +59,7 @@ struct pending_ing {
 	size_t doc;                   /* index into docs */
 	size_t item;                  /* List item, or SIZE_MAX */
 	bool v1beta1;
-	struct ingress *ing;          /* compact copy, owned */
+	const struct ingress *ing;    /* compact copy, owned by the state (o->collect) */
 };
 
 struct lint_pending_ {
@@ -78,8 +78,6 @@ static void pending_free(struct lint_pending_ *p)
 	for (size_t i = 0; i < p->ndocs; i++)
 		yd_saved_release(&p->docs[i].saved);
 	free(p->docs);
-	for (size_t i = 0; i < p->nings; i++)
-		ingress_free(p->ings[i].ing);
 	free(p->ings);
 	free(p);
 }
@@ -277,38 +275,38 @@ static struct lint_pending_ *pending_of(struct lint_report *r)
 	return r->pending_;
 }
 
-/* Two-pass mode: keeps a compact copy of 'ing' (and, once per document, where
- * its text is) for lint_finish, and puts 'ing' into the state, which takes
- * it.  The object will be r->objects[r->nobjects].  Returns -1 on OOM. */
+/* Two-pass mode: puts 'ing' into the state, which takes it, and keeps the
+ * state's compact copy (valid until the state is freed, even when a later
+ * document replaces it there) and, once per document, where its text is for
+ * lint_finish.  The object will be r->objects[r->nobjects].  Returns -1 on
+ * OOM. */
 static int defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing, size_t item,
                         bool v1beta1)
 {
 	struct lint_report *r = c->r;
 	struct lint_pending_ *p = pending_of(r);
-	struct ingress *copy = p ? ingress_compact(ing) : NULL;
-	int rc = iw_state_put_ingress(c->o->collect, ing);
-	if (!copy || rc) {
-		ingress_free(copy);
+	if (!p) {
+		ingress_free(ing);
 		return -1;
 	}
+	const struct ingress *copy = iw_state_put_ingress_kept(c->o->collect, ing);
+	if (!copy)
+		return -1;
 	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
 	if (!last || last->buf != c->buf || last->saved.index != d->index) {
 		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
-			goto oom;
+			return -1;
 		struct pending_doc *pd = &p->docs[p->ndocs];
 		if (yd_save(d, &pd->saved, false))   /* positions come from the text */
-			goto oom;
+			return -1;
 		pd->buf = c->buf;
 		p->have_cur = true;
 		p->cur_doc = p->ndocs++;
 	}
 	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
-		goto oom;
+		return -1;
 	p->ings[p->nings++] = (struct pending_ing){ r->nobjects, p->cur_doc, item, v1beta1, copy };
 	return 0;
-oom:
-	ingress_free(copy);
-	return -1;
 }
 
 static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item,

@@ -121,12 +121,16 @@ int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
 
 /*
  * Two-pass mode (o->collect set): lint_buffer() / lint_doc() validate each
- * object, put it into o->collect and keep a compact copy of each Ingress
- * (about 1 KB; the document's JSON is not kept); lint_finish() then runs the
- * policy checks of every kept Ingress against the complete state, adding
- * the findings (positions are computed by reading again the text of only the
- * documents that have findings: every buffer given must stay valid and
- * unchanged until lint_finish returns).  Returns 0, or -1 on OOM.
+ * object and put it into o->collect; the report remembers the state's
+ * compact copy of each Ingress (about 1 KB; the document's JSON is not kept;
+ * iw_state_put_ingress_kept: the state owns the copy and keeps it even when
+ * a later document with the same namespace/name replaces it there).
+ * lint_finish() then runs the policy checks of every such Ingress against
+ * the complete state, adding the findings (positions are computed by reading
+ * again the text of only the documents that have findings: every buffer
+ * given must stay valid and unchanged until lint_finish returns).  The same
+ * state must be o->collect of every call and stay alive, not cleared, until
+ * lint_finish returns.  Returns 0, or -1 on OOM.
  */
 int lint_finish(struct lint_report *r, const struct lint_opts *o);
 

@@ -875,9 +875,23 @@ static size_t compact_size(const struct ingress *ing)
 	return n;
 }
 
+/* The block a compact copy is written into: sized by compact_size, so the
+ * allocations below cannot fail. */
+struct bump {
+	char *p;
+	size_t used;
+};
+
+static void *bump_alloc(struct bump *b, size_t n)
+{
+	void *d = b->p + b->used;
+	b->used += csz(n);
+	return d;
+}
+
 /* A copy of s (len bytes, which may hold NULs, or strlen when 0) in the
- * arena; NULL stays NULL. */
-static const char *cstr(struct arena *a, const char *s, size_t len)
+ * block; NULL stays NULL. */
+static const char *cstr(struct bump *b, const char *s, size_t len)
 {
 	if (!s)
 		return NULL;
@@ -885,28 +899,84 @@ static const char *cstr(struct arena *a, const char *s, size_t len)
 	if (shared)
 		return shared;
 	len = len ? len : strlen(s);
-	char *d = arena_alloc(a, len + 1);   /* cannot fail: the block was sized */
+	char *d = bump_alloc(b, len + 1);
 	memcpy(d, s, len);
 	d[len] = '\0';
 	return d;
 }
 
-static void *carr(struct arena *a, const void *src, size_t n, size_t size)
+static void *carr(struct bump *b, const void *src, size_t n, size_t size)
 {
 	if (!n)
 		return NULL;
-	void *d = arena_alloc(a, n * size);
+	void *d = bump_alloc(b, n * size);
 	memcpy(d, src, n * size);
 	return d;
 }
 
-static void copy_backend(struct arena *a, struct iw_backend *b)
+static void copy_backend(struct bump *b, struct iw_backend *be)
 {
-	b->service.name = cstr(a, b->service.name, 0);
-	b->service.port_name = cstr(a, b->service.port_name, 0);
-	b->resource.api_group = cstr(a, b->resource.api_group, 0);
-	b->resource.kind = cstr(a, b->resource.kind, 0);
-	b->resource.name = cstr(a, b->resource.name, 0);
+	be->service.name = cstr(b, be->service.name, 0);
+	be->service.port_name = cstr(b, be->service.port_name, 0);
+	be->resource.api_group = cstr(b, be->resource.api_group, 0);
+	be->resource.kind = cstr(b, be->resource.kind, 0);
+	be->resource.name = cstr(b, be->resource.name, 0);
+}
+
+size_t ingress_compact_size(const struct ingress *ing)
+{
+	return compact_size(ing);
+}
+
+struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_t size)
+{
+	struct bump b = { mem, 0 };
+	struct ingress *ing = bump_alloc(&b, sizeof *ing);
+	memset(ing, 0, sizeof *ing);
+	const struct iw_meta *sm = &src->meta;
+	ing->api = src->api;
+	ing->meta.name = cstr(&b, sm->name, 0);
+	ing->meta.namespace_ = cstr(&b, sm->namespace_, 0);
+	ing->meta.creation_timestamp = cstr(&b, sm->creation_timestamp, 0);
+	if (sm->nannotations)
+		ing->meta.annotations = bump_alloc(&b, sm->nannotations * sizeof *sm->annotations);
+	for (size_t i = 0; i < sm->nannotations; i++) {
+		if (dropped_annotation(&sm->annotations[i]))
+			continue;
+		struct iw_kv *kv = &ing->meta.annotations[ing->meta.nannotations++];
+		*kv = sm->annotations[i];
+		kv->key = cstr(&b, kv->key, kv->key_len);
+		kv->value = cstr(&b, kv->value, kv->value_len);
+	}
+	ing->has_default_backend = src->has_default_backend;
+	ing->default_backend = src->default_backend;
+	copy_backend(&b, &ing->default_backend);
+	ing->rules_present = src->rules_present;
+	ing->rules = carr(&b, src->rules, src->nrules, sizeof *src->rules);
+	ing->nrules = src->nrules;
+	for (size_t i = 0; i < ing->nrules; i++) {
+		struct iw_rule *r = &ing->rules[i];
+		r->host = cstr(&b, r->host, 0);
+		r->paths = carr(&b, r->paths, r->npaths, sizeof *r->paths);
+		for (size_t j = 0; j < r->npaths; j++) {
+			struct iw_path *p = &r->paths[j];
+			p->path = cstr(&b, p->path, 0);
+			p->path_type = cstr(&b, p->path_type, 0);
+			copy_backend(&b, &p->backend);
+		}
+	}
+	ing->tls = carr(&b, src->tls, src->ntls, sizeof *src->tls);
+	ing->ntls = src->ntls;
+	for (size_t i = 0; i < ing->ntls; i++) {
+		struct iw_tls *t = &ing->tls[i];
+		t->hosts = carr(&b, t->hosts, t->nhosts, sizeof *t->hosts);
+		for (size_t k = 0; k < t->nhosts; k++)
+			t->hosts[k] = cstr(&b, t->hosts[k], 0);
+		t->secret_name = cstr(&b, t->secret_name, 0);
+	}
+	ing->ingress_class_name = cstr(&b, src->ingress_class_name, 0);
+	(void)size;   /* b.used == size */
+	return ing;
 }
 
 struct ingress *ingress_compact(const struct ingress *src)
@@ -919,54 +989,10 @@ struct ingress *ingress_compact(const struct ingress *src)
 		return NULL;
 	}
 	b->next = NULL;
-	b->used = 0;
-	b->cap = size;
+	b->used = b->cap = size;
 	a->head = b;
-
-	struct ingress *ing = arena_alloc(a, sizeof *ing);
-	const struct iw_meta *sm = &src->meta;
-	ing->api = src->api;
+	struct ingress *ing = ingress_compact_into(src, b->data, size);
 	ing->mem_ = a;
-	ing->meta.name = cstr(a, sm->name, 0);
-	ing->meta.namespace_ = cstr(a, sm->namespace_, 0);
-	ing->meta.creation_timestamp = cstr(a, sm->creation_timestamp, 0);
-	if (sm->nannotations)
-		ing->meta.annotations = arena_alloc(a, sm->nannotations * sizeof *sm->annotations);
-	for (size_t i = 0; i < sm->nannotations; i++) {
-		if (dropped_annotation(&sm->annotations[i]))
-			continue;
-		struct iw_kv *kv = &ing->meta.annotations[ing->meta.nannotations++];
-		*kv = sm->annotations[i];
-		kv->key = cstr(a, kv->key, kv->key_len);
-		kv->value = cstr(a, kv->value, kv->value_len);
-	}
-	ing->has_default_backend = src->has_default_backend;
-	ing->default_backend = src->default_backend;
-	copy_backend(a, &ing->default_backend);
-	ing->rules_present = src->rules_present;
-	ing->rules = carr(a, src->rules, src->nrules, sizeof *src->rules);
-	ing->nrules = src->nrules;
-	for (size_t i = 0; i < ing->nrules; i++) {
-		struct iw_rule *r = &ing->rules[i];
-		r->host = cstr(a, r->host, 0);
-		r->paths = carr(a, r->paths, r->npaths, sizeof *r->paths);
-		for (size_t j = 0; j < r->npaths; j++) {
-			struct iw_path *p = &r->paths[j];
-			p->path = cstr(a, p->path, 0);
-			p->path_type = cstr(a, p->path_type, 0);
-			copy_backend(a, &p->backend);
-		}
-	}
-	ing->tls = carr(a, src->tls, src->ntls, sizeof *src->tls);
-	ing->ntls = src->ntls;
-	for (size_t i = 0; i < ing->ntls; i++) {
-		struct iw_tls *t = &ing->tls[i];
-		t->hosts = carr(a, t->hosts, t->nhosts, sizeof *t->hosts);
-		for (size_t k = 0; k < t->nhosts; k++)
-			t->hosts[k] = cstr(a, t->hosts[k], 0);
-		t->secret_name = cstr(a, t->secret_name, 0);
-	}
-	ing->ingress_class_name = cstr(a, src->ingress_class_name, 0);
 	return ing;
 }
 

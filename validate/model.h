@@ -167,6 +167,17 @@ void ingress_free(struct ingress *ing);
  */
 struct ingress *ingress_compact(const struct ingress *ing);
 
+/*
+ * The same compact copy written into memory the caller provides (for a
+ * cache that allocates many copies in large blocks): 'mem' holds
+ * ingress_compact_size(ing) bytes, aligned for max_align_t, and owns
+ * everything the copy points to (besides static strings).  The copy owns no
+ * memory of its own (ingress_free does nothing with it); it stays valid
+ * while 'mem' does.  Cannot fail.
+ */
+size_t ingress_compact_size(const struct ingress *ing);
+struct ingress *ingress_compact_into(const struct ingress *ing, void *mem, size_t size);
+
 struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el);
 void ingress_class_free(struct ingress_class *ic);
 

@@ -12,7 +12,11 @@
 struct sent {
 	char *key;        /* owned; NULL empty, TOMB deleted */
 	uint64_t hash;
-	void *val;
+	union {
+		void *p;                     /* classes, services; hosts: a tagged ilist */
+		size_t slot;                 /* ings: the Ingress is slots[slot] */
+		const struct ingress *one;   /* hosts: the only Ingress of the host */
+	} v;
 };
 
 struct smap {
@@ -69,7 +73,8 @@ static int smap_grow(struct smap *m)
 	return 0;
 }
 
-/* Returns the entry for 'k', inserting it (val NULL) when absent; NULL on OOM. */
+/* Returns the entry for 'k', inserting it (v.p NULL; m->live grows) when
+ * absent; NULL on OOM. */
 static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
 {
 	uint64_t h = hash_str(k, kl);
@@ -90,7 +95,7 @@ static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
 		m->used++;
 	m->live++;
 	m->key_bytes += kl + 1;
-	m->v[i] = (struct sent){ key, h, NULL };
+	m->v[i] = (struct sent){ key, h, { NULL } };
 	return &m->v[i];
 }
 
@@ -99,7 +104,7 @@ static void smap_remove(struct smap *m, struct sent *e)
 	m->key_bytes -= strlen(e->key) + 1;
 	free(e->key);
 	e->key = TOMB;
-	e->val = NULL;
+	e->v.p = NULL;
 	m->live--;
 }
 
@@ -108,7 +113,7 @@ static void smap_release(struct smap *m, void (*free_val)(void *))
 	for (size_t i = 0; i < m->cap; i++) {
 		if (m->v[i].key && m->v[i].key != TOMB) {
 			if (free_val)
-				free_val(m->v[i].val);
+				free_val(m->v[i].v.p);
 			free(m->v[i].key);
 		}
 	}
@@ -118,14 +123,47 @@ static void smap_release(struct smap *m, void (*free_val)(void *))
 
 /* ---- ingress lists (index values) ---------------------------------------- */
 
+/* A host named by one Ingress (most of them) keeps it in the entry itself
+ * (v.one); a host of several has a list, its pointer tagged with LIST_TAG. */
 struct ilist {
 	uint32_t n, cap;
 	const struct ingress *v[];
 };
 
+#define LIST_TAG ((uintptr_t)1)
+
+static bool has_list(const struct sent *e)
+{
+	return (uintptr_t)e->v.p & LIST_TAG;
+}
+
+static struct ilist *list_of(const struct sent *e)
+{
+	return (struct ilist *)((uintptr_t)e->v.p & ~LIST_TAG);
+}
+
 static size_t ilist_bytes(const struct ilist *l)
 {
 	return l ? sizeof *l + l->cap * sizeof l->v[0] : 0;
+}
+
+/* ---- blocks for the kept compact copies (iw_state_put_ingress_kept) ------- */
+
+struct kblk {
+	struct kblk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define KBLK_SIZE ((size_t)256 * 1024)
+
+static void kblk_free(struct kblk *b)
+{
+	while (b) {
+		struct kblk *next = b->next;
+		free(b);
+		b = next;
+	}
 }
 
 /* ---- the state ------------------------------------------------------------ */
@@ -138,7 +176,9 @@ struct iw_state {
 	struct smap services;   /* "ns/name" -> struct iw_service * */
 	struct smap hosts;      /* "H" host / "W" *.suffix / "T" tls host -> struct ilist * */
 	size_t index_bytes;     /* ilist allocations */
-	const struct ingress **slots;   /* for iteration */
+	struct kblk *kept;      /* the kept copies; the head is the one being filled */
+	size_t kept_bytes;
+	const struct ingress **slots;   /* for iteration; the ings map points here */
 	size_t nslots, slots_cap;
 	uint32_t *free_slots;
 	size_t nfree, free_cap;
@@ -150,7 +190,8 @@ static const char *ns_of(const struct iw_meta *m)
 	return m->namespace_ && *m->namespace_ ? m->namespace_ : "default";
 }
 
-/* An Ingress the state holds: its own compact copy when it owns them. */
+/* An Ingress the state holds: its own compact copy when it owns them (a kept
+ * copy lives in st->kept: ingress_free does nothing with it). */
 static void release_ing(const struct iw_state *st, struct ingress *ing)
 {
 	if (st->free_ing)
@@ -180,13 +221,6 @@ static size_t nskey(char *buf, size_t size, const char *ns, const char *name)
 	return a + b + 1;
 }
 
-/* The slot of an Ingress is kept in the low bits of the map value's
- * companion: we store a small record. */
-struct irec {
-	struct ingress *ing;
-	size_t slot;
-};
-
 static int index_add(struct iw_state *st, char tag, const char *host, const struct ingress *ing)
 {
 	char buf[512];
@@ -195,27 +229,45 @@ static int index_add(struct iw_state *st, char tag, const char *host, const stru
 		return 0;   /* longer than any valid host: not indexed */
 	buf[0] = tag;
 	memcpy(buf + 1, host, hl + 1);
+	size_t live = st->hosts.live;
 	struct sent *e = smap_put(&st->hosts, buf, hl + 1);
 	if (!e)
 		return -1;
-	struct ilist *l = e->val;
+	if (st->hosts.live != live) {   /* a new host */
+		e->v.one = ing;
+		return 0;
+	}
 	/* The same host twice in one object: index_ingress adds all of an
 	 * object's hosts in one go, so an earlier entry of this object in
 	 * this list is its last one (a scan of the list would make building a
 	 * state quadratic: "*.example.com" lists every Ingress of the domain). */
-	if (l && l->n && l->v[l->n - 1] == ing)
+	if (!has_list(e)) {
+		if (e->v.one == ing)
+			return 0;
+		struct ilist *nl = malloc(sizeof *nl + 4 * sizeof nl->v[0]);
+		if (!nl)
+			return -1;
+		nl->n = 2;
+		nl->cap = 4;
+		nl->v[0] = e->v.one;
+		nl->v[1] = ing;
+		st->index_bytes += ilist_bytes(nl);
+		e->v.p = (void *)((uintptr_t)nl | LIST_TAG);
 		return 0;
-	if (!l || l->n == l->cap) {
-		uint32_t cap = l ? l->cap * 2 : 2;
+	}
+	struct ilist *l = list_of(e);
+	if (l->n && l->v[l->n - 1] == ing)
+		return 0;
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap * 2;
 		size_t was = ilist_bytes(l);
 		struct ilist *nl = realloc(l, sizeof *nl + cap * sizeof nl->v[0]);
 		if (!nl)
 			return -1;
-		if (!l)
-			nl->n = 0;
-		st->index_bytes += sizeof *nl + cap * sizeof nl->v[0] - was;
 		nl->cap = cap;
-		e->val = l = nl;
+		st->index_bytes += ilist_bytes(nl) - was;
+		e->v.p = (void *)((uintptr_t)nl | LIST_TAG);
+		l = nl;
 	}
 	l->v[l->n++] = ing;
 	return 0;
@@ -232,7 +284,12 @@ static void index_del(struct iw_state *st, char tag, const char *host, const str
 	struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
 	if (!e)
 		return;
-	struct ilist *l = e->val;
+	if (!has_list(e)) {
+		if (e->v.one == ing)
+			smap_remove(&st->hosts, e);
+		return;
+	}
+	struct ilist *l = list_of(e);
 	for (uint32_t i = 0; i < l->n; i++) {
 		if (l->v[i] == ing) {
 			l->v[i] = l->v[--l->n];
@@ -291,14 +348,70 @@ static int index_ingress(struct iw_state *st, const struct ingress *ing, bool ad
 
 static void drop_ingress(struct iw_state *st, struct sent *e)
 {
-	struct irec *r = e->val;
-	index_ingress(st, r->ing, false);
-	st->slots[r->slot] = NULL;
+	size_t slot = e->v.slot;
+	struct ingress *ing = (struct ingress *)st->slots[slot];
+	index_ingress(st, ing, false);
+	st->slots[slot] = NULL;
 	if (st->nfree < st->free_cap)
-		st->free_slots[st->nfree++] = (uint32_t)r->slot;
-	release_ing(st, r->ing);
-	free(r);
+		st->free_slots[st->nfree++] = (uint32_t)slot;
+	release_ing(st, ing);
 	smap_remove(&st->ings, e);
+}
+
+/* Puts 'ing' (a compact copy when the state owns its Ingresses), which the
+ * state takes even on failure. */
+static int put(struct iw_state *st, struct ingress *ing)
+{
+	char key[512];
+	const char *name = ing && ing->meta.name ? ing->meta.name : "";
+	size_t kl = ing ? nskey(key, sizeof key, ns_of(&ing->meta), name) : 0;
+	if (!kl)
+		goto fail;
+	size_t live = st->ings.live;
+	struct sent *e = smap_put(&st->ings, key, kl);
+	if (!e)
+		goto fail;
+	if (st->ings.live == live) {   /* a replacement */
+		struct ingress *old = (struct ingress *)st->slots[e->v.slot];
+		index_ingress(st, old, false);
+		release_ing(st, old);
+		st->slots[e->v.slot] = ing;
+		if (index_ingress(st, ing, true)) {
+			drop_ingress(st, e);
+			return -1;
+		}
+		return 0;
+	}
+	size_t slot;
+	if (st->nfree) {
+		slot = st->free_slots[--st->nfree];
+	} else {
+		if (st->nslots == st->slots_cap) {
+			size_t cap = st->slots_cap ? st->slots_cap * 2 : 16;
+			const struct ingress **v = realloc(st->slots, cap * sizeof *v);
+			uint32_t *f = v ? realloc(st->free_slots, cap * sizeof *f) : NULL;
+			if (v)
+				st->slots = v;
+			if (!v || !f) {
+				smap_remove(&st->ings, e);
+				goto fail;
+			}
+			st->free_slots = f;
+			st->slots_cap = st->free_cap = cap;
+		}
+		slot = st->nslots++;
+	}
+	st->slots[slot] = ing;
+	e->v.slot = slot;
+	if (index_ingress(st, ing, true)) {
+		drop_ingress(st, e);
+		return -1;
+	}
+	return 0;
+fail:
+	if (ing)
+		release_ing(st, ing);
+	return -1;
 }
 
 int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
@@ -312,62 +425,46 @@ int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 			return -1;
 		ing = c;
 	}
-	char key[512];
-	const char *name = ing && ing->meta.name ? ing->meta.name : "";
-	size_t kl = ing ? nskey(key, sizeof key, ns_of(&ing->meta), name) : 0;
-	if (!kl)
-		goto fail;
-	struct sent *e = smap_put(&st->ings, key, kl);
-	if (!e)
-		goto fail;
-	if (e->val) {
-		struct irec *r = e->val;
-		index_ingress(st, r->ing, false);
-		release_ing(st, r->ing);
-		r->ing = ing;
-		st->slots[r->slot] = ing;
-		if (index_ingress(st, ing, true)) {
-			drop_ingress(st, e);
-			return -1;
+	return put(st, ing);
+}
+
+/* 'n' bytes (a multiple of max_align_t) in the kept blocks; NULL on OOM. */
+static void *kept_alloc(struct iw_state *st, size_t n)
+{
+	struct kblk *b = st->kept;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > KBLK_SIZE / 4 ? n : KBLK_SIZE;
+		if (!(b = malloc(sizeof *b + cap)))
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		st->kept_bytes += sizeof *b + cap;
+		if (st->kept && cap != KBLK_SIZE) {   /* a one-off: the head stays */
+			b->next = st->kept->next;
+			st->kept->next = b;
+		} else {
+			b->next = st->kept;
+			st->kept = b;
 		}
-		return 0;
 	}
-	struct irec *r = malloc(sizeof *r);
-	if (!r) {
-		smap_remove(&st->ings, e);
-		goto fail;
-	}
-	if (st->nfree) {
-		r->slot = st->free_slots[--st->nfree];
-	} else {
-		if (st->nslots == st->slots_cap) {
-			size_t cap = st->slots_cap ? st->slots_cap * 2 : 16;
-			const struct ingress **v = realloc(st->slots, cap * sizeof *v);
-			uint32_t *f = v ? realloc(st->free_slots, cap * sizeof *f) : NULL;
-			if (v)
-				st->slots = v;
-			if (!v || !f) {
-				free(r);
-				smap_remove(&st->ings, e);
-				goto fail;
-			}
-			st->free_slots = f;
-			st->slots_cap = st->free_cap = cap;
-		}
-		r->slot = st->nslots++;
-	}
-	r->ing = ing;
-	st->slots[r->slot] = ing;
-	e->val = r;
-	if (index_ingress(st, ing, true)) {
-		drop_ingress(st, e);
-		return -1;
-	}
-	return 0;
-fail:
-	if (ing)
-		release_ing(st, ing);
-	return -1;
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing)
+{
+	if (!ing)
+		return NULL;
+	if (!st->free_ing)
+		return put(st, ing) ? NULL : ing;
+	size_t size = ingress_compact_size(ing);
+	void *mem = kept_alloc(st, size);
+	struct ingress *c = mem ? ingress_compact_into(ing, mem, size) : NULL;
+	st->free_ing(ing);
+	if (!c)
+		return NULL;
+	return put(st, c) ? NULL : c;
 }
 
 bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name)
@@ -387,7 +484,7 @@ const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char
 	char key[512];
 	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
 	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
-	return e ? ((struct irec *)e->val)->ing : NULL;
+	return e ? st->slots[e->v.slot] : NULL;
 }
 
 int iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
@@ -399,9 +496,9 @@ int iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
 			st->free_class(ic);
 		return -1;
 	}
-	if (e->val && st->free_class)
-		st->free_class(e->val);
-	e->val = ic;
+	if (e->v.p && st->free_class)
+		st->free_class(e->v.p);
+	e->v.p = ic;
 	st->knows_classes = true;
 	return 0;
 }
@@ -412,7 +509,7 @@ bool iw_state_del_class(struct iw_state *st, const char *name)
 	if (!e)
 		return false;
 	if (st->free_class)
-		st->free_class(e->val);
+		st->free_class(e->v.p);
 	smap_remove(&st->classes, e);
 	return true;
 }
@@ -420,7 +517,7 @@ bool iw_state_del_class(struct iw_state *st, const char *name)
 const struct ingress_class *iw_state_get_class(const struct iw_state *st, const char *name)
 {
 	struct sent *e = smap_find(&st->classes, name, strlen(name), hash_str(name, strlen(name)));
-	return e ? e->val : NULL;
+	return e ? e->v.p : NULL;
 }
 
 int iw_state_put_service(struct iw_state *st, struct iw_service *svc)
@@ -432,8 +529,8 @@ int iw_state_put_service(struct iw_state *st, struct iw_service *svc)
 		iw_service_free(svc);
 		return -1;
 	}
-	iw_service_free(e->val);
-	e->val = svc;
+	iw_service_free(e->v.p);
+	e->v.p = svc;
 	st->knows_services = true;
 	return 0;
 }
@@ -445,7 +542,7 @@ bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name)
 	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
 	if (!e)
 		return false;
-	iw_service_free(e->val);
+	iw_service_free(e->v.p);
 	smap_remove(&st->services, e);
 	return true;
 }
@@ -456,24 +553,27 @@ const struct iw_service *iw_state_get_service(const struct iw_state *st, const c
 	char key[512];
 	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
 	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
-	return e ? e->val : NULL;
+	return e ? e->v.p : NULL;
 }
 
-static void free_ilist(void *p) { free(p); }
+static void free_ilist(void *p)
+{
+	if ((uintptr_t)p & LIST_TAG)
+		free((void *)((uintptr_t)p & ~LIST_TAG));
+}
 static void free_svc(void *p) { iw_service_free(p); }
 
 void iw_state_clear_ingresses(struct iw_state *st)
 {
-	for (size_t i = 0; i < st->ings.cap; i++) {
-		struct sent *e = &st->ings.v[i];
-		if (!e->key || e->key == TOMB)
-			continue;
-		struct irec *r = e->val;
-		release_ing(st, r->ing);
-		free(r);
-	}
+	if (st->free_ing)
+		for (size_t i = 0; i < st->nslots; i++)
+			if (st->slots[i])
+				ingress_free((struct ingress *)st->slots[i]);
 	smap_release(&st->ings, NULL);
 	smap_release(&st->hosts, free_ilist);
+	kblk_free(st->kept);
+	st->kept = NULL;
+	st->kept_bytes = 0;
 	free(st->slots);
 	free(st->free_slots);
 	st->slots = NULL;
@@ -487,7 +587,7 @@ void iw_state_clear_classes(struct iw_state *st)
 	for (size_t i = 0; i < st->classes.cap; i++) {
 		struct sent *e = &st->classes.v[i];
 		if (e->key && e->key != TOMB && st->free_class)
-			st->free_class(e->val);
+			st->free_class(e->v.p);
 	}
 	smap_release(&st->classes, NULL);
 }
@@ -544,7 +644,7 @@ const char *iw_state_default_class(const struct iw_state *st)
 		const struct sent *e = &st->classes.v[i];
 		if (!e->key || e->key == TOMB)
 			continue;
-		const struct ingress_class *c = e->val;
+		const struct ingress_class *c = e->v.p;
 		const char *d = annot(&c->meta, "ingressclass.kubernetes.io/is-default-class");
 		if (!c->is_default && !(d && !strcmp(d, "true")))
 			continue;
@@ -575,7 +675,11 @@ static const struct ingress *const *lookup(const struct iw_state *st, char tag,
 	const struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
 	if (!e)
 		return NULL;
-	const struct ilist *l = e->val;
+	if (!has_list(e)) {
+		*n = 1;
+		return &e->v.one;
+	}
+	const struct ilist *l = list_of(e);
 	*n = l->n;
 	return l->v;
 }
@@ -599,7 +703,7 @@ const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const ch
 size_t iw_state_index_bytes(const struct iw_state *st)
 {
 	size_t b = sizeof *st;
-	b += st->ings.cap * sizeof(struct sent) + st->ings.key_bytes + st->ings.live * sizeof(struct irec);
+	b += st->ings.cap * sizeof(struct sent) + st->ings.key_bytes;
 	b += st->hosts.cap * sizeof(struct sent) + st->hosts.key_bytes + st->index_bytes;
 	b += st->classes.cap * sizeof(struct sent) + st->classes.key_bytes;
 	b += st->services.cap * sizeof(struct sent) + st->services.key_bytes;

@@ -18,6 +18,8 @@
  * is replaced at once by its compact copy (ingress_compact: no labels,
  * finalizers, owner references or source JSON; ~1 KB instead of ~12 KB) and
  * the original is released with free_ingress: lookups return the copy.
+ * Copies made by iw_state_put_ingress_kept live in blocks of the state and
+ * are given back all at once (see there).
  * Services are always owned (iw_service_free).  Pointers returned by lookups
  * are borrowed until the object is replaced or deleted.
  *
@@ -71,6 +73,18 @@ void iw_state_free(struct iw_state *st);   /* NULL is a no-op */
  * the old entry, which may be gone).
  */
 int iw_state_put_ingress(struct iw_state *st, struct ingress *ing);
+/*
+ * For a caller that reads again the Ingresses it put after later puts may
+ * have replaced them (lint's pass two): like iw_state_put_ingress, but the
+ * compact copy is made in large blocks the state owns, and the copy is
+ * returned.  It stays valid and unchanged until iw_state_clear_ingresses,
+ * iw_state_clear or iw_state_free, even when a later put of the same
+ * namespace/name replaces it in the state or it is deleted (its memory is
+ * only given back then: for a batch of objects, not for a watch).  Takes
+ * 'ing' as iw_state_put_ingress does; NULL on OOM.  In a state that does
+ * not own its Ingresses this is iw_state_put_ingress and returns 'ing'.
+ */
+const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing);
 /* Removes and releases; returns false when there was none. */
 bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name);
 const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char *ns,

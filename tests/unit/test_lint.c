@@ -177,6 +177,59 @@ static void two_pass_across_buffers(void **state)
 	iw_state_free(st);
 }
 
+/* Two-pass mode with the same namespace/name twice: the later document
+ * replaces the earlier one in the state, and pass two still checks the
+ * earlier one from the state's kept copy. */
+static void two_pass_same_name_twice(void **state)
+{
+	(void)state;
+	const char *a =
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: Ingress\n"
+	    "metadata:\n"
+	    "  name: a\n"
+	    "  annotations: {nginx.ingress.kubernetes.io/server-snippet: 'return 200;'}\n"
+	    "spec:\n"
+	    "  ingressClassName: nginx\n"
+	    "  rules:\n"
+	    "  - host: one.example.com\n"
+	    "    http:\n"
+	    "      paths:\n"
+	    "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n"
+	    "---\n"
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: Ingress\n"
+	    "metadata: {name: a}\n"
+	    "spec:\n"
+	    "  ingressClassName: nginx\n"
+	    "  rules:\n"
+	    "  - host: two.example.com\n"
+	    "    http:\n"
+	    "      paths:\n"
+	    "      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}\n";
+	struct lint_report *r = lint_report_new();
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	assert_non_null(r);
+	assert_non_null(st);
+	struct lint_opts o;
+	lint_opts_init(&o);
+	o.collect = st;
+	assert_int_equal(lint_buffer(r, "a.yaml", a, strlen(a), &o), 0);
+	assert_int_equal(r->nobjects, 2);
+	assert_int_equal(iw_state_ningresses(st), 1);
+	size_t n;
+	iw_state_by_host(st, "one.example.com", &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(lint_finish(r, &o), 0);
+	/* the first version (replaced in the state) still has its annotation */
+	assert_int_equal(r->objects[0].nfindings, 1);
+	assert_string_equal(r->objects[0].findings[0].check, "dangerous-annotation");
+	assert_int_equal(r->objects[0].findings[0].line, 5);
+	assert_int_equal(r->objects[1].nfindings, 0);
+	lint_report_free(r);
+	iw_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +237,7 @@ int main(void)
 		cmocka_unit_test(positions_and_counts),
 		cmocka_unit_test(clean_object),
 		cmocka_unit_test(two_pass_across_buffers),
+		cmocka_unit_test(two_pass_same_name_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

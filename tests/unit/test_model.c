@@ -384,6 +384,33 @@ static void compact_copy(void **state)
 	assert_non_null(cc);
 	assert_string_equal(cc->rules[0].paths[0].path, "/api");
 	assert_int_equal(cc->meta.annotations[0].value_len, 12);
+	/* the same copy written into the caller's memory: exactly the size
+	 * asked for (ASan sees any byte past it), nothing of its own */
+	size_t sz = ingress_compact_size(c);
+	unsigned char *mem = malloc(sz);
+	assert_non_null(mem);
+	struct ingress *ci = ingress_compact_into(c, mem, sz);
+	assert_ptr_equal(ci, (void *)mem);
+	assert_null(ci->mem_);
+	assert_null(ci->src);
+	assert_string_equal(ci->meta.name, "web");
+	assert_string_equal(ci->meta.namespace_, "shop");
+	assert_int_equal(ci->meta.nannotations, 2);
+	assert_memory_equal(ci->meta.annotations[0].value, "http://a\0b\nc", 13);
+	assert_int_equal(ci->nrules, 2);
+	assert_string_equal(ci->rules[0].paths[1].path_type, "Weird");
+	assert_string_equal(ci->rules[1].paths[0].path_type, "Prefix");
+	assert_int_equal(ci->rules[0].paths[0].backend.service.port_number, 8080);
+	assert_string_equal(ci->default_backend.resource.kind, "Bucket");
+	assert_string_equal(ci->tls[0].hosts[1], "*.b.com");
+	assert_string_equal(ci->ingress_class_name, "nginx");
+	/* the strings are copies inside mem */
+	const char *in[] = { ci->meta.name, ci->meta.annotations[0].value, ci->rules[0].host,
+	                     ci->rules[0].paths[0].path, ci->tls[0].hosts[1], ci->ingress_class_name };
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+		assert_true((uintptr_t)in[i] > (uintptr_t)mem && (uintptr_t)in[i] < (uintptr_t)mem + sz);
+	ingress_free(ci);   /* nothing */
+	free(mem);
 	ingress_free(c);
 	ingress_free(cc);
 	errlist_release(&el);

@@ -689,6 +689,76 @@ static void state_incremental(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* iw_state_put_ingress_kept: the state's copy is returned and stays readable
+ * after a later put replaces it or it is deleted; lookups see only the
+ * current one.  Hosts go from one Ingress to a list and back. */
+static void state_kept(void **state)
+{
+	struct fx *f = *state;
+	size_t n;
+	const struct ingress *const *l;
+	const struct ingress *k1 = iw_state_put_ingress_kept(
+	    f->st, MK("a", "one", T1, NULL, { "foo.com", "/", "Prefix" }, { "x.bar.com", "/", "Prefix" }));
+	assert_non_null(k1);
+	assert_ptr_equal(iw_state_get_ingress(f->st, "a", "one"), k1);
+	assert_null(k1->src);
+	l = iw_state_by_host(f->st, "foo.com", &n);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(l[0], k1);
+	const struct ingress *k2 = iw_state_put_ingress_kept(
+	    f->st, MK("a", "one", T1, NULL, { "baz.com", "/v2", "Exact" }));
+	assert_non_null(k2);
+	assert_ptr_not_equal(k1, k2);
+	assert_ptr_equal(iw_state_get_ingress(f->st, "a", "one"), k2);
+	assert_int_equal(iw_state_ningresses(f->st), 1);
+	/* the replaced copy is unchanged */
+	assert_int_equal(k1->nrules, 2);
+	assert_string_equal(k1->rules[0].host, "foo.com");
+	assert_string_equal(k1->rules[1].paths[0].path_type, "Prefix");
+	assert_string_equal(k1->meta.name, "one");
+	iw_state_by_host(f->st, "foo.com", &n);
+	assert_int_equal(n, 0);
+	iw_state_by_wild(f->st, "*.bar.com", &n);
+	assert_int_equal(n, 0);
+	/* one host, then a list of two, then one again, then none */
+	const struct ingress *k3 = iw_state_put_ingress_kept(
+	    f->st, MK("b", "two", T1, NULL, { "baz.com", "/", "Prefix" }));
+	l = iw_state_by_host(f->st, "baz.com", &n);
+	assert_int_equal(n, 2);
+	assert_true((l[0] == k2 && l[1] == k3) || (l[0] == k3 && l[1] == k2));
+	assert_true(iw_state_del_ingress(f->st, "a", "one"));
+	assert_string_equal(k2->rules[0].paths[0].path, "/v2");   /* deleted, still readable */
+	l = iw_state_by_host(f->st, "baz.com", &n);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(l[0], k3);
+	assert_true(iw_state_del_ingress(f->st, "b", "two"));
+	iw_state_by_host(f->st, "baz.com", &n);
+	assert_int_equal(n, 0);
+	/* a copy larger than a block gets one of its own; kept and plain puts mix */
+	struct ingress *big = MK("c", "big", T1, NULL, { "big.com", "/", "Prefix" });
+	static char huge[200 * 1024];
+	memset(huge, 'v', sizeof huge - 1);
+	annotate(big, "example.com/huge", huge);
+	const struct ingress *kb = iw_state_put_ingress_kept(f->st, big);
+	assert_non_null(kb);
+	assert_int_equal(strlen(iw_meta_annotation(&kb->meta, "example.com/huge")), sizeof huge - 1);
+	iw_state_put_ingress(f->st, MK("c", "plain", T1, NULL, { "big.com", "/p", "Prefix" }));
+	const struct ingress *k4 = iw_state_put_ingress_kept(
+	    f->st, MK("c", "after", T1, NULL, { "big.com", "/a", "Prefix" }));
+	assert_string_equal(k4->rules[0].paths[0].path, "/a");
+	iw_state_by_host(f->st, "big.com", &n);
+	assert_int_equal(n, 3);
+	assert_true(iw_state_del_ingress(f->st, "c", "plain"));
+	assert_int_equal(iw_state_ningresses(f->st), 2);
+	/* a state that does not own its Ingresses holds the caller's */
+	struct iw_state *borrow = iw_state_new(NULL, NULL);
+	struct ingress *mine = MK("d", "mine", T1, NULL, { "d.com", "/", "Prefix" });
+	assert_ptr_equal(iw_state_put_ingress_kept(borrow, mine), mine);
+	assert_ptr_equal(iw_state_get_ingress(borrow, "d", "mine"), mine);
+	iw_state_free(borrow);
+	ing_free_test(mine);
+}
+
 static void on_audit(void *arg, const struct ingress *ing, const struct findings *fl)
 {
 	int *calls = arg;
@@ -714,6 +784,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(exact_takes_prefix_cross_ns, setup, teardown),
+		cmocka_unit_test_setup_teardown(state_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefix_api_vs_apis, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_namespace_is_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_never_conflicts_with_itself, setup, teardown),
