@@ -139,7 +139,7 @@ static void check_keys(struct pctx *c, const json_t *obj, const struct fpath *at
 	json_object_foreach((json_t *)obj, key, v) {
 		bool ok = false;
 		for (const char *const *k = known; *k && !ok; k++)
-			ok = strcmp(*k, key) == 0;
+			ok = (*k)[0] == key[0] && strcmp(*k, key) == 0;
 		if (!ok)
 			fe_add(c->el, FE_TYPE_INVALID, FP_KEY(at, key), NULL, "unknown field \"%s\"", key);
 	}
