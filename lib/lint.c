@@ -42,10 +42,63 @@ static void object_release(struct lint_object *ob)
 		free(ob->findings[i].message);
 	}
 	free(ob->findings);
-	free(ob->api_version);
-	free(ob->kind);
-	free(ob->namespace_);
-	free(ob->name);
+	/* api_version, kind, namespace_ and name are in r->strs_ */
+}
+
+/* The objects' short strings: blocks owned by the report, released at once. */
+struct strblk {
+	struct strblk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct lint_strs_ {
+	struct strblk *head;   /* the block being filled */
+};
+
+#define STRBLK_SIZE ((size_t)64 * 1024)
+
+static void strs_free(struct lint_strs_ *p)
+{
+	if (!p)
+		return;
+	for (struct strblk *b = p->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(p);
+}
+
+/* A copy of s ("" for NULL) owned by the report; when it equals 'prev' (the
+ * same field of the object before), prev itself.  NULL on OOM. */
+static char *strs_dup(struct lint_report *r, const char *s, char *prev)
+{
+	if (!s)
+		s = "";
+	if (prev && !strcmp(prev, s))
+		return prev;
+	if (!r->strs_ && !(r->strs_ = calloc(1, sizeof *r->strs_)))
+		return NULL;
+	size_t n = strlen(s) + 1;
+	struct strblk *b = r->strs_->head;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > STRBLK_SIZE / 8 ? n : STRBLK_SIZE;
+		if (!(b = malloc(sizeof *b + cap)))
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		if (r->strs_->head && cap != STRBLK_SIZE) {   /* a one-off: the head stays */
+			b->next = r->strs_->head->next;
+			r->strs_->head->next = b;
+		} else {
+			b->next = r->strs_->head;
+			r->strs_->head = b;
+		}
+	}
+	char *d = b->data + b->used;
+	b->used += n;
+	memcpy(d, s, n);
+	return d;
 }
 
 /* Two-pass mode: the documents and Ingresses whose policy checks wait. */
@@ -90,6 +143,7 @@ void lint_report_free(struct lint_report *r)
 	for (size_t i = 0; i < r->nobjects; i++)
 		object_release(&r->objects[i]);
 	free(r->objects);
+	strs_free(r->strs_);
 	for (size_t i = 0; i < r->nproblems; i++)
 		free(r->problems[i].message);
 	free(r->problems);
@@ -228,11 +282,6 @@ struct lctx {
 	const char *buf;              /* the buffer being read (two-pass mode) */
 };
 
-static char *dup_or_empty(const char *s)
-{
-	return strdup(s ? s : "");
-}
-
 static void locate(struct yd_doc *d, yd_node at, bool v1beta1, const char *field, unsigned *line,
                    unsigned *col)
 {
@@ -325,8 +374,10 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 		struct yd_pos p = yd_node_pos(d, at);
 		ob.line = p.line ? p.line : d->line;
 	}
-	ob.api_version = dup_or_empty(json_string_value(json_object_get(obj, "apiVersion")));
-	ob.kind = dup_or_empty(json_string_value(json_object_get(obj, "kind")));
+	const struct lint_object *prev = r->nobjects ? &r->objects[r->nobjects - 1] : NULL;
+	ob.api_version = strs_dup(r, json_string_value(json_object_get(obj, "apiVersion")),
+	                          prev ? prev->api_version : NULL);
+	ob.kind = strs_dup(r, json_string_value(json_object_get(obj, "kind")), prev ? prev->kind : NULL);
 	const struct iw_meta *meta = NULL;
 	struct ingress *ing = NULL;
 	struct ingress_class *ic = NULL;
@@ -360,11 +411,12 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 		const char *ns = meta->namespace_;
 		if (kind == IW_KIND_INGRESS && (!ns || !*ns))
 			ns = "default";
-		ob.namespace_ = dup_or_empty(kind == IW_KIND_INGRESS ? ns : NULL);
-		ob.name = dup_or_empty(meta->name);
+		ob.namespace_ = strs_dup(r, kind == IW_KIND_INGRESS ? ns : NULL,
+		                         prev ? prev->namespace_ : NULL);
+		ob.name = strs_dup(r, meta->name, NULL);
 	} else {
-		ob.namespace_ = dup_or_empty(NULL);
-		ob.name = dup_or_empty(NULL);
+		ob.namespace_ = strs_dup(r, NULL, prev ? prev->namespace_ : NULL);
+		ob.name = strs_dup(r, NULL, NULL);
 	}
 	bool oom = el.oom || fl.oom || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name;
 	bool v1beta1 = api == IW_API_NETWORKING_V1BETA1 || api == IW_API_EXTENSIONS_V1BETA1;

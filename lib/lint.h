@@ -72,7 +72,7 @@ struct lint_object {
 	size_t document;              /* document index in its source */
 	size_t item;                  /* index in a List's items, or (size_t)-1 */
 	unsigned line;
-	char *api_version, *kind, *namespace_, *name;   /* "" when absent; namespace "default" for an Ingress without one */
+	char *api_version, *kind, *namespace_, *name;   /* "" when absent; namespace "default" for an Ingress without one; owned by the report (objects may share them) */
 	bool allowed;
 	struct lint_error *errors;
 	size_t nerrors;
@@ -99,6 +99,7 @@ struct lint_report {
 	bool oom;                     /* something was lost for lack of memory */
 	size_t cap_src_, cap_obj_, cap_prob_;
 	struct lint_pending_ *pending_;   /* private: two-pass mode */
+	struct lint_strs_ *strs_;         /* private: the objects' strings */
 };
 
 struct lint_report *lint_report_new(void);   /* NULL on OOM */
