@@ -1,6 +1,9 @@
 /*
  * The parsing libraries alone, on the same files as the lint benchmark:
  *   parse_only json FILE   jansson: json_loadb of every concatenated document
+ *   parse_only json-arena FILE
+ *                          the same with the allocator lint gives jansson
+ *                          (lib/jarena.c: a bump arena reset after each document)
  *   parse_only yaml FILE   libyaml: every event of the stream, nothing built
  * Prints "<mode> docs=N seconds=S docs_per_s=R" (the file read excluded).
  */
@@ -10,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <yaml.h>
+
+#include "lib/jarena.h"
 
 static double now(void)
 {
@@ -34,7 +39,15 @@ int main(int argc, char **argv)
 	fclose(f);
 	size_t docs = 0;
 	double t0 = now();
-	if (!strcmp(argv[1], "json")) {
+	bool arena = !strcmp(argv[1], "json-arena");
+	struct jarena *a = NULL;
+	if (arena) {
+		jarena_install();
+		if (!(a = jarena_new(256u << 20)))
+			return 2;
+		jarena_bind(a);
+	}
+	if (!strcmp(argv[1], "json") || arena) {
 		size_t at = 0;
 		while (at < (size_t)len) {
 			while (at < (size_t)len && (buf[at] == '\n' || buf[at] == ' '))
@@ -42,12 +55,16 @@ int main(int argc, char **argv)
 			if (at >= (size_t)len)
 				break;
 			json_error_t err;
+			jarena_begin(a);
 			json_t *v = json_loadb(buf + at, (size_t)len - at, JSON_DISABLE_EOF_CHECK, &err);
+			jarena_end(a);
 			if (!v) {
 				fprintf(stderr, "%s\n", err.text);
 				return 1;
 			}
-			json_decref(v);
+			if (!jarena_exclusive(a))
+				json_decref(v);
+			jarena_reset(a);
 			at += (size_t)err.position;
 			docs++;
 		}
