@@ -110,21 +110,43 @@ static void tree_link(struct yd_tree *t, uint32_t parent, uint32_t child)
 
 /* ---------------------------------------------------------------- scalars */
 
-static bool is_in(const char *s, size_t len, const char *const *set)
-{
-	if (len == 0 || len > 5)
-		return false;   /* every word of the sets has 1 to 5 bytes */
-	for (; *set; set++)   /* the first byte rules out nearly every word (keys, most values) */
-		if ((*set)[0] == s[0] && strlen(*set) == len && !memcmp(*set, s, len))
-			return true;
-	return false;
-}
-
 static const char *const yd_true[] = { "true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES",
 	                               "on", "On", "ON", NULL };
 static const char *const yd_false[] = { "false", "False", "FALSE", "n", "N", "no", "No", "NO",
 	                                "off", "Off", "OFF", NULL };
 static const char *const yd_null[] = { "~", "null", "Null", "NULL", NULL };
+
+static bool is_in(const char *s, size_t len, const char *const *set)
+{
+	for (; *set; set++)
+		if ((*set)[0] == s[0] && strlen(*set) == len && !memcmp(*set, s, len))
+			return true;
+	return false;
+}
+
+enum word { W_OTHER, W_NULL, W_TRUE, W_FALSE };
+
+/* Which of the words above a plain scalar is (the empty scalar is null).
+ * Every word has 1 to 5 bytes and starts with one of ~nNtTyYoOfF. */
+static enum word plain_word(const char *s, size_t len)
+{
+	if (len == 0)
+		return W_NULL;
+	if (len > 5)
+		return W_OTHER;
+	switch (s[0]) {
+	case '~': case 'n': case 'N': case 't': case 'T': case 'y': case 'Y':
+	case 'o': case 'O': case 'f': case 'F':
+		break;
+	default:
+		return W_OTHER;
+	}
+	if (is_in(s, len, yd_null))
+		return W_NULL;
+	if (is_in(s, len, yd_true))
+		return W_TRUE;
+	return is_in(s, len, yd_false) ? W_FALSE : W_OTHER;
+}
 
 /* Go's strconv.ParseInt(s, 0, 64) on s (underscores already removed).  Also
  * the ParseUint fallback: a value above INT64_MAX sets *big. */
@@ -233,12 +255,12 @@ static json_t *number_value(double d)
 /* A plain scalar's value as go-yaml v2 resolves it; NULL on OOM. */
 static json_t *resolve_plain(const char *s, size_t len)
 {
-	if (len == 0 || is_in(s, len, yd_null))
-		return json_null();
-	if (is_in(s, len, yd_true))
-		return json_true();
-	if (is_in(s, len, yd_false))
-		return json_false();
+	switch (plain_word(s, len)) {
+	case W_NULL: return json_null();
+	case W_TRUE: return json_true();
+	case W_FALSE: return json_false();
+	case W_OTHER: break;
+	}
 	char c = s[0];
 	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
 		char tmp[80];
@@ -444,17 +466,11 @@ static const char *key_text(const yaml_event_t *e, size_t *len)
 	*len = e->data.scalar.length;
 	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return s;
-	if (*len == 0 || is_in(s, *len, yd_null)) {
-		*len = 4;
-		return "null";
-	}
-	if (is_in(s, *len, yd_true)) {
-		*len = 4;
-		return "true";
-	}
-	if (is_in(s, *len, yd_false)) {
-		*len = 5;
-		return "false";
+	switch (plain_word(s, *len)) {
+	case W_NULL: *len = 4; return "null";
+	case W_TRUE: *len = 4; return "true";
+	case W_FALSE: *len = 5; return "false";
+	case W_OTHER: break;
 	}
 	return s;
 }
