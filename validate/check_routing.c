@@ -15,7 +15,6 @@
  */
 #include "validate/checks_int.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,43 +38,70 @@ static const char *key_reason(enum rt_key k)
 	}
 }
 
-/* Builds the probe path(s) of entry e into out[] (each < size); returns count. */
-static int probes(const struct rt_entry *e, char out[3][1100])
+/* dst = a b c (the parts' lengths given); returns the length.  The callers
+ * keep the total below PROBE_MAX. */
+static size_t cat3(char *dst, const char *a, size_t al, const char *b, size_t bl,
+                   const char *c, size_t cl)
+{
+	memcpy(dst, a, al);
+	memcpy(dst + al, b, bl);
+	memcpy(dst + al + bl, c, cl);
+	dst[al + bl + cl] = '\0';
+	return al + bl + cl;
+}
+
+#define PROBE_MAX 1100
+#define FRESH_LEN (sizeof FRESH - 1)
+
+/* Builds the probe path(s) of entry e into out[] (each < PROBE_MAX) and their
+ * lengths into len[]; returns the count. */
+static int probes(const struct rt_entry *e, char out[3][PROBE_MAX], size_t len[3])
 {
 	size_t l = strlen(e->path);
 	if (l > 1000)
 		return 0;
 	switch (e->path_type) {
 	case RT_EXACT:
-		snprintf(out[0], 1100, "%s", e->path);
+		len[0] = cat3(out[0], e->path, l, "", 0, "", 0);
 		return 1;
 	case RT_PREFIX: {
 		size_t q = l > 1 && e->path[l - 1] == '/' ? l - 1 : l;
 		if (l == 1) {
-			snprintf(out[0], 1100, "/");
-			snprintf(out[1], 1100, "/" FRESH);
+			len[0] = cat3(out[0], "/", 1, "", 0, "", 0);
+			len[1] = cat3(out[1], "/", 1, FRESH, FRESH_LEN, "", 0);
 			return 2;
 		}
-		snprintf(out[0], 1100, "%.*s", (int)q, e->path);
-		snprintf(out[1], 1100, "%.*s/", (int)q, e->path);
-		snprintf(out[2], 1100, "%.*s/" FRESH, (int)q, e->path);
+		len[0] = cat3(out[0], e->path, q, "", 0, "", 0);
+		len[1] = cat3(out[1], e->path, q, "/", 1, "", 0);
+		len[2] = cat3(out[2], e->path, q, "/", 1, FRESH, FRESH_LEN);
 		return 3;
 	}
-	default:
-		snprintf(out[0], 1100, "%s", e->path);
-		snprintf(out[1], 1100, "%s" FRESH, e->path);
-		snprintf(out[2], 1100, "%s%s" FRESH, e->path, l && e->path[l - 1] == '/' ? "" : "/");
+	default: {
+		bool slash = l && e->path[l - 1] == '/';
+		len[0] = cat3(out[0], e->path, l, "", 0, "", 0);
+		len[1] = cat3(out[1], e->path, l, FRESH, FRESH_LEN, "", 0);
+		len[2] = cat3(out[2], e->path, l, "/", slash ? 0 : 1, FRESH, FRESH_LEN);
 		return 3;
+	}
 	}
 }
 
-/* Host header that selects the group of rule host 'h' */
-static void probe_host(const char *h, char *buf, size_t size)
+/* Host header that selects the group of rule host 'h', cut to size - 1
+ * bytes; returns its length */
+static size_t probe_host(const char *h, char *buf, size_t size)
 {
-	if (h[0] == '*')
-		snprintf(buf, size, WILD_LABEL "%s", h + 1);
-	else
-		snprintf(buf, size, "%s", h);
+	size_t hl = strlen(h), n;
+	if (h[0] == '*') {
+		size_t wl = sizeof WILD_LABEL - 1;
+		n = cat3(buf, WILD_LABEL, wl, "", 0, "", 0);
+		hl--;
+		h++;
+	} else {
+		n = 0;
+	}
+	if (n + hl > size - 1)
+		hl = size - 1 - n;
+	return n + cat3(buf + n, h, hl, "", 0, "", 0);
 }
 
 static bool find_group(const struct rt_table *t, const char *h, size_t *first, size_t *n)
@@ -113,20 +139,21 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 	char host[600];
 	if (!find_group(after, h, &first, &n))
 		return;
-	probe_host(h, host, sizeof host);
+	size_t hl = probe_host(h, host, sizeof host);
 	enum rt_group_kind want = h[0] == '*' ? RT_G_WILDCARD : *h ? RT_G_EXACT : RT_G_HOSTLESS;
 	bool conflict_on = chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT);
 
 	for (size_t i = first; i < first + n; i++) {
 		struct rt_entry e;
 		rt_entry_get(after, i, &e);
-		char pr[3][1100];
-		int np = probes(&e, pr);
+		char pr[3][PROBE_MAX];
+		size_t prl[3];
+		int np = probes(&e, pr, prl);
 		bool ours = e.ingress == c->ing;
 		bool won = false;
 		for (int k = 0; k < np; k++) {
 			struct rt_decision da, db = { 0 };
-			if (rt_match(after, host, strlen(host), pr[k], strlen(pr[k]), &da))
+			if (rt_match(after, host, hl, pr[k], prl[k], &da))
 				continue;
 			if (ours && da.match == RT_RULE && da.ingress == c->ing &&
 			    da.rule_index == e.rule_index && da.path_index == e.path_index)
@@ -135,7 +162,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 				continue;
 			/* served today by another Ingress's rule on this host, or by the
 			 * defaultBackend of an Ingress that claims the host (sec. 8.1) */
-			if (rt_match(before, host, strlen(host), pr[k], strlen(pr[k]), &db) ||
+			if (rt_match(before, host, hl, pr[k], prl[k], &db) ||
 			    (db.match != RT_RULE && db.match != RT_DEFAULT) || db.group != want)
 				continue;
 			if (seen_pair(tk, ntk, tkcap, db.ingress, da.rule_index, da.path_index))
@@ -197,7 +224,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 		if (!won && !dup_other && !dup_self && np > 0) {
 			/* who wins the path's own request instead */
 			struct rt_decision d;
-			if (!rt_match(after, host, strlen(host), pr[0], strlen(pr[0]), &d) &&
+			if (!rt_match(after, host, hl, pr[0], prl[0], &d) &&
 			    d.match == RT_RULE)
 				chk_emit(c, IW_CHK_SHADOWED_PATH, false, CHK_PATH_FP(e.rule_index, e.path_index),
 				         "%s %s on host \"%s\" never receives traffic: every request it "
@@ -224,13 +251,11 @@ void chk_routing(struct chk_ctx *c)
 		c->out->oom = true;
 		return;
 	}
-	const struct ingress **all = malloc((nn + 1) * sizeof *all);
-	struct taken *tk = calloc(256, sizeof *tk);
+	/* chk_neighbours leaves room for one more: the object itself */
+	const struct ingress *self[1];
+	const struct ingress **all = nn ? nb : self;
+	struct taken tk[256];   /* only the first ntk are read */
 	struct rt_table *before = NULL, *after = NULL;
-	if (!all || !tk)
-		goto oom;
-	for (size_t i = 0; i < nn; i++)
-		all[i] = nb[i];
 	all[nn] = c->ing;
 	struct rt_input in = { .ingresses = all, .ningresses = nn + 1 };
 	if (!(after = rt_build(&in)))
@@ -255,7 +280,5 @@ oom:
 out:
 	rt_free(before);
 	rt_free(after);
-	free(tk);
-	free(all);
 	free(nb);
 }

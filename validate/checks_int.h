@@ -34,8 +34,9 @@ const char *chk_ns(const struct iw_meta *m);
 bool chk_same_object(const struct ingress *a, const struct ingress *b);
 /* Gathers the other Ingresses of the state that name one of the rule hosts of
  * c->ing (as written) and belong to its class, without the object itself.
- * Returns a malloc'd array (caller frees; may be NULL with *n == 0), or NULL
- * with *n == (size_t)-1 on OOM. */
+ * Returns a malloc'd array (caller frees; may be NULL with *n == 0) with room
+ * for *n + 1 entries (the caller may append one), or NULL with *n ==
+ * (size_t)-1 on OOM. */
 const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n);
 
 /* spec.rules[i].http.paths[j] */

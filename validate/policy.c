@@ -155,7 +155,7 @@ const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n)
 			if (l[j] == c->ing || chk_same_object(l[j], c->ing) ||
 			    !same_class(iw_effective_class(l[j], c->st), c->cls))
 				continue;
-			if (len == cap) {
+			if (len + 1 >= cap) {   /* and a free slot after the last */
 				size_t nc = cap ? cap * 2 : 16;
 				const struct ingress **nv = realloc(v, nc * sizeof *nv);
 				if (!nv) {
