@@ -248,15 +248,16 @@ void chk_dangerous_annotation(struct chk_ctx *c)
 		const char *key = nz(m->annotations[i].key), *val = nz(m->annotations[i].value);
 		size_t vlen = m->annotations[i].value_len ? m->annotations[i].value_len : strlen(val);
 		const char *name = nginx_name(key);
-		char field[600];
-		snprintf(field, sizeof field, "annotations[%s]", key);
-		const struct fpath *at = FP_KEY(FP_KEY(NULL, "metadata"), field);
 		if (!name)
 			continue;
+		/* the field text is written only when a finding is emitted */
+		char field[600];
+		const struct fpath *at = FP_KEY(FP_KEY(NULL, "metadata"), field);
 		bool snip = false;
 		for (size_t k = 0; snippets[k] && !snip; k++)
 			snip = !strcmp(name, snippets[k]);
 		if (snip) {
+			snprintf(field, sizeof field, "annotations[%s]", key);
 			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
 			         "annotation %s injects raw nginx configuration: any namespace that may "
 			         "create Ingresses can read the controller's secrets (CVE-2021-25742); "
@@ -265,6 +266,7 @@ void chk_dangerous_annotation(struct chk_ctx *c)
 		}
 		int ctl = first_ctl(val, vlen);
 		if (ctl >= 0) {
+			snprintf(field, sizeof field, "annotations[%s]", key);
 			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
 			         "annotation %s holds the control character 0x%02x at offset %d: a "
 			         "newline in an annotation value can inject nginx directives", key,
@@ -277,6 +279,7 @@ void chk_dangerous_annotation(struct chk_ctx *c)
 			size_t at_c = strcspn(val, quoted[k].bad);
 			if (!val[at_c])
 				break;
+			snprintf(field, sizeof field, "annotations[%s]", key);
 			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
 			         "annotation %s holds '%c' at offset %zu, which breaks out of the nginx "
 			         "quoting ingress-nginx writes it into (IngressNightmare, %s)", key,

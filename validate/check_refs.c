@@ -181,9 +181,11 @@ void chk_wildcard_host_overlap(struct chk_ctx *c)
 			/* our exact host takes a host away from another namespace's wildcard */
 			const char *dot = strchr(h, '.');
 			char w[300];
-			if (!dot || dot == h || strlen(dot) + 2 > sizeof w)
+			size_t dl = dot ? strlen(dot) : 0;
+			if (!dot || dot == h || dl + 2 > sizeof w)
 				continue;
-			snprintf(w, sizeof w, "*%s", dot);
+			w[0] = '*';
+			memcpy(w + 1, dot, dl + 1);
 			size_t n;
 			const struct ingress *const *l = iw_state_by_host(c->st, w, &n);
 			for (size_t k = 0; k < n; k++) {
