@@ -129,6 +129,12 @@ struct rt_table {
 	char *keys;                 /* bucket keys longer than BKT_INLINE */
 	const char *default_class;
 	size_t skipped;
+	/* Memory: the table itself is one allocation with the served
+	 * Ingresses (ings, ihot), the entries and the normalised rule hosts
+	 * (arena) after the struct; 'look' is a second, 64-byte aligned one
+	 * with what a lookup reads: the groups, the buckets, the slots of both
+	 * maps, the IS lengths and the long bucket keys. */
+	void *look;
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -211,16 +217,20 @@ static inline uint32_t fp_of(uint64_t h)
 	return f ? f : 1;
 }
 
-static int imap_init(struct imap *m, size_t n)
+/* Slots of a map for n keys: a power of two, at least 8 and 2n. */
+static size_t imap_cap(size_t n)
 {
 	size_t cap = 8;
 	while (cap < n * 2)
 		cap <<= 1;
-	m->s = aligned_alloc(64, cap * sizeof *m->s);
-	if (m->s)
-		memset(m->s, 0, cap * sizeof *m->s);
+	return cap;
+}
+
+/* A map over 'slots' (imap_cap(n) zeroed slots the table owns). */
+static void imap_attach(struct imap *m, uint64_t *slots, size_t cap)
+{
+	m->s = slots;
 	m->mask = cap - 1;
-	return m->s ? 0 : -1;
 }
 
 /* The keys put are distinct: no check for a duplicate. */
@@ -427,34 +437,93 @@ void rt_free(struct rt_table *t)
 {
 	if (!t)
 		return;
-	free(t->ings);
-	free(t->ihot);
-	free(t->ents);
-	free(t->groups);
-	free(t->islens);
-	free(t->hosts.s);
-	free(t->bidx.s);
-	free(t->bkts);
-	free(t->arena);
-	free(t->keys);
+	free(t->look);
 	free(t);
 }
 
+/* Sorts like qsort; small arrays (the tables the policy checks build for
+ * one object and its few neighbours) by insertion, without qsort's set-up.
+ * Every order sorted here is total, or its equal elements are
+ * interchangeable, so the result does not depend on the algorithm. */
+#define SORT_SMALL 12
+#define SORT_ELEM_MAX 128
+static void sort_any(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > SORT_SMALL || size > SORT_ELEM_MAX) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	char *b = base, tmp[SORT_ELEM_MAX];
+	for (size_t i = 1; i < n; i++) {
+		if (cmp(b + (i - 1) * size, b + i * size) <= 0)
+			continue;
+		memcpy(tmp, b + i * size, size);
+		size_t j = i;
+		do {
+			memcpy(b + j * size, b + (j - 1) * size, size);
+			j--;
+		} while (j > 0 && cmp(b + (j - 1) * size, tmp) > 0);
+		memcpy(b + j * size, tmp, size);
+	}
+}
+
+/* n rounded up to a multiple of a */
+static size_t round_up(size_t n, size_t a)
+{
+	return (n + a - 1) / a * a;
+}
+
+/* The work arrays of a build (keys, their sorted pointers, bucket order)
+ * live here when they fit. */
+#define BUILD_STACK 4096
+
 struct rt_table *rt_build(const struct rt_input *in)
 {
-	struct rt_table *t = calloc(1, sizeof *t);
-	struct hkey *keys = NULL, **kp = NULL;
-	struct bref *br = NULL;
+	const char *dclass = find_default_class(in);
+
+	/* what the served Ingresses hold: sizes of the arrays */
+	size_t nserved = 0, nrules = 0, hostbytes = 0, npaths = 0;
+	for (size_t i = 0; i < in->ningresses; i++) {
+		const struct ingress *ing = in->ingresses[i];
+		bool via;
+		if (!ing || !served(ing, in->ingress_class, dclass, &via))
+			continue;
+		nserved++;
+		nrules += ing->nrules;
+		for (size_t j = 0; j < ing->nrules; j++) {
+			hostbytes += strlen(ing->rules[j].host ? ing->rules[j].host : "") + 1;
+			npaths += ing->rules[j].npaths;
+		}
+	}
+	const size_t al = sizeof(max_align_t);
+	size_t o_ings = round_up(sizeof(struct rt_table), al);
+	size_t o_ihot = o_ings + round_up((nserved ? nserved : 1) * sizeof(struct ing_info), al);
+	size_t o_ents = o_ihot + round_up((nserved ? nserved : 1) * sizeof(struct ihot), al);
+	size_t o_arena = o_ents + round_up((npaths ? npaths : 1) * sizeof(struct ent), al);
+	struct rt_table *t = calloc(1, o_arena + (hostbytes ? hostbytes : 1));
 	if (!t)
 		return NULL;
+	t->ings = (struct ing_info *)((char *)t + o_ings);
+	t->ihot = (struct ihot *)((char *)t + o_ihot);
+	t->ents = (struct ent *)((char *)t + o_ents);
+	t->arena = (char *)t + o_arena;
 	t->hostless = -1;
 	t->global_dflt = -1;
-	t->default_class = find_default_class(in);
+	t->default_class = dclass;
+
+	_Alignas(max_align_t) char stackbuf[BUILD_STACK];
+	size_t o_kp = round_up((nrules ? nrules : 1) * sizeof(struct hkey), al);
+	size_t o_br = o_kp + round_up((nrules ? nrules : 1) * sizeof(struct hkey *), al);
+	size_t work_size = o_br + (npaths ? npaths : 1) * sizeof(struct bref);
+	char *work = work_size <= sizeof stackbuf ? stackbuf : malloc(work_size);
+	if (!work) {
+		free(t);
+		return NULL;
+	}
+	struct hkey *keys = (struct hkey *)work, **kp = (struct hkey **)(work + o_kp);
+	struct bref *br = (struct bref *)(work + o_br);
 
 	/* served Ingresses, by age */
-	t->ings = calloc(in->ningresses ? in->ningresses : 1, sizeof *t->ings);
-	if (!t->ings)
-		goto oom;
 	for (size_t i = 0; i < in->ningresses; i++) {
 		const struct ingress *ing = in->ingresses[i];
 		bool via;
@@ -468,10 +537,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		ii->input_idx = i;
 		ii->default_class = via;
 	}
-	qsort(t->ings, t->nings, sizeof *t->ings, qcmp_age);
-	t->ihot = calloc(t->nings ? t->nings : 1, sizeof *t->ihot);
-	if (!t->ihot)
-		goto oom;
+	sort_any(t->ings, t->nings, sizeof *t->ings, qcmp_age);
 	for (size_t r = 0; r < t->nings; r++) {
 		t->ihot[r].ing = t->ings[r].ing;
 		t->ihot[r].ns = t->ings[r].ns;
@@ -485,20 +551,6 @@ struct rt_table *rt_build(const struct rt_input *in)
 		}
 
 	/* host groups: one key per rule, deduplicated */
-	size_t nrules = 0, hostbytes = 0, npaths = 0;
-	for (size_t r = 0; r < t->nings; r++) {
-		const struct ingress *ing = t->ings[r].ing;
-		nrules += ing->nrules;
-		for (size_t j = 0; j < ing->nrules; j++) {
-			hostbytes += strlen(ing->rules[j].host ? ing->rules[j].host : "") + 1;
-			npaths += ing->rules[j].npaths;
-		}
-	}
-	keys = calloc(nrules ? nrules : 1, sizeof *keys);
-	kp = calloc(nrules ? nrules : 1, sizeof *kp);
-	t->arena = malloc(hostbytes ? hostbytes : 1);
-	if (!keys || !kp || !t->arena)
-		goto oom;
 	size_t k = 0, ab = 0;
 	for (size_t r = 0; r < t->nings; r++) {
 		const struct ingress *ing = t->ings[r].ing;
@@ -520,54 +572,22 @@ struct rt_table *rt_build(const struct rt_input *in)
 			kp[k] = &keys[k];
 		}
 	}
-	qsort(kp, nrules, sizeof *kp, qcmp_hkey);
+	sort_any(kp, nrules, sizeof *kp, qcmp_hkey);
 	size_t ng = 0;
-	for (size_t i = 0; i < nrules; i++)
-		ng += i == 0 || qcmp_hkey(&kp[i - 1], &kp[i]) != 0;
-	t->groups = aligned_alloc(64, (ng ? ng : 1) * sizeof *t->groups);
-	if (!t->groups)
-		goto oom;
-	memset(t->groups, 0, (ng ? ng : 1) * sizeof *t->groups);
 	for (size_t i = 0; i < nrules; i++) {
-		if (i == 0 || qcmp_hkey(&kp[i - 1], &kp[i]) != 0) {
-			struct group *g = &t->groups[t->ngroups++];
-			g->kind = kp[i]->kind;
-			g->host = kp[i]->host;
-			g->hlen = kp[i]->hlen;
-			g->dflt = -1;
-			uint32_t off = g->kind == RT_G_WILDCARD ? 2 : 0;
-			if (g->hlen - off <= GROUP_KEY)
-				memcpy(g->key, g->host + off, g->hlen - off);
-			if (g->kind == RT_G_HOSTLESS)
-				t->hostless = (long)(t->ngroups - 1);
-		}
-		kp[i]->group = (uint32_t)(t->ngroups - 1);
+		if (i > 0 && qcmp_hkey(&kp[i - 1], &kp[i]) != 0)
+			ng++;
+		kp[i]->group = (uint32_t)ng;
 	}
-	if (imap_init(&t->hosts, t->ngroups) < 0)
-		goto oom;
-	for (size_t gi = 0; gi < t->ngroups; gi++) {
-		struct group *g = &t->groups[gi];
-		if (g->kind == RT_G_HOSTLESS)
-			continue;
-		/* wildcard groups are keyed by the suffix after "*." */
-		const char *key = g->kind == RT_G_WILDCARD ? g->host + 2 : g->host;
-		uint32_t kl = g->kind == RT_G_WILDCARD ? g->hlen - 2 : g->hlen;
-		imap_put(&t->hosts, hfinal(whash(key, kl), g->kind), (uint32_t)gi);
-	}
+	if (nrules)
+		ng++;
 
-	/* entries; defaults per group (sec. 8.1): the first Ingress in age order
-	 * with a rule in the group and a defaultBackend */
-	t->ents = calloc(npaths ? npaths : 1, sizeof *t->ents);
-	if (!t->ents)
-		goto oom;
-	k = 0;
-	for (size_t r = 0; r < t->nings; r++) {
+	/* entries */
+	for (size_t r = 0, kk = 0; r < t->nings; r++) {
 		const struct ingress *ing = t->ings[r].ing;
-		for (size_t j = 0; j < ing->nrules; j++, k++) {
+		for (size_t j = 0; j < ing->nrules; j++, kk++) {
 			const struct iw_rule *rule = &ing->rules[j];
-			uint32_t gi = keys[k].group;
-			if (ing->has_default_backend && t->groups[gi].dflt < 0)
-				t->groups[gi].dflt = (int32_t)r;
+			uint32_t gi = keys[kk].group;
 			for (size_t p = 0; p < rule->npaths; p++) {
 				const struct iw_path *ip = &rule->paths[p];
 				int type = path_type_of(ip->path_type);
@@ -596,7 +616,81 @@ struct rt_table *rt_build(const struct rt_input *in)
 			}
 		}
 	}
-	qsort(t->ents, t->nents, sizeof *t->ents, qcmp_ent);
+	sort_any(t->ents, t->nents, sizeof *t->ents, qcmp_ent);
+
+	/* buckets: the runs of br; count them and their long keys */
+	for (size_t i = 0; i < t->nents; i++) {
+		br[i].e = &t->ents[i];
+		br[i].i = (uint32_t)i;
+	}
+	sort_any(br, t->nents, sizeof *br, qcmp_bucket);
+	size_t keybytes = 1, nbkts = 0;
+	for (size_t i = 0; i < t->nents;) {
+		const struct ent *e = br[i].e;
+		size_t j = i + 1;
+		while (j < t->nents && same_bucket(br[j].e, e))
+			j++;
+		nbkts++;
+		if (e->klen > BKT_INLINE)
+			keybytes += e->klen;
+		i = j;
+	}
+
+	/* what a lookup reads */
+	size_t hcap = imap_cap(ng), bcap = imap_cap(nbkts);
+	size_t o_bkts = (ng ? ng : 1) * sizeof(struct group);
+	size_t o_hosts = o_bkts + (nbkts ? nbkts : 1) * sizeof(struct bkt);
+	size_t o_bidx = o_hosts + hcap * sizeof(uint64_t);
+	size_t o_islens = o_bidx + bcap * sizeof(uint64_t);
+	size_t o_keys = o_islens + round_up((t->nents ? t->nents : 1) * sizeof(uint32_t), al);
+	size_t look_size = round_up(o_keys + keybytes, 64);
+	char *look = aligned_alloc(64, look_size);
+	if (!look)
+		goto oom;
+	memset(look, 0, look_size);
+	t->look = look;
+	t->groups = (struct group *)look;
+	t->bkts = (struct bkt *)(look + o_bkts);
+	imap_attach(&t->hosts, (uint64_t *)(look + o_hosts), hcap);
+	imap_attach(&t->bidx, (uint64_t *)(look + o_bidx), bcap);
+	t->islens = (uint32_t *)(look + o_islens);
+	t->keys = look + o_keys;
+
+	for (size_t i = 0; i < nrules; i++) {
+		if (i == 0 || kp[i]->group != kp[i - 1]->group) {
+			struct group *g = &t->groups[t->ngroups++];
+			g->kind = kp[i]->kind;
+			g->host = kp[i]->host;
+			g->hlen = kp[i]->hlen;
+			g->dflt = -1;
+			uint32_t off = g->kind == RT_G_WILDCARD ? 2 : 0;
+			if (g->hlen - off <= GROUP_KEY)
+				memcpy(g->key, g->host + off, g->hlen - off);
+			if (g->kind == RT_G_HOSTLESS)
+				t->hostless = (long)(t->ngroups - 1);
+		}
+	}
+	for (size_t gi = 0; gi < t->ngroups; gi++) {
+		struct group *g = &t->groups[gi];
+		if (g->kind == RT_G_HOSTLESS)
+			continue;
+		/* wildcard groups are keyed by the suffix after "*." */
+		const char *key = g->kind == RT_G_WILDCARD ? g->host + 2 : g->host;
+		uint32_t kl = g->kind == RT_G_WILDCARD ? g->hlen - 2 : g->hlen;
+		imap_put(&t->hosts, hfinal(whash(key, kl), g->kind), (uint32_t)gi);
+	}
+
+	/* defaults per group (sec. 8.1): the first Ingress in age order with a
+	 * rule in the group and a defaultBackend */
+	k = 0;
+	for (size_t r = 0; r < t->nings; r++) {
+		const struct ingress *ing = t->ings[r].ing;
+		for (size_t j = 0; j < ing->nrules; j++, k++) {
+			uint32_t gi = keys[k].group;
+			if (ing->has_default_backend && t->groups[gi].dflt < 0)
+				t->groups[gi].dflt = (int32_t)r;
+		}
+	}
 	for (size_t i = 0; i < t->nents; i++) {
 		struct group *g = &t->groups[t->ents[i].group];
 		if (g->n == 0)
@@ -609,40 +703,13 @@ struct rt_table *rt_build(const struct rt_input *in)
 			g->prefix_lens |= bit;
 	}
 
-	/* buckets */
-	br = calloc(t->nents ? t->nents : 1, sizeof *br);
-	t->islens = calloc(t->nents ? t->nents : 1, sizeof *t->islens);
-	if (!br || !t->islens)
-		goto oom;
-	for (size_t i = 0; i < t->nents; i++) {
-		br[i].e = &t->ents[i];
-		br[i].i = (uint32_t)i;
-	}
-	qsort(br, t->nents, sizeof *br, qcmp_bucket);
-	/* the runs of br are the buckets: count them and their long keys */
-	size_t keybytes = 1;
+	size_t kb = 0, nis = 0;
 	for (size_t i = 0; i < t->nents;) {
 		const struct ent *e = br[i].e;
 		size_t j = i + 1;
 		while (j < t->nents && same_bucket(br[j].e, e))
 			j++;
-		t->nbkts++;
-		if (e->klen > BKT_INLINE)
-			keybytes += e->klen;
-		i = j;
-	}
-	t->keys = malloc(keybytes);
-	t->bkts = aligned_alloc(64, (t->nbkts ? t->nbkts : 1) * sizeof *t->bkts);
-	if (!t->keys || !t->bkts || imap_init(&t->bidx, t->nbkts) < 0)
-		goto oom;
-	memset(t->bkts, 0, (t->nbkts ? t->nbkts : 1) * sizeof *t->bkts);
-	size_t kb = 0, nis = 0, nb = 0;
-	for (size_t i = 0; i < t->nents;) {
-		const struct ent *e = br[i].e;
-		size_t j = i + 1;
-		while (j < t->nents && same_bucket(br[j].e, e))
-			j++;
-		struct bkt *b = &t->bkts[nb];
+		struct bkt *b = &t->bkts[t->nbkts];
 		b->tag = btag(e->group, e->type);
 		b->klen = e->klen;
 		if (e->klen <= BKT_INLINE) {
@@ -662,8 +729,8 @@ struct rt_table *rt_build(const struct rt_input *in)
 		b->type = e->type;
 		b->path_p = e->path_p;
 		b->key2 = j - i > 1 ? (uint8_t)decisive_key(t, e, br[i + 1].e) : RT_K_NONE;
-		imap_put(&t->bidx, hfinal(whash(e->path, e->klen), b->tag), (uint32_t)nb);
-		nb++;
+		imap_put(&t->bidx, hfinal(whash(e->path, e->klen), b->tag), (uint32_t)t->nbkts);
+		t->nbkts++;
 		if (e->type == RT_IS) {
 			struct group *g = &t->groups[e->group];
 			if (g->nislen == 0)
@@ -679,7 +746,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		if (g->nislen == 0)
 			continue;
 		uint32_t *l = t->islens + g->islen_off;
-		qsort(l, g->nislen, sizeof *l, qcmp_u32);
+		sort_any(l, g->nislen, sizeof *l, qcmp_u32);
 		uint32_t u = 1;
 		for (uint32_t i = 1; i < g->nislen; i++)
 			if (l[i] != l[u - 1])
@@ -688,14 +755,12 @@ struct rt_table *rt_build(const struct rt_input *in)
 		if (u <= GROUP_ISL)
 			memcpy(g->isl, l, u * sizeof *l);
 	}
-	free(br);
-	free(keys);
-	free(kp);
+	if (work != stackbuf)
+		free(work);
 	return t;
 oom:
-	free(br);
-	free(keys);
-	free(kp);
+	if (work != stackbuf)
+		free(work);
 	rt_free(t);
 	return NULL;
 }
