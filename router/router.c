@@ -1030,30 +1030,14 @@ static enum rt_key top2_key(const struct rt_table *t, const struct top2 *tp)
 	return decisive_key(t, &t->ents[tp->best], &t->ents[tp->second]);
 }
 
-int rt_match(const struct rt_table *t, const char *host, size_t host_len,
-             const char *path, size_t path_len, struct rt_decision *d)
+/* The decision for the normalised path pb[0..pn) (followed by PATH_PAD
+ * readable bytes) in group gi (-1: none); d was cleared by the caller. */
+static int decide(const struct rt_table *t, long gi, const char *pb, size_t pn,
+                  struct rt_decision *d)
 {
-	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2 + PATH_PAD];
-	size_t hn;
-	unsigned hc = 0, pc = 0;
-	memset(d, 0, sizeof *d);
-	d->winner = d->runner_up = -1;
-	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
-	/* the host's slot is fetched while the path is normalised */
-	uint64_t hx = 0;
-	if (kind == RT_HOST_NAME) {
-		hx = host_hash(RT_G_EXACT, hb, hn);
-		__builtin_prefetch(&t->hosts.s[hx & t->hosts.mask]);
-	}
-	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
-	if (pn < 0)
-		return -1;
-	memset(pb + pn, 0, PATH_PAD);
-	d->changes = hc | pc;
-	long gi = choose_group_h(t, kind, hb, hn, hx);
 	if (gi >= 0) {
 		d->group = t->groups[gi].kind;
-		struct top2 tp = match_group(t, (size_t)gi, pb, (size_t)pn);
+		struct top2 tp = match_group(t, (size_t)gi, pb, pn);
 		if (tp.best >= 0) {
 			const struct bkt *b = tp.bb;
 			const struct ihot *ih = &t->ihot[b->rank];
@@ -1081,6 +1065,57 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 		d->backend = &t->ings[dr].ing->default_backend;
 	}
 	return 0;
+}
+
+int rt_match(const struct rt_table *t, const char *host, size_t host_len,
+             const char *path, size_t path_len, struct rt_decision *d)
+{
+	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2 + PATH_PAD];
+	size_t hn;
+	unsigned hc = 0, pc = 0;
+	memset(d, 0, sizeof *d);
+	d->winner = d->runner_up = -1;
+	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
+	/* the host's slot is fetched while the path is normalised */
+	uint64_t hx = 0;
+	if (kind == RT_HOST_NAME) {
+		hx = host_hash(RT_G_EXACT, hb, hn);
+		__builtin_prefetch(&t->hosts.s[hx & t->hosts.mask]);
+	}
+	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
+	if (pn < 0)
+		return -1;
+	memset(pb + pn, 0, PATH_PAD);
+	d->changes = hc | pc;
+	return decide(t, choose_group_h(t, kind, hb, hn, hx), pb, (size_t)pn, d);
+}
+
+int rt_host_prepare(const struct rt_table *t, const char *host, size_t host_len,
+                    struct rt_host *h)
+{
+	char hb[RT_MAX_HOST + 1];
+	size_t hn = 0;
+	unsigned hc = 0;
+	int kind = rt_norm_host(host, host_len, hb, sizeof hb, &hn, &hc);
+	h->valid = kind >= 0;
+	h->changes = hc;
+	h->group = kind < 0 ? -1 : choose_group(t, kind, hb, hn);
+	return kind < 0 ? -1 : 0;
+}
+
+int rt_match_host(const struct rt_table *t, const struct rt_host *h, const char *path,
+                  size_t path_len, struct rt_decision *d)
+{
+	char pb[RT_MAX_PATH + 2 + PATH_PAD];
+	unsigned pc = 0;
+	memset(d, 0, sizeof *d);
+	d->winner = d->runner_up = -1;
+	long pn = h->valid ? rt_norm_path(path, path_len, pb, sizeof pb, &pc) : -1;
+	if (pn < 0)
+		return -1;
+	memset(pb + pn, 0, PATH_PAD);
+	d->changes = h->changes | pc;
+	return decide(t, h->group, pb, (size_t)pn, d);
 }
 
 /* ---- read access -------------------------------------------------------- */

@@ -92,6 +92,24 @@ struct rt_decision {
 int rt_match(const struct rt_table *t, const char *host, size_t host_len,
              const char *path, size_t path_len, struct rt_decision *d);
 
+/*
+ * The same for many requests with one Host header: rt_host_prepare
+ * normalises 'host' and chooses its host group in table t once; then
+ * rt_match_host(t, h, path, ...) decides exactly as rt_match(t, host, ...,
+ * path, ...) would.  rt_host_prepare returns -1 when the host exceeds
+ * RT_MAX_HOST (then every rt_match_host returns -1, as rt_match).  A
+ * prepared host is valid for the table it was prepared with only.
+ */
+struct rt_host {
+	bool valid;                 /* private */
+	long group;                 /* private: group index, -1 if none */
+	unsigned changes;           /* private: RT_N_* bits of the host */
+};
+int rt_host_prepare(const struct rt_table *t, const char *host, size_t host_len,
+                    struct rt_host *h);
+int rt_match_host(const struct rt_table *t, const struct rt_host *h, const char *path,
+                  size_t path_len, struct rt_decision *d);
+
 /* "Exact", "Prefix", "ImplementationSpecific" */
 const char *rt_path_type_name(enum rt_path_type pt);
 /* "rule", "default", "none" */

@@ -140,6 +140,10 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 	if (!find_group(after, h, &first, &n))
 		return;
 	size_t hl = probe_host(h, host, sizeof host);
+	/* the host is normalised and its group chosen once per table */
+	struct rt_host ha, hb;
+	bool hb_ready = false;
+	rt_host_prepare(after, host, hl, &ha);
 	enum rt_group_kind want = h[0] == '*' ? RT_G_WILDCARD : *h ? RT_G_EXACT : RT_G_HOSTLESS;
 	bool conflict_on = chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT);
 
@@ -153,7 +157,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 		bool won = false;
 		for (int k = 0; k < np; k++) {
 			struct rt_decision da, db = { 0 };
-			if (rt_match(after, host, hl, pr[k], prl[k], &da))
+			if (rt_match_host(after, &ha, pr[k], prl[k], &da))
 				continue;
 			if (ours && da.match == RT_RULE && da.ingress == c->ing &&
 			    da.rule_index == e.rule_index && da.path_index == e.path_index)
@@ -162,7 +166,11 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 				continue;
 			/* served today by another Ingress's rule on this host, or by the
 			 * defaultBackend of an Ingress that claims the host (sec. 8.1) */
-			if (rt_match(before, host, hl, pr[k], prl[k], &db) ||
+			if (!hb_ready) {
+				rt_host_prepare(before, host, hl, &hb);
+				hb_ready = true;
+			}
+			if (rt_match_host(before, &hb, pr[k], prl[k], &db) ||
 			    (db.match != RT_RULE && db.match != RT_DEFAULT) || db.group != want)
 				continue;
 			if (seen_pair(tk, ntk, tkcap, db.ingress, da.rule_index, da.path_index))
@@ -224,7 +232,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 		if (!won && !dup_other && !dup_self && np > 0) {
 			/* who wins the path's own request instead */
 			struct rt_decision d;
-			if (!rt_match(after, host, hl, pr[0], prl[0], &d) &&
+			if (!rt_match_host(after, &ha, pr[0], prl[0], &d) &&
 			    d.match == RT_RULE)
 				chk_emit(c, IW_CHK_SHADOWED_PATH, false, CHK_PATH_FP(e.rule_index, e.path_index),
 				         "%s %s on host \"%s\" never receives traffic: every request it "

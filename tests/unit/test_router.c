@@ -691,6 +691,25 @@ static const char *pick(const char *const *v, size_t n, unsigned *seed)
 	return v[(*seed >> 16) % n];
 }
 
+static void assert_same_decision(const struct rt_decision *a, const struct rt_decision *b)
+{
+	assert_int_equal(a->match, b->match);
+	assert_ptr_equal(a->ingress, b->ingress);
+	assert_ptr_equal(a->namespace_, b->namespace_);
+	assert_ptr_equal(a->name, b->name);
+	assert_ptr_equal(a->backend, b->backend);
+	assert_ptr_equal(a->rule, b->rule);
+	assert_ptr_equal(a->path, b->path);
+	assert_int_equal(a->path_type, b->path_type);
+	assert_int_equal(a->rule_index, b->rule_index);
+	assert_int_equal(a->path_index, b->path_index);
+	assert_int_equal(a->group, b->group);
+	assert_int_equal(a->key, b->key);
+	assert_int_equal(a->runner_up, b->runner_up);
+	assert_int_equal(a->winner, b->winner);
+	assert_int_equal(a->changes, b->changes);
+}
+
 static void lookup_matches_scan(void **state)
 {
 	(void)state;
@@ -707,8 +726,11 @@ static void lookup_matches_scan(void **state)
 	unsigned seed = 42;
 	char names[MAXI][16];
 	struct tp tps[MAXI][6];
-	for (int round = 0; round < 40; round++) {
-		for (int i = 0; i < 6; i++) {
+	/* rounds 40-49: 15 Ingresses, a rule per path mostly: a build larger
+	 * than rt_build's on-stack work area and its small-array sort */
+	for (int round = 0; round < 50; round++) {
+		int ni = round < 40 ? 6 : 15;
+		for (int i = 0; i < ni; i++) {
 			struct tp *v = tps[i];
 			for (int j = 0; j < 6; j++) {
 				v[j].host = pick(hosts, N(hosts), &seed);
@@ -716,7 +738,7 @@ static void lookup_matches_scan(void **state)
 				v[j].type = pick(types, N(types), &seed);
 				v[j].svc = "s";
 				v[j].port = j;
-				v[j].newrule = 0;
+				v[j].newrule = round >= 40;
 			}
 			snprintf(names[i], sizeof names[i], "i%d", i);
 			unsigned tsk = (seed >> 8) % 4;
@@ -730,6 +752,12 @@ static void lookup_matches_scan(void **state)
 				struct rt_decision d;
 				const char *rh = rhosts[h], *rp = rpaths[p];
 				assert_int_equal(rt_match(f.t, rh, strlen(rh), rp, strlen(rp), &d), 0);
+				/* a prepared host decides the same */
+				struct rt_host ph;
+				struct rt_decision d2;
+				assert_int_equal(rt_host_prepare(f.t, rh, strlen(rh), &ph), 0);
+				assert_int_equal(rt_match_host(f.t, &ph, rp, strlen(rp), &d2), 0);
+				assert_same_decision(&d, &d2);
 				/* brute force: the group, then its first matching entry
 				 * in precedence order */
 				char nh[64], np[64];
@@ -818,6 +846,63 @@ static void lookup_matches_scan(void **state)
 }
 
 
+/* rt_host_prepare + rt_match_host against rt_match: hosts that normalise
+ * (case, port, trailing dot), wildcard and host-less groups, IP literals,
+ * default backends, and the length limits. */
+static void prepared_host(void **state)
+{
+	(void)state;
+	struct fixture f = { 0 };
+	struct ing_opts od = { .ts = "2024-01-01T00:00:00Z", .dflt_svc = "dflt" };
+	struct tp a[] = {
+		{ "a.com", "/", "Prefix", "root", 80, 0 },
+		{ "a.com", "/x", "Exact", "x", 80, 0 },
+		{ "*.a.com", "/w", "ImplementationSpecific", "w", 80, 0 },
+		{ "", "/any", "Prefix", "any", 80, 0 },
+	};
+	struct tp b[] = {
+		{ "b.com", NULL, NULL, NULL, 0, 0 },
+		{ "a.com", "/x/y", "Prefix", "xy", 80, 0 },
+	};
+	fx_add(&f, "ns", "a", NULL, a, N(a));
+	fx_add(&f, "ns", "b", &od, b, N(b));
+	fx_build(&f, NULL);
+	static const char *const hosts[] = { "a.com", "A.COM:8080", "a.com.", "q.a.com", "r.q.a.com",
+	                                     "b.com", "", "10.0.0.1", "[::1]:443", "c.com" };
+	static const char *const paths[] = { "/", "/x", "/x/", "/x/y/z", "/w", "/wz", "/any/1",
+	                                     "/%41b", "//x/./y", "", "/x?q=1" };
+	for (size_t h = 0; h < N(hosts); h++) {
+		struct rt_host ph;
+		assert_int_equal(rt_host_prepare(f.t, hosts[h], strlen(hosts[h]), &ph), 0);
+		for (size_t p = 0; p < N(paths); p++) {
+			struct rt_decision d1, d2;
+			int r1 = rt_match(f.t, hosts[h], strlen(hosts[h]), paths[p], strlen(paths[p]), &d1);
+			int r2 = rt_match_host(f.t, &ph, paths[p], strlen(paths[p]), &d2);
+			assert_int_equal(r1, r2);
+			assert_same_decision(&d1, &d2);
+		}
+	}
+	/* too long: the same refusal */
+	size_t big = RT_MAX_PATH + RT_MAX_HOST + 16;
+	char *longs = malloc(big + 1);
+	assert_non_null(longs);
+	memset(longs, 'a', big);
+	longs[0] = '/';
+	longs[big] = '\0';
+	struct rt_host ph;
+	struct rt_decision d1, d2;
+	assert_int_equal(rt_host_prepare(f.t, "a.com", 5, &ph), 0);
+	assert_int_equal(rt_match(f.t, "a.com", 5, longs, big, &d1), -1);
+	assert_int_equal(rt_match_host(f.t, &ph, longs, big, &d2), -1);
+	assert_same_decision(&d1, &d2);
+	assert_int_equal(rt_host_prepare(f.t, longs + 1, RT_MAX_HOST + 1, &ph), -1);
+	assert_int_equal(rt_match(f.t, longs + 1, RT_MAX_HOST + 1, "/", 1, &d1), -1);
+	assert_int_equal(rt_match_host(f.t, &ph, "/", 1, &d2), -1);
+	assert_same_decision(&d1, &d2);
+	free(longs);
+	fx_free(&f);
+}
+
 /* ---- probe generation -------------------------------------------------- */
 
 static bool has_probe(const struct rt_probes *p, const char *host, const char *path)
@@ -890,6 +975,7 @@ int main(void)
 		cmocka_unit_test(default_backends),
 		cmocka_unit_test(class_selection),
 		cmocka_unit_test(lookup_matches_scan),
+		cmocka_unit_test(prepared_host),
 		cmocka_unit_test(probes_pin_down_semantics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
