@@ -133,7 +133,8 @@ struct rt_table {
 	 * Ingresses (ings, ihot), the entries and the normalised rule hosts
 	 * (arena) after the struct; 'look' is a second, 64-byte aligned one
 	 * with what a lookup reads: the groups, the buckets, the slots of both
-	 * maps, the IS lengths and the long bucket keys. */
+	 * maps, the IS lengths and the long bucket keys ('look' is the
+	 * allocation, groups its first 64-byte boundary). */
 	void *look;
 };
 
@@ -643,12 +644,13 @@ struct rt_table *rt_build(const struct rt_input *in)
 	size_t o_bidx = o_hosts + hcap * sizeof(uint64_t);
 	size_t o_islens = o_bidx + bcap * sizeof(uint64_t);
 	size_t o_keys = o_islens + round_up((t->nents ? t->nents : 1) * sizeof(uint32_t), al);
-	size_t look_size = round_up(o_keys + keybytes, 64);
-	char *look = aligned_alloc(64, look_size);
-	if (!look)
+	/* malloc and align by hand: aligned_alloc costs glibc several times a
+	 * malloc, once per table the policy checks build */
+	size_t look_size = o_keys + keybytes;
+	if (!(t->look = malloc(look_size + 63)))
 		goto oom;
+	char *look = (char *)(((uintptr_t)t->look + 63) & ~(uintptr_t)63);
 	memset(look, 0, look_size);
-	t->look = look;
 	t->groups = (struct group *)look;
 	t->bkts = (struct bkt *)(look + o_bkts);
 	imap_attach(&t->hosts, (uint64_t *)(look + o_hosts), hcap);

@@ -33,6 +33,25 @@ static int cmp_pref(const void *a, const void *b)
 	return r;
 }
 
+/* cmp_pref is a total order ('order' is unique): an insertion sort for a
+ * few paths gives qsort's result without its set-up */
+static void sort_prefs(struct pref *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof *v, cmp_pref);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct pref x = v[i];
+		size_t j = i;
+		while (j > 0 && cmp_pref(&v[j - 1], &x) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
 static bool same_backend(const struct iw_backend *a, const struct iw_backend *b)
 {
 	if (a->has_service != b->has_service || a->has_resource != b->has_resource)
@@ -70,7 +89,9 @@ void chk_duplicate_path(struct chk_ctx *c)
 		n += ing->rules[i].npaths;
 	if (n < 2)
 		return;
-	struct pref *v = malloc(n * sizeof *v);
+	/* the paths of one object: a few, usually */
+	struct pref small[16];
+	struct pref *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
 	if (!v) {
 		c->out->oom = true;
 		return;
@@ -84,7 +105,7 @@ void chk_duplicate_path(struct chk_ctx *c)
 			                      i, j, n, &p->backend };
 			n++;
 		}
-	qsort(v, n, sizeof *v, cmp_pref);
+	sort_prefs(v, n);
 	for (size_t k = 1; k < n; k++) {
 		size_t f = k;   /* first of the run */
 		while (f > 0 && !strcmp(v[f - 1].host, v[k].host) && !strcmp(v[f - 1].path, v[k].path) &&
@@ -104,7 +125,8 @@ void chk_duplicate_path(struct chk_ctx *c)
 		         same ? " with the same backend " : " with a different backend: ",
 		         same ? ba : bb, same ? "" : " here, ", same ? "" : ba);
 	}
-	free(v);
+	if (v != small)
+		free(v);
 }
 
 /* ---- regex-in-path ---------------------------------------------------------- */
