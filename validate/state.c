@@ -10,7 +10,7 @@
 #define TOMB ((char *)1)
 
 struct sent {
-	char *key;        /* owned; NULL empty, TOMB deleted */
+	char *key;        /* in the map's key blocks; NULL empty, TOMB deleted */
 	uint64_t hash;
 	union {
 		void *p;                     /* classes, services; hosts: a tagged ilist */
@@ -19,11 +19,83 @@ struct sent {
 	} v;
 };
 
+/* Keys live in blocks owned by the map (no allocation per key, a few frees
+ * to release a map).  A removed key's bytes stay until the dead bytes
+ * outweigh the live ones: then the live keys are copied into new blocks. */
+struct keyblk {
+	struct keyblk *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define KEYBLK_SIZE ((size_t)64 * 1024)
+
 struct smap {
 	struct sent *v;
 	size_t cap, used, live;   /* used counts live + tombstones */
-	size_t key_bytes;
+	size_t key_bytes;         /* of the live keys */
+	size_t dead_bytes;        /* of removed keys still in the blocks */
+	struct keyblk *keys;      /* the head is the block being filled */
 };
+
+static void keys_free(struct keyblk *b)
+{
+	while (b) {
+		struct keyblk *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
+/* A copy of k (kl bytes, then a NUL) in the blocks of *head; NULL on OOM. */
+static char *key_copy(struct keyblk **head, const char *k, size_t kl)
+{
+	struct keyblk *b = *head;
+	if (!b || b->cap - b->used < kl + 1) {
+		size_t cap = kl + 1 > KEYBLK_SIZE / 8 ? kl + 1 : KEYBLK_SIZE;
+		if (!(b = malloc(sizeof *b + cap)))
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		if (*head && cap != KEYBLK_SIZE) {   /* a one-off: the head stays */
+			b->next = (*head)->next;
+			(*head)->next = b;
+		} else {
+			b->next = *head;
+			*head = b;
+		}
+	}
+	char *d = b->data + b->used;
+	b->used += kl + 1;
+	memcpy(d, k, kl);
+	d[kl] = 0;
+	return d;
+}
+
+/* Copies the live keys into new blocks and frees the old ones.  On OOM the
+ * blocks filled so far join the old ones (the keys already moved point
+ * there): nothing is lost, the dead bytes stay. */
+static void keys_compact(struct smap *m)
+{
+	struct keyblk *fresh = NULL;
+	for (size_t i = 0; i < m->cap; i++) {
+		char *k = m->v[i].key;
+		if (!k || k == TOMB)
+			continue;
+		char *c = key_copy(&fresh, k, strlen(k));
+		if (!c) {
+			struct keyblk **tail = &m->keys;
+			while (*tail)
+				tail = &(*tail)->next;
+			*tail = fresh;
+			return;
+		}
+		m->v[i].key = c;
+	}
+	keys_free(m->keys);
+	m->keys = fresh;
+	m->dead_bytes = 0;
+}
 
 static uint64_t hash_str(const char *s, size_t n)
 {
@@ -83,11 +155,9 @@ static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
 		return e;
 	if ((m->used + 1) * 4 > m->cap * 3 && smap_grow(m))
 		return NULL;
-	char *key = malloc(kl + 1);
+	char *key = key_copy(&m->keys, k, kl);
 	if (!key)
 		return NULL;
-	memcpy(key, k, kl);
-	key[kl] = 0;
 	size_t i = h & (m->cap - 1);
 	while (m->v[i].key && m->v[i].key != TOMB)
 		i = (i + 1) & (m->cap - 1);
@@ -99,24 +169,25 @@ static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
 	return &m->v[i];
 }
 
+/* Removes e; the other entries stay where they are (their keys may move). */
 static void smap_remove(struct smap *m, struct sent *e)
 {
-	m->key_bytes -= strlen(e->key) + 1;
-	free(e->key);
+	size_t n = strlen(e->key) + 1;
+	m->key_bytes -= n;
+	m->dead_bytes += n;
 	e->key = TOMB;
 	e->v.p = NULL;
 	m->live--;
+	if (m->dead_bytes > KEYBLK_SIZE && m->dead_bytes > m->key_bytes)
+		keys_compact(m);
 }
 
 static void smap_release(struct smap *m, void (*free_val)(void *))
 {
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->v[i].key && m->v[i].key != TOMB) {
-			if (free_val)
-				free_val(m->v[i].v.p);
-			free(m->v[i].key);
-		}
-	}
+	for (size_t i = 0; free_val && i < m->cap; i++)
+		if (m->v[i].key && m->v[i].key != TOMB)
+			free_val(m->v[i].v.p);
+	keys_free(m->keys);
 	free(m->v);
 	*m = (struct smap){ 0 };
 }

@@ -759,6 +759,60 @@ static void state_kept(void **state)
 	ing_free_test(mine);
 }
 
+/* A watch's churn: the map keys of removed objects are given back (the live
+ * ones move to new blocks) and every lookup still finds what is there. */
+static void state_churn(void **state)
+{
+	struct fx *f = *state;
+	size_t n;
+	enum { N = 6000 };
+	static char names[N][16], hosts[N + 1][32];
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < N; i++) {
+			snprintf(names[i], sizeof names[i], "r%d-%d", round, i);
+			snprintf(hosts[i], sizeof hosts[i], "host-%d-%d.example.com", round, i);
+			iw_state_put_ingress(f->st, MK("churn", names[i], T1, NULL, { hosts[i], "/", "Prefix" }));
+		}
+		assert_int_equal(iw_state_ningresses(f->st), N + (round ? 1 : 0));
+		for (int i = 0; i < N; i++)   /* all but one go */
+			if (i != round)
+				assert_true(iw_state_del_ingress(f->st, "churn", names[i]));
+		if (round)
+			assert_true(iw_state_del_ingress(f->st, "churn", "keep"));
+		const struct ingress *s = iw_state_get_ingress(f->st, "churn", names[round]);
+		assert_non_null(s);
+		assert_string_equal(s->rules[0].host, hosts[round]);
+		const struct ingress *const *l = iw_state_by_host(f->st, hosts[round], &n);
+		assert_int_equal(n, 1);
+		assert_ptr_equal(l[0], s);
+		iw_state_by_wild(f->st, "*.example.com", &n);
+		assert_int_equal(n, 1);
+		iw_state_by_host(f->st, hosts[round + 1], &n);
+		assert_int_equal(n, 0);
+		assert_true(iw_state_del_ingress(f->st, "churn", names[round]));
+		iw_state_put_ingress(f->st, MK("churn", "keep", T1, NULL, { "keep.example.com", "/", "Prefix" }));
+		assert_non_null(iw_state_get_ingress(f->st, "churn", "keep"));
+		assert_int_equal(iw_state_ningresses(f->st), 1);
+	}
+	iw_state_by_host(f->st, "keep.example.com", &n);
+	assert_int_equal(n, 1);
+	/* a key longer than an eighth of a block (only an IngressClass name can
+	 * be) gets a block of its own; the keys around it stay */
+	static char longname[12000];
+	memset(longname, 'c', sizeof longname - 1);
+	struct ingress_class a = { 0 }, b = { 0 }, c = { 0 };
+	a.meta.name = "first";
+	b.meta.name = longname;
+	c.meta.name = "third";
+	assert_int_equal(iw_state_put_class(f->st, &a), 0);
+	assert_int_equal(iw_state_put_class(f->st, &b), 0);
+	assert_int_equal(iw_state_put_class(f->st, &c), 0);
+	assert_ptr_equal(iw_state_get_class(f->st, "first"), &a);
+	assert_ptr_equal(iw_state_get_class(f->st, longname), &b);
+	assert_ptr_equal(iw_state_get_class(f->st, "third"), &c);
+	iw_state_clear_classes(f->st);   /* the state does not own them */
+}
+
 static void on_audit(void *arg, const struct ingress *ing, const struct findings *fl)
 {
 	int *calls = arg;
@@ -785,6 +839,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(exact_takes_prefix_cross_ns, setup, teardown),
 		cmocka_unit_test_setup_teardown(state_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(state_churn, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefix_api_vs_apis, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_namespace_is_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_never_conflicts_with_itself, setup, teardown),
