@@ -823,7 +823,7 @@ static size_t str_size(const char *s, size_t len)
 {
 	if (!s || (!len && shared_str(s)))
 		return 0;
-	return csz((len ? len : strlen(s)) + 1);
+	return (len ? len : strlen(s)) + 1;   /* strings are packed, not aligned */
 }
 
 static size_t backend_size(const struct iw_backend *b)
@@ -872,14 +872,15 @@ static size_t compact_size(const struct ingress *ing)
 			n += str_size(ing->tls[i].hosts[k], 0);
 		n += str_size(ing->tls[i].secret_name, 0);
 	}
-	return n;
+	return csz(n);   /* the next copy in a block stays aligned */
 }
 
-/* The block a compact copy is written into: sized by compact_size, so the
- * allocations below cannot fail. */
+/* The block a compact copy is written into, sized by compact_size (so the
+ * allocations below cannot fail): arrays and structs aligned from the
+ * front, strings packed from the back. */
 struct bump {
 	char *p;
-	size_t used;
+	size_t used, end;
 };
 
 static void *bump_alloc(struct bump *b, size_t n)
@@ -887,6 +888,12 @@ static void *bump_alloc(struct bump *b, size_t n)
 	void *d = b->p + b->used;
 	b->used += csz(n);
 	return d;
+}
+
+static char *bump_str(struct bump *b, size_t n)
+{
+	b->end -= n;
+	return b->p + b->end;
 }
 
 /* A copy of s (len bytes, which may hold NULs, or strlen when 0) in the
@@ -899,7 +906,7 @@ static const char *cstr(struct bump *b, const char *s, size_t len)
 	if (shared)
 		return shared;
 	len = len ? len : strlen(s);
-	char *d = bump_alloc(b, len + 1);
+	char *d = bump_str(b, len + 1);
 	memcpy(d, s, len);
 	d[len] = '\0';
 	return d;
@@ -930,7 +937,7 @@ size_t ingress_compact_size(const struct ingress *ing)
 
 struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_t size)
 {
-	struct bump b = { mem, 0 };
+	struct bump b = { mem, 0, size };
 	struct ingress *ing = bump_alloc(&b, sizeof *ing);
 	memset(ing, 0, sizeof *ing);
 	const struct iw_meta *sm = &src->meta;
@@ -975,7 +982,6 @@ struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_
 		t->secret_name = cstr(&b, t->secret_name, 0);
 	}
 	ing->ingress_class_name = cstr(&b, src->ingress_class_name, 0);
-	(void)size;   /* b.used == size */
 	return ing;
 }
 
