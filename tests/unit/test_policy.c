@@ -766,7 +766,7 @@ static void state_churn(void **state)
 	struct fx *f = *state;
 	size_t n;
 	enum { N = 6000 };
-	static char names[N][16], hosts[N + 1][32];
+	static char names[N][40], hosts[N + 1][64];
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < N; i++) {
 			snprintf(names[i], sizeof names[i], "r%d-%d", round, i);
