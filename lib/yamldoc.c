@@ -330,17 +330,22 @@ struct builder {
 
 static void builder_clear_doc(struct builder *b)
 {
+	/* every value of the document in the arena: the reset drops them all */
+	bool walk = !jarena_exclusive(b->lim->arena);
 	while (b->depth) {
 		struct frame *f = &b->st[--b->depth];
-		json_decref(f->v);
+		if (walk)
+			json_decref(f->v);
 		free(f->anchor);
 	}
 	for (size_t i = 0; i < b->nan; i++) {
 		free(b->an[i].name);
-		json_decref(b->an[i].v);
+		if (walk)
+			json_decref(b->an[i].v);
 	}
 	b->nan = 0;
-	json_decref(b->root);
+	if (walk)
+		json_decref(b->root);
 	b->root = NULL;
 	b->root_node = 0;
 	b->nodes = 0;
