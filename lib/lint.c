@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate/blocks.h"
 #include "validate/deprecated.h"
 #include "validate/model.h"
 #include "validate/policy.h"
@@ -45,15 +46,10 @@ static void object_release(struct lint_object *ob)
 	/* api_version, kind, namespace_ and name are in r->strs_ */
 }
 
-/* The objects' short strings: blocks owned by the report, released at once. */
-struct strblk {
-	struct strblk *next;
-	size_t used, cap;
-	char data[];
-};
-
+/* The objects' short strings: blocks owned by the report (validate/blocks.h),
+ * released at once. */
 struct lint_strs_ {
-	struct strblk *head;   /* the block being filled */
+	struct blocks b;
 };
 
 #define STRBLK_SIZE ((size_t)64 * 1024)
@@ -62,10 +58,7 @@ static void strs_free(struct lint_strs_ *p)
 {
 	if (!p)
 		return;
-	for (struct strblk *b = p->head, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	blocks_release(&p->b);
 	free(p);
 }
 
@@ -77,26 +70,15 @@ static char *strs_dup(struct lint_report *r, const char *s, char *prev)
 		s = "";
 	if (prev && !strcmp(prev, s))
 		return prev;
-	if (!r->strs_ && !(r->strs_ = calloc(1, sizeof *r->strs_)))
-		return NULL;
-	size_t n = strlen(s) + 1;
-	struct strblk *b = r->strs_->head;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > STRBLK_SIZE / 8 ? n : STRBLK_SIZE;
-		if (!(b = malloc(sizeof *b + cap)))
+	if (!r->strs_) {
+		if (!(r->strs_ = malloc(sizeof *r->strs_)))
 			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		if (r->strs_->head && cap != STRBLK_SIZE) {   /* a one-off: the head stays */
-			b->next = r->strs_->head->next;
-			r->strs_->head->next = b;
-		} else {
-			b->next = r->strs_->head;
-			r->strs_->head = b;
-		}
+		r->strs_->b = (struct blocks)BLOCKS_INIT(STRBLK_SIZE, STRBLK_SIZE / 8);
 	}
-	char *d = b->data + b->used;
-	b->used += n;
+	size_t n = strlen(s) + 1;
+	char *d = blocks_alloc(&r->strs_->b, n);
+	if (!d)
+		return NULL;
 	memcpy(d, s, n);
 	return d;
 }

@@ -1,6 +1,8 @@
 /* Cluster state with host indexes (see state.h). */
 #include "validate/state.h"
 
+#include "validate/blocks.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,24 +220,10 @@ static size_t ilist_bytes(const struct ilist *l)
 	return l ? sizeof *l + l->cap * sizeof l->v[0] : 0;
 }
 
-/* ---- blocks for the kept compact copies (iw_state_put_ingress_kept) ------- */
-
-struct kblk {
-	struct kblk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
+/* ---- the kept compact copies (iw_state_put_ingress_kept) live in
+ * 256 KB blocks of the state (validate/blocks.h) ------------------------ */
 
 #define KBLK_SIZE ((size_t)256 * 1024)
-
-static void kblk_free(struct kblk *b)
-{
-	while (b) {
-		struct kblk *next = b->next;
-		free(b);
-		b = next;
-	}
-}
 
 /* ---- the state ------------------------------------------------------------ */
 
@@ -247,8 +235,7 @@ struct iw_state {
 	struct smap services;   /* "ns/name" -> struct iw_service * */
 	struct smap hosts;      /* "H" host / "W" *.suffix / "T" tls host -> struct ilist * */
 	size_t index_bytes;     /* ilist allocations */
-	struct kblk *kept;      /* the kept copies; the head is the one being filled */
-	size_t kept_bytes;
+	struct blocks kept;     /* the kept copies */
 	const struct ingress **slots;   /* for iteration; the ings map points here */
 	size_t nslots, slots_cap;
 	uint32_t *free_slots;
@@ -276,6 +263,7 @@ struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
 	if (st) {
 		st->free_ing = free_ingress;
 		st->free_class = free_class;
+		st->kept = (struct blocks)BLOCKS_INIT(KBLK_SIZE, KBLK_SIZE / 4);
 	}
 	return st;
 }
@@ -499,30 +487,6 @@ int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 	return put(st, ing);
 }
 
-/* 'n' bytes (a multiple of max_align_t) in the kept blocks; NULL on OOM. */
-static void *kept_alloc(struct iw_state *st, size_t n)
-{
-	struct kblk *b = st->kept;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > KBLK_SIZE / 4 ? n : KBLK_SIZE;
-		if (!(b = malloc(sizeof *b + cap)))
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		st->kept_bytes += sizeof *b + cap;
-		if (st->kept && cap != KBLK_SIZE) {   /* a one-off: the head stays */
-			b->next = st->kept->next;
-			st->kept->next = b;
-		} else {
-			b->next = st->kept;
-			st->kept = b;
-		}
-	}
-	void *p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
-}
-
 const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing)
 {
 	if (!ing)
@@ -530,7 +494,7 @@ const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingr
 	if (!st->free_ing)
 		return put(st, ing) ? NULL : ing;
 	size_t size = ingress_compact_size(ing);
-	void *mem = kept_alloc(st, size);
+	void *mem = blocks_alloc(&st->kept, size);   /* size: a multiple of max_align_t */
 	struct ingress *c = mem ? ingress_compact_into(ing, mem, size) : NULL;
 	st->free_ing(ing);
 	if (!c)
@@ -642,9 +606,7 @@ void iw_state_clear_ingresses(struct iw_state *st)
 				ingress_free((struct ingress *)st->slots[i]);
 	smap_release(&st->ings, NULL);
 	smap_release(&st->hosts, free_ilist);
-	kblk_free(st->kept);
-	st->kept = NULL;
-	st->kept_bytes = 0;
+	blocks_release(&st->kept);
 	free(st->slots);
 	free(st->free_slots);
 	st->slots = NULL;
