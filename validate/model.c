@@ -10,6 +10,8 @@
  */
 #include "validate/model.h"
 
+#include "validate/blocks.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,44 +19,24 @@
 
 /* ---------- arena: every array and struct of one model ---------- */
 
-struct arena_blk {
-	struct arena_blk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
+/* A model's memory: a chain of blocks (validate/blocks.h) that the model's
+ * mem_ points to and that holds the model itself. */
 struct arena {
-	struct arena_blk *head;
+	struct blocks b;
 };
 
 #define ARENA_CHUNK 4096
 
+/* n bytes, zeroed, aligned for max_align_t; NULL on OOM */
 static void *arena_alloc(struct arena *a, size_t n)
 {
 	size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
 	if (!n)
 		n = align;
-	struct arena_blk *b = a->head;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		b = malloc(sizeof *b + cap);
-		if (!b)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		/* keep the partly used head first when this block is a one-off */
-		if (a->head && cap > ARENA_CHUNK) {
-			b->next = a->head->next;
-			a->head->next = b;
-		} else {
-			b->next = a->head;
-			a->head = b;
-		}
-	}
-	void *p = (char *)b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
+	void *p = blocks_alloc(&a->b, n);
+	if (p)
+		memset(p, 0, n);
 	return p;
 }
 
@@ -62,12 +44,7 @@ static void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	struct arena_blk *b = a->head;
-	while (b) {
-		struct arena_blk *next = b->next;
-		free(b);
-		b = next;
-	}
+	blocks_release(&a->b);
 	free(a);
 }
 
@@ -735,16 +712,20 @@ static void parse_type_meta(struct pctx *c, const json_t *obj)
 	get_str(c, obj, "kind", NULL);
 }
 
-static struct arena *arena_new(void)
+/* an empty arena of blocks of 'block' bytes */
+static struct arena *arena_new(size_t block)
 {
-	return calloc(1, sizeof(struct arena));
+	struct arena *a = malloc(sizeof *a);
+	if (a)
+		a->b = (struct blocks)BLOCKS_INIT(block, block);
+	return a;
 }
 
 struct ingress *ingress_parse(json_t *obj, unsigned flags, struct errlist *el)
 {
 	if (!json_is_object(obj))
 		return NULL;
-	struct arena *a = arena_new();
+	struct arena *a = arena_new(ARENA_CHUNK);
 	struct ingress *ing = a ? arena_alloc(a, sizeof *ing) : NULL;
 	if (!ing) {
 		arena_free(a);
@@ -988,16 +969,13 @@ struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_
 struct ingress *ingress_compact(const struct ingress *src)
 {
 	size_t size = compact_size(src);
-	struct arena *a = arena_new();
-	struct arena_blk *b = a ? malloc(sizeof *b + size) : NULL;
-	if (!b) {
+	struct arena *a = arena_new(size);   /* one block of exactly this size */
+	void *mem = a ? blocks_alloc(&a->b, size) : NULL;
+	if (!mem) {
 		free(a);
 		return NULL;
 	}
-	b->next = NULL;
-	b->used = b->cap = size;
-	a->head = b;
-	struct ingress *ing = ingress_compact_into(src, b->data, size);
+	struct ingress *ing = ingress_compact_into(src, mem, size);
 	ing->mem_ = a;
 	return ing;
 }
@@ -1012,7 +990,7 @@ struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct er
 {
 	if (!json_is_object(obj))
 		return NULL;
-	struct arena *a = arena_new();
+	struct arena *a = arena_new(ARENA_CHUNK);
 	struct ingress_class *ic = a ? arena_alloc(a, sizeof *ic) : NULL;
 	if (!ic) {
 		arena_free(a);
