@@ -250,12 +250,6 @@ static inline uint32_t btag(uint32_t group, unsigned type)
 
 /* ---- metadata helpers ------------------------------------------------- */
 
-const char *rt_namespace(const struct ingress *ing)
-{
-	const char *ns = ing->meta.namespace_;
-	return ns && *ns ? ns : "default";
-}
-
 /* Compares "ns/name" strings byte-wise without building them. */
 static int cmp_nsname(const struct ing_info *a, const struct ing_info *b)
 {
@@ -303,28 +297,10 @@ static int qcmp_age(const void *a, const void *b)
 static const char *find_default_class(const struct rt_input *in)
 {
 	const struct ingress_class *best = NULL;
-	bool best_ts = false;
-	long long best_t = 0;
 	for (size_t i = 0; i < in->nclasses; i++) {
 		const struct ingress_class *c = in->classes[i];
-		if (!c || !c->is_default || !c->meta.name)
-			continue;
-		long long t = 0;
-		bool ts = iw_parse_time(c->meta.creation_timestamp, &t);
-		bool better;
-		if (!best)
-			better = true;
-		else if (ts != best_ts)
-			better = !ts;   /* no timestamp: newest */
-		else if (ts && t != best_t)
-			better = t > best_t;
-		else
-			better = strcmp(c->meta.name, best->meta.name) < 0;
-		if (better) {
+		if (c && c->is_default && c->meta.name && (!best || iw_class_default_cmp(c, best) < 0))
 			best = c;
-			best_ts = ts;
-			best_t = t;
-		}
 	}
 	return best ? best->meta.name : NULL;
 }
@@ -532,7 +508,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 			continue;
 		struct ing_info *ii = &t->ings[t->nings++];
 		ii->ing = ing;
-		ii->ns = rt_namespace(ing);
+		ii->ns = iw_namespace(&ing->meta);
 		ii->name = ing->meta.name ? ing->meta.name : "";
 		ii->has_ts = iw_parse_time(ing->meta.creation_timestamp, &ii->ts);
 		ii->input_idx = i;

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "validate/model.h"
+#include "model/model.h"
 
 struct rt_table;   /* opaque */
 
@@ -155,7 +155,5 @@ size_t rt_ngroups(const struct rt_table *t);
 /* The served Ingresses in age order (rank 0 first). */
 const struct ingress *rt_served(const struct rt_table *t, size_t rank);
 
-/* Effective namespace of an Ingress: metadata.namespace, or "default". */
-const char *rt_namespace(const struct ingress *ing);
 
 #endif

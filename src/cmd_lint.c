@@ -8,14 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/jarena.h"
-#include "lib/lint.h"
-#include "lib/policyconf.h"
-#include "lib/yamldoc.h"
+#include "load/jarena.h"
+#include "lint/lint.h"
+#include "src/files.h"
+#include "load/yamldoc.h"
 #include "src/cmd.h"
-#include "validate/model.h"
-#include "validate/policy.h"
-#include "validate/state.h"
+#include "model/model.h"
+#include "checks/policy.h"
+#include "checks/state.h"
 
 #define LINT_MAX_FILE (256u << 20)
 
@@ -421,7 +421,7 @@ int cmd_lint(int argc, char **argv)
 	 * findings are computed from their text. */
 	o.collect = state;
 	/* Each document's JSON is built in an arena and dropped after it is
-	 * read (lib/jarena.h); without the address space, jansson's heap. */
+	 * read (load/jarena.h); without the address space, jansson's heap. */
 	jarena_install();
 	if ((arena = jarena_new(256u << 20))) {
 		jarena_bind(arena);

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/policyconf.h"
-#include "lib/stateload.h"
+#include "src/files.h"
+#include "checks/stateload.h"
 #include "src/cmd.h"
-#include "validate/policy.h"
-#include "webhook/admission.h"
+#include "checks/policy.h"
+#include "admission/admission.h"
 
 #define REVIEW_MAX_BYTES (3u << 20)   /* the API server's request limit */
 

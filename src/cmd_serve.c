@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/policyconf.h"
+#include "src/files.h"
 #include "src/cmd.h"
 #include "webhook/audit.h"
 #include "webhook/cluster.h"

@@ -1,7 +1,7 @@
 /* Loading Ingress sets for route / router / conformance; decision rendering. */
 #include "src/rtload.h"
 
-#include "lib/yamldoc.h"
+#include "load/yamldoc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,7 +56,7 @@ static int collect(json_t *out, json_t *obj, const char *src, int depth, char *e
 	return json_array_append(out, obj) == 0 ? 0 : (seterr(err, errsz, "out of memory"), -1);
 }
 
-/* Every document of the buffer (YAML or JSON, through lib/yamldoc); a
+/* Every document of the buffer (YAML or JSON, through load/yamldoc); a
  * top-level array is a list of objects. */
 static int load_buffer(json_t *out, const char *buf, size_t len, const char *src, char *err,
                        size_t errsz)

@@ -9,8 +9,8 @@
 #ifndef IW_VALIDATE_VALIDATE_H
 #define IW_VALIDATE_VALIDATE_H
 
-#include "validate/fielderr.h"
-#include "validate/model.h"
+#include "model/fielderr.h"
+#include "model/model.h"
 
 #define IW_KUBE_MINOR_MIN 34
 #define IW_KUBE_MINOR_MAX 37

@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-#include "validate/fielderr.h"
-#include "validate/model.h"
+#include "model/fielderr.h"
+#include "model/model.h"
 #include "validate/names.h"
 
 /* Appends one FE_INVALID per message of 'm' at 'at', with the string value 'v' (quoted). */

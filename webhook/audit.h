@@ -9,7 +9,7 @@
 #ifndef IW_WEBHOOK_AUDIT_H
 #define IW_WEBHOOK_AUDIT_H
 
-#include "validate/policy.h"
+#include "checks/policy.h"
 #include "webhook/cluster.h"
 #include "webhook/metrics.h"
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/stateload.h"
-#include "validate/model.h"
+#include "checks/stateload.h"
+#include "model/model.h"
 
 struct iw_cluster {
 	pthread_rwlock_t lock;

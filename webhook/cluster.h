@@ -1,5 +1,5 @@
 /*
- * The cluster state cache of `serve`: a validate/state.h state kept in step
+ * The cluster state cache of `serve`: a checks/state.h state kept in step
  * with the API server by the list/watch client (webhook/watch.h), behind a
  * read-write lock, plus the audit of what is in it.
  *
@@ -17,8 +17,8 @@
 
 #include <stdbool.h>
 
-#include "validate/policy.h"
-#include "validate/state.h"
+#include "checks/policy.h"
+#include "checks/state.h"
 #include "webhook/watch.h"
 
 /*

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lib/lint.h"
-#include "webhook/admission.h"
+#include "lint/lint.h"
+#include "admission/admission.h"
 
 struct wh_glue {
 	struct lint_opts lint;       /* read-only after creation */
@@ -91,7 +91,7 @@ static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
 	return 0;
 }
 
-/* The AdmissionReview codec (webhook/admission.h) with the policy checks. */
+/* The AdmissionReview codec (admission/admission.h) with the policy checks. */
 int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,
                    struct wh_review_info *info)
 {

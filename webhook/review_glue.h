@@ -1,7 +1,7 @@
 /*
  * Glue between the server's callbacks (server.h) and the engines: the
- * AdmissionReview codec (webhook/admission.h) for the review endpoint and the
- * linter (lib/lint.h) for POST /lint.  The server stays independent of them;
+ * AdmissionReview codec (admission/admission.h) for the review endpoint and the
+ * linter (lint/lint.h) for POST /lint.  The server stays independent of them;
  * this is the only file that knows both.
  */
 #ifndef IW_WEBHOOK_REVIEW_GLUE_H
@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "validate/policy.h"
+#include "checks/policy.h"
 #include "webhook/cluster.h"
 #include "webhook/server.h"
 

@@ -3,7 +3,7 @@
  *   parse_only json FILE   jansson: json_loadb of every concatenated document
  *   parse_only json-arena FILE
  *                          the same with the allocator lint gives jansson
- *                          (lib/jarena.c: a bump arena reset after each document)
+ *                          (load/jarena.c: a bump arena reset after each document)
  *   parse_only yaml FILE   libyaml: every event of the stream, nothing built
  * Prints "<mode> docs=N seconds=S docs_per_s=R" (the file read excluded).
  */
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <yaml.h>
 
-#include "lib/jarena.h"
+#include "load/jarena.h"
 
 static double now(void)
 {

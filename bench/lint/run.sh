@@ -5,7 +5,7 @@
 #                           (indented JSON as kubectl -o json writes it, compact JSON, YAML)
 #   jansson / jansson-c / libyaml
 #                           the parsing library alone on the same file (bench/lint/parse_only.c)
-#   jansson+a / jansson-c+a jansson alone with the allocator lint hands it (lib/jarena.c), for reference
+#   jansson+a / jansson-c+a jansson alone with the allocator lint hands it (load/jarena.c), for reference
 #   peer                    `node validate.mjs cases.jsonl --loop 0` (kubernetes-models schema
 #                           check, /work/shared/bench/peer-lint), whole process
 # Each is run ROUNDS times (default 3), interleaved; the median is reported.
@@ -20,7 +20,7 @@ make -s ingress-warden
 if [ ! -f "$D/.n-$N" ]; then
   rm -rf "$D"; python3 bench/lint/gen.py "$N" "$D"; touch "$D/.n-$N"
 fi
-cc -O2 -I. -o "$D/parse_only" bench/lint/parse_only.c lib/jarena.c $(pkg-config --cflags --libs jansson yaml-0.1)
+cc -O2 -I. -o "$D/parse_only" bench/lint/parse_only.c load/jarena.c $(pkg-config --cflags --libs jansson yaml-0.1)
 if [ ! -d "$PEER/node_modules" ]; then
   rm -rf "$PEER"; cp -r /work/shared/bench/peer-lint "$PEER"
   (cd "$PEER" && npm ci --no-audit --no-fund >/dev/null)

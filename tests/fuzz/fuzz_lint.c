@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib/lint.h"
-#include "validate/state.h"
+#include "lint/lint.h"
+#include "checks/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: any bytes -> jansson -> a List of Ingresses,
- * IngressClasses and Services -> a cluster state (lib/stateload) -> every
+ * IngressClasses and Services -> a cluster state (checks/stateload) -> every
  * policy check of every Ingress against the rest (the audit), and the
  * AdmissionReview codec on the first Ingress wrapped as a request.
  * Must never crash or leak.
@@ -12,10 +12,10 @@
 
 #include <jansson.h>
 
-#include "lib/stateload.h"
-#include "validate/model.h"
-#include "validate/policy.h"
-#include "webhook/admission.h"
+#include "checks/stateload.h"
+#include "model/model.h"
+#include "checks/policy.h"
+#include "admission/admission.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

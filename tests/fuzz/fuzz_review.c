@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "webhook/admission.h"
+#include "admission/admission.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "validate/model.h"
+#include "model/model.h"
 #include "validate/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

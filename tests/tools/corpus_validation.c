@@ -13,8 +13,8 @@
 
 #include <jansson.h>
 
-#include "validate/fielderr.h"
-#include "validate/model.h"
+#include "model/fielderr.h"
+#include "model/model.h"
 #include "validate/validate.h"
 
 struct obj {

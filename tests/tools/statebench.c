@@ -18,11 +18,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/stateload.h"
-#include "webhook/admission.h"
-#include "validate/model.h"
-#include "validate/policy.h"
-#include "validate/state.h"
+#include "checks/stateload.h"
+#include "admission/admission.h"
+#include "model/model.h"
+#include "checks/policy.h"
+#include "checks/state.h"
 
 static double now(void)
 {

@@ -1,4 +1,4 @@
-/* The AdmissionReview codec (webhook/admission.h): statuses, causes, warnings, versions. */
+/* The AdmissionReview codec (admission/admission.h): statuses, causes, warnings, versions. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "webhook/admission.h"
+#include "admission/admission.h"
 
 static const char *const ING =
 	"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"web\","

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "validate/blocks.h"
+#include "base/blocks.h"
 
 static void fills_one_block_then_the_next(void **state)
 {

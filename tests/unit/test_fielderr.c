@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate/fielderr.h"
+#include "model/fielderr.h"
 
 static void quote_like_go(void **state)
 {

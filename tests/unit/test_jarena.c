@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/jarena.h"
-#include "lib/lint.h"
-#include "lib/yamldoc.h"
-#include "validate/state.h"
-#include "validate/model.h"
+#include "load/jarena.h"
+#include "lint/lint.h"
+#include "load/yamldoc.h"
+#include "checks/state.h"
+#include "model/model.h"
 
 static bool in_arena(const struct jarena *a, size_t before)
 {

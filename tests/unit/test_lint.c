@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/lint.h"
-#include "validate/state.h"
+#include "lint/lint.h"
+#include "checks/state.h"
 
 static void v1beta1_paths(void **state)
 {

@@ -1,4 +1,4 @@
-/* The Ingress model (validate/model.h): versions, conversion, defaults, decode errors. */
+/* The Ingress model (model/model.h): versions, conversion, defaults, decode errors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate/model.h"
+#include "model/model.h"
 
 static json_t *load(const char *text)
 {

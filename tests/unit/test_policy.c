@@ -12,8 +12,8 @@
 #include <string.h>
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#include "validate/policy.h"
-#include "validate/state.h"
+#include "checks/policy.h"
+#include "checks/state.h"
 
 /* ---- model builder: every allocation is hung off mem_ ------------------ */
 
@@ -86,10 +86,16 @@ static struct ingress *mk(const char *ns, const char *name, const char *ts, cons
 
 static void annotate(struct ingress *ing, const char *k, const char *v)
 {
-	struct iw_kv *a = alloc(ing, (ing->meta.nannotations + 1) * sizeof *a);
-	if (ing->meta.nannotations)
-		memcpy(a, ing->meta.annotations, ing->meta.nannotations * sizeof *a);
-	a[ing->meta.nannotations] = (struct iw_kv){ k, v, strlen(k), strlen(v) };
+	/* sorted by key, as the model keeps them (iw_meta_annotation searches) */
+	size_t n = ing->meta.nannotations, at = 0;
+	struct iw_kv *a = alloc(ing, (n + 1) * sizeof *a);
+	while (at < n && strcmp(ing->meta.annotations[at].key, k) < 0)
+		at++;
+	if (at)
+		memcpy(a, ing->meta.annotations, at * sizeof *a);
+	a[at] = (struct iw_kv){ k, v, strlen(k), strlen(v) };
+	if (n > at)
+		memcpy(a + at + 1, ing->meta.annotations + at, (n - at) * sizeof *a);
 	ing->meta.annotations = a;
 	ing->meta.nannotations++;
 }

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/policyconf.h"
+#include "checks/policyconf.h"
+#include "src/files.h"
 
 static struct iw_policy *parse(const char *s, char *err, size_t size)
 {

@@ -1,4 +1,4 @@
-/* State from a kubectl snapshot (lib/stateload.h) and checks on parsed models. */
+/* State from a kubectl snapshot (checks/stateload.h) and checks on parsed models. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/stateload.h"
-#include "validate/model.h"
-#include "validate/policy.h"
+#include "checks/stateload.h"
+#include "src/files.h"
+#include "model/model.h"
+#include "checks/policy.h"
 
 #define SNAPSHOT \
 	"{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" \

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/yamldoc.h"
+#include "load/yamldoc.h"
 
 /* Collected documents: dumped values (compact, sorted keys) and errors. */
 struct got {

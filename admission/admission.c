@@ -1,0 +1,408 @@
+/* The AdmissionReview codec (see admission.h). */
+#include "admission/admission.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Indexes of the distinct errors (same Error() string once), in order. */
+static size_t distinct(const struct errlist *el, size_t *idx)
+{
+	size_t n = 0;
+	char **seen = calloc(el->n + 1, sizeof *seen);
+	if (!seen)
+		return 0;
+	for (size_t i = 0; i < el->n; i++) {
+		char *s = fe_string(&el->v[i]);
+		bool dup = false;
+		for (size_t j = 0; j < n && !dup && s; j++)
+			dup = seen[j] && !strcmp(s, seen[j]);
+		if (dup) {
+			free(s);
+			continue;
+		}
+		idx[n] = i;
+		seen[n++] = s;   /* NULL (out of memory) never equals anything */
+	}
+	for (size_t j = 0; j < n; j++)
+		free(seen[j]);
+	free(seen);
+	return n;
+}
+
+static json_t *invalid_status(const struct errlist *el, const char *kind, const char *group,
+                              const char *name)
+{
+	size_t *idx = calloc(el->n + 1, sizeof *idx);
+	if (!idx)
+		return NULL;
+	size_t n = distinct(el, idx);
+	struct errlist d = { 0 };
+	for (size_t i = 0; i < n; i++)
+		fe_add_str(&d, el->v[idx[i]].type, el->v[idx[i]].field, el->v[idx[i]].value,
+		           el->v[idx[i]].detail);
+	bool bad_request = errlist_has_type_error(el);
+	char *msg = fe_invalid_message(&d, kind, group, name);
+	json_t *causes = json_array();
+	for (size_t i = 0; i < d.n; i++) {
+		char *body = fe_body(&d.v[i]);
+		json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
+		                                        fe_type_reason(d.v[i].type), "message",
+		                                        body ? body : "", "field", d.v[i].field));
+		free(body);
+	}
+	json_t *st = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:i}",
+	                       "metadata", "status", "Failure", "message", msg ? msg : "",
+	                       "reason", bad_request ? "BadRequest" : "Invalid",
+	                       "details", "name", name, "group", group, "kind", kind, "causes", causes,
+	                       "code", bad_request ? 400 : 422);
+	free(msg);
+	free(idx);
+	errlist_release(&d);
+	return st;
+}
+
+static json_t *forbidden_status(const struct findings *fl, const char *kind, const char *group,
+                                const char *name)
+{
+	json_t *causes = json_array();
+	size_t cap = 256, len = 0;
+	char *msg = malloc(cap);
+	if (!causes || !msg) {
+		json_decref(causes);
+		free(msg);
+		return NULL;
+	}
+	len = (size_t)snprintf(msg, cap, "%s%s%s \"%s\" is forbidden: ", kind, *group ? "." : "",
+	                       group, name);
+	size_t nerr = 0;
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct finding *f = &fl->v[i];
+		if (f->severity != IW_SEV_ERROR)
+			continue;
+		json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason", f->check,
+		                                        "message", f->message, "field", f->field));
+		size_t need = len + strlen(f->check) + strlen(f->field) + strlen(f->message) + 16;
+		if (need > cap) {
+			char *m = realloc(msg, need * 2);
+			if (!m)
+				continue;
+			msg = m;
+			cap = need * 2;
+		}
+		len += (size_t)snprintf(msg + len, cap - len, "%s%s: %s%s%s", nerr++ ? "; " : "",
+		                        f->check, f->field, *f->field ? ": " : "", f->message);
+	}
+	json_t *st = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:i}",
+	                       "metadata", "status", "Failure", "message", msg, "reason", "Forbidden",
+	                       "details", "name", name, "group", group, "kind", kind, "causes", causes,
+	                       "code", 403);
+	free(msg);
+	return st;
+}
+
+/* Nesting depth of the raw text, counted outside strings, so that the parser
+ * never recurses deeper than ADM_MAX_DEPTH.  Returns the byte offset where
+ * the bound is crossed, or -1 when within it. */
+static long depth_exceeded(const char *s, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > ADM_MAX_DEPTH)
+				return (long)i;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return -1;
+}
+
+static const char *type_name(const json_t *v)
+{
+	if (!v)
+		return "missing";
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+/* The envelope of a request: true with a one-line reason when it is not an
+ * AdmissionReview request this codec can answer. */
+/* A value from the request, for a one-line message: at most 'max' bytes,
+ * quoted as Go's %q (control characters escaped). */
+static const char *shown(const char *v, size_t max, char *buf, size_t size)
+{
+	char cut[80];
+	if (max >= sizeof cut)
+		max = sizeof cut - 1;
+	snprintf(cut, sizeof cut, "%.*s", (int)max, v);
+	fe_quote_buf(cut, buf, size);
+	return buf;
+}
+
+/* Messages are one line (stderr, logs): any control byte left becomes '?'. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static bool envelope_error(const json_t *root, char *err, size_t errsize)
+{
+	char q[400];
+#define BAD(...) do { snprintf(err, errsize, "not an AdmissionReview request: " __VA_ARGS__); return true; } while (0)
+	if (!json_is_object(root))
+		BAD("the top level is %s, not an object", type_name(root));
+	const json_t *k = json_object_get(root, "kind");
+	if (!json_is_string(k))
+		BAD("kind is %s, not \"AdmissionReview\"", type_name(k));
+	if (strcmp(json_string_value(k), "AdmissionReview"))
+		BAD("kind is %s, not \"AdmissionReview\"", shown(json_string_value(k), 64, q, sizeof q));
+	const json_t *a = json_object_get(root, "apiVersion");
+	if (!json_is_string(a))
+		BAD("apiVersion is %s (admission.k8s.io/v1 or v1beta1)", type_name(a));
+	const char *api = json_string_value(a);
+	if (strcmp(api, "admission.k8s.io/v1") && strcmp(api, "admission.k8s.io/v1beta1"))
+		BAD("unsupported apiVersion %s (admission.k8s.io/v1 or v1beta1)", shown(api, 64, q, sizeof q));
+	const json_t *req = json_object_get(root, "request");
+	if (!json_is_object(req))
+		BAD("request is %s, not an object", type_name(req));
+	const json_t *uid = json_object_get(req, "uid");
+	if (!json_is_string(uid))
+		BAD("request.uid is %s, not a string", type_name(uid));
+	if (!*json_string_value(uid))
+		BAD("request.uid is empty");
+	const json_t *op = json_object_get(req, "operation");
+	if (!json_is_string(op))
+		BAD("request.operation is %s, not a string", type_name(op));
+	const char *o = json_string_value(op);
+	if (strcmp(o, "CREATE") && strcmp(o, "UPDATE") && strcmp(o, "DELETE") && strcmp(o, "CONNECT"))
+		BAD("request.operation %s is not CREATE, UPDATE, DELETE or CONNECT", shown(o, 32, q, sizeof q));
+	static const char *const objs[] = { "object", "oldObject" };
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *v = json_object_get(req, objs[i]);
+		if (v && !json_is_null(v) && !json_is_object(v))
+			BAD("request.%s is %s, not an object", objs[i], type_name(v));
+	}
+	const json_t *rk = json_object_get(req, "kind");
+	if (rk && !json_is_null(rk) && !json_is_object(rk))
+		BAD("request.kind is %s, not an object", type_name(rk));
+	return false;
+#undef BAD
+}
+
+static json_t *log_fields(const json_t *req)
+{
+	json_t *f = json_object();
+	const char *v;
+	if (!f)
+		return NULL;
+	if ((v = json_string_value(json_object_get(req, "uid"))))
+		json_object_set_new(f, "uid", json_string(v));
+	if ((v = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"))))
+		json_object_set_new(f, "kind", json_string(v));
+	if ((v = json_string_value(json_object_get(req, "namespace"))))
+		json_object_set_new(f, "namespace", json_string(v));
+	if ((v = json_string_value(json_object_get(req, "name"))) && *v)
+		json_object_set_new(f, "name", json_string(v));
+	else if ((v = json_string_value(json_object_get(json_object_get(json_object_get(req, "object"),
+	                                                                "metadata"), "name"))))
+		json_object_set_new(f, "name", json_string(v));
+	if ((v = json_string_value(json_object_get(req, "operation"))))
+		json_object_set_new(f, "operation", json_string(v));
+	return f;
+}
+
+/* Fills 'resp' (the response object) for the request; returns -1 on failure. */
+static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_outcome *out)
+{
+	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
+	const char *op = json_string_value(json_object_get(req, "operation"));
+	json_t *obj = json_object_get(req, "object");
+	if (!kind && !json_object_get(req, "kind"))   /* no request.kind: the object's own */
+		kind = json_string_value(json_object_get(obj, "kind"));
+	json_t *oldj = json_object_get(req, "oldObject");
+	bool update = op && !strcmp(op, "UPDATE");
+	*out = ADM_ALLOWED;
+	json_object_set_new(resp, "allowed", json_true());
+	if (!kind || (strcmp(kind, "Ingress") && strcmp(kind, "IngressClass")) || !op ||
+	    (strcmp(op, "CREATE") && !update) || !json_is_object(obj))
+		return 0;   /* not ours: allowed */
+	/* the object's own apiVersion/kind may be missing in hand-written requests */
+	const json_t *gvk = json_object_get(req, "kind");
+	if (!json_object_get(obj, "kind"))
+		json_object_set_new(obj, "kind", json_string(kind));
+	if (!json_object_get(obj, "apiVersion")) {
+		const char *g = json_string_value(json_object_get(gvk, "group"));
+		const char *v = json_string_value(json_object_get(gvk, "version"));
+		char av[200];
+		snprintf(av, sizeof av, "%s%s%s", g && *g ? g : "", g && *g ? "/" : "", v ? v : "v1");
+		json_object_set_new(obj, "apiVersion", json_string(av));
+	}
+	if (update && json_is_object(oldj) && !json_object_get(oldj, "apiVersion"))
+		json_object_set(oldj, "apiVersion", json_object_get(obj, "apiVersion"));
+	if (update && json_is_object(oldj) && !json_object_get(oldj, "kind"))
+		json_object_set_new(oldj, "kind", json_string(kind));
+
+	struct errlist el = { 0 }, old_el = { 0 };
+	struct findings fl = { 0 };
+	int rc = 0;
+	bool is_ing = !strcmp(kind, "Ingress");
+	struct ingress *ing = NULL, *old = NULL;
+	struct ingress_class *ic = NULL, *oldic = NULL;
+	if (is_ing) {
+		ing = ingress_parse(obj, 0, &el);
+		if (update && json_is_object(oldj))
+			old = ingress_parse(oldj, 0, &old_el);
+	} else {
+		ic = ingress_class_parse(obj, 0, &el);
+		if (update && json_is_object(oldj))
+			oldic = ingress_class_parse(oldj, 0, &old_el);
+	}
+	if (el.oom || old_el.oom || (!ing && !ic)) {
+		rc = -1;
+		goto done;
+	}
+	if (!errlist_has_type_error(&el)) {
+		if (ing)
+			iw_validate_ingress(ing, old, &o->v, &el);
+		else
+			iw_validate_ingress_class(ic, oldic, &o->v, &el);
+	}
+	const struct iw_meta *m = ing ? &ing->meta : &ic->meta;
+	const char *name = m->name ? m->name : "";
+	enum iw_api api = ing ? ing->api : ic->api;
+	const char *group = api == IW_API_EXTENSIONS_V1BETA1 ? "extensions" : "networking.k8s.io";
+	if (el.n) {
+		json_t *st = invalid_status(&el, kind, group, name);
+		if (!st) {
+			rc = -1;
+			goto done;
+		}
+		json_object_set_new(resp, "allowed", json_false());
+		json_object_set_new(resp, "status", st);
+		*out = ADM_DENIED;
+		goto done;
+	}
+	if (!ing || !o->policy)
+		goto done;
+	const char *extra = NULL;
+	if (o->policy(o->policy_arg, ing, old, &fl, &extra) || fl.oom) {
+		rc = -1;
+		goto done;
+	}
+	json_t *warnings = json_array();
+	if (extra)
+		json_array_append_new(warnings, json_string(extra));
+	for (size_t i = 0; i < fl.n; i++) {
+		if (fl.v[i].severity != IW_SEV_WARNING)
+			continue;
+		size_t n = strlen(fl.v[i].check) + strlen(fl.v[i].field) + strlen(fl.v[i].message) + 8;
+		char *w = malloc(n);
+		if (w) {
+			snprintf(w, n, "%s: %s%s%s", fl.v[i].check, fl.v[i].field, *fl.v[i].field ? ": " : "",
+			         fl.v[i].message);
+			json_array_append_new(warnings, json_string(w));
+			free(w);
+		}
+	}
+	if (json_array_size(warnings))
+		json_object_set_new(resp, "warnings", warnings);
+	else
+		json_decref(warnings);
+	if (findings_deny(&fl)) {
+		json_t *st = forbidden_status(&fl, kind, group, name);
+		if (!st) {
+			rc = -1;
+			goto done;
+		}
+		json_object_set_new(resp, "allowed", json_false());
+		json_object_set_new(resp, "status", st);
+		*out = ADM_DENIED;
+	}
+done:
+	findings_release(&fl);
+	errlist_release(&el);
+	errlist_release(&old_el);
+	ingress_free(ing);
+	ingress_free(old);
+	ingress_class_free(ic);
+	ingress_class_free(oldic);
+	return rc;
+}
+
+char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
+                       struct adm_result *res, char *err, size_t errsize)
+{
+	json_error_t je;
+	*res = (struct adm_result){ ADM_INVALID, NULL, NULL };
+	if (len > ADM_MAX_BODY) {
+		snprintf(err, errsize, "request body is %zu bytes, over the limit of %u", len,
+		         ADM_MAX_BODY);
+		return NULL;
+	}
+	long at = depth_exceeded(body, len);
+	if (at >= 0) {
+		snprintf(err, errsize, "malformed JSON: nested deeper than %d levels (at byte %ld)",
+		         ADM_MAX_DEPTH, at);
+		return NULL;
+	}
+	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(err, errsize, "malformed JSON at line %d column %d: %s", je.line, je.column,
+		         je.text);
+		one_line(err);
+		return NULL;
+	}
+	if (envelope_error(root, err, errsize)) {
+		one_line(err);
+		json_decref(root);
+		return NULL;
+	}
+	const char *api = json_string_value(json_object_get(root, "apiVersion"));
+	json_t *req = json_object_get(root, "request");
+	const char *uid = json_string_value(json_object_get(req, "uid"));
+	res->api_version = !strcmp(api, "admission.k8s.io/v1") ? "admission.k8s.io/v1"
+	                                                       : "admission.k8s.io/v1beta1";
+	res->log_fields = log_fields(req);
+	json_t *resp = json_pack("{s:s}", "uid", uid);
+	json_t *out = resp ? json_pack("{s:s, s:s, s:O}", "apiVersion", res->api_version, "kind",
+	                               "AdmissionReview", "response", resp) : NULL;
+	json_decref(resp);
+	char *text = NULL;
+	enum adm_outcome oc;
+	if (out && !decide(req, json_object_get(out, "response"), o, &oc)) {
+		text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		res->outcome = oc;
+	}
+	if (!text) {
+		res->outcome = ADM_ERROR;
+		snprintf(err, errsize, "the request could not be decided (out of memory or cluster "
+		                       "state unavailable)");
+	}
+	if (res->log_fields && text)
+		json_object_set_new(res->log_fields, "allowed", json_boolean(res->outcome == ADM_ALLOWED));
+	json_decref(out);
+	json_decref(root);
+	return text;
+}

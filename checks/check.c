@@ -1,0 +1,92 @@
+/* The table of checks and their configuration (see check.h). */
+#include "checks/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct iw_check_info checks[IW_NCHECKS] = {
+	[IW_CHK_HOST_PATH_CONFLICT] = { "host-path-conflict", IW_SEV_ERROR, IW_SEV_WARNING,
+		"sameNamespaceSeverity", true,
+		"admitting the object changes which Ingress of the same class serves a request "
+		"another Ingress serves today, or it repeats a host+path+pathType another Ingress "
+		"already serves (decided with the reference router)" },
+	[IW_CHK_WILDCARD_HOST_OVERLAP] = { "wildcard-host-overlap", IW_SEV_WARNING, IW_SEV_OFF,
+		NULL, true,
+		"a wildcard host that covers a host another namespace serves (and catches it if "
+		"that Ingress goes away), or an exact host taking over another namespace's wildcard" },
+	[IW_CHK_DUPLICATE_PATH] = { "duplicate-path", IW_SEV_ERROR, IW_SEV_WARNING,
+		"sameBackendSeverity", false,
+		"the same host, path and pathType twice in one object (error: different backends; "
+		"warning: the same backend)" },
+	[IW_CHK_SHADOWED_PATH] = { "shadowed-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+		"a path that can never receive traffic because other paths always win" },
+	[IW_CHK_TLS_HOST_UNSERVED] = { "tls-host-unserved", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+		"a spec.tls host that no rule of the object serves" },
+	[IW_CHK_TLS_SECRET_CONFLICT] = { "tls-secret-conflict", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
+		"one TLS host with different secrets in different Ingresses of the same class" },
+	[IW_CHK_DANGLING_SERVICE] = { "dangling-service", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
+		"a backend Service that does not exist (only when the state holds Services)" },
+	[IW_CHK_DANGLING_SERVICE_PORT] = { "dangling-service-port", IW_SEV_WARNING, IW_SEV_OFF, NULL,
+		true, "a backend port the Service does not have (only when the state holds Services)" },
+	[IW_CHK_UNKNOWN_INGRESS_CLASS] = { "unknown-ingress-class", IW_SEV_WARNING, IW_SEV_OFF, NULL,
+		true, "an IngressClass that does not exist (only when the state holds IngressClasses)" },
+	[IW_CHK_NO_INGRESS_CLASS] = { "no-ingress-class", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
+		"no class and no default IngressClass: no controller is asked to serve it "
+		"(only when the state holds IngressClasses)" },
+	[IW_CHK_DEPRECATED_API] = { "deprecated-api", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+		"an Ingress API version that was removed (extensions/v1beta1, networking.k8s.io/v1beta1)" },
+	[IW_CHK_DEPRECATED_CLASS_ANNOTATION] = { "deprecated-class-annotation", IW_SEV_WARNING,
+		IW_SEV_OFF, NULL, false,
+		"the deprecated kubernetes.io/ingress.class annotation instead of spec.ingressClassName" },
+	[IW_CHK_DANGEROUS_ANNOTATION] = { "dangerous-annotation", IW_SEV_ERROR, IW_SEV_OFF, NULL, false,
+		"ingress-nginx snippet annotations, annotation values with control characters, and "
+		"values of auth-url / auth-tls-match-cn / mirror-target / mirror-host that break out "
+		"of nginx quoting (IngressNightmare, CVE-2025-1097/1098/24514)" },
+	[IW_CHK_REGEX_IN_PATH] = { "regex-in-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+		"regex characters in an Exact or Prefix path: the spec matches them literally, "
+		"some controllers (ingress-nginx use-regex) do not" },
+};
+
+const struct iw_check_info *iw_check_info(enum iw_check_id id)
+{
+	return (unsigned)id < IW_NCHECKS ? &checks[id] : NULL;
+}
+
+int iw_check_lookup(const char *id)
+{
+	for (int i = 0; i < IW_NCHECKS; i++)
+		if (!strcmp(checks[i].id, id))
+			return i;
+	return -1;
+}
+
+struct iw_policy *iw_policy_new(void)
+{
+	struct iw_policy *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	for (int i = 0; i < IW_NCHECKS; i++) {
+		p->check[i].severity = checks[i].severity;
+		p->check[i].alt_severity = checks[i].alt_severity;
+	}
+	return p;
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void iw_policy_free(struct iw_policy *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < IW_NCHECKS; i++) {
+		free_list(p->check[i].namespaces, p->check[i].nnamespaces);
+		free_list(p->check[i].exclude_namespaces, p->check[i].nexclude_namespaces);
+		free_list(p->check[i].classes, p->check[i].nclasses);
+	}
+	free(p);
+}

@@ -1,0 +1,74 @@
+/*
+ * The table of checks beyond the API server, and their configuration.  Each
+ * check has a stable ID, a default severity and a one-line description; a
+ * policy (struct iw_policy: parsed from the --config file by
+ * checks/policyconf.h, or all defaults) can turn a check off, change its
+ * severity, or scope it to some namespaces / IngressClasses.  Running the
+ * checks is checks/policy.h; writing one is checks/checkctx.h.
+ *
+ * Pure: no I/O, no globals (the table is constant).
+ */
+#ifndef IW_CHECKS_CHECK_H
+#define IW_CHECKS_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "checks/findings.h"
+
+/* Check IDs (the stable strings appear in findings, configs, metrics). */
+enum iw_check_id {
+	IW_CHK_HOST_PATH_CONFLICT = 0,
+	IW_CHK_WILDCARD_HOST_OVERLAP,
+	IW_CHK_DUPLICATE_PATH,
+	IW_CHK_SHADOWED_PATH,
+	IW_CHK_TLS_HOST_UNSERVED,
+	IW_CHK_TLS_SECRET_CONFLICT,
+	IW_CHK_DANGLING_SERVICE,
+	IW_CHK_DANGLING_SERVICE_PORT,
+	IW_CHK_UNKNOWN_INGRESS_CLASS,
+	IW_CHK_NO_INGRESS_CLASS,
+	IW_CHK_DEPRECATED_API,
+	IW_CHK_DEPRECATED_CLASS_ANNOTATION,
+	IW_CHK_DANGEROUS_ANNOTATION,
+	IW_CHK_REGEX_IN_PATH,
+	IW_NCHECKS
+};
+
+struct iw_check_info {
+	const char *id;                 /* "host-path-conflict" */
+	enum iw_severity severity;      /* default severity */
+	/* a second, independent severity for a variant of the check, or
+	 * IW_SEV_OFF when the check has none (host-path-conflict: the same
+	 * namespace; duplicate-path: the same backend twice) */
+	enum iw_severity alt_severity;
+	const char *alt_key;            /* config key of the variant, or NULL */
+	bool needs_state;               /* looks at other objects */
+	const char *summary;            /* what it catches, one line */
+};
+
+/* The table of checks, IW_NCHECKS entries, in enum order. */
+const struct iw_check_info *iw_check_info(enum iw_check_id id);
+/* Looks a check up by ID; returns -1 when unknown. */
+int iw_check_lookup(const char *id);
+
+/* Per-check configuration. */
+struct iw_check_conf {
+	enum iw_severity severity;        /* IW_SEV_OFF disables the check */
+	enum iw_severity alt_severity;    /* the variant's severity (see above) */
+	/* Scope: NULL lists mean "every".  Strings and arrays are owned by the
+	 * policy (iw_policy_free frees them). */
+	char **namespaces;   size_t nnamespaces;     /* only objects in these */
+	char **exclude_namespaces; size_t nexclude_namespaces;
+	char **classes;      size_t nclasses;        /* only objects of these IngressClasses */
+};
+
+struct iw_policy {
+	struct iw_check_conf check[IW_NCHECKS];
+};
+
+/* A policy with every check at its default severity and no scope.  NULL on OOM. */
+struct iw_policy *iw_policy_new(void);
+void iw_policy_free(struct iw_policy *p);   /* NULL is a no-op */
+
+#endif

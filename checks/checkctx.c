@@ -1,0 +1,105 @@
+/* The helpers every check uses (see checkctx.h). */
+#include "checks/checkctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers shared by the checks ---------------------------------------- */
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n)
+{
+	const struct ingress **v = NULL;
+	size_t len = 0, cap = 0;
+	*n = 0;
+	if (!c->st)
+		return NULL;
+	for (size_t i = 0; i < c->ing->nrules; i++) {
+		const char *h = c->ing->rules[i].host ? c->ing->rules[i].host : "";
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(h, c->ing->rules[k].host ? c->ing->rules[k].host : "");
+		if (seen)
+			continue;
+		size_t m;
+		const struct ingress *const *l = iw_state_by_host(c->st, h, &m);
+		for (size_t j = 0; j < m; j++) {
+			if (l[j] == c->ing || iw_same_object(&l[j]->meta, &c->ing->meta) ||
+			    !iw_same_class(iw_effective_class(l[j], c->st), c->cls))
+				continue;
+			if (len + 1 >= cap) {   /* and a free slot after the last */
+				size_t nc = cap ? cap * 2 : 16;
+				const struct ingress **nv = realloc(v, nc * sizeof *nv);
+				if (!nv) {
+					free(v);
+					*n = (size_t)-1;
+					return NULL;
+				}
+				v = nv;
+				cap = nc;
+			}
+			v[len++] = l[j];
+		}
+	}
+	if (len > 1) {   /* one Ingress may name several of the hosts */
+		qsort(v, len, sizeof *v, cmp_ptr);
+		size_t w = 1;
+		for (size_t i = 1; i < len; i++)
+			if (v[i] != v[w - 1])
+				v[w++] = v[i];
+		len = w;
+	}
+	*n = len;
+	return v;
+}
+
+/* ---- configuration scope and emission ------------------------------------- */
+
+static bool in_list(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s && !strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static bool in_scope(const struct chk_ctx *c, const struct iw_check_conf *cf)
+{
+	if (cf->namespaces && !in_list(cf->namespaces, cf->nnamespaces, c->ns))
+		return false;
+	if (cf->exclude_namespaces && in_list(cf->exclude_namespaces, cf->nexclude_namespaces, c->ns))
+		return false;
+	if (cf->classes && !in_list(cf->classes, cf->nclasses, c->cls))
+		return false;
+	return true;
+}
+
+bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id)
+{
+	const struct iw_check_conf *cf = &c->p->check[id];
+	if (cf->severity == IW_SEV_OFF && (!iw_check_info(id)->alt_key || cf->alt_severity == IW_SEV_OFF))
+		return false;
+	return in_scope(c, cf);
+}
+
+void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpath *at,
+              const char *fmt, ...)
+{
+	const struct iw_check_conf *cf = &c->p->check[id];
+	enum iw_severity sev = alt && iw_check_info(id)->alt_key ? cf->alt_severity : cf->severity;
+	if (sev == IW_SEV_OFF || !in_scope(c, cf) || c->out->oom)
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	findings_add(c->out, iw_check_info(id)->id, sev, at, "%s", msg);
+}

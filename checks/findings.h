@@ -1,0 +1,41 @@
+/*
+ * Findings: the checks beyond the API server (policy).  Each has a stable
+ * check ID ("deprecated-api", "host-path-conflict", ...), a severity (an
+ * error denies; a warning becomes an AdmissionReview warning), the field it
+ * is about, and a one-line message.
+ *
+ * Pure: no I/O, no globals.  `struct findings fl = {0};` is an empty list.
+ */
+#ifndef IW_CHECKS_FINDINGS_H
+#define IW_CHECKS_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/fielderr.h"
+
+enum iw_severity { IW_SEV_OFF = 0, IW_SEV_WARNING, IW_SEV_ERROR };
+
+struct finding {
+	const char *check;          /* static string: the check ID */
+	enum iw_severity severity;
+	char *field;                /* "spec.rules[0].http.paths[1]" or ""; owned */
+	char *message;              /* owned */
+};
+
+struct findings {
+	struct finding *v;
+	size_t n, cap;
+	bool oom;
+};
+
+/* Appends a finding; 'check' must be a static string. */
+void findings_add(struct findings *fl, const char *check, enum iw_severity sev,
+                  const struct fpath *at, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void findings_release(struct findings *fl);
+/* true when some finding has severity error */
+bool findings_deny(const struct findings *fl);
+const char *iw_severity_name(enum iw_severity s);   /* "error", "warning", "off" */
+
+#endif

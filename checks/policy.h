@@ -1,0 +1,57 @@
+/*
+ * Policy: running the checks beyond the API server (the table of checks and
+ * the configuration, struct iw_policy, are in checks/check.h; a policy is
+ * parsed from the --config file by checks/policyconf.h, or all defaults).
+ *
+ *   struct iw_policy *p = iw_policy_new();          // every check at its default
+ *   iw_policy_check(p, ing, old, state, &findings);  // appends findings
+ *   iw_policy_free(p);
+ *
+ * The checks look at one object (CREATE: old == NULL; UPDATE: old is the
+ * stored version, which the object never conflicts with) and, when a state
+ * is given (checks/state.h), at the other objects of the cluster that the
+ * object touches: only the Ingresses that name one of its hosts are read, so
+ * a check costs the same with 100 or 100,000 Ingresses in the state.
+ * Cross-object conflicts are decided with the reference router (router/).
+ *
+ * Pure: no I/O, no globals.  A policy is immutable while checks run: several
+ * threads may check with one policy and one (unchanging) state.
+ */
+#ifndef IW_CHECKS_POLICY_H
+#define IW_CHECKS_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "checks/check.h"
+#include "checks/findings.h"
+#include "model/model.h"
+
+struct iw_state;   /* checks/state.h */
+
+/*
+ * Runs every enabled check on 'ing'.  'old' is the stored version for an
+ * UPDATE (NULL for CREATE); 'state' (may be NULL) holds the other objects.
+ * When 'state' holds an object with the same namespace/name as 'ing', it is
+ * taken to be the old version and ignored.  Findings are appended to 'out'
+ * (out->oom on lack of memory).
+ */
+void iw_policy_check(const struct iw_policy *p, const struct ingress *ing,
+                     const struct ingress *old, const struct iw_state *state,
+                     struct findings *out);
+
+/*
+ * Audit: runs the checks that look at other objects on every Ingress of
+ * 'state' against the rest of the state, to find the conflicts that entered
+ * the cluster anyway (objects older than the webhook, two replicas admitting
+ * two conflicting objects at once).  'fn' is called once per Ingress that
+ * has findings, in namespace/name order, with the findings of that Ingress
+ * (borrowed for the call).  Returns the number of findings, or -1 on OOM.
+ */
+typedef void (*iw_audit_fn)(void *arg, const struct ingress *ing,
+                            const struct findings *fl);
+long iw_policy_audit(const struct iw_policy *p, const struct iw_state *state,
+                     iw_audit_fn fn, void *arg);
+
+
+#endif

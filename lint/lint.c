@@ -1,0 +1,656 @@
+/* The lint engine (see lint.h). */
+#include "lint/lint.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/blocks.h"
+#include "checks/deprecated.h"
+#include "model/model.h"
+#include "checks/policy.h"
+#include "checks/state.h"
+
+#ifndef IW_VERSION
+#define IW_VERSION "dev"
+#endif
+
+void lint_opts_init(struct lint_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	iw_vopts_init(&o->v);
+	o->format = YD_AUTO;
+	yd_limits_init(&o->limits);
+}
+
+struct lint_report *lint_report_new(void)
+{
+	return calloc(1, sizeof(struct lint_report));
+}
+
+static void object_release(struct lint_object *ob)
+{
+	for (size_t i = 0; i < ob->nerrors; i++) {
+		free(ob->errors[i].field);
+		free(ob->errors[i].detail);
+		free(ob->errors[i].message);
+	}
+	free(ob->errors);
+	for (size_t i = 0; i < ob->nfindings; i++) {
+		free(ob->findings[i].field);
+		free(ob->findings[i].message);
+	}
+	free(ob->findings);
+	/* api_version, kind, namespace_ and name are in r->strs_ */
+}
+
+/* The objects' short strings: blocks owned by the report (base/blocks.h),
+ * released at once. */
+struct lint_strs_ {
+	struct blocks b;
+};
+
+#define STRBLK_SIZE ((size_t)64 * 1024)
+
+static void strs_free(struct lint_strs_ *p)
+{
+	if (!p)
+		return;
+	blocks_release(&p->b);
+	free(p);
+}
+
+/* A copy of s ("" for NULL) owned by the report; when it equals 'prev' (the
+ * same field of the object before), prev itself.  NULL on OOM. */
+static char *strs_dup(struct lint_report *r, const char *s, char *prev)
+{
+	if (!s)
+		s = "";
+	if (prev && !strcmp(prev, s))
+		return prev;
+	if (!r->strs_) {
+		if (!(r->strs_ = malloc(sizeof *r->strs_)))
+			return NULL;
+		r->strs_->b = (struct blocks)BLOCKS_INIT(STRBLK_SIZE, STRBLK_SIZE / 8);
+	}
+	size_t n = strlen(s) + 1;
+	char *d = blocks_alloc(&r->strs_->b, n);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	return d;
+}
+
+/* Two-pass mode: the documents and Ingresses whose policy checks wait. */
+struct pending_doc {
+	struct yd_saved saved;        /* without its JSON value: text and index only */
+	const char *buf;              /* the caller's buffer */
+};
+
+struct pending_ing {
+	size_t object;                /* index into r->objects */
+	size_t doc;                   /* index into docs */
+	size_t item;                  /* List item, or SIZE_MAX */
+	bool v1beta1;
+	const struct ingress *ing;    /* compact copy, owned by the state (o->collect) */
+};
+
+struct lint_pending_ {
+	struct pending_doc *docs;
+	size_t ndocs, cap_docs;
+	struct pending_ing *ings;
+	size_t nings, cap_ings;
+	size_t cur_doc;               /* docs[cur_doc] is the document being read, when */
+	bool have_cur;                /* its first Ingress saved it */
+};
+
+static void pending_free(struct lint_pending_ *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->ndocs; i++)
+		yd_saved_release(&p->docs[i].saved);
+	free(p->docs);
+	free(p->ings);
+	free(p);
+}
+
+void lint_report_free(struct lint_report *r)
+{
+	if (!r)
+		return;
+	pending_free(r->pending_);
+	for (size_t i = 0; i < r->nobjects; i++)
+		object_release(&r->objects[i]);
+	free(r->objects);
+	strs_free(r->strs_);
+	for (size_t i = 0; i < r->nproblems; i++)
+		free(r->problems[i].message);
+	free(r->problems);
+	for (size_t i = 0; i < r->nsources; i++)
+		free(r->sources[i]);
+	free(r->sources);
+	free(r);
+}
+
+/* grows *v (of *cap elements of 'size') to hold n+1 */
+static bool grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 16;
+	void *nv = realloc(*v, c * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = c;
+	return true;
+}
+
+static size_t add_source(struct lint_report *r, const char *name)
+{
+	if (r->nsources && !strcmp(r->sources[r->nsources - 1], name))
+		return r->nsources - 1;
+	char *s = strdup(name);
+	if (!s || !grow((void **)&r->sources, &r->cap_src_, r->nsources, sizeof *r->sources)) {
+		free(s);
+		r->oom = true;
+		return SIZE_MAX;
+	}
+	r->sources[r->nsources] = s;
+	return r->nsources++;
+}
+
+static void problem(struct lint_report *r, size_t src, size_t doc, unsigned line, unsigned col,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void problem(struct lint_report *r, size_t src, size_t doc, unsigned line, unsigned col,
+                    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char *m = strdup(msg);
+	if (!m || !grow((void **)&r->problems, &r->cap_prob_, r->nproblems, sizeof *r->problems)) {
+		free(m);
+		r->oom = true;
+		return;
+	}
+	r->problems[r->nproblems++] = (struct lint_problem){ src, doc, line, col, m };
+}
+
+void lint_add_problem(struct lint_report *r, const char *source, unsigned line,
+                      unsigned column, const char *message)
+{
+	size_t src = add_source(r, source);
+	if (src == SIZE_MAX)
+		return;
+	problem(r, src, SIZE_MAX, line, column, "%s", message);
+}
+
+int lint_exit_status(const struct lint_report *r)
+{
+	if (r->nproblems || r->oom)
+		return 2;
+	return r->denied ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+/* Is s[at..] the segment sequence 'seg' at segment boundaries? */
+static bool seg_at(const char *s, size_t at, const char *seg)
+{
+	size_t n = strlen(seg);
+	if (at > 0 && s[at - 1] != '.')
+		return false;
+	if (strncmp(s + at, seg, n))
+		return false;
+	char c = s[at + n];
+	return c == 0 || c == '.' || c == '[';
+}
+
+void lint_map_v1beta1_path(const char *in, char *out, size_t size)
+{
+	static const struct { const char *from, *to; } map[] = {
+		/* longest first */
+		{ "backend.service.port.number", "backend.servicePort" },
+		{ "backend.service.port.name", "backend.servicePort" },
+		{ "backend.service.port", "backend.servicePort" },
+		{ "backend.service.name", "backend.serviceName" },
+		{ "backend.service", "backend.serviceName" },
+	};
+	char tmp[512];
+	if (!size)
+		return;
+	if (strncmp(in, "spec.", 5)) {
+		snprintf(out, size, "%s", in);
+		return;
+	}
+	if (seg_at(in, 5, "defaultBackend"))
+		snprintf(tmp, sizeof tmp, "spec.backend%s", in + 5 + strlen("defaultBackend"));
+	else
+		snprintf(tmp, sizeof tmp, "%s", in);
+	size_t o = 0, i = 0;
+	while (tmp[i] && o + 1 < size) {
+		bool done = false;
+		for (size_t k = 0; k < sizeof map / sizeof *map; k++) {
+			if (!seg_at(tmp, i, map[k].from))
+				continue;
+			size_t tl = strlen(map[k].to);
+			if (o + tl >= size)
+				break;
+			memcpy(out + o, map[k].to, tl);
+			o += tl;
+			i += strlen(map[k].from);
+			done = true;
+			break;
+		}
+		if (!done)
+			out[o++] = tmp[i++];
+	}
+	out[o] = 0;
+}
+
+/* ---------------------------------------------------------------- objects */
+
+struct lctx {
+	struct lint_report *r;
+	const struct lint_opts *o;
+	const struct iw_policy *policy;
+	size_t src;
+	const char *buf;              /* the buffer being read (two-pass mode) */
+};
+
+static void locate(struct yd_doc *d, yd_node at, bool v1beta1, const char *field, unsigned *line,
+                   unsigned *col)
+{
+	char mapped[512];
+	const char *f = field;
+	if (v1beta1) {
+		lint_map_v1beta1_path(field, mapped, sizeof mapped);
+		f = mapped;
+	}
+	struct yd_pos p = yd_locate(d, at, f, NULL);
+	*line = p.line;
+	*col = p.col;
+}
+
+/* Moves the findings of 'fl' into the object (which has none yet), each with
+ * its position in the document.  Returns -1 on OOM. */
+static int take_findings(struct lint_report *r, struct lint_object *ob, struct findings *fl,
+                         struct yd_doc *d, yd_node at, bool v1beta1)
+{
+	if (!(ob->findings = calloc(fl->n, sizeof *ob->findings)))
+		return -1;
+	for (size_t i = 0; i < fl->n; i++) {
+		struct lint_finding *f = &ob->findings[ob->nfindings++];
+		f->check = fl->v[i].check;
+		f->severity = fl->v[i].severity;
+		f->field = fl->v[i].field;
+		f->message = fl->v[i].message;
+		fl->v[i].field = fl->v[i].message = NULL;
+		locate(d, at, v1beta1, f->field, &f->line, &f->column);
+		if (f->severity == IW_SEV_WARNING)
+			r->warnings++;
+	}
+	return 0;
+}
+
+static struct lint_pending_ *pending_of(struct lint_report *r)
+{
+	if (!r->pending_)
+		r->pending_ = calloc(1, sizeof *r->pending_);
+	return r->pending_;
+}
+
+/* Two-pass mode: puts 'ing' into the state, which takes it, and keeps the
+ * state's compact copy (valid until the state is freed, even when a later
+ * document replaces it there) and, once per document, where its text is for
+ * lint_finish.  The object will be r->objects[r->nobjects].  Returns -1 on
+ * OOM. */
+static int defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing, size_t item,
+                        bool v1beta1)
+{
+	struct lint_report *r = c->r;
+	struct lint_pending_ *p = pending_of(r);
+	if (!p) {
+		ingress_free(ing);
+		return -1;
+	}
+	const struct ingress *copy = iw_state_put_ingress_kept(c->o->collect, ing);
+	if (!copy)
+		return -1;
+	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
+	if (!last || last->buf != c->buf || last->saved.index != d->index) {
+		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
+			return -1;
+		struct pending_doc *pd = &p->docs[p->ndocs];
+		if (yd_save(d, &pd->saved, false))   /* positions come from the text */
+			return -1;
+		pd->buf = c->buf;
+		p->have_cur = true;
+		p->cur_doc = p->ndocs++;
+	}
+	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
+		return -1;
+	p->ings[p->nings++] = (struct pending_ing){ r->nobjects, p->cur_doc, item, v1beta1, copy };
+	return 0;
+}
+
+static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item,
+                         enum iw_kind kind, enum iw_api api)
+{
+	struct lint_report *r = c->r;
+	struct errlist el = { 0 };
+	struct findings fl = { 0 };
+	struct lint_object ob = { 0 };
+	ob.source = c->src;
+	ob.document = d->index;
+	ob.item = item;
+	if (item == SIZE_MAX || !at) {
+		ob.line = d->line;
+	} else {
+		struct yd_pos p = yd_node_pos(d, at);
+		ob.line = p.line ? p.line : d->line;
+	}
+	const struct lint_object *prev = r->nobjects ? &r->objects[r->nobjects - 1] : NULL;
+	ob.api_version = strs_dup(r, json_string_value(json_object_get(obj, "apiVersion")),
+	                          prev ? prev->api_version : NULL);
+	ob.kind = strs_dup(r, json_string_value(json_object_get(obj, "kind")), prev ? prev->kind : NULL);
+	const struct iw_meta *meta = NULL;
+	struct ingress *ing = NULL;
+	struct ingress_class *ic = NULL;
+	struct iw_state *collect = c->o->collect;
+	if (kind == IW_KIND_INGRESS) {
+		ing = ingress_parse(obj, IW_PARSE_STRICT, &el);
+		if (ing) {
+			meta = &ing->meta;
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress(ing, NULL, &c->o->v, &el);
+			if (!collect)
+				iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
+		}
+	} else {
+		/* the state keeps the class (and the JSON its strings point into):
+		 * a tree in an arena dies after this document, so copy it */
+		json_t *own = collect && d->in_arena_ ? json_deep_copy(obj) : json_incref(obj);
+		ic = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el) : NULL;
+		if (!own)
+			el.oom = true;
+		json_decref(own);
+		if (ic) {
+			meta = &ic->meta;
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress_class(ic, NULL, &c->o->v, &el);
+			enum iw_severity sev = c->policy->check[IW_CHK_DEPRECATED_API].severity;
+			iw_check_deprecated_api(kind, api, sev, &fl);
+		}
+	}
+	if (meta) {
+		const char *ns = meta->namespace_;
+		if (kind == IW_KIND_INGRESS && (!ns || !*ns))
+			ns = "default";
+		ob.namespace_ = strs_dup(r, kind == IW_KIND_INGRESS ? ns : NULL,
+		                         prev ? prev->namespace_ : NULL);
+		ob.name = strs_dup(r, meta->name, NULL);
+	} else {
+		ob.namespace_ = strs_dup(r, NULL, prev ? prev->namespace_ : NULL);
+		ob.name = strs_dup(r, NULL, NULL);
+	}
+	bool oom = el.oom || fl.oom || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name;
+	bool v1beta1 = api == IW_API_NETWORKING_V1BETA1 || api == IW_API_EXTENSIONS_V1BETA1;
+	if (el.n && !oom) {
+		ob.errors = calloc(el.n, sizeof *ob.errors);
+		oom = !ob.errors;
+		for (size_t i = 0; !oom && i < el.n; i++) {
+			struct lint_error *e = &ob.errors[ob.nerrors++];
+			e->type = el.v[i].type;
+			e->field = strdup(el.v[i].field ? el.v[i].field : "");
+			e->detail = strdup(el.v[i].detail ? el.v[i].detail : "");
+			e->message = fe_string(&el.v[i]);
+			if (!e->field || !e->detail || !e->message) {
+				oom = true;
+				break;
+			}
+			locate(d, at, v1beta1, e->field, &e->line, &e->column);
+		}
+	}
+	if (fl.n && !oom)
+		oom = take_findings(r, &ob, &fl, d, at, v1beta1) != 0;
+	ob.allowed = el.n == 0 && !findings_deny(&fl);
+	errlist_release(&el);
+	findings_release(&fl);
+	if (!oom && collect && ing) {
+		oom = defer_checks(c, d, ing, item, v1beta1) != 0;
+		ing = NULL;   /* the state took it */
+	}
+	if (!oom && collect && ic) {
+		oom = iw_state_put_class(collect, ic) != 0;   /* takes it, even on failure */
+		ic = NULL;
+	}
+	ingress_free(ing);
+	ingress_class_free(ic);
+	if (oom || !grow((void **)&r->objects, &r->cap_obj_, r->nobjects, sizeof *r->objects)) {
+		object_release(&ob);
+		r->oom = true;
+		return;
+	}
+	r->errors += ob.nerrors;
+	r->findings += ob.nfindings;
+	if (!ob.allowed)
+		r->denied++;
+	r->objects[r->nobjects++] = ob;
+}
+
+static const char *json_kind_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_ARRAY: return "a sequence";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+/* One object (a document, or an item of a List). */
+static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item, int depth)
+{
+	unsigned line = d->line, col = 1;
+	if (at) {
+		struct yd_pos p = yd_node_pos(d, at);
+		if (p.line) {
+			line = p.line;
+			col = p.col;
+		}
+	}
+	char where[48] = "";
+	if (item != SIZE_MAX)
+		snprintf(where, sizeof where, "items[%zu]: ", item);
+	if (!json_is_object(obj)) {
+		problem(c->r, c->src, d->index, line, col, "%sdocument is %s, not an object", where,
+		        json_kind_name(obj));
+		return;
+	}
+	json_t *k = json_object_get(obj, "kind"), *av = json_object_get(obj, "apiVersion");
+	if (!json_is_string(k) || !json_string_length(k)) {
+		problem(c->r, c->src, d->index, line, col, "%sObject 'Kind' is missing", where);
+		return;
+	}
+	if (!json_is_string(av) || !json_string_length(av)) {
+		problem(c->r, c->src, d->index, line, col, "%sObject 'apiVersion' is missing", where);
+		return;
+	}
+	enum iw_kind kind;
+	enum iw_api api;
+	iw_object_type(obj, &kind, &api);
+	const char *ks = json_string_value(k);
+	switch (kind) {
+	case IW_KIND_LIST: {
+		if (depth > 0) {
+			problem(c->r, c->src, d->index, line, col, "%sa List inside a List", where);
+			return;
+		}
+		json_t *items = json_object_get(obj, "items");
+		yd_node in = at ? yd_lookup(d, at, "items") : yd_lookup(d, 0, "items");
+		size_t n = json_array_size(items);
+		yd_node *nodes = n ? calloc(n, sizeof *nodes) : NULL;
+		if (n && !nodes) {
+			c->r->oom = true;
+			return;
+		}
+		if (in)
+			yd_children(d, in, nodes, n);
+		for (size_t i = 0; i < n; i++)
+			one(c, d, json_array_get(items, i), nodes[i], i, depth + 1);
+		free(nodes);
+		return;
+	}
+	case IW_KIND_INGRESS:
+	case IW_KIND_INGRESSCLASS:
+		check_object(c, d, obj, at, item, kind, api);
+		return;
+	default:
+		if (!strcmp(ks, "Ingress") || !strcmp(ks, "IngressClass")) {
+			problem(c->r, c->src, d->index, line, col,
+			        "%sno matches for kind \"%s\" in version \"%s\"", where, ks,
+			        json_string_value(av));
+			return;
+		}
+		if (c->o->collect && !strcmp(ks, "Service") && !strcmp(json_string_value(av), "v1")) {
+			struct iw_service *svc = iw_service_parse(obj);
+			if (svc && iw_state_put_service(c->o->collect, svc))
+				c->r->oom = true;
+		}
+		c->r->skipped++;
+	}
+}
+
+static int on_doc(void *ctx, struct yd_doc *d)
+{
+	struct lctx *c = ctx;
+	if (d->error) {
+		problem(c->r, c->src, d->index, d->err_line, d->err_col, "%s", d->error);
+		return 0;
+	}
+	if (d->empty)
+		return 0;
+	one(c, d, d->root, 0, SIZE_MAX, 0);
+	return c->r->oom ? 1 : 0;
+}
+
+/* Sets up a lint context for one source: the options (defaults when o is NULL,
+ * kept in *def), the policy (a new default one in *own when the options have
+ * none; the caller frees it).  Returns -1 on OOM (r->oom set). */
+static int lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
+                      const struct lint_opts *o, struct lint_opts *def, struct iw_policy **own)
+{
+	*own = NULL;
+	if (!o) {
+		lint_opts_init(def);
+		o = def;
+	}
+	*c = (struct lctx){ r, o, o->policy, add_source(r, source), NULL };
+	if (c->src == SIZE_MAX)
+		return -1;
+	if (!c->policy) {
+		if (!(*own = iw_policy_new())) {
+			r->oom = true;
+			return -1;
+		}
+		c->policy = *own;
+	}
+	return 0;
+}
+
+int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+             const struct lint_opts *o)
+{
+	struct lint_opts def;
+	struct lctx c;
+	struct iw_policy *own;
+	if (o && o->collect) {   /* two-pass mode needs the buffer: lint_buffer */
+		r->oom = true;
+		return -1;
+	}
+	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
+		return -1;
+	on_doc(&c, d);
+	iw_policy_free(own);
+	return r->oom ? -1 : 0;
+}
+
+int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+                const struct lint_opts *o)
+{
+	struct lint_opts def;
+	struct lctx c;
+	struct iw_policy *own;
+	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
+		return -1;
+	c.buf = buf;
+	int rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
+	if (r->pending_)
+		r->pending_->have_cur = false;   /* the next buffer's documents are new */
+	iw_policy_free(own);
+	if (rc < 0)
+		r->oom = true;
+	return r->oom ? -1 : 0;
+}
+
+/* Pass two: the policy checks of every kept Ingress against the full state. */
+int lint_finish(struct lint_report *r, const struct lint_opts *o)
+{
+	struct lint_pending_ *p = r->pending_;
+	if (!p || !o || !o->collect)
+		return r->oom ? -1 : 0;
+	struct iw_policy *own = NULL;
+	const struct iw_policy *policy = o->policy;
+	if (!policy && !(policy = own = iw_policy_new())) {
+		r->oom = true;
+		return -1;
+	}
+	for (size_t i = 0; i < p->nings && !r->oom; i++) {
+		struct pending_ing *pi = &p->ings[i];
+		struct lint_object *ob = &r->objects[pi->object];
+		struct findings fl = { 0 };
+		iw_policy_check(policy, pi->ing, NULL, o->collect, &fl);
+		if (fl.oom) {
+			findings_release(&fl);
+			r->oom = true;
+			break;
+		}
+		if (fl.n) {
+			struct pending_doc *pd = &p->docs[pi->doc];
+			struct yd_doc d;
+			yd_saved_open(&pd->saved, pd->buf, &d);
+			yd_node at = 0;
+			if (pi->item != SIZE_MAX) {
+				yd_node in = yd_lookup(&d, 0, "items");
+				at = in ? yd_child_at(&d, in, pi->item) : 0;
+			}
+			int rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
+			yd_saved_close(&d);
+			if (rc) {
+				findings_release(&fl);
+				r->oom = true;
+				break;
+			}
+			r->findings += fl.n;
+			if (ob->allowed && findings_deny(&fl)) {
+				ob->allowed = false;
+				r->denied++;
+			}
+		}
+		findings_release(&fl);
+	}
+	iw_policy_free(own);
+	pending_free(p);
+	r->pending_ = NULL;
+	return r->oom ? -1 : 0;
+}

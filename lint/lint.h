@@ -1,0 +1,166 @@
+/*
+ * The lint engine: manifests in, per-object verdicts with file positions out.
+ *
+ *   struct lint_opts o;  lint_opts_init(&o);
+ *   struct lint_report *r = lint_report_new();
+ *   lint_buffer(r, "app/ingress.yaml", buf, len, &o);   // as many buffers as wanted
+ *   char *json = lint_render(r, LINT_OUT_JSON, 0, &n);
+ *   lint_report_free(r);
+ *
+ * Each buffer holds YAML or JSON documents (load/yamldoc.h).  Ingress and
+ * IngressClass objects (List/IngressList items too) are decoded strictly
+ * (unknown fields are errors, as kubectl's server-side strict validation),
+ * validated as the API server would on CREATE (validate/validate.h) and run
+ * through the policy checks (checks/policy.h).  Other kinds are counted as
+ * skipped.  Every error and finding gets the line and column of its field
+ * (for v1beta1 objects, of the field as the file spells it: spec.backend,
+ * serviceName, servicePort); a field that is missing points at its nearest
+ * existing parent.  Syntax errors, documents that are not objects, objects
+ * without kind/apiVersion and unserved Ingress versions are "problems"
+ * (input errors), reported with their position; the other documents are
+ * still checked.
+ *
+ * No process state, no I/O: the server calls this for POST /lint.  A report
+ * is not shared between threads; options, policy and state are read-only.
+ */
+#ifndef IW_LINT_LINT_H
+#define IW_LINT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "load/yamldoc.h"
+#include "model/fielderr.h"
+#include "checks/findings.h"
+#include "validate/validate.h"
+
+struct iw_policy;
+struct iw_state;
+
+struct lint_opts {
+	struct iw_vopts v;               /* Kubernetes version rules */
+	const struct iw_policy *policy;  /* NULL: every check at its default */
+	const struct iw_state *state;    /* other objects for the cross-object checks, or NULL */
+	enum yd_format format;           /* YD_AUTO: by content */
+	struct yd_limits limits;
+	/* Two-pass mode (the CLI over many files): when set, every Ingress,
+	 * IngressClass and v1 Service read joins this state, and the policy
+	 * checks of the Ingresses wait for lint_finish(), which runs them
+	 * against the complete state.  'state' is then ignored. */
+	struct iw_state *collect;
+};
+void lint_opts_init(struct lint_opts *o);
+
+struct lint_error {
+	enum fe_type type;
+	char *field;      /* "spec.rules[0].host" (internal field path, as the API server says it) */
+	char *detail;     /* "" when none */
+	char *message;    /* the API server's text: field: Type: value: detail */
+	unsigned line, column;
+};
+
+struct lint_finding {
+	const char *check;            /* static: the check ID */
+	enum iw_severity severity;
+	char *field;
+	char *message;
+	unsigned line, column;
+};
+
+struct lint_object {
+	size_t source;                /* index into lint_report.sources */
+	size_t document;              /* document index in its source */
+	size_t item;                  /* index in a List's items, or (size_t)-1 */
+	unsigned line;
+	char *api_version, *kind, *namespace_, *name;   /* "" when absent; namespace "default" for an Ingress without one; owned by the report (objects may share them) */
+	bool allowed;
+	struct lint_error *errors;
+	size_t nerrors;
+	struct lint_finding *findings;
+	size_t nfindings;
+};
+
+struct lint_problem {
+	size_t source;
+	size_t document;              /* (size_t)-1 when the whole source failed (unreadable) */
+	unsigned line, column;        /* 0 when unknown */
+	char *message;
+};
+
+struct lint_report {
+	char **sources;               /* names, in the order given */
+	size_t nsources;
+	struct lint_object *objects;
+	size_t nobjects;
+	struct lint_problem *problems;
+	size_t nproblems;
+	size_t skipped;               /* documents of other kinds */
+	size_t denied, errors, findings, warnings;   /* totals */
+	bool oom;                     /* something was lost for lack of memory */
+	size_t cap_src_, cap_obj_, cap_prob_;
+	struct lint_pending_ *pending_;   /* private: two-pass mode */
+	struct lint_strs_ *strs_;         /* private: the objects' strings */
+};
+
+struct lint_report *lint_report_new(void);   /* NULL on OOM */
+void lint_report_free(struct lint_report *r);   /* NULL is a no-op */
+
+/*
+ * Lints one buffer named 'source'.  Returns 0, or -1 on OOM (r->oom).
+ * The buffer is only read during the call.
+ */
+int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+                const struct lint_opts *o);
+
+/*
+ * Lints one document of 'source' (from a yd_parse callback, or reopened with
+ * yd_saved_open() after a first pass that filled o->state).  Returns 0, or
+ * -1 on OOM.  Not for two-pass mode (o->collect must be NULL: -1).
+ */
+int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+             const struct lint_opts *o);
+
+/*
+ * Two-pass mode (o->collect set): lint_buffer() / lint_doc() validate each
+ * object and put it into o->collect; the report remembers the state's
+ * compact copy of each Ingress (about 1 KB; the document's JSON is not kept;
+ * iw_state_put_ingress_kept: the state owns the copy and keeps it even when
+ * a later document with the same namespace/name replaces it there).
+ * lint_finish() then runs the policy checks of every such Ingress against
+ * the complete state, adding the findings (positions are computed by reading
+ * again the text of only the documents that have findings: every buffer
+ * given must stay valid and unchanged until lint_finish returns).  The same
+ * state must be o->collect of every call and stay alive, not cleared, until
+ * lint_finish returns.  Returns 0, or -1 on OOM.
+ */
+int lint_finish(struct lint_report *r, const struct lint_opts *o);
+
+/* Records a problem that is not in any buffer (an unreadable file). */
+void lint_add_problem(struct lint_report *r, const char *source, unsigned line,
+                      unsigned column, const char *message);
+
+/* Exit status for the CLI: 2 when there is a problem, else 1 when an object is denied, else 0. */
+int lint_exit_status(const struct lint_report *r);
+
+enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF };
+enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
+
+/*
+ * Renders the report: text (compiler style, one line per error/finding/problem
+ * and a summary line), JSON (DESIGN.md `lint -o json`, plus "problems" and
+ * summary counts of skipped documents and problems) or SARIF 2.1.0.
+ * Returns a new NUL-terminated string (caller frees) and its length in *len
+ * (may be NULL); NULL on OOM.
+ */
+char *lint_render(const struct lint_report *r, enum lint_out out, unsigned flags, size_t *len);
+
+/*
+ * Maps an internal field path of a v1beta1 Ingress back to what a v1beta1
+ * file says: spec.defaultBackend -> spec.backend, backend.service.name ->
+ * backend.serviceName, backend.service.port[.name|.number] ->
+ * backend.servicePort, backend.service -> backend.serviceName.  Writes into
+ * out (always terminated).
+ */
+void lint_map_v1beta1_path(const char *in, char *out, size_t size);
+
+#endif
