@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/err.h"
+
 bool rt_host_is_ip(const char *h, size_t len)
 {
 	if (len > 0 && h[0] == '[')
@@ -238,4 +240,18 @@ full:
 	if (changes)
 		*changes = ch;
 	return (long)o;
+}
+
+int rt_norm_request(const char *host, size_t host_len, const char *path, size_t path_len,
+                    struct rt_nreq *r)
+{
+	r->host_kind = rt_norm_host(host, host_len, r->host, sizeof r->host, &r->host_len,
+	                            &r->host_changes);
+	if (r->host_kind < 0)
+		return IW_ETOOBIG;
+	long n = rt_norm_path(path, path_len, r->path, sizeof r->path, &r->path_changes);
+	if (n < 0)
+		return IW_ETOOBIG;
+	r->path_len = (size_t)n;
+	return IW_OK;
 }

@@ -1,7 +1,8 @@
 /*
- * Request normalisation for the reference router (SEMANTICS.md sections 3
- * and 4): the Host header value and the request-target are brought to the
- * form rule hosts and rule paths are compared with.
+ * Request normalisation for every router of the module (SEMANTICS.md
+ * sections 3 and 4): the Host header value and the request-target are
+ * brought to the form rule hosts and rule paths are compared with.  A
+ * profile that normalises differently adds an option here.
  *
  * Pure: no I/O, no globals, no allocation.  Output goes to caller buffers.
  */
@@ -54,6 +55,22 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
  * length, or -1 if 'len' exceeds RT_MAX_PATH or 'size' is too small.
  */
 long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *changes);
+
+/*
+ * Both at once, as every router reads a request: the normalised host and
+ * path, the host's kind and what changed.  Returns IW_OK, or IW_ETOOBIG when
+ * the host exceeds RT_MAX_HOST or the path RT_MAX_PATH (then r holds
+ * nothing useful).
+ */
+struct rt_nreq {
+	int host_kind;                  /* enum rt_host_kind */
+	size_t host_len, path_len;
+	unsigned host_changes, path_changes;
+	char host[RT_MAX_HOST + 1];
+	char path[RT_MAX_PATH + 2];
+};
+int rt_norm_request(const char *host, size_t host_len, const char *path, size_t path_len,
+                    struct rt_nreq *r);
 
 /* true when the (normalised) host is an IPv4 dotted quad or a [..] literal */
 bool rt_host_is_ip(const char *h, size_t len);

@@ -27,9 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>   /* snprintf only */
-#include <stdarg.h>
 
+#include "base/err.h"
 #include "router/norm.h"
+
+/* An explanation longer than this is refused (NULL, as out of memory). */
+#define EXPLAIN_MAX (16u << 20)
 
 struct ing_info {
 	const struct ingress *ing;
@@ -988,6 +991,7 @@ static enum rt_key decisive_key(const struct rt_table *t, const struct ent *w, c
 static void set_ingress(const struct rt_table *t, struct rt_decision *d, size_t rank)
 {
 	const struct ihot *ih = &t->ihot[rank];
+	d->kind = "Ingress";
 	d->ingress = ih->ing;
 	d->namespace_ = ih->ns;
 	d->name = ih->name;
@@ -1020,6 +1024,7 @@ static int decide(const struct rt_table *t, long gi, const char *pb, size_t pn,
 			const struct bkt *b = tp.bb;
 			const struct ihot *ih = &t->ihot[b->rank];
 			d->match = RT_RULE;
+			d->kind = "Ingress";
 			d->ingress = ih->ing;
 			d->namespace_ = ih->ns;
 			d->name = ih->name;
@@ -1027,6 +1032,8 @@ static int decide(const struct rt_table *t, long gi, const char *pb, size_t pn,
 			d->rule = ih->rules + b->rule;
 			d->path = b->path_p;
 			d->path_type = b->type;
+			d->rule_host = d->rule->host ? d->rule->host : "";
+			d->rule_path = d->path->path ? d->path->path : "";
 			d->rule_index = b->rule;
 			d->path_index = b->pidx;
 			d->winner = tp.best;
@@ -1062,7 +1069,7 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 	}
 	long pn = kind < 0 ? -1 : rt_norm_path(path, path_len, pb, sizeof pb, &pc);
 	if (pn < 0)
-		return -1;
+		return IW_ETOOBIG;
 	memset(pb + pn, 0, PATH_PAD);
 	d->changes = hc | pc;
 	return decide(t, choose_group_h(t, kind, hb, hn, hx), pb, (size_t)pn, d);
@@ -1078,7 +1085,7 @@ int rt_host_prepare(const struct rt_table *t, const char *host, size_t host_len,
 	h->valid = kind >= 0;
 	h->changes = hc;
 	h->group = kind < 0 ? -1 : choose_group(t, kind, hb, hn);
-	return kind < 0 ? -1 : 0;
+	return kind < 0 ? IW_ETOOBIG : IW_OK;
 }
 
 int rt_match_host(const struct rt_table *t, const struct rt_host *h, const char *path,
@@ -1090,7 +1097,7 @@ int rt_match_host(const struct rt_table *t, const struct rt_host *h, const char 
 	d->winner = d->runner_up = -1;
 	long pn = h->valid ? rt_norm_path(path, path_len, pb, sizeof pb, &pc) : -1;
 	if (pn < 0)
-		return -1;
+		return IW_ETOOBIG;
 	memset(pb + pn, 0, PATH_PAD);
 	d->changes = h->changes | pc;
 	return decide(t, h->group, pb, (size_t)pn, d);
@@ -1144,64 +1151,7 @@ bool rt_group_get(const struct rt_table *t, size_t i, enum rt_group_kind *kind,
 	return true;
 }
 
-const char *rt_path_type_name(enum rt_path_type pt)
-{
-	switch (pt) {
-	case RT_EXACT: return "Exact";
-	case RT_PREFIX: return "Prefix";
-	case RT_IS: return "ImplementationSpecific";
-	}
-	return "?";
-}
-
-const char *rt_match_name(enum rt_match m)
-{
-	switch (m) {
-	case RT_RULE: return "rule";
-	case RT_DEFAULT: return "default";
-	case RT_NONE: return "none";
-	}
-	return "?";
-}
-
 /* ---- explanation -------------------------------------------------------- */
-
-struct sbuf {
-	char *p;
-	size_t n, cap;
-	bool oom;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int k = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (k < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->p && b->n + (size_t)k < b->cap) {
-			b->n += (size_t)k;
-			return;
-		}
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap <= b->n + (size_t)k)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-}
 
 /* Does entry e match the normalised path np?  (sec. 6, the slow way) */
 static bool ent_matches(const struct ent *e, const char *np, size_t n)
@@ -1228,24 +1178,12 @@ static const char *group_kind_text(enum rt_group_kind k)
 	return "no host group";
 }
 
-static void describe_backend(struct sbuf *b, const struct iw_backend *be)
-{
-	if (be->has_resource) {
-		sb_printf(b, "resource %s%s%s/%s", be->resource.api_group ? be->resource.api_group : "",
-		          be->resource.api_group ? "." : "", be->resource.kind, be->resource.name);
-	} else if (be->service.port_name && *be->service.port_name) {
-		sb_printf(b, "service %s:%s", be->service.name, be->service.port_name);
-	} else {
-		sb_printf(b, "service %s:%lld", be->service.name, be->service.port_number);
-	}
-}
-
-static void describe_ent(struct sbuf *b, const struct rt_table *t, const struct ent *e)
+static void describe_ent(struct buf *b, const struct rt_table *t, const struct ent *e)
 {
 	const struct ing_info *ii = &t->ings[e->rank];
-	sb_printf(b, "%s/%s spec.rules[%u].http.paths[%u] %s %s -> ", ii->ns, ii->name,
+	buf_printf(b, "%s/%s spec.rules[%u].http.paths[%u] %s %s -> ", ii->ns, ii->name,
 	          e->rule, e->pidx, rt_path_type_name(e->type), e->path);
-	describe_backend(b, e->backend);
+	rt_text_backend(b, e->backend);
 }
 
 static const char *key_text(enum rt_key k, bool *silent)
@@ -1266,32 +1204,13 @@ static const char *key_text(enum rt_key k, bool *silent)
 	return "";
 }
 
-static void describe_changes(struct sbuf *b, unsigned c)
-{
-	static const struct { unsigned bit; const char *text; } tx[] = {
-		{ RT_N_PORT, "port removed" },
-		{ RT_N_CASE, "host lower-cased" },
-		{ RT_N_DOT, "trailing host dot removed" },
-		{ RT_N_QUERY, "query/fragment ignored" },
-		{ RT_N_PCT, "%XX of unreserved characters decoded" },
-		{ RT_N_PCT_UPPER, "%xx written upper case, not decoded (reserved)" },
-		{ RT_N_SLASHES, "runs of '/' merged" },
-		{ RT_N_DOTSEG, "dot segments removed" },
-		{ RT_N_ROOT, "made absolute" },
-	};
-	bool first = true;
-	for (size_t i = 0; i < sizeof tx / sizeof *tx; i++)
-		if (c & tx[i].bit) {
-			sb_printf(b, "%s%s", first ? "" : ", ", tx[i].text);
-			first = false;
-		}
-}
-
 char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
                  const char *path, size_t path_len, const struct rt_decision *d,
                  char **reason)
 {
-	struct sbuf b = { 0 }, r = { 0 };
+	struct buf b, r;
+	buf_init(&b, EXPLAIN_MAX);
+	buf_init(&r, EXPLAIN_MAX);
 	char hb[RT_MAX_HOST + 1], pb[RT_MAX_PATH + 2 + PATH_PAD];
 	size_t hn = 0;
 	unsigned hc = 0, pc = 0;
@@ -1302,29 +1221,29 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 	if (pn >= 0)
 		memset(pb + pn, 0, PATH_PAD);
 	if (pn < 0) {
-		sb_printf(&b, "request rejected: host or path too long\n");
-		sb_printf(&r, "host or path too long");
+		buf_printf(&b, "request rejected: host or path too long\n");
+		buf_printf(&r, "host or path too long");
 		goto out;
 	}
 	size_t n = (size_t)pn;
 	long gi = choose_group(t, kind, hb, hn);
 
 	/* the request */
-	sb_printf(&b, "request: host \"%.*s\" -> \"%s\"%s", (int)host_len, host, hb,
+	buf_printf(&b, "request: host \"%.*s\" -> \"%s\"%s", (int)host_len, host, hb,
 	          kind == RT_HOST_EMPTY ? " (empty: only rules without a host)"
 	          : kind == RT_HOST_IP ? " (IP literal: only rules without a host)" : "");
 	if (hc) {
-		sb_printf(&b, " (");
-		describe_changes(&b, hc);
-		sb_printf(&b, ") [spec silent]");
+		buf_printf(&b, " (");
+		rt_text_changes(&b, hc);
+		buf_printf(&b, ") [spec silent]");
 	}
-	sb_printf(&b, "\n         path \"%.*s\" -> \"%s\"", (int)path_len, path, pb);
+	buf_printf(&b, "\n         path \"%.*s\" -> \"%s\"", (int)path_len, path, pb);
 	if (pc) {
-		sb_printf(&b, " (");
-		describe_changes(&b, pc);
-		sb_printf(&b, ")%s", pc & ~(unsigned)RT_N_QUERY ? " [spec silent]" : "");
+		buf_printf(&b, " (");
+		rt_text_changes(&b, pc);
+		buf_printf(&b, ")%s", pc & ~(unsigned)RT_N_QUERY ? " [spec silent]" : "");
 	}
-	sb_printf(&b, "\n");
+	buf_printf(&b, "\n");
 
 	/* the host group and the groups it shadows */
 	const char *wild = NULL;
@@ -1355,21 +1274,21 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 		}
 	}
 	if (deepwild)
-		sb_printf(&b, "note: %s matches exactly one label, not \"%s\"\n", deepwild, hb);
+		buf_printf(&b, "note: %s matches exactly one label, not \"%s\"\n", deepwild, hb);
 	if (gi < 0) {
-		sb_printf(&b, "host group: none (no rule host matches and there are no rules "
+		buf_printf(&b, "host group: none (no rule host matches and there are no rules "
 		              "without a host)\n");
 	} else {
 		const struct group *g = &t->groups[gi];
-		sb_printf(&b, "host group: %s \"%s\" (%u path%s)\n", group_kind_text(g->kind),
+		buf_printf(&b, "host group: %s \"%s\" (%u path%s)\n", group_kind_text(g->kind),
 		          g->host, g->n, g->n == 1 ? "" : "s");
 		if (g->kind == RT_G_WILDCARD)
-			sb_printf(&b, "  %s matches exactly one more label\n", g->host);
+			buf_printf(&b, "  %s matches exactly one more label\n", g->host);
 		if (g->kind == RT_G_EXACT && wild)
-			sb_printf(&b, "  %s also matches, but an exact host comes before a wildcard "
+			buf_printf(&b, "  %s also matches, but an exact host comes before a wildcard "
 			              "[spec silent]\n", wild);
 		if (g->kind != RT_G_HOSTLESS && t->hostless >= 0)
-			sb_printf(&b, "  rules without a host are not considered once a host matched\n");
+			buf_printf(&b, "  rules without a host are not considered once a host matched\n");
 	}
 
 	/* the candidates */
@@ -1377,65 +1296,60 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 	if (gi >= 0) {
 		const struct group *g = &t->groups[gi];
 		size_t shown = 0;
-		sb_printf(&b, "candidates:\n");
+		buf_printf(&b, "candidates:\n");
 		for (uint32_t i = g->first; i < g->first + g->n; i++) {
 			const struct ent *e = &t->ents[i];
 			bool m = ent_matches(e, pb, n);
 			if (!m && g->n > 64)
 				continue;   /* large group: list only the paths that match */
 			if (++shown > 200) {
-				sb_printf(&b, "  ... (more not shown)\n");
+				buf_printf(&b, "  ... (more not shown)\n");
 				break;
 			}
-			sb_printf(&b, "  %s ", (long)i == win ? "*" : m ? "-" : " ");
+			buf_printf(&b, "  %s ", (long)i == win ? "*" : m ? "-" : " ");
 			describe_ent(&b, t, e);
 			if ((long)i == win) {
-				sb_printf(&b, ": matches; chosen\n");
+				buf_printf(&b, ": matches; chosen\n");
 			} else if (!m) {
-				sb_printf(&b, ": does not match%s\n",
+				buf_printf(&b, ": does not match%s\n",
 				          e->type == RT_IS ? " (string prefix)" :
 				          e->type == RT_PREFIX ? " (element-wise prefix)" : " (exact)");
 			} else {
 				bool silent;
 				const char *kt = key_text(decisive_key(t, &t->ents[win], e), &silent);
-				sb_printf(&b, ": matches, loses: %s%s\n", kt, silent ? " [spec silent]" : "");
+				buf_printf(&b, ": matches, loses: %s%s\n", kt, silent ? " [spec silent]" : "");
 			}
 		}
 		if (g->n == 0)
-			sb_printf(&b, "  (this host has no paths: a rule with a host and no http "
+			buf_printf(&b, "  (this host has no paths: a rule with a host and no http "
 			              "still claims its host [spec silent])\n");
 	}
 
 	/* the decision */
-	sb_printf(&b, "decision: %s", rt_match_name(d->match));
-	if (d->match != RT_NONE) {
-		sb_printf(&b, " %s/%s -> ", d->namespace_, d->name);
-		describe_backend(&b, d->backend);
-	}
-	sb_printf(&b, "\n");
+	rt_text_decision(&b, d);
 
 	/* the one-line reason */
 	if (d->match == RT_RULE) {
 		const struct ent *e = &t->ents[win];
 		bool silent;
 		const char *kt = key_text(d->key, &silent);
-		sb_printf(&r, "%s %s matches %s%s; %s%s", rt_path_type_name(e->type), e->path, pb,
+		buf_printf(&r, "%s %s matches %s%s; %s%s", rt_path_type_name(e->type), e->path, pb,
 		          e->type == RT_EXACT ? " exactly"
 		          : e->type == RT_PREFIX ? " element-wise"
 		          : " as a case-sensitive string prefix [spec silent]",
 		          kt, silent ? " [spec silent]" : "");
 		if (d->group == RT_G_WILDCARD)
-			sb_printf(&r, "; host %s matches one label", t->groups[gi].host);
+			buf_printf(&r, "; host %s matches one label", t->groups[gi].host);
 		else if (d->group == RT_G_EXACT && wild)
-			sb_printf(&r, "; exact host before wildcard %s [spec silent]", wild);
+			buf_printf(&r, "; exact host before wildcard %s [spec silent]", wild);
 		else if (d->group == RT_G_HOSTLESS && kind == RT_HOST_NAME)
-			sb_printf(&r, "; no rule host matches %s%s%s%s, rules without a host apply", hb,
+			buf_printf(&r, "; no rule host matches %s%s%s%s, rules without a host apply", hb,
 			          deepwild ? " (" : "", deepwild ? deepwild : "",
 			          deepwild ? " matches one label only)" : "");
 	} else {
 		bool claimed = gi >= 0 && gi != t->hostless;
 		if (claimed) {
-			sb_printf(&r, "host %s (%s) has no path matching %s", t->groups[gi].host,
+			buf_printf(&r, "host %s (%s) has no path matching %s", t->groups[gi].host,
 			          group_kind_text(t->groups[gi].kind), pb);
 			/* no fall-through [spec silent]: say when it would have mattered */
 			const char *fell = NULL;
@@ -1445,51 +1359,54 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
 			else if (t->hostless >= 0 && match_group(t, (size_t)t->hostless, pb, n).best >= 0)
 				fell = "rules without a host";
 			if (fell) {
-				sb_printf(&r, "; no fall-through to %s [spec silent]", fell);
-				sb_printf(&b, "note: %s would match, but once a host group is chosen only "
+				buf_printf(&r, "; no fall-through to %s [spec silent]", fell);
+				buf_printf(&b, "note: %s would match, but once a host group is chosen only "
 				              "its paths are considered [spec silent]\n", fell);
 			}
 		} else if (gi >= 0) {
-			sb_printf(&r, "no rule without a host matches %s", pb);
+			buf_printf(&r, "no rule without a host matches %s", pb);
 		} else {
-			sb_printf(&r, "no rule host matches %s", kind == RT_HOST_NAME ? hb : "the request");
+			buf_printf(&r, "no rule host matches %s", kind == RT_HOST_NAME ? hb : "the request");
 		}
 		if (deepwild)
-			sb_printf(&r, " (%s matches one label only)", deepwild);
+			buf_printf(&r, " (%s matches one label only)", deepwild);
 		if (d->match == RT_DEFAULT)
-			sb_printf(&r, claimed ? "; defaultBackend of the oldest Ingress with a rule for "
+			buf_printf(&r, claimed ? "; defaultBackend of the oldest Ingress with a rule for "
 			                        "this host"
 			                      : "; defaultBackend of the oldest Ingress");
 		else
-			sb_printf(&r, claimed ? "; no Ingress with a rule for this host has a "
+			buf_printf(&r, claimed ? "; no Ingress with a rule for this host has a "
 			                        "defaultBackend"
 			                      : "; no Ingress has a defaultBackend");
 	}
 	if (d->ingress) {
 		for (size_t i = 0; i < t->nings; i++)
 			if (t->ings[i].ing == d->ingress && t->ings[i].default_class) {
-				sb_printf(&r, "; served through the default IngressClass %s "
+				buf_printf(&r, "; served through the default IngressClass %s "
 				              "[reference choice]", t->default_class);
-				sb_printf(&b, "note: %s/%s has no class and takes the default IngressClass "
+				buf_printf(&b, "note: %s/%s has no class and takes the default IngressClass "
 				              "%s [reference choice]\n", d->namespace_, d->name,
 				          t->default_class);
 			}
 	}
 	if ((hc | pc) & ~(unsigned)RT_N_QUERY) {
-		sb_printf(&r, " (request normalised: ");
-		describe_changes(&r, (hc | pc) & ~(unsigned)RT_N_QUERY);
-		sb_printf(&r, ")");
+		buf_printf(&r, " (request normalised: ");
+		rt_text_changes(&r, (hc | pc) & ~(unsigned)RT_N_QUERY);
+		buf_printf(&r, ")");
 	}
-	sb_printf(&b, "reason: %s\n", r.p ? r.p : "");
-out:
-	if (b.oom || r.oom || !b.p || !r.p) {
-		free(b.p);
-		free(r.p);
+	buf_printf(&b, "reason: %s\n", r.p ? r.p : "");
+out:;
+	char *text = buf_steal(&b, NULL), *line = buf_steal(&r, NULL);
+	buf_release(&b);
+	buf_release(&r);
+	if (!text || !line) {
+		free(text);
+		free(line);
 		return NULL;
 	}
 	if (reason)
-		*reason = r.p;
+		*reason = line;
 	else
-		free(r.p);
-	return b.p;
+		free(line);
+	return text;
 }

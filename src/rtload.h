@@ -1,6 +1,7 @@
 /*
  * Shared by route, router and conformance: loading Ingress / IngressClass
- * objects from files into a routing table, and rendering decisions.
+ * objects from files into a routing table (decisions are rendered by
+ * router/router.h: rt_decision_json, rt_backend_id).
  *
  * A file is JSON (one or more documents, a List/IngressList expanded) or
  * YAML (several documents); a directory is walked for .yaml/.yml/.json;
@@ -35,18 +36,5 @@ struct rtset {
 struct rtset *rtset_load(char *const *paths, size_t npaths, const char *cls,
                          char *err, size_t errsz);
 void rtset_free(struct rtset *s);
-
-/*
- * The `route -o json` object of a decision (DESIGN.md): match, namespace,
- * ingress, service+port or resource, rule{host,path,pathType} and reason
- * (when reason != NULL).  New reference; NULL on OOM.
- */
-json_t *rt_decision_json(const struct rt_decision *d, const char *reason);
-
-/* Adds "service"+"port" or "resource" of a backend to 'obj'. */
-void rt_backend_json(json_t *obj, const struct iw_backend *be);
-
-/* "NAMESPACE/INGRESS/SERVICE:PORT" (or ".../resource:KIND/NAME") into buf. */
-void rt_backend_id(const struct rt_decision *d, char *buf, size_t size);
 
 #endif

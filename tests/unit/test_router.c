@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "router/norm.h"
 #include "router/probes.h"
 #include "router/router.h"
@@ -892,12 +893,12 @@ static void prepared_host(void **state)
 	struct rt_host ph;
 	struct rt_decision d1, d2;
 	assert_int_equal(rt_host_prepare(f.t, "a.com", 5, &ph), 0);
-	assert_int_equal(rt_match(f.t, "a.com", 5, longs, big, &d1), -1);
-	assert_int_equal(rt_match_host(f.t, &ph, longs, big, &d2), -1);
+	assert_int_equal(rt_match(f.t, "a.com", 5, longs, big, &d1), IW_ETOOBIG);
+	assert_int_equal(rt_match_host(f.t, &ph, longs, big, &d2), IW_ETOOBIG);
 	assert_same_decision(&d1, &d2);
-	assert_int_equal(rt_host_prepare(f.t, longs + 1, RT_MAX_HOST + 1, &ph), -1);
-	assert_int_equal(rt_match(f.t, longs + 1, RT_MAX_HOST + 1, "/", 1, &d1), -1);
-	assert_int_equal(rt_match_host(f.t, &ph, "/", 1, &d2), -1);
+	assert_int_equal(rt_host_prepare(f.t, longs + 1, RT_MAX_HOST + 1, &ph), IW_ETOOBIG);
+	assert_int_equal(rt_match(f.t, longs + 1, RT_MAX_HOST + 1, "/", 1, &d1), IW_ETOOBIG);
+	assert_int_equal(rt_match_host(f.t, &ph, "/", 1, &d2), IW_ETOOBIG);
 	assert_same_decision(&d1, &d2);
 	free(longs);
 	fx_free(&f);
