@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "model/fielderr.h"
+#include "model/meta.h"
 
 enum iw_api {
 	IW_API_UNKNOWN = 0,
@@ -36,39 +37,6 @@ enum iw_kind {
 
 /* Reads apiVersion and kind.  Never fails: unknown pairs give OTHER/UNKNOWN. */
 void iw_object_type(const json_t *obj, enum iw_kind *kind, enum iw_api *api);
-
-struct iw_kv {
-	const char *key;
-	const char *value;
-	size_t key_len, value_len;
-};
-
-struct iw_owner_ref {
-	const char *api_version, *kind, *name, *uid;
-	bool has_controller, controller;
-};
-
-struct iw_meta {
-	const char *name, *generate_name, *namespace_;
-	const char *uid, *resource_version;
-	const char *creation_timestamp, *deletion_timestamp;
-	bool has_generation;
-	long long generation;
-	bool has_deletion_grace;
-	long long deletion_grace_period_seconds;
-	struct iw_kv *labels;        /* sorted by key (byte order) */
-	size_t nlabels;
-	struct iw_kv *annotations;   /* sorted by key (byte order) */
-	size_t nannotations;
-	const char **finalizers;     /* in document order */
-	size_t nfinalizers;
-	struct iw_owner_ref *owner_refs;
-	size_t nowner_refs;
-};
-
-/* Looks up an annotation / label; NULL when absent. */
-const char *iw_meta_annotation(const struct iw_meta *m, const char *key);
-const char *iw_meta_label(const struct iw_meta *m, const char *key);
 
 struct iw_service_backend {
 	const char *name;            /* "" when absent */
@@ -140,10 +108,7 @@ struct ingress_class {
 	void *mem_;
 };
 
-/* Parse flags */
-enum {
-	IW_PARSE_STRICT = 1 << 0,    /* report unknown fields (kubectl's fieldValidation=Strict) */
-};
+/* Parse flags: IW_PARSE_* (model/meta.h) */
 
 /*
  * Parses an Ingress of any served apiVersion.  Decode errors (a string where
@@ -182,16 +147,9 @@ struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct er
 void ingress_class_free(struct ingress_class *ic);
 
 /* ---- facts: one function for each, used by every module ---------------- */
+/* (the facts of ObjectMeta are in model/meta.h) */
 
-/* "" for a NULL string (an absent field). */
-static inline const char *iw_nz(const char *s) { return s ? s : ""; }
 
-/* The namespace an object lives in: metadata.namespace, "default" when
- * absent or empty (what the API server fills in for a namespaced object). */
-const char *iw_namespace(const struct iw_meta *m);
-
-/* true when both name the same object (effective namespace and name). */
-bool iw_same_object(const struct iw_meta *a, const struct iw_meta *b);
 
 /* The class an Ingress asks for: the kubernetes.io/ingress.class annotation
  * when present, else spec.ingressClassName, else NULL (then the cluster's
@@ -211,10 +169,5 @@ bool iw_same_class(const char *a, const char *b);
  */
 int iw_class_default_cmp(const struct ingress_class *a, const struct ingress_class *b);
 
-/*
- * Parses an RFC 3339 timestamp ("2024-01-02T03:04:05Z", fractional seconds and
- * offsets allowed) into seconds since the epoch.  Returns false if malformed.
- */
-bool iw_parse_time(const char *s, long long *out);
 
 #endif
