@@ -1,10 +1,20 @@
 /* The AdmissionReview codec (see admission.h). */
 #include "admission/admission.h"
 
+#include "checks/policy.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subject *s,
+                              const struct iw_state *state, struct findings *out)
+{
+	if (s->ing)
+		return iw_policy_check(p, s->ing, s->old, state, out);
+	return iw_policy_check_class(p, s->ic, s->old_ic, state, out);
+}
 
 /* Indexes of the distinct errors (same Error() string once), in order. */
 static size_t distinct(const struct errlist *el, size_t *idx)
@@ -233,8 +243,9 @@ static json_t *log_fields(const json_t *req)
 	return f;
 }
 
-/* Fills 'resp' (the response object) for the request; returns -1 on failure. */
-static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_outcome *out)
+/* Fills 'resp' (the response object) for the request. */
+static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
+                          enum adm_outcome *out)
 {
 	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
 	const char *op = json_string_value(json_object_get(req, "operation"));
@@ -247,7 +258,7 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 	json_object_set_new(resp, "allowed", json_true());
 	if (!kind || (strcmp(kind, "Ingress") && strcmp(kind, "IngressClass")) || !op ||
 	    (strcmp(op, "CREATE") && !update) || !json_is_object(obj))
-		return 0;   /* not ours: allowed */
+		return IW_OK;   /* not ours: allowed */
 	/* the object's own apiVersion/kind may be missing in hand-written requests */
 	const json_t *gvk = json_object_get(req, "kind");
 	if (!json_object_get(obj, "kind"))
@@ -266,23 +277,21 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 
 	struct errlist el = { 0 }, old_el = { 0 };
 	struct findings fl = { 0 };
-	int rc = 0;
+	enum iw_err rc;
 	bool is_ing = !strcmp(kind, "Ingress");
 	struct ingress *ing = NULL, *old = NULL;
 	struct ingress_class *ic = NULL, *oldic = NULL;
 	if (is_ing) {
-		ing = ingress_parse(obj, 0, &el);
-		if (update && json_is_object(oldj))
-			old = ingress_parse(oldj, 0, &old_el);
+		rc = ingress_parse(obj, 0, &el, &ing);
+		if (!rc && update && json_is_object(oldj))
+			rc = ingress_parse(oldj, 0, &old_el, &old);
 	} else {
-		ic = ingress_class_parse(obj, 0, &el);
-		if (update && json_is_object(oldj))
-			oldic = ingress_class_parse(oldj, 0, &old_el);
+		rc = ingress_class_parse(obj, 0, &el, &ic);
+		if (!rc && update && json_is_object(oldj))
+			rc = ingress_class_parse(oldj, 0, &old_el, &oldic);
 	}
-	if (el.oom || old_el.oom || (!ing && !ic)) {
-		rc = -1;
+	if (rc)
 		goto done;
-	}
 	if (!errlist_has_type_error(&el)) {
 		if (ing)
 			iw_validate_ingress(ing, old, &o->v, &el);
@@ -293,10 +302,14 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 	const char *name = m->name ? m->name : "";
 	enum iw_api api = ing ? ing->api : ic->api;
 	const char *group = api == IW_API_EXTENSIONS_V1BETA1 ? "extensions" : "networking.k8s.io";
+	if (el.err) {
+		rc = el.err;
+		goto done;
+	}
 	if (el.n) {
 		json_t *st = invalid_status(&el, kind, group, name);
 		if (!st) {
-			rc = -1;
+			rc = IW_ENOMEM;
 			goto done;
 		}
 		json_object_set_new(resp, "allowed", json_false());
@@ -304,13 +317,12 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 		*out = ADM_DENIED;
 		goto done;
 	}
-	if (!ing || !o->policy)
+	if (!o->policy)
 		goto done;
 	const char *extra = NULL;
-	if (o->policy(o->policy_arg, ing, old, &fl, &extra) || fl.oom) {
-		rc = -1;
+	struct adm_subject subj = { ing, old, ic, oldic };
+	if ((rc = o->policy(o->policy_arg, &subj, &fl, &extra)) || (rc = fl.err))
 		goto done;
-	}
 	json_t *warnings = json_array();
 	if (extra)
 		json_array_append_new(warnings, json_string(extra));
@@ -333,7 +345,7 @@ static int decide(json_t *req, json_t *resp, const struct adm_opts *o, enum adm_
 	if (findings_deny(&fl)) {
 		json_t *st = forbidden_status(&fl, kind, group, name);
 		if (!st) {
-			rc = -1;
+			rc = IW_ENOMEM;
 			goto done;
 		}
 		json_object_set_new(resp, "allowed", json_false());
@@ -351,33 +363,33 @@ done:
 	return rc;
 }
 
-char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
-                       struct adm_result *res, char *err, size_t errsize)
+enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts *o,
+                             struct adm_result *res, char *msg, size_t msgsize)
 {
 	json_error_t je;
-	*res = (struct adm_result){ ADM_INVALID, NULL, NULL };
+	*res = (struct adm_result){ ADM_INVALID, NULL, NULL, NULL, 0 };
 	if (len > ADM_MAX_BODY) {
-		snprintf(err, errsize, "request body is %zu bytes, over the limit of %u", len,
+		snprintf(msg, msgsize, "request body is %zu bytes, over the limit of %u", len,
 		         ADM_MAX_BODY);
-		return NULL;
+		return IW_ETOOBIG;
 	}
 	long at = depth_exceeded(body, len);
 	if (at >= 0) {
-		snprintf(err, errsize, "malformed JSON: nested deeper than %d levels (at byte %ld)",
+		snprintf(msg, msgsize, "malformed JSON: nested deeper than %d levels (at byte %ld)",
 		         ADM_MAX_DEPTH, at);
-		return NULL;
+		return IW_ETOOBIG;
 	}
 	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		snprintf(err, errsize, "malformed JSON at line %d column %d: %s", je.line, je.column,
+		snprintf(msg, msgsize, "malformed JSON at line %d column %d: %s", je.line, je.column,
 		         je.text);
-		one_line(err);
-		return NULL;
+		one_line(msg);
+		return IW_ESYNTAX;
 	}
-	if (envelope_error(root, err, errsize)) {
-		one_line(err);
+	if (envelope_error(root, msg, msgsize)) {
+		one_line(msg);
 		json_decref(root);
-		return NULL;
+		return IW_EINVAL;
 	}
 	const char *api = json_string_value(json_object_get(root, "apiVersion"));
 	json_t *req = json_object_get(root, "request");
@@ -389,20 +401,23 @@ char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
 	json_t *out = resp ? json_pack("{s:s, s:s, s:O}", "apiVersion", res->api_version, "kind",
 	                               "AdmissionReview", "response", resp) : NULL;
 	json_decref(resp);
-	char *text = NULL;
 	enum adm_outcome oc;
-	if (out && !decide(req, json_object_get(out, "response"), o, &oc)) {
-		text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		res->outcome = oc;
+	enum iw_err rc = out ? decide(req, json_object_get(out, "response"), o, &oc) : IW_ENOMEM;
+	if (!rc) {
+		res->response = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc = res->response ? IW_OK : IW_ENOMEM;
 	}
-	if (!text) {
+	if (rc) {
 		res->outcome = ADM_ERROR;
-		snprintf(err, errsize, "the request could not be decided (out of memory or cluster "
-		                       "state unavailable)");
+		snprintf(msg, msgsize, "the request could not be decided: %s", iw_strerror(rc));
+	} else {
+		res->outcome = oc;
+		res->response_len = strlen(res->response);
+		if (res->log_fields)
+			json_object_set_new(res->log_fields, "allowed",
+			                    json_boolean(res->outcome == ADM_ALLOWED));
 	}
-	if (res->log_fields && text)
-		json_object_set_new(res->log_fields, "allowed", json_boolean(res->outcome == ADM_ALLOWED));
 	json_decref(out);
 	json_decref(root);
-	return text;
+	return rc;
 }

@@ -7,7 +7,7 @@
  * rules (validate/validate.h).  A failure is denied with a Status shaped like
  * the API server's own (code 422, reason "Invalid", the message of
  * errors.NewInvalid, one cause per distinct error; a decode error gives code
- * 400, reason "BadRequest").  An Ingress that passes is then given to the
+ * 400, reason "BadRequest").  An object that passes is then given to the
  * optional policy callback: findings with severity error deny it (code 403,
  * reason "Forbidden", one cause per finding whose reason is the check ID);
  * warnings become response.warnings ("CHECK: FIELD: MESSAGE").  Other kinds
@@ -21,18 +21,37 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "checks/findings.h"
 #include "model/model.h"
 #include "validate/validate.h"
 
+/* The object under review: an Ingress (ing; old: its stored version on
+ * UPDATE, else NULL) or an IngressClass (ic, old_ic); the other pair is
+ * NULL. */
+struct adm_subject {
+	const struct ingress *ing, *old;
+	const struct ingress_class *ic, *old_ic;
+};
+
 /*
- * Appends the findings of the checks beyond the API server for 'ing' (old:
- * the stored version on UPDATE, else NULL) to 'out'.  May set *warning to a
- * static string added to response.warnings as it is (e.g. "cluster state not
- * synced").  Returns 0, or -1 to fail the request (answered 503 by serve).
+ * Appends the findings of the checks beyond the API server for the subject
+ * to 'out'.  May set *warning to a static string added to response.warnings
+ * as it is (e.g. "cluster state not synced").  Returns IW_OK, or the reason
+ * to fail the request, which admission_handle returns (IW_EUNSYNCED: serve
+ * answers 503; IW_ENOMEM).
  */
-typedef int (*adm_policy_fn)(void *arg, const struct ingress *ing, const struct ingress *old,
-                             struct findings *out, const char **warning);
+typedef enum iw_err (*adm_policy_fn)(void *arg, const struct adm_subject *s,
+                                     struct findings *out, const char **warning);
+
+struct iw_policy;
+struct iw_state;
+
+/* The checks of a subject against 'state' (may be NULL): iw_policy_check
+ * for an Ingress, iw_policy_check_class for an IngressClass.  What every
+ * adm_policy_fn runs (review, serve), so that both give one verdict. */
+enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subject *s,
+                              const struct iw_state *state, struct findings *out);
 
 /* Bounds on a request body: size, and nesting of arrays/objects (checked on
  * the raw bytes before parsing; jansson's own limit is 2048). */
@@ -51,19 +70,27 @@ struct adm_result {
 	enum adm_outcome outcome;
 	const char *api_version;  /* of the request: "admission.k8s.io/v1" / "v1beta1" (static) */
 	json_t *log_fields;       /* new reference or NULL: uid, kind, namespace, name, operation, allowed */
+	char *response;           /* IW_OK: the response JSON text, no trailing newline
+	                             (malloc'd, the caller frees); else NULL */
+	size_t response_len;
 };
 
 /*
- * Handles one request body.  Returns the response JSON text (malloc'd, no
- * trailing newline), or NULL with res->outcome ADM_INVALID and a one-line
- * reason in 'err' (HTTP 400: over ADM_MAX_BODY, nested deeper than
- * ADM_MAX_DEPTH, not JSON, duplicate keys, top level not an object, kind not
- * AdmissionReview, apiVersion not admission.k8s.io/v1 or v1beta1, no request,
- * request.uid missing / not a string / empty, request.operation missing or
- * unknown, request.object / oldObject / kind of the wrong type), or
- * ADM_ERROR (out of memory, or the policy callback failed: HTTP 500/503).
+ * Handles one request body.  Returns:
+ *   IW_OK: res->response is the answer; res->outcome ADM_ALLOWED or ADM_DENIED;
+ *   IW_ETOOBIG, IW_ESYNTAX, IW_EINVAL: not a request this codec can answer
+ *     (res->outcome ADM_INVALID, HTTP 400), with a one-line reason in 'msg':
+ *     over ADM_MAX_BODY or nested deeper than ADM_MAX_DEPTH (ETOOBIG), not
+ *     JSON or duplicate keys (ESYNTAX), top level not an object, kind not
+ *     AdmissionReview, apiVersion not admission.k8s.io/v1 or v1beta1, no
+ *     request, request.uid missing / not a string / empty,
+ *     request.operation missing or unknown, request.object / oldObject /
+ *     kind of the wrong type (EINVAL);
+ *   IW_ENOMEM, or the policy callback's failure (IW_EUNSYNCED, ...): the
+ *     request could not be decided (res->outcome ADM_ERROR; HTTP 500, 503
+ *     for IW_EUNSYNCED), 'msg' says so.
  */
-char *admission_handle(const char *body, size_t len, const struct adm_opts *o,
-                       struct adm_result *res, char *err, size_t errsize);
+enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts *o,
+                             struct adm_result *res, char *msg, size_t msgsize);
 
 #endif

@@ -5,9 +5,17 @@
  * negative code otherwise, and the caller passes it up (`if ((rc = f()))
  * return rc;`) instead of deriving the reason again.  Where a person needs
  * context (a file name, a line), the function also fills a caller-provided
- * buffer; only the commands pick an exit status.  Functions that return a
- * pointer return NULL on failure and, when the reason can be other than
- * lack of memory, take an `enum iw_err *` to say which.
+ * buffer; only the commands pick an exit status.
+ *
+ * What a function makes comes back through an out parameter
+ * (`enum iw_err ingress_parse(..., struct ingress **out)`).  The one
+ * exception is a constructor whose only failure is lack of memory
+ * (iw_policy_new, lint_report_new, rt_build): it returns the pointer and
+ * NULL means IW_ENOMEM, as malloc.  A list that collects entries (an
+ * errlist, findings, a buf) keeps its first failure in a sticky `err`
+ * field, so that a writer checks once at the end; a function that fills
+ * such a list returns that field too.  A predicate ("is", "has", "knows")
+ * returns bool; bool never means "failed".
  *
  * The codes and their messages come from one table (IW_ERR_MAP), as libuv's
  * UV_ERRNO_MAP: iw_err_name() gives the symbol ("NOMEM"), iw_strerror() the

@@ -18,7 +18,8 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		"sameBackendSeverity", false,
 		"the same host, path and pathType twice in one object (error: different backends; "
 		"warning: the same backend)" },
-	[IW_CHK_SHADOWED_PATH] = { "shadowed-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+	/* looks at other objects: the paths that win may be another Ingress's */
+	[IW_CHK_SHADOWED_PATH] = { "shadowed-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
 		"a path that can never receive traffic because other paths always win" },
 	[IW_CHK_TLS_HOST_UNSERVED] = { "tls-host-unserved", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
 		"a spec.tls host that no rule of the object serves" },
@@ -34,7 +35,8 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		"no class and no default IngressClass: no controller is asked to serve it "
 		"(only when the state holds IngressClasses)" },
 	[IW_CHK_DEPRECATED_API] = { "deprecated-api", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
-		"an Ingress API version that was removed (extensions/v1beta1, networking.k8s.io/v1beta1)" },
+		"an Ingress or IngressClass API version that was removed (extensions/v1beta1, "
+		"networking.k8s.io/v1beta1)", true },
 	[IW_CHK_DEPRECATED_CLASS_ANNOTATION] = { "deprecated-class-annotation", IW_SEV_WARNING,
 		IW_SEV_OFF, NULL, false,
 		"the deprecated kubernetes.io/ingress.class annotation instead of spec.ingressClassName" },
@@ -52,12 +54,14 @@ const struct iw_check_info *iw_check_info(enum iw_check_id id)
 	return (unsigned)id < IW_NCHECKS ? &checks[id] : NULL;
 }
 
-int iw_check_lookup(const char *id)
+enum iw_err iw_check_lookup(const char *id, enum iw_check_id *out)
 {
 	for (int i = 0; i < IW_NCHECKS; i++)
-		if (!strcmp(checks[i].id, id))
-			return i;
-	return -1;
+		if (!strcmp(checks[i].id, id)) {
+			*out = (enum iw_check_id)i;
+			return IW_OK;
+		}
+	return IW_ENOTFOUND;
 }
 
 struct iw_policy *iw_policy_new(void)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "checks/findings.h"
 
 /* Check IDs (the stable strings appear in findings, configs, metrics). */
@@ -43,14 +44,19 @@ struct iw_check_info {
 	 * namespace; duplicate-path: the same backend twice) */
 	enum iw_severity alt_severity;
 	const char *alt_key;            /* config key of the variant, or NULL */
-	bool needs_state;               /* looks at other objects */
+	/* Looks at other objects (the state): its verdict on an object can
+	 * change when another object changes.  These are the checks the audit
+	 * runs (iw_policy_audit); the others need no second look. */
+	bool needs_state;
 	const char *summary;            /* what it catches, one line */
+	bool on_class;                  /* also runs on IngressClasses (iw_policy_check_class);
+	                                   every check runs on Ingresses */
 };
 
 /* The table of checks, IW_NCHECKS entries, in enum order. */
 const struct iw_check_info *iw_check_info(enum iw_check_id id);
-/* Looks a check up by ID; returns -1 when unknown. */
-int iw_check_lookup(const char *id);
+/* Looks a check up by ID into *out: IW_OK, or IW_ENOTFOUND when unknown. */
+enum iw_err iw_check_lookup(const char *id, enum iw_check_id *out);
 
 /* Per-check configuration. */
 struct iw_check_conf {

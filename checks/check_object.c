@@ -1,10 +1,9 @@
 /*
  * Checks on one object alone: duplicate-path, regex-in-path,
- * tls-host-unserved, deprecated-api, deprecated-class-annotation,
- * dangerous-annotation.
+ * tls-host-unserved, deprecated-api (Ingress and IngressClass),
+ * deprecated-class-annotation, dangerous-annotation.
  */
 #include "checks/checkctx.h"
-#include "checks/deprecated.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +91,7 @@ void chk_duplicate_path(struct chk_ctx *c)
 	struct pref small[16];
 	struct pref *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
 	if (!v) {
-		c->out->oom = true;
+		c->out->err = IW_ENOMEM;
 		return;
 	}
 	n = 0;
@@ -189,22 +188,20 @@ void chk_tls_host_unserved(struct chk_ctx *c)
 
 /* ---- deprecated-api, deprecated-class-annotation --------------------------- */
 
-/* The rule itself lives in checks/deprecated.h (shared with lint for
- * IngressClass); here it gets the policy's severity and scope. */
+/* Ingress: extensions/v1beta1 and networking.k8s.io/v1beta1; IngressClass:
+ * networking.k8s.io/v1beta1; all removed in Kubernetes 1.22. */
 void chk_deprecated_api(struct chk_ctx *c)
 {
-	struct findings tmp = { 0 };
-	if (!chk_enabled(c, IW_CHK_DEPRECATED_API) ||
-	    !iw_check_deprecated_api(IW_KIND_INGRESS, c->ing->api, IW_SEV_WARNING, &tmp)) {
-		findings_release(&tmp);
+	const char *version;
+	if (c->api == IW_API_EXTENSIONS_V1BETA1 && c->kind == IW_KIND_INGRESS)
+		version = "extensions/v1beta1";
+	else if (c->api == IW_API_NETWORKING_V1BETA1)
+		version = "networking.k8s.io/v1beta1";
+	else
 		return;
-	}
-	for (size_t i = 0; i < tmp.n; i++)
-		chk_emit(c, IW_CHK_DEPRECATED_API, false, FP_KEY(NULL, "apiVersion"), "%s",
-		         tmp.v[i].message);
-	if (tmp.oom)
-		c->out->oom = true;
-	findings_release(&tmp);
+	chk_emit(c, IW_CHK_DEPRECATED_API, false, FP_KEY(NULL, "apiVersion"),
+	         "%s %s was removed in Kubernetes 1.22: use networking.k8s.io/v1", version,
+	         c->kind == IW_KIND_INGRESS ? "Ingress" : "IngressClass");
 }
 
 void chk_deprecated_class_annotation(struct chk_ctx *c)

@@ -76,9 +76,9 @@ void chk_ingress_class(struct chk_ctx *c)
 {
 	if (!c->st || !iw_state_knows_classes(c->st))
 		return;
-	const char *ann = iw_meta_annotation(&c->ing->meta, "kubernetes.io/ingress.class");
-	const char *explicit_ = ann ? ann : c->ing->ingress_class_name;
+	const char *explicit_ = ingress_class_of(c->ing);
 	if (explicit_) {
+		bool ann = iw_meta_annotation(&c->ing->meta, "kubernetes.io/ingress.class") != NULL;
 		if (iw_state_get_class(c->st, explicit_))
 			return;
 		chk_emit(c, IW_CHK_UNKNOWN_INGRESS_CLASS, false,

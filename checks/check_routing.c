@@ -253,11 +253,9 @@ void chk_routing(struct chk_ctx *c)
 	if (!c->ing->nrules)
 		return;
 	size_t nn = 0;
-	const struct ingress **nb = chk_neighbours(c, &nn);
-	if (nn == (size_t)-1) {
-		c->out->oom = true;
+	const struct ingress **nb;
+	if ((c->out->err = chk_neighbours(c, &nb, &nn)))
 		return;
-	}
 	/* chk_neighbours leaves room for one more: the object itself */
 	const struct ingress *self[1];
 	const struct ingress **all = nn ? nb : self;
@@ -283,7 +281,7 @@ void chk_routing(struct chk_ctx *c)
 	}
 	goto out;
 oom:
-	c->out->oom = true;
+	c->out->err = IW_ENOMEM;
 out:
 	rt_free(before);
 	rt_free(after);

@@ -14,18 +14,19 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n)
+enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out, size_t *n)
 {
 	const struct ingress **v = NULL;
 	size_t len = 0, cap = 0;
 	*n = 0;
+	*out = NULL;
 	if (!c->st)
-		return NULL;
+		return IW_OK;
 	for (size_t i = 0; i < c->ing->nrules; i++) {
-		const char *h = c->ing->rules[i].host ? c->ing->rules[i].host : "";
+		const char *h = iw_nz(c->ing->rules[i].host);
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
-			seen = !strcmp(h, c->ing->rules[k].host ? c->ing->rules[k].host : "");
+			seen = !strcmp(h, iw_nz(c->ing->rules[k].host));
 		if (seen)
 			continue;
 		size_t m;
@@ -39,8 +40,7 @@ const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n)
 				const struct ingress **nv = realloc(v, nc * sizeof *nv);
 				if (!nv) {
 					free(v);
-					*n = (size_t)-1;
-					return NULL;
+					return IW_ENOMEM;
 				}
 				v = nv;
 				cap = nc;
@@ -57,7 +57,8 @@ const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n)
 		len = w;
 	}
 	*n = len;
-	return v;
+	*out = v;
+	return IW_OK;
 }
 
 /* ---- configuration scope and emission ------------------------------------- */
@@ -81,12 +82,23 @@ static bool in_scope(const struct chk_ctx *c, const struct iw_check_conf *cf)
 	return true;
 }
 
+/* Whether check 'id' runs on this object at all (severities aside). */
+static bool runs_here(const struct chk_ctx *c, enum iw_check_id id)
+{
+	const struct iw_check_info *info = iw_check_info(id);
+	if (c->kind == IW_KIND_INGRESSCLASS && !info->on_class)
+		return false;
+	if (c->audit && !info->needs_state)
+		return false;
+	return in_scope(c, &c->p->check[id]);
+}
+
 bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id)
 {
 	const struct iw_check_conf *cf = &c->p->check[id];
 	if (cf->severity == IW_SEV_OFF && (!iw_check_info(id)->alt_key || cf->alt_severity == IW_SEV_OFF))
 		return false;
-	return in_scope(c, cf);
+	return runs_here(c, id);
 }
 
 void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpath *at,
@@ -94,7 +106,7 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 {
 	const struct iw_check_conf *cf = &c->p->check[id];
 	enum iw_severity sev = alt && iw_check_info(id)->alt_key ? cf->alt_severity : cf->severity;
-	if (sev == IW_SEV_OFF || !in_scope(c, cf) || c->out->oom)
+	if (sev == IW_SEV_OFF || c->out->err || !runs_here(c, id))
 		return;
 	char msg[1024];
 	va_list ap;

@@ -10,39 +10,47 @@
 
 struct chk_ctx {
 	const struct iw_policy *p;
-	const struct ingress *ing;      /* the object checked */
+	enum iw_kind kind;              /* IW_KIND_INGRESS or IW_KIND_INGRESSCLASS */
+	enum iw_api api;                /* the object's apiVersion */
+	const struct ingress *ing;      /* the Ingress checked (kind INGRESS), else NULL */
 	const struct ingress *old;      /* its stored version (UPDATE) or NULL */
+	const struct ingress_class *ic; /* the IngressClass checked (kind INGRESSCLASS), else NULL */
 	const struct iw_state *st;      /* may be NULL */
-	const char *ns, *name;          /* effective namespace ("default") and name */
-	const char *cls;                /* effective class or NULL */
-	bool audit;                     /* only the checks that look at other objects */
+	const char *ns;                 /* effective namespace ("default"); NULL for a class */
+	const char *name;               /* name ("" when absent) */
+	const char *cls;                /* effective class or NULL (a class: its own name) */
+	bool audit;                     /* only the checks that need_state (check.h) run */
 	struct findings *out;
 };
 
 /* Appends a finding of check 'id' with its configured severity ('alt': the
- * variant's severity), unless that severity is off. */
+ * variant's severity), unless that severity is off or the check does not
+ * run here (chk_enabled). */
 void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpath *at,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* true when the check is enabled (either severity) for this object */
+/* true when the check runs on this object: enabled (either severity), in
+ * scope, for this kind of object, and, in an audit, one that needs the
+ * state */
 bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id);
 
 /* Gathers the other Ingresses of the state that name one of the rule hosts of
- * c->ing (as written) and belong to its class, without the object itself.
- * Returns a malloc'd array (caller frees; may be NULL with *n == 0) with room
- * for *n + 1 entries (the caller may append one), or NULL with *n ==
- * (size_t)-1 on OOM. */
-const struct ingress **chk_neighbours(const struct chk_ctx *c, size_t *n);
+ * c->ing (as written) and belong to its class, without the object itself,
+ * into *out: a malloc'd array (caller frees; NULL with *n == 0 when there
+ * are none) with room for *n + 1 entries (the caller may append one).
+ * Returns IW_OK or IW_ENOMEM. */
+enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out, size_t *n);
 
 /* spec.rules[i].http.paths[j] */
 #define CHK_PATH_FP(i, j) \
 	FP_IDX(FP_KEY(FP_KEY(FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), (i)), "http"), "paths"), (j))
 #define CHK_RULE_FP(i) FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), (i))
 
-/* The checks (one file each family). */
+/* The checks (one file each family).  Each looks at c->ing unless said; a
+ * failure (lack of memory) is left in c->out->err. */
 void chk_duplicate_path(struct chk_ctx *c);
 void chk_regex_in_path(struct chk_ctx *c);
 void chk_tls_host_unserved(struct chk_ctx *c);
-void chk_deprecated_api(struct chk_ctx *c);
+void chk_deprecated_api(struct chk_ctx *c);                 /* an Ingress or an IngressClass */
 void chk_deprecated_class_annotation(struct chk_ctx *c);
 void chk_dangerous_annotation(struct chk_ctx *c);
 void chk_dangling_service(struct chk_ctx *c);        /* and dangling-service-port */

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void findings_add(struct findings *fl, const char *check, enum iw_severity sev,
-                  const struct fpath *at, const char *fmt, ...)
+enum iw_err findings_add(struct findings *fl, const char *check, enum iw_severity sev,
+                         const struct fpath *at, const char *fmt, ...)
 {
 	char *field = NULL, *msg = NULL;
 	size_t n;
-	if (fl->oom)
-		return;
+	if (fl->err)
+		return fl->err;
 	n = fpath_render(at, NULL, 0);
 	if ((field = malloc(n + 1)))
 		fpath_render(at, field, n + 1);
@@ -36,11 +36,11 @@ void findings_add(struct findings *fl, const char *check, enum iw_severity sev,
 		fl->cap = cap;
 	}
 	fl->v[fl->n++] = (struct finding){ check, sev, field, msg };
-	return;
+	return IW_OK;
 fail:
-	fl->oom = true;
 	free(field);
 	free(msg);
+	return fl->err = IW_ENOMEM;
 }
 
 void findings_release(struct findings *fl)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "model/fielderr.h"
 
 enum iw_severity { IW_SEV_OFF = 0, IW_SEV_WARNING, IW_SEV_ERROR };
@@ -26,12 +27,13 @@ struct finding {
 struct findings {
 	struct finding *v;
 	size_t n, cap;
-	bool oom;
+	enum iw_err err;   /* IW_OK, or IW_ENOMEM once an append failed: the list is
+	                      incomplete and later appends do nothing (sticky) */
 };
 
-/* Appends a finding; 'check' must be a static string. */
-void findings_add(struct findings *fl, const char *check, enum iw_severity sev,
-                  const struct fpath *at, const char *fmt, ...)
+/* Appends a finding; 'check' must be a static string.  Returns fl->err. */
+enum iw_err findings_add(struct findings *fl, const char *check, enum iw_severity sev,
+                         const struct fpath *at, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void findings_release(struct findings *fl);
 /* true when some finding has severity error */

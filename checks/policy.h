@@ -4,7 +4,7 @@
  * parsed from the --config file by checks/policyconf.h, or all defaults).
  *
  *   struct iw_policy *p = iw_policy_new();          // every check at its default
- *   iw_policy_check(p, ing, old, state, &findings);  // appends findings
+ *   rc = iw_policy_check(p, ing, old, state, &findings);  // appends findings
  *   iw_policy_free(p);
  *
  * The checks look at one object (CREATE: old == NULL; UPDATE: old is the
@@ -13,6 +13,10 @@
  * object touches: only the Ingresses that name one of its hosts are read, so
  * a check costs the same with 100 or 100,000 Ingresses in the state.
  * Cross-object conflicts are decided with the reference router (router/).
+ *
+ * Every caller (lint, review, serve, the audit) goes through these functions
+ * for both kinds, so an object gets the same findings whichever command
+ * looks at it.
  *
  * Pure: no I/O, no globals.  A policy is immutable while checks run: several
  * threads may check with one policy and one (unchanging) state.
@@ -23,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "checks/check.h"
 #include "checks/findings.h"
 #include "model/model.h"
@@ -33,25 +38,37 @@ struct iw_state;   /* checks/state.h */
  * Runs every enabled check on 'ing'.  'old' is the stored version for an
  * UPDATE (NULL for CREATE); 'state' (may be NULL) holds the other objects.
  * When 'state' holds an object with the same namespace/name as 'ing', it is
- * taken to be the old version and ignored.  Findings are appended to 'out'
- * (out->oom on lack of memory).
+ * taken to be the old version and ignored.  Findings are appended to 'out'.
+ * Returns out->err: IW_OK, or IW_ENOMEM (the findings are incomplete).
  */
-void iw_policy_check(const struct iw_policy *p, const struct ingress *ing,
-                     const struct ingress *old, const struct iw_state *state,
-                     struct findings *out);
+enum iw_err iw_policy_check(const struct iw_policy *p, const struct ingress *ing,
+                            const struct ingress *old, const struct iw_state *state,
+                            struct findings *out);
 
 /*
- * Audit: runs the checks that look at other objects on every Ingress of
- * 'state' against the rest of the state, to find the conflicts that entered
- * the cluster anyway (objects older than the webhook, two replicas admitting
- * two conflicting objects at once).  'fn' is called once per Ingress that
- * has findings, in namespace/name order, with the findings of that Ingress
- * (borrowed for the call).  Returns the number of findings, or -1 on OOM.
+ * The same for an IngressClass: the checks of the table marked on_class
+ * (check.h).  A class is cluster-scoped: a check scoped to namespaces never
+ * applies to it, and its "class" for the ingressClasses scope is its own
+ * name.
+ */
+enum iw_err iw_policy_check_class(const struct iw_policy *p, const struct ingress_class *ic,
+                                  const struct ingress_class *old,
+                                  const struct iw_state *state, struct findings *out);
+
+/*
+ * Audit: runs the checks that look at other objects (needs_state in the
+ * table of check.h) on every Ingress of 'state' against the rest of the
+ * state, to find the conflicts that entered the cluster anyway (objects
+ * older than the webhook, two replicas admitting two conflicting objects at
+ * once).  'fn' is called once per Ingress that has findings, in
+ * namespace/name order, with the findings of that Ingress (borrowed for the
+ * call).  *nfindings (may be NULL) gets the number of findings.  Returns
+ * IW_OK or IW_ENOMEM.
  */
 typedef void (*iw_audit_fn)(void *arg, const struct ingress *ing,
                             const struct findings *fl);
-long iw_policy_audit(const struct iw_policy *p, const struct iw_state *state,
-                     iw_audit_fn fn, void *arg);
+enum iw_err iw_policy_audit(const struct iw_policy *p, const struct iw_state *state,
+                            iw_audit_fn fn, void *arg, size_t *nfindings);
 
 
 #endif

@@ -11,12 +11,14 @@
 struct pc {
 	yaml_document_t *doc;
 	const char *name;
-	char *err;
-	size_t errsize;
+	char *msg;
+	size_t msgsize;
+	enum iw_err rc;   /* the reason of the failure fail() describes: IW_EINVAL by default */
 };
 
+/* Writes "NAME:LINE:COLUMN: what" into the caller's buffer; returns c->rc. */
 __attribute__((format(printf, 3, 4)))
-static void fail(struct pc *c, const yaml_node_t *n, const char *fmt, ...)
+static enum iw_err fail(struct pc *c, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -24,10 +26,17 @@ static void fail(struct pc *c, const yaml_node_t *n, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (n)
-		snprintf(c->err, c->errsize, "%s:%zu:%zu: %s", c->name, n->start_mark.line + 1,
+		snprintf(c->msg, c->msgsize, "%s:%zu:%zu: %s", c->name, n->start_mark.line + 1,
 		         n->start_mark.column + 1, msg);
 	else
-		snprintf(c->err, c->errsize, "%s: %s", c->name, msg);
+		snprintf(c->msg, c->msgsize, "%s: %s", c->name, msg);
+	return c->rc;
+}
+
+static enum iw_err oom(struct pc *c, const yaml_node_t *n)
+{
+	c->rc = IW_ENOMEM;
+	return fail(c, n, "%s", iw_strerror(IW_ENOMEM));
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -35,7 +44,7 @@ static const char *scalar(const yaml_node_t *n)
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-static int severity(struct pc *c, const yaml_node_t *n, enum iw_severity *out)
+static enum iw_err severity(struct pc *c, const yaml_node_t *n, enum iw_severity *out)
 {
 	const char *s = scalar(n);
 	if (s && !strcmp(s, "error"))
@@ -45,67 +54,58 @@ static int severity(struct pc *c, const yaml_node_t *n, enum iw_severity *out)
 	else if (s && (!strcmp(s, "off") || !strcmp(s, "false")))
 		*out = IW_SEV_OFF;
 	else {
-		fail(c, n, "severity must be error, warning or off%s%s%s", s ? " (got \"" : "",
+		return fail(c, n, "severity must be error, warning or off%s%s%s", s ? " (got \"" : "",
 		     s ? s : "", s ? "\")" : "");
-		return -1;
 	}
-	return 0;
+	return IW_OK;
 }
 
-static int str_list(struct pc *c, const yaml_node_t *n, const char *key, char ***out, size_t *nout)
+static enum iw_err str_list(struct pc *c, const yaml_node_t *n, const char *key, char ***out, size_t *nout)
 {
 	if (*out) {
-		fail(c, n, "%s given twice", key);
-		return -1;
+		return fail(c, n, "%s given twice", key);
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
-		fail(c, n, "%s must be a list of names", key);
-		return -1;
+		return fail(c, n, "%s must be a list of names", key);
 	}
 	size_t len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if (len > 10000) {
-		fail(c, n, "%s has more than 10000 entries", key);
-		return -1;
+		return fail(c, n, "%s has more than 10000 entries", key);
 	}
 	char **v = calloc(len ? len : 1, sizeof *v);
 	if (!v) {
-		fail(c, n, "out of memory");
-		return -1;
+		return oom(c, n);
 	}
 	*out = v;   /* owned by the policy from here on, even on failure */
 	for (size_t i = 0; i < len; i++) {
 		const yaml_node_t *it = yaml_document_get_node(c->doc, n->data.sequence.items.start[i]);
 		const char *s = scalar(it);
 		if (!s || !*s) {
-			fail(c, it, "%s entries must be non-empty names", key);
-			return -1;
+			return fail(c, it, "%s entries must be non-empty names", key);
 		}
 		if (!(v[i] = strdup(s))) {
-			fail(c, it, "out of memory");
-			return -1;
+			return oom(c, it);
 		}
 		*nout = i + 1;
 	}
-	return 0;
+	return IW_OK;
 }
 
-static int check_conf(struct pc *c, int id, const yaml_node_t *n, struct iw_check_conf *cf)
+static enum iw_err check_conf(struct pc *c, enum iw_check_id id, const yaml_node_t *n, struct iw_check_conf *cf)
 {
 	const struct iw_check_info *info = iw_check_info(id);
 	if (n->type == YAML_SCALAR_NODE)
 		return severity(c, n, &cf->severity);
 	if (n->type != YAML_MAPPING_NODE) {
-		fail(c, n, "check %s: expected a severity or a mapping", info->id);
-		return -1;
+		return fail(c, n, "check %s: expected a severity or a mapping", info->id);
 	}
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		const char *key = scalar(k);
-		int r;
+		enum iw_err r;
 		if (!key) {
-			fail(c, k, "check %s: keys must be strings", info->id);
-			return -1;
+			return fail(c, k, "check %s: keys must be strings", info->id);
 		}
 		if (!strcmp(key, "severity"))
 			r = severity(c, v, &cf->severity);
@@ -118,84 +118,87 @@ static int check_conf(struct pc *c, int id, const yaml_node_t *n, struct iw_chec
 		else if (!strcmp(key, "ingressClasses"))
 			r = str_list(c, v, key, &cf->classes, &cf->nclasses);
 		else {
-			fail(c, k, "check %s: unknown key \"%s\" (severity%s%s, namespaces, "
+			return fail(c, k, "check %s: unknown key \"%s\" (severity%s%s, namespaces, "
 			     "excludeNamespaces, ingressClasses)", info->id, key,
 			     info->alt_key ? ", " : "", info->alt_key ? info->alt_key : "");
-			return -1;
 		}
 		if (r)
-			return -1;
+			return r;
 	}
-	return 0;
+	return IW_OK;
 }
 
-static int top(struct pc *c, struct iw_policy *p)
+static enum iw_err top(struct pc *c, struct iw_policy *p)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(c->doc);
 	if (!root || (root->type == YAML_SCALAR_NODE && !*scalar(root)))
-		return 0;   /* an empty file: the defaults */
+		return IW_OK;   /* an empty file: the defaults */
 	if (root->type != YAML_MAPPING_NODE) {
-		fail(c, root, "expected a mapping with a \"checks\" key");
-		return -1;
+		return fail(c, root, "expected a mapping with a \"checks\" key");
 	}
 	for (yaml_node_pair_t *t = root->data.mapping.pairs.start; t < root->data.mapping.pairs.top; t++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, t->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, t->value);
 		if (!scalar(k) || strcmp(scalar(k), "checks")) {
-			fail(c, k, "unknown key \"%s\" (expected \"checks\")", scalar(k) ? scalar(k) : "?");
-			return -1;
+			return fail(c, k, "unknown key \"%s\" (expected \"checks\")", scalar(k) ? scalar(k) : "?");
 		}
 		if (v->type == YAML_SCALAR_NODE && !*scalar(v))
 			continue;   /* "checks:" with nothing under it */
 		if (v->type != YAML_MAPPING_NODE) {
-			fail(c, v, "\"checks\" must map check IDs to settings");
-			return -1;
+			return fail(c, v, "\"checks\" must map check IDs to settings");
 		}
 		for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 			const yaml_node_t *ck = yaml_document_get_node(c->doc, q->key);
 			const yaml_node_t *cv = yaml_document_get_node(c->doc, q->value);
-			int id = scalar(ck) ? iw_check_lookup(scalar(ck)) : -1;
-			if (id < 0) {
-				fail(c, ck, "unknown check \"%s\"", scalar(ck) ? scalar(ck) : "?");
-				return -1;
-			}
-			if (check_conf(c, id, cv, &p->check[id]))
-				return -1;
+			enum iw_check_id id;
+			enum iw_err r;
+			if (!scalar(ck) || iw_check_lookup(scalar(ck), &id))
+				return fail(c, ck, "unknown check \"%s\"", scalar(ck) ? scalar(ck) : "?");
+			if ((r = check_conf(c, id, cv, &p->check[id])))
+				return r;
 		}
 	}
-	return 0;
+	return IW_OK;
 }
 
-struct iw_policy *iw_policyconf_parse(const char *buf, size_t len, const char *name,
-                                      char *err, size_t errsize)
+enum iw_err iw_policyconf_parse(const char *buf, size_t len, const char *name,
+                                struct iw_policy **out, char *msg, size_t msgsize)
 {
-	struct pc c = { .name = name ? name : "config", .err = err, .errsize = errsize };
+	struct pc c = { .name = name ? name : "config", .msg = msg, .msgsize = msgsize,
+	                .rc = IW_EINVAL };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct iw_policy *p = NULL;
+	enum iw_err rc;
+	*out = NULL;
 	if (len > IW_POLICYCONF_MAX_BYTES) {
-		fail(&c, NULL, "larger than %u bytes", IW_POLICYCONF_MAX_BYTES);
-		return NULL;
+		c.rc = IW_ETOOBIG;
+		return fail(&c, NULL, "larger than %u bytes", IW_POLICYCONF_MAX_BYTES);
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		fail(&c, NULL, "out of memory");
-		return NULL;
-	}
+	if (!yaml_parser_initialize(&parser))
+		return oom(&c, NULL);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errsize, "%s:%zu:%zu: %s", c.name, parser.problem_mark.line + 1,
-		         parser.problem_mark.column + 1, parser.problem ? parser.problem : "YAML error");
+		if (parser.error == YAML_MEMORY_ERROR) {
+			rc = oom(&c, NULL);
+		} else {
+			snprintf(msg, msgsize, "%s:%zu:%zu: %s", c.name, parser.problem_mark.line + 1,
+			         parser.problem_mark.column + 1,
+			         parser.problem ? parser.problem : "YAML error");
+			rc = IW_ESYNTAX;
+		}
 		yaml_parser_delete(&parser);
-		return NULL;
+		return rc;
 	}
 	c.doc = &doc;
-	if (!(p = iw_policy_new()))
-		fail(&c, NULL, "out of memory");
-	else if (top(&c, p)) {
+	if (!(p = iw_policy_new())) {
+		rc = oom(&c, NULL);
+	} else if ((rc = top(&c, p))) {
 		iw_policy_free(p);
 		p = NULL;
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	return p;
+	*out = p;
+	return rc;
 }

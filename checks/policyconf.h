@@ -12,8 +12,7 @@
  *     regex-in-path: off                # shorthand for {severity: off}
  *
  * Unknown keys, unknown check IDs and bad values are errors (a typo must not
- * silently leave a check at its default).  Errors read
- * "FILE:LINE:COLUMN: what" in 'err'.
+ * silently leave a check at its default).
  */
 #ifndef IW_CHECKS_POLICYCONF_H
 #define IW_CHECKS_POLICYCONF_H
@@ -24,9 +23,13 @@
 
 #define IW_POLICYCONF_MAX_BYTES (1u << 20)
 
-/* Parses 'len' bytes named 'name' (for messages).  Returns a new policy
- * (iw_policy_free), or NULL with a one-line reason in 'err'. */
-struct iw_policy *iw_policyconf_parse(const char *buf, size_t len, const char *name,
-                                      char *err, size_t errsize);
+/* Parses 'len' bytes named 'name' (for messages) into a new policy *out
+ * (iw_policy_free).  Returns IW_OK; IW_ETOOBIG (over
+ * IW_POLICYCONF_MAX_BYTES), IW_ESYNTAX (not YAML), IW_EINVAL (unknown key or
+ * check, bad value), IW_ENOMEM: then *out is NULL and 'msg' holds the
+ * one-line reason "FILE:LINE:COLUMN: what" for the person who wrote the
+ * file. */
+enum iw_err iw_policyconf_parse(const char *buf, size_t len, const char *name,
+                                struct iw_policy **out, char *msg, size_t msgsize);
 
 #endif

@@ -243,10 +243,6 @@ struct iw_state {
 	bool knows_services, knows_classes;
 };
 
-static const char *ns_of(const struct iw_meta *m)
-{
-	return m->namespace_ && *m->namespace_ ? m->namespace_ : "default";
-}
 
 /* An Ingress the state holds: its own compact copy when it owns them (a kept
  * copy lives in st->kept: ingress_free does nothing with it). */
@@ -419,13 +415,15 @@ static void drop_ingress(struct iw_state *st, struct sent *e)
 
 /* Puts 'ing' (a compact copy when the state owns its Ingresses), which the
  * state takes even on failure. */
-static int put(struct iw_state *st, struct ingress *ing)
+static enum iw_err put(struct iw_state *st, struct ingress *ing)
 {
 	char key[512];
-	const char *name = ing && ing->meta.name ? ing->meta.name : "";
-	size_t kl = ing ? nskey(key, sizeof key, ns_of(&ing->meta), name) : 0;
-	if (!kl)
+	enum iw_err rc = IW_ENOMEM;
+	size_t kl = nskey(key, sizeof key, iw_namespace(&ing->meta), iw_nz(ing->meta.name));
+	if (!kl) {
+		rc = IW_ETOOBIG;
 		goto fail;
+	}
 	size_t live = st->ings.live;
 	struct sent *e = smap_put(&st->ings, key, kl);
 	if (!e)
@@ -437,9 +435,9 @@ static int put(struct iw_state *st, struct ingress *ing)
 		st->slots[e->v.slot] = ing;
 		if (index_ingress(st, ing, true)) {
 			drop_ingress(st, e);
-			return -1;
+			return IW_ENOMEM;
 		}
-		return 0;
+		return IW_OK;
 	}
 	size_t slot;
 	if (st->nfree) {
@@ -464,48 +462,53 @@ static int put(struct iw_state *st, struct ingress *ing)
 	e->v.slot = slot;
 	if (index_ingress(st, ing, true)) {
 		drop_ingress(st, e);
-		return -1;
+		return IW_ENOMEM;
 	}
-	return 0;
+	return IW_OK;
 fail:
-	if (ing)
-		release_ing(st, ing);
-	return -1;
+	release_ing(st, ing);
+	return rc;
 }
 
-int iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
+enum iw_err iw_state_put_ingress(struct iw_state *st, struct ingress *ing)
 {
-	if (ing && st->free_ing) {
+	if (st->free_ing) {
 		/* keep only what the checks read: the source JSON and the parse
 		 * arena are several times larger than the Ingress itself */
 		struct ingress *c = ingress_compact(ing);
 		st->free_ing(ing);
 		if (!c)
-			return -1;
+			return IW_ENOMEM;
 		ing = c;
 	}
 	return put(st, ing);
 }
 
-const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing)
+enum iw_err iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing,
+                                      const struct ingress **copy)
 {
-	if (!ing)
-		return NULL;
-	if (!st->free_ing)
-		return put(st, ing) ? NULL : ing;
+	enum iw_err rc;
+	*copy = NULL;
+	if (!st->free_ing) {
+		if ((rc = put(st, ing)) == IW_OK)
+			*copy = ing;
+		return rc;
+	}
 	size_t size = ingress_compact_size(ing);
 	void *mem = blocks_alloc(&st->kept, size);   /* size: a multiple of max_align_t */
 	struct ingress *c = mem ? ingress_compact_into(ing, mem, size) : NULL;
 	st->free_ing(ing);
 	if (!c)
-		return NULL;
-	return put(st, c) ? NULL : c;
+		return IW_ENOMEM;
+	if ((rc = put(st, c)) == IW_OK)
+		*copy = c;
+	return rc;
 }
 
 bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name)
 {
 	char key[512];
-	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name);
+	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), name);
 	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
 	if (!e)
 		return false;
@@ -517,25 +520,25 @@ const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char
                                            const char *name)
 {
 	char key[512];
-	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
+	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), iw_nz(name));
 	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
 	return e ? st->slots[e->v.slot] : NULL;
 }
 
-int iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
+enum iw_err iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
 {
-	const char *name = ic && ic->meta.name ? ic->meta.name : "";
+	const char *name = iw_nz(ic->meta.name);
 	struct sent *e = *name ? smap_put(&st->classes, name, strlen(name)) : NULL;
 	if (!e) {
-		if (ic && st->free_class)
+		if (st->free_class)
 			st->free_class(ic);
-		return -1;
+		return *name ? IW_ENOMEM : IW_EINVAL;
 	}
 	if (e->v.p && st->free_class)
 		st->free_class(e->v.p);
 	e->v.p = ic;
 	st->knows_classes = true;
-	return 0;
+	return IW_OK;
 }
 
 bool iw_state_del_class(struct iw_state *st, const char *name)
@@ -555,25 +558,25 @@ const struct ingress_class *iw_state_get_class(const struct iw_state *st, const 
 	return e ? e->v.p : NULL;
 }
 
-int iw_state_put_service(struct iw_state *st, struct iw_service *svc)
+enum iw_err iw_state_put_service(struct iw_state *st, struct iw_service *svc)
 {
 	char key[512];
-	size_t kl = svc ? nskey(key, sizeof key, svc->namespace_, svc->name) : 0;
+	size_t kl = nskey(key, sizeof key, svc->namespace_, svc->name);
 	struct sent *e = kl ? smap_put(&st->services, key, kl) : NULL;
 	if (!e) {
 		iw_service_free(svc);
-		return -1;
+		return kl ? IW_ENOMEM : IW_ETOOBIG;
 	}
 	iw_service_free(e->v.p);
 	e->v.p = svc;
 	st->knows_services = true;
-	return 0;
+	return IW_OK;
 }
 
 bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name)
 {
 	char key[512];
-	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name);
+	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), name);
 	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
 	if (!e)
 		return false;
@@ -586,7 +589,7 @@ const struct iw_service *iw_state_get_service(const struct iw_state *st, const c
                                               const char *name)
 {
 	char key[512];
-	size_t kl = nskey(key, sizeof key, ns && *ns ? ns : "default", name ? name : "");
+	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), iw_nz(name));
 	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
 	return e ? e->v.p : NULL;
 }
@@ -669,9 +672,8 @@ const char *iw_state_default_class(const struct iw_state *st)
 		const struct sent *e = &st->classes.v[i];
 		if (!e->key || e->key == TOMB)
 			continue;
-		const struct ingress_class *c = e->v.p;
-		if (c->is_default && (!best || iw_class_default_cmp(c, best) < 0))
-			best = c;
+		if (iw_default_class_beats(e->v.p, best))
+			best = e->v.p;
 	}
 	return best ? best->meta.name : NULL;
 }

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "model/model.h"
 #include "model/service.h"
 
@@ -49,10 +50,10 @@ void iw_state_free(struct iw_state *st);   /* NULL is a no-op */
 /*
  * Adds an Ingress, or replaces the one with the same namespace/name (the old
  * one is released).  Takes ownership of 'ing' even on failure (then it is
- * released).  Returns 0, or -1 on OOM (the state is unchanged apart from
- * the old entry, which may be gone).
+ * released).  Returns IW_OK, or IW_ENOMEM (the state is unchanged apart
+ * from the old entry, which may be gone).
  */
-int iw_state_put_ingress(struct iw_state *st, struct ingress *ing);
+enum iw_err iw_state_put_ingress(struct iw_state *st, struct ingress *ing);
 /*
  * For a caller that reads again the Ingresses it put after later puts may
  * have replaced them (lint's pass two): like iw_state_put_ingress, but the
@@ -61,20 +62,26 @@ int iw_state_put_ingress(struct iw_state *st, struct ingress *ing);
  * iw_state_clear or iw_state_free, even when a later put of the same
  * namespace/name replaces it in the state or it is deleted (its memory is
  * only given back then: for a batch of objects, not for a watch).  Takes
- * 'ing' as iw_state_put_ingress does; NULL on OOM.  In a state that does
- * not own its Ingresses this is iw_state_put_ingress and returns 'ing'.
+ * 'ing' as iw_state_put_ingress does and returns what it returns; *copy
+ * gets the copy (NULL on failure).  In a state that does not own its
+ * Ingresses this is iw_state_put_ingress and *copy is 'ing'.
  */
-const struct ingress *iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing);
+enum iw_err iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing,
+                                      const struct ingress **copy);
 /* Removes and releases; returns false when there was none. */
 bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name);
 const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char *ns,
                                            const char *name);
 
-int iw_state_put_class(struct iw_state *st, struct ingress_class *ic);
+/* Adds or replaces (by name); takes 'ic' even on failure.  IW_OK; IW_EINVAL
+ * for a class without a name; IW_ENOMEM. */
+enum iw_err iw_state_put_class(struct iw_state *st, struct ingress_class *ic);
 bool iw_state_del_class(struct iw_state *st, const char *name);
 const struct ingress_class *iw_state_get_class(const struct iw_state *st, const char *name);
 
-int iw_state_put_service(struct iw_state *st, struct iw_service *svc);
+/* Adds or replaces (by namespace/name); takes 'svc' even on failure.  IW_OK
+ * or IW_ENOMEM. */
+enum iw_err iw_state_put_service(struct iw_state *st, struct iw_service *svc);
 bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name);
 const struct iw_service *iw_state_get_service(const struct iw_state *st, const char *ns,
                                               const char *name);
@@ -100,8 +107,8 @@ size_t iw_state_ningresses(const struct iw_state *st);
 size_t iw_state_nclasses(const struct iw_state *st);
 size_t iw_state_nservices(const struct iw_state *st);
 
-/* The default IngressClass: is-default-class "true", then
- * iw_class_default_cmp (model/model.h).  NULL when none. */
+/* The default IngressClass among the state's classes (iw_default_class,
+ * model/model.h).  NULL when none. */
 const char *iw_state_default_class(const struct iw_state *st);
 
 /* The class an Ingress belongs to for the checks: ingress_class_of (the

@@ -19,59 +19,62 @@ static void strip(json_t *obj)
 	json_object_del(obj, "status");
 }
 
-static int add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int depth)
+static enum iw_err add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int depth)
 {
-	struct iw_load_counts dummy = { 0 };
-	if (!n)
-		n = &dummy;
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	json_t *items = json_object_get(obj, "items");
 	if (json_is_array(items) && (!kind || strstr(kind, "List"))) {
 		if (depth >= 4) {
 			n->skipped++;
-			return 0;
+			return IW_OK;
 		}
 		size_t i;
 		json_t *it;
+		enum iw_err rc;
 		json_array_foreach(items, i, it)
-			if (add(st, it, n, depth + 1))
-				return -1;
-		return 0;
+			if ((rc = add(st, it, n, depth + 1)))
+				return rc;
+		return IW_OK;
 	}
 	if (!kind || !json_is_object(obj)) {
 		n->skipped++;
-		return 0;
+		return IW_OK;
 	}
 	strip(obj);
 	struct errlist el = { 0 };
-	int rc = 0;
+	enum iw_err rc = IW_OK;
 	if (!strcmp(kind, "Ingress")) {
-		struct ingress *ing = ingress_parse(obj, 0, &el);
-		if (ing && ing->meta.name && *ing->meta.name) {
+		struct ingress *ing;
+		if ((rc = ingress_parse(obj, 0, &el, &ing)) == IW_OK && *iw_nz(ing->meta.name)) {
 			rc = iw_state_put_ingress(st, ing);
-			n->ingresses += rc == 0;
+			n->ingresses += rc == IW_OK;
 		} else {
 			ingress_free(ing);
-			rc = el.oom ? -1 : 0;
-			n->skipped += !el.oom;
+			if (rc != IW_ENOMEM) {   /* not an object, or no name: not kept */
+				n->skipped++;
+				rc = IW_OK;
+			}
 		}
 	} else if (!strcmp(kind, "IngressClass")) {
-		struct ingress_class *ic = ingress_class_parse(obj, 0, &el);
-		if (ic && ic->meta.name && *ic->meta.name) {
+		struct ingress_class *ic;
+		if ((rc = ingress_class_parse(obj, 0, &el, &ic)) == IW_OK && *iw_nz(ic->meta.name)) {
 			rc = iw_state_put_class(st, ic);
-			n->classes += rc == 0;
+			n->classes += rc == IW_OK;
 		} else {
 			ingress_class_free(ic);
-			rc = el.oom ? -1 : 0;
-			n->skipped += !el.oom;
+			if (rc != IW_ENOMEM) {
+				n->skipped++;
+				rc = IW_OK;
+			}
 		}
 	} else if (!strcmp(kind, "Service")) {
-		struct iw_service *s = iw_service_parse(obj);
-		if (s) {
+		struct iw_service *s;
+		if ((rc = iw_service_parse(obj, &s)) == IW_OK) {
 			rc = iw_state_put_service(st, s);
-			n->services += rc == 0;
-		} else {
+			n->services += rc == IW_OK;
+		} else if (rc != IW_ENOMEM) {
 			n->skipped++;
+			rc = IW_OK;
 		}
 	} else {
 		n->skipped++;
@@ -80,7 +83,8 @@ static int add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int d
 	return rc;
 }
 
-int iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n)
+enum iw_err iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n)
 {
-	return add(st, obj, n, 0);
+	struct iw_load_counts dummy = { 0 };
+	return add(st, obj, n ? n : &dummy, 0);
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "checks/state.h"
 
 struct iw_load_counts {
@@ -25,11 +26,11 @@ struct iw_load_counts {
 /*
  * Adds 'obj' (an Ingress, IngressClass, Service, or a List of them, nested
  * Lists included up to depth 4) to 'st', replacing objects with the same
- * namespace/name.  Returns 0, or -1 on OOM.  'n' (may be NULL) is updated.
+ * namespace/name.  Returns IW_OK or IW_ENOMEM.  'n' (may be NULL) is updated.
  * 'obj' is modified: metadata.managedFields, the
  * kubectl.kubernetes.io/last-applied-configuration annotation and status
  * are removed before parsing (no check reads them; the model keeps its JSON).
  */
-int iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n);
+enum iw_err iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n);
 
 #endif

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/blocks.h"
-#include "checks/deprecated.h"
 #include "model/model.h"
 #include "checks/policy.h"
 #include "checks/state.h"
@@ -135,6 +134,14 @@ void lint_report_free(struct lint_report *r)
 	free(r);
 }
 
+/* Records the report's first failure; returns it. */
+static enum iw_err fail(struct lint_report *r, enum iw_err e)
+{
+	if (!r->err)
+		r->err = e;
+	return r->err;
+}
+
 /* grows *v (of *cap elements of 'size') to hold n+1 */
 static bool grow(void **v, size_t *cap, size_t n, size_t size)
 {
@@ -156,7 +163,7 @@ static size_t add_source(struct lint_report *r, const char *name)
 	char *s = strdup(name);
 	if (!s || !grow((void **)&r->sources, &r->cap_src_, r->nsources, sizeof *r->sources)) {
 		free(s);
-		r->oom = true;
+		fail(r, IW_ENOMEM);
 		return SIZE_MAX;
 	}
 	r->sources[r->nsources] = s;
@@ -176,24 +183,24 @@ static void problem(struct lint_report *r, size_t src, size_t doc, unsigned line
 	char *m = strdup(msg);
 	if (!m || !grow((void **)&r->problems, &r->cap_prob_, r->nproblems, sizeof *r->problems)) {
 		free(m);
-		r->oom = true;
+		fail(r, IW_ENOMEM);
 		return;
 	}
 	r->problems[r->nproblems++] = (struct lint_problem){ src, doc, line, col, m };
 }
 
-void lint_add_problem(struct lint_report *r, const char *source, unsigned line,
-                      unsigned column, const char *message)
+enum iw_err lint_add_problem(struct lint_report *r, const char *source, unsigned line,
+                             unsigned column, const char *message)
 {
 	size_t src = add_source(r, source);
-	if (src == SIZE_MAX)
-		return;
-	problem(r, src, SIZE_MAX, line, column, "%s", message);
+	if (src != SIZE_MAX)
+		problem(r, src, SIZE_MAX, line, column, "%s", message);
+	return r->err;
 }
 
 int lint_exit_status(const struct lint_report *r)
 {
-	if (r->nproblems || r->oom)
+	if (r->nproblems || r->err)
 		return 2;
 	return r->denied ? 1 : 0;
 }
@@ -279,12 +286,12 @@ static void locate(struct yd_doc *d, yd_node at, bool v1beta1, const char *field
 }
 
 /* Moves the findings of 'fl' into the object (which has none yet), each with
- * its position in the document.  Returns -1 on OOM. */
-static int take_findings(struct lint_report *r, struct lint_object *ob, struct findings *fl,
-                         struct yd_doc *d, yd_node at, bool v1beta1)
+ * its position in the document.  IW_OK or IW_ENOMEM. */
+static enum iw_err take_findings(struct lint_report *r, struct lint_object *ob, struct findings *fl,
+                                 struct yd_doc *d, yd_node at, bool v1beta1)
 {
 	if (!(ob->findings = calloc(fl->n, sizeof *ob->findings)))
-		return -1;
+		return IW_ENOMEM;
 	for (size_t i = 0; i < fl->n; i++) {
 		struct lint_finding *f = &ob->findings[ob->nfindings++];
 		f->check = fl->v[i].check;
@@ -296,7 +303,7 @@ static int take_findings(struct lint_report *r, struct lint_object *ob, struct f
 		if (f->severity == IW_SEV_WARNING)
 			r->warnings++;
 	}
-	return 0;
+	return IW_OK;
 }
 
 static struct lint_pending_ *pending_of(struct lint_report *r)
@@ -309,35 +316,35 @@ static struct lint_pending_ *pending_of(struct lint_report *r)
 /* Two-pass mode: puts 'ing' into the state, which takes it, and keeps the
  * state's compact copy (valid until the state is freed, even when a later
  * document replaces it there) and, once per document, where its text is for
- * lint_finish.  The object will be r->objects[r->nobjects].  Returns -1 on
- * OOM. */
-static int defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing, size_t item,
-                        bool v1beta1)
+ * lint_finish.  The object will be r->objects[r->nobjects]. */
+static enum iw_err defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing,
+                                size_t item, bool v1beta1)
 {
 	struct lint_report *r = c->r;
 	struct lint_pending_ *p = pending_of(r);
+	enum iw_err rc;
 	if (!p) {
 		ingress_free(ing);
-		return -1;
+		return IW_ENOMEM;
 	}
-	const struct ingress *copy = iw_state_put_ingress_kept(c->o->collect, ing);
-	if (!copy)
-		return -1;
+	const struct ingress *copy;
+	if ((rc = iw_state_put_ingress_kept(c->o->collect, ing, &copy)))
+		return rc;
 	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
 	if (!last || last->buf != c->buf || last->saved.index != d->index) {
 		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
-			return -1;
+			return IW_ENOMEM;
 		struct pending_doc *pd = &p->docs[p->ndocs];
-		if (yd_save(d, &pd->saved, false))   /* positions come from the text */
-			return -1;
+		if ((rc = yd_save(d, &pd->saved, false)))   /* positions come from the text */
+			return rc;
 		pd->buf = c->buf;
 		p->have_cur = true;
 		p->cur_doc = p->ndocs++;
 	}
 	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
-		return -1;
+		return IW_ENOMEM;
 	p->ings[p->nings++] = (struct pending_ing){ r->nobjects, p->cur_doc, item, v1beta1, copy };
-	return 0;
+	return IW_OK;
 }
 
 static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item,
@@ -364,78 +371,68 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	struct ingress *ing = NULL;
 	struct ingress_class *ic = NULL;
 	struct iw_state *collect = c->o->collect;
+	enum iw_err rc = IW_OK;
 	if (kind == IW_KIND_INGRESS) {
-		ing = ingress_parse(obj, IW_PARSE_STRICT, &el);
-		if (ing) {
+		if (!(rc = ingress_parse(obj, IW_PARSE_STRICT, &el, &ing))) {
 			meta = &ing->meta;
 			if (!errlist_has_type_error(&el))
 				iw_validate_ingress(ing, NULL, &c->o->v, &el);
 			if (!collect)
-				iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
+				rc = iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
 		}
 	} else {
 		/* the state keeps the class (and the JSON its strings point into):
 		 * a tree in an arena dies after this document, so copy it */
 		json_t *own = collect && d->in_arena_ ? json_deep_copy(obj) : json_incref(obj);
-		ic = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el) : NULL;
-		if (!own)
-			el.oom = true;
+		rc = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el, &ic) : IW_ENOMEM;
 		json_decref(own);
-		if (ic) {
+		if (!rc) {
 			meta = &ic->meta;
 			if (!errlist_has_type_error(&el))
 				iw_validate_ingress_class(ic, NULL, &c->o->v, &el);
-			enum iw_severity sev = c->policy->check[IW_CHK_DEPRECATED_API].severity;
-			iw_check_deprecated_api(kind, api, sev, &fl);
+			rc = iw_policy_check_class(c->policy, ic, NULL, collect ? collect : c->o->state,
+			                           &fl);
 		}
 	}
-	if (meta) {
-		const char *ns = meta->namespace_;
-		if (kind == IW_KIND_INGRESS && (!ns || !*ns))
-			ns = "default";
-		ob.namespace_ = strs_dup(r, kind == IW_KIND_INGRESS ? ns : NULL,
-		                         prev ? prev->namespace_ : NULL);
-		ob.name = strs_dup(r, meta->name, NULL);
-	} else {
-		ob.namespace_ = strs_dup(r, NULL, prev ? prev->namespace_ : NULL);
-		ob.name = strs_dup(r, NULL, NULL);
-	}
-	bool oom = el.oom || fl.oom || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name;
+	ob.namespace_ = strs_dup(r, meta && kind == IW_KIND_INGRESS ? iw_namespace(meta) : NULL,
+	                         prev ? prev->namespace_ : NULL);
+	ob.name = strs_dup(r, meta ? meta->name : NULL, NULL);
+	if (!rc && (el.err || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name))
+		rc = IW_ENOMEM;
 	bool v1beta1 = api == IW_API_NETWORKING_V1BETA1 || api == IW_API_EXTENSIONS_V1BETA1;
-	if (el.n && !oom) {
-		ob.errors = calloc(el.n, sizeof *ob.errors);
-		oom = !ob.errors;
-		for (size_t i = 0; !oom && i < el.n; i++) {
-			struct lint_error *e = &ob.errors[ob.nerrors++];
-			e->type = el.v[i].type;
-			e->field = strdup(el.v[i].field ? el.v[i].field : "");
-			e->detail = strdup(el.v[i].detail ? el.v[i].detail : "");
-			e->message = fe_string(&el.v[i]);
-			if (!e->field || !e->detail || !e->message) {
-				oom = true;
-				break;
-			}
+	if (el.n && !rc && !(ob.errors = calloc(el.n, sizeof *ob.errors)))
+		rc = IW_ENOMEM;
+	for (size_t i = 0; !rc && i < el.n; i++) {
+		struct lint_error *e = &ob.errors[ob.nerrors++];
+		e->type = el.v[i].type;
+		e->field = strdup(iw_nz(el.v[i].field));
+		e->detail = strdup(iw_nz(el.v[i].detail));
+		e->message = fe_string(&el.v[i]);
+		if (!e->field || !e->detail || !e->message)
+			rc = IW_ENOMEM;
+		else
 			locate(d, at, v1beta1, e->field, &e->line, &e->column);
-		}
 	}
-	if (fl.n && !oom)
-		oom = take_findings(r, &ob, &fl, d, at, v1beta1) != 0;
+	if (fl.n && !rc)
+		rc = take_findings(r, &ob, &fl, d, at, v1beta1);
 	ob.allowed = el.n == 0 && !findings_deny(&fl);
 	errlist_release(&el);
 	findings_release(&fl);
-	if (!oom && collect && ing) {
-		oom = defer_checks(c, d, ing, item, v1beta1) != 0;
+	if (!rc && collect && ing) {
+		rc = defer_checks(c, d, ing, item, v1beta1);
 		ing = NULL;   /* the state took it */
 	}
-	if (!oom && collect && ic) {
-		oom = iw_state_put_class(collect, ic) != 0;   /* takes it, even on failure */
+	if (!rc && collect && ic && *iw_nz(ic->meta.name)) {   /* a class without a name is not kept */
+		rc = iw_state_put_class(collect, ic);   /* takes it, even on failure */
 		ic = NULL;
 	}
 	ingress_free(ing);
 	ingress_class_free(ic);
-	if (oom || !grow((void **)&r->objects, &r->cap_obj_, r->nobjects, sizeof *r->objects)) {
+	if (!rc && !grow((void **)&r->objects, &r->cap_obj_, r->nobjects, sizeof *r->objects))
+		rc = IW_ENOMEM;
+	if (rc) {
 		object_release(&ob);
-		r->oom = true;
+		fail(r, rc);
 		return;
 	}
 	r->errors += ob.nerrors;
@@ -501,7 +498,7 @@ static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_
 		size_t n = json_array_size(items);
 		yd_node *nodes = n ? calloc(n, sizeof *nodes) : NULL;
 		if (n && !nodes) {
-			c->r->oom = true;
+			fail(c->r, IW_ENOMEM);
 			return;
 		}
 		if (in)
@@ -523,32 +520,33 @@ static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_
 			return;
 		}
 		if (c->o->collect && !strcmp(ks, "Service") && !strcmp(json_string_value(av), "v1")) {
-			struct iw_service *svc = iw_service_parse(obj);
-			if (svc && iw_state_put_service(c->o->collect, svc))
-				c->r->oom = true;
+			struct iw_service *svc;
+			enum iw_err rc = iw_service_parse(obj, &svc);
+			if (!rc)
+				rc = iw_state_put_service(c->o->collect, svc);
+			if (rc == IW_ENOMEM)   /* IW_EINVAL: a Service without a name is not kept */
+				fail(c->r, rc);
 		}
 		c->r->skipped++;
 	}
 }
 
-static int on_doc(void *ctx, struct yd_doc *d)
+static enum iw_err on_doc(void *ctx, struct yd_doc *d)
 {
 	struct lctx *c = ctx;
-	if (d->error) {
+	if (d->error)
 		problem(c->r, c->src, d->index, d->err_line, d->err_col, "%s", d->error);
-		return 0;
-	}
-	if (d->empty)
-		return 0;
-	one(c, d, d->root, 0, SIZE_MAX, 0);
-	return c->r->oom ? 1 : 0;
+	else if (!d->empty)
+		one(c, d, d->root, 0, SIZE_MAX, 0);
+	return c->r->err;
 }
 
 /* Sets up a lint context for one source: the options (defaults when o is NULL,
  * kept in *def), the policy (a new default one in *own when the options have
- * none; the caller frees it).  Returns -1 on OOM (r->oom set). */
-static int lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
-                      const struct lint_opts *o, struct lint_opts *def, struct iw_policy **own)
+ * none; the caller frees it).  Returns r->err. */
+static enum iw_err lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
+                              const struct lint_opts *o, struct lint_opts *def,
+                              struct iw_policy **own)
 {
 	*own = NULL;
 	if (!o) {
@@ -557,72 +555,67 @@ static int lctx_begin(struct lctx *c, struct lint_report *r, const char *source,
 	}
 	*c = (struct lctx){ r, o, o->policy, add_source(r, source), NULL };
 	if (c->src == SIZE_MAX)
-		return -1;
+		return r->err;
 	if (!c->policy) {
-		if (!(*own = iw_policy_new())) {
-			r->oom = true;
-			return -1;
-		}
+		if (!(*own = iw_policy_new()))
+			return fail(r, IW_ENOMEM);
 		c->policy = *own;
 	}
-	return 0;
+	return r->err;
 }
 
-int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
-             const struct lint_opts *o)
+enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+                     const struct lint_opts *o)
 {
 	struct lint_opts def;
 	struct lctx c;
 	struct iw_policy *own;
-	if (o && o->collect) {   /* two-pass mode needs the buffer: lint_buffer */
-		r->oom = true;
-		return -1;
-	}
-	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
-		return -1;
-	on_doc(&c, d);
+	if (o && o->collect)   /* two-pass mode needs the buffer: lint_buffer */
+		return IW_EINVAL;
+	if (!lctx_begin(&c, r, source, o, &def, &own))
+		on_doc(&c, d);
 	iw_policy_free(own);
-	return r->oom ? -1 : 0;
+	return r->err;
 }
 
-int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
-                const struct lint_opts *o)
+enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+                        const struct lint_opts *o)
 {
 	struct lint_opts def;
 	struct lctx c;
 	struct iw_policy *own;
-	if (lctx_begin(&c, r, source, o, &def, &own) < 0)
-		return -1;
+	if (lctx_begin(&c, r, source, o, &def, &own)) {
+		iw_policy_free(own);
+		return r->err;
+	}
 	c.buf = buf;
-	int rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
+	enum iw_err rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
 	if (r->pending_)
 		r->pending_->have_cur = false;   /* the next buffer's documents are new */
 	iw_policy_free(own);
-	if (rc < 0)
-		r->oom = true;
-	return r->oom ? -1 : 0;
+	if (rc)
+		fail(r, rc);
+	return r->err;
 }
 
 /* Pass two: the policy checks of every kept Ingress against the full state. */
-int lint_finish(struct lint_report *r, const struct lint_opts *o)
+enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o)
 {
 	struct lint_pending_ *p = r->pending_;
 	if (!p || !o || !o->collect)
-		return r->oom ? -1 : 0;
+		return r->err;
 	struct iw_policy *own = NULL;
 	const struct iw_policy *policy = o->policy;
-	if (!policy && !(policy = own = iw_policy_new())) {
-		r->oom = true;
-		return -1;
-	}
-	for (size_t i = 0; i < p->nings && !r->oom; i++) {
+	if (!policy && !(policy = own = iw_policy_new()))
+		return fail(r, IW_ENOMEM);
+	for (size_t i = 0; i < p->nings && !r->err; i++) {
 		struct pending_ing *pi = &p->ings[i];
 		struct lint_object *ob = &r->objects[pi->object];
 		struct findings fl = { 0 };
-		iw_policy_check(policy, pi->ing, NULL, o->collect, &fl);
-		if (fl.oom) {
+		enum iw_err rc = iw_policy_check(policy, pi->ing, NULL, o->collect, &fl);
+		if (rc) {
 			findings_release(&fl);
-			r->oom = true;
+			fail(r, rc);
 			break;
 		}
 		if (fl.n) {
@@ -634,11 +627,11 @@ int lint_finish(struct lint_report *r, const struct lint_opts *o)
 				yd_node in = yd_lookup(&d, 0, "items");
 				at = in ? yd_child_at(&d, in, pi->item) : 0;
 			}
-			int rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
+			rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
 			yd_saved_close(&d);
 			if (rc) {
 				findings_release(&fl);
-				r->oom = true;
+				fail(r, rc);
 				break;
 			}
 			r->findings += fl.n;
@@ -652,5 +645,5 @@ int lint_finish(struct lint_report *r, const struct lint_opts *o)
 	iw_policy_free(own);
 	pending_free(p);
 	r->pending_ = NULL;
-	return r->oom ? -1 : 0;
+	return r->err;
 }

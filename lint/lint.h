@@ -3,15 +3,16 @@
  *
  *   struct lint_opts o;  lint_opts_init(&o);
  *   struct lint_report *r = lint_report_new();
- *   lint_buffer(r, "app/ingress.yaml", buf, len, &o);   // as many buffers as wanted
- *   char *json = lint_render(r, LINT_OUT_JSON, 0, &n);
+ *   rc = lint_buffer(r, "app/ingress.yaml", buf, len, &o);   // as many buffers as wanted
+ *   rc = lint_render(r, LINT_OUT_JSON, 0, &json, &n);
  *   lint_report_free(r);
  *
  * Each buffer holds YAML or JSON documents (load/yamldoc.h).  Ingress and
  * IngressClass objects (List/IngressList items too) are decoded strictly
  * (unknown fields are errors, as kubectl's server-side strict validation),
  * validated as the API server would on CREATE (validate/validate.h) and run
- * through the policy checks (checks/policy.h).  Other kinds are counted as
+ * through the policy checks (checks/policy.h: iw_policy_check and
+ * iw_policy_check_class, as review and serve do).  Other kinds are counted as
  * skipped.  Every error and finding gets the line and column of its field
  * (for v1beta1 objects, of the field as the file spells it: spec.backend,
  * serviceName, servicePort); a field that is missing points at its nearest
@@ -19,6 +20,10 @@
  * without kind/apiVersion and unserved Ingress versions are "problems"
  * (input errors), reported with their position; the other documents are
  * still checked.
+ *
+ * Errors (base/err.h): every function that can fail returns enum iw_err
+ * and keeps the first failure in r->err; a report with r->err set is
+ * incomplete (lint_exit_status gives 2).
  *
  * No process state, no I/O: the server calls this for POST /lint.  A report
  * is not shared between threads; options, policy and state are read-only.
@@ -29,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "load/yamldoc.h"
 #include "model/fielderr.h"
 #include "checks/findings.h"
@@ -96,7 +102,7 @@ struct lint_report {
 	size_t nproblems;
 	size_t skipped;               /* documents of other kinds */
 	size_t denied, errors, findings, warnings;   /* totals */
-	bool oom;                     /* something was lost for lack of memory */
+	enum iw_err err;              /* IW_OK, or the first failure: something is missing */
 	size_t cap_src_, cap_obj_, cap_prob_;
 	struct lint_pending_ *pending_;   /* private: two-pass mode */
 	struct lint_strs_ *strs_;         /* private: the objects' strings */
@@ -106,19 +112,22 @@ struct lint_report *lint_report_new(void);   /* NULL on OOM */
 void lint_report_free(struct lint_report *r);   /* NULL is a no-op */
 
 /*
- * Lints one buffer named 'source'.  Returns 0, or -1 on OOM (r->oom).
- * The buffer is only read during the call.
+ * Lints one buffer named 'source'.  Returns r->err: IW_OK, or IW_ENOMEM
+ * (what could not be recorded is missing from the report).  Input errors
+ * are not failures: they are problems in the report.  The buffer is only
+ * read during the call.
  */
-int lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
-                const struct lint_opts *o);
+enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+                        const struct lint_opts *o);
 
 /*
  * Lints one document of 'source' (from a yd_parse callback, or reopened with
- * yd_saved_open() after a first pass that filled o->state).  Returns 0, or
- * -1 on OOM.  Not for two-pass mode (o->collect must be NULL: -1).
+ * yd_saved_open() after a first pass that filled o->state).  Returns r->err
+ * (IW_OK or IW_ENOMEM); IW_EINVAL, leaving r alone, in two-pass mode
+ * (o->collect set: use lint_buffer).
  */
-int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
-             const struct lint_opts *o);
+enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+                     const struct lint_opts *o);
 
 /*
  * Two-pass mode (o->collect set): lint_buffer() / lint_doc() validate each
@@ -131,15 +140,17 @@ int lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
  * again the text of only the documents that have findings: every buffer
  * given must stay valid and unchanged until lint_finish returns).  The same
  * state must be o->collect of every call and stay alive, not cleared, until
- * lint_finish returns.  Returns 0, or -1 on OOM.
+ * lint_finish returns.  Returns r->err (IW_OK or IW_ENOMEM).
  */
-int lint_finish(struct lint_report *r, const struct lint_opts *o);
+enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o);
 
-/* Records a problem that is not in any buffer (an unreadable file). */
-void lint_add_problem(struct lint_report *r, const char *source, unsigned line,
-                      unsigned column, const char *message);
+/* Records a problem that is not in any buffer (an unreadable file).
+ * Returns r->err. */
+enum iw_err lint_add_problem(struct lint_report *r, const char *source, unsigned line,
+                             unsigned column, const char *message);
 
-/* Exit status for the CLI: 2 when there is a problem, else 1 when an object is denied, else 0. */
+/* Exit status for the CLI: 2 when there is a problem or r->err, else 1 when
+ * an object is denied, else 0. */
 int lint_exit_status(const struct lint_report *r);
 
 enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF };
@@ -149,10 +160,12 @@ enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
  * Renders the report: text (compiler style, one line per error/finding/problem
  * and a summary line), JSON (DESIGN.md `lint -o json`, plus "problems" and
  * summary counts of skipped documents and problems) or SARIF 2.1.0.
- * Returns a new NUL-terminated string (caller frees) and its length in *len
- * (may be NULL); NULL on OOM.
+ * *text gets a new NUL-terminated string (caller frees) and *len (may be
+ * NULL) its length.  Returns IW_OK, or IW_ENOMEM / IW_ETOOBIG (then *text
+ * is NULL).
  */
-char *lint_render(const struct lint_report *r, enum lint_out out, unsigned flags, size_t *len);
+enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned flags,
+                        char **text, size_t *len);
 
 /*
  * Maps an internal field path of a v1beta1 Ingress back to what a v1beta1

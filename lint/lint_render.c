@@ -263,7 +263,8 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
  * checks); this only keeps a runaway from taking all memory. */
 #define LINT_RENDER_MAX (SIZE_MAX / 2)
 
-char *lint_render(const struct lint_report *r, enum lint_out out, unsigned flags, size_t *len)
+enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned flags,
+                        char **text, size_t *len)
 {
 	struct buf b;
 	buf_init(&b, LINT_RENDER_MAX);
@@ -274,7 +275,10 @@ char *lint_render(const struct lint_report *r, enum lint_out out, unsigned flags
 	case LINT_OUT_JSON: ok = render_json(f, r); break;
 	case LINT_OUT_SARIF: ok = render_sarif(f, r); break;
 	}
-	char *text = ok && !b.err ? buf_steal(&b, len) : NULL;
+	enum iw_err rc = b.err ? b.err : ok ? IW_OK : IW_ENOMEM;
+	*text = rc ? NULL : buf_steal(&b, len);
+	if (!rc && !*text)
+		rc = IW_ENOMEM;
 	buf_release(&b);
-	return text;
+	return rc;
 }

@@ -646,7 +646,7 @@ struct run {
 	yd_doc_fn fn;
 	void *ctx;
 	size_t index;
-	int stop;
+	enum iw_err stop;     /* the callback's failure: stop reading */
 	bool halt;            /* the document count bound was hit */
 	struct builder b;
 };
@@ -662,7 +662,7 @@ static unsigned count_lines(const char *s, size_t n)
 	return k;
 }
 
-static int emit(struct run *r, struct yd_doc *d)
+static enum iw_err emit(struct run *r, struct yd_doc *d)
 {
 	if (r->index >= r->lim->max_docs) {
 		d->root = NULL;
@@ -677,7 +677,7 @@ static int emit(struct run *r, struct yd_doc *d)
 	d->index = r->index++;
 	d->in_arena_ = r->lim->arena != NULL;
 	jarena_end(r->lim->arena);   /* the callback allocates from the heap */
-	int rc = r->fn(r->ctx, d);
+	enum iw_err rc = r->fn(r->ctx, d);
 	jarena_begin(r->lim->arena);
 	if (rc)
 		r->stop = rc;
@@ -1032,8 +1032,8 @@ static void run_json(struct run *r)
 	}
 }
 
-int yd_parse(const char *buf, size_t len, enum yd_format fmt, const struct yd_limits *lim,
-             yd_doc_fn fn, void *ctx)
+enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
+                     const struct yd_limits *lim, yd_doc_fn fn, void *ctx)
 {
 	struct yd_limits def;
 	if (!lim) {
@@ -1057,18 +1057,16 @@ int yd_parse(const char *buf, size_t len, enum yd_format fmt, const struct yd_li
 		return r.stop;
 	}
 	if (!builder_init(&r.b, lim))
-		return -1;
+		return IW_ENOMEM;
 	run_yaml(&r);
 	bool oom = r.b.oom;
 	builder_release(&r.b);
-	if (oom)
-		return -1;
-	return r.stop;
+	return r.stop ? r.stop : oom ? IW_ENOMEM : IW_OK;
 }
 
 /* ---------------------------------------------------------------- saved */
 
-int yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value)
+enum iw_err yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value)
 {
 	memset(out, 0, sizeof *out);
 	out->index = d->index;
@@ -1080,16 +1078,16 @@ int yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value)
 	out->err_col = d->err_col;
 	out->empty = d->empty;
 	if (d->error && !(out->error = strdup(d->error)))
-		return -1;
+		return IW_ENOMEM;
 	if (keep_value && d->root) {
 		out->root = d->in_arena_ ? json_deep_copy(d->root) : json_incref(d->root);
 		if (!out->root) {
 			free(out->error);
 			out->error = NULL;
-			return -1;
+			return IW_ENOMEM;
 		}
 	}
-	return 0;
+	return IW_OK;
 }
 
 void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d)
@@ -1294,43 +1292,34 @@ yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path)
 
 struct all_ctx {
 	json_t *arr;
-	char *err;
-	size_t err_size;
+	char *msg;
+	size_t msgsize;
 };
 
-static int all_cb(void *ctx, struct yd_doc *d)
+static enum iw_err all_cb(void *ctx, struct yd_doc *d)
 {
 	struct all_ctx *a = ctx;
 	if (d->error) {
-		if (a->err_size)
-			snprintf(a->err, a->err_size, "%u:%u: %s", d->err_line, d->err_col, d->error);
-		return 1;
+		if (a->msgsize)
+			snprintf(a->msg, a->msgsize, "%u:%u: %s", d->err_line, d->err_col, d->error);
+		return IW_ESYNTAX;
 	}
 	if (d->empty)
-		return 0;
-	if (json_array_append(a->arr, d->root)) {
-		if (a->err_size)
-			snprintf(a->err, a->err_size, "out of memory");
-		return 1;
-	}
-	return 0;
+		return IW_OK;
+	return json_array_append(a->arr, d->root) ? IW_ENOMEM : IW_OK;
 }
 
-json_t *yd_load_all(const char *buf, size_t len, enum yd_format fmt, const struct yd_limits *lim,
-                    char *err, size_t err_size)
+enum iw_err yd_load_all(const char *buf, size_t len, enum yd_format fmt,
+                        const struct yd_limits *lim, json_t **out, char *msg, size_t msgsize)
 {
-	struct all_ctx a = { json_array(), err, err_size };
-	if (!a.arr) {
-		if (err_size)
-			snprintf(err, err_size, "out of memory");
-		return NULL;
-	}
-	int rc = yd_parse(buf, len, fmt, lim, all_cb, &a);
+	struct all_ctx a = { json_array(), msg, msgsize };
+	enum iw_err rc = a.arr ? yd_parse(buf, len, fmt, lim, all_cb, &a) : IW_ENOMEM;
+	if (rc == IW_ENOMEM && msgsize)
+		snprintf(msg, msgsize, "%s", iw_strerror(rc));
 	if (rc) {
-		if (rc < 0 && err_size)
-			snprintf(err, err_size, "out of memory");
 		json_decref(a.arr);
-		return NULL;
+		a.arr = NULL;
 	}
-	return a.arr;
+	*out = a.arr;
+	return rc;
 }

@@ -45,6 +45,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
+
 struct jarena;
 
 enum yd_format {
@@ -93,19 +95,20 @@ struct yd_doc {
 };
 
 /*
- * Called once per document, in order.  Return 0 to go on, non-zero to stop
- * (yd_parse then returns that value).
+ * Called once per document, in order.  Return IW_OK to go on, a failure to
+ * stop (yd_parse then returns it).
  */
-typedef int (*yd_doc_fn)(void *ctx, struct yd_doc *doc);
+typedef enum iw_err (*yd_doc_fn)(void *ctx, struct yd_doc *doc);
 
 /*
  * Reads every document of buf[0..len) and calls fn for each.  'buf' must stay
  * valid and unchanged during the call.  lim may be NULL (defaults).
- * Returns 0 when done, the callback's non-zero value when it stopped, or -1
- * when memory ran out.
+ * Returns IW_OK when done (a document that fails is not a failure: it is
+ * reported to fn with its error), the callback's failure when it stopped,
+ * or IW_ENOMEM.
  */
-int yd_parse(const char *buf, size_t len, enum yd_format fmt,
-             const struct yd_limits *lim, yd_doc_fn fn, void *ctx);
+enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
+                     const struct yd_limits *lim, yd_doc_fn fn, void *ctx);
 
 /* A position; 0 when unknown. */
 struct yd_pos {
@@ -153,7 +156,7 @@ yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
  * computed on demand by reading that document's text again (only documents
  * that need a position pay for it).  'buf' must be the same buffer,
  * unchanged.  yd_saved_close() frees what open built; yd_saved_release()
- * drops the saved value.  yd_save returns -1 on OOM.
+ * drops the saved value.  yd_save returns IW_OK or IW_ENOMEM.
  */
 struct yd_saved {
 	json_t *root;
@@ -168,17 +171,18 @@ struct yd_saved {
 		bool tried;
 	} lz_;
 };
-int yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value);
+enum iw_err yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value);
 void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d);
 void yd_saved_close(struct yd_doc *d);
 void yd_saved_release(struct yd_saved *s);
 
 /*
  * Convenience for callers that want values only: every non-empty document of
- * buf as a new JSON array (caller owns it).  On the first failed document
- * returns NULL and writes "LINE:COL: message" into err (if err_size > 0).
+ * buf as a new JSON array *out (caller owns it).  Returns IW_OK; IW_ESYNTAX
+ * at the first failed document, with "LINE:COL: message" in 'msg' (if
+ * msgsize > 0); IW_ENOMEM.  *out is NULL on failure.
  */
-json_t *yd_load_all(const char *buf, size_t len, enum yd_format fmt,
-                    const struct yd_limits *lim, char *err, size_t err_size);
+enum iw_err yd_load_all(const char *buf, size_t len, enum yd_format fmt,
+                        const struct yd_limits *lim, json_t **out, char *msg, size_t msgsize);
 
 #endif

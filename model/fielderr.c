@@ -88,7 +88,7 @@ static char *xstrdup(const char *s)
 static void push(struct errlist *el, enum fe_type t, char *field, const char *value, char *detail)
 {
 	char *val = NULL;
-	if (el->oom)
+	if (el->err)
 		goto fail;
 	if (value && !(val = xstrdup(value)))
 		goto fail;
@@ -105,7 +105,8 @@ static void push(struct errlist *el, enum fe_type t, char *field, const char *va
 	el->v[el->n++] = (struct field_err){ t, field, val, detail };
 	return;
 fail:
-	el->oom = true;
+	if (!el->err)
+		el->err = IW_ENOMEM;
 	free(field);
 	free(val);
 	free(detail);
@@ -147,8 +148,8 @@ void errlist_extend(struct errlist *el, const struct errlist *src)
 {
 	for (size_t i = 0; i < src->n; i++)
 		fe_add_str(el, src->v[i].type, src->v[i].field, src->v[i].value, src->v[i].detail);
-	if (src->oom)
-		el->oom = true;
+	if (src->err && !el->err)
+		el->err = src->err;
 }
 
 void errlist_release(struct errlist *el)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "base/err.h"
+
 enum fe_type {
 	FE_REQUIRED,        /* "Required value"    FieldValueRequired     */
 	FE_INVALID,         /* "Invalid value"     FieldValueInvalid      */
@@ -36,7 +38,8 @@ struct field_err {
 struct errlist {
 	struct field_err *v;
 	size_t n, cap;
-	bool oom;      /* an append failed for lack of memory: the list is incomplete */
+	enum iw_err err;   /* IW_OK, or IW_ENOMEM once an append failed: the list is
+	                      incomplete and later appends do nothing (sticky) */
 };
 
 /*

@@ -43,9 +43,14 @@ const char *iw_meta_label(const struct iw_meta *m, const char *key)
 	return kv_find(m->labels, m->nlabels, key);
 }
 
+const char *iw_namespace_of(const char *ns)
+{
+	return ns && *ns ? ns : "default";
+}
+
 const char *iw_namespace(const struct iw_meta *m)
 {
-	return m->namespace_ && *m->namespace_ ? m->namespace_ : "default";
+	return iw_namespace_of(m->namespace_);
 }
 
 bool iw_same_object(const struct iw_meta *a, const struct iw_meta *b)

@@ -59,8 +59,11 @@ int iw_kv_cmp(const void *a, const void *b);
 static inline const char *iw_nz(const char *s) { return s ? s : ""; }
 
 /* The namespace an object lives in: metadata.namespace, "default" when
- * absent or empty (what the API server fills in for a namespaced object). */
+ * absent or empty (what the API server fills in for a namespaced object).
+ * iw_namespace_of is the same for a namespace given as a string (a key of
+ * a lookup, a Service's metadata.namespace). */
 const char *iw_namespace(const struct iw_meta *m);
+const char *iw_namespace_of(const char *ns);
 
 /* true when both name the same object (effective namespace and name). */
 bool iw_same_object(const struct iw_meta *a, const struct iw_meta *b);

@@ -316,16 +316,16 @@ static void parse_type_meta(struct md_ctx *c, const json_t *obj)
 }
 
 
-struct ingress *ingress_parse(json_t *obj, unsigned flags, struct errlist *el)
+enum iw_err ingress_parse(json_t *obj, unsigned flags, struct errlist *el, struct ingress **out)
 {
+	*out = NULL;
 	if (!json_is_object(obj))
-		return NULL;
+		return IW_EINVAL;
 	struct md_arena *a = md_arena_new(ARENA_CHUNK);
 	struct ingress *ing = a ? md_arena_alloc(a, sizeof *ing) : NULL;
 	if (!ing) {
 		md_arena_free(a);
-		el->oom = true;
-		return NULL;
+		return el->err = IW_ENOMEM;
 	}
 	enum iw_kind kind;
 	iw_object_type(obj, &kind, &ing->api);
@@ -353,12 +353,12 @@ struct ingress *ingress_parse(json_t *obj, unsigned flags, struct errlist *el)
 		parse_tls(&c, spec, sp, ing);
 	}
 	parse_status(&c, obj);
-	if (c.oom) {
-		el->oom = true;
+	if (c.oom || el->err) {
 		ingress_free(ing);
-		return NULL;
+		return el->err = IW_ENOMEM;
 	}
-	return ing;
+	*out = ing;
+	return IW_OK;
 }
 
 void ingress_free(struct ingress *ing)
@@ -581,16 +581,17 @@ static const char *const top_class_keys[] = { "apiVersion", "kind", "metadata", 
 static const char *const class_spec_keys[] = { "controller", "parameters", NULL };
 static const char *const class_params_keys[] = { "apiGroup", "kind", "name", "scope", "namespace", NULL };
 
-struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el)
+enum iw_err ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el,
+                                struct ingress_class **out)
 {
+	*out = NULL;
 	if (!json_is_object(obj))
-		return NULL;
+		return IW_EINVAL;
 	struct md_arena *a = md_arena_new(ARENA_CHUNK);
 	struct ingress_class *ic = a ? md_arena_alloc(a, sizeof *ic) : NULL;
 	if (!ic) {
 		md_arena_free(a);
-		el->oom = true;
-		return NULL;
+		return el->err = IW_ENOMEM;
 	}
 	enum iw_kind kind;
 	iw_object_type(obj, &kind, &ic->api);
@@ -626,12 +627,12 @@ struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct er
 	}
 	const char *def = iw_meta_annotation(&ic->meta, "ingressclass.kubernetes.io/is-default-class");
 	ic->is_default = def && !strcmp(def, "true");
-	if (c.oom) {
-		el->oom = true;
+	if (c.oom || el->err) {
 		ingress_class_free(ic);
-		return NULL;
+		return el->err = IW_ENOMEM;
 	}
-	return ic;
+	*out = ic;
+	return IW_OK;
 }
 
 void ingress_class_free(struct ingress_class *ic)
@@ -658,6 +659,20 @@ int iw_class_default_cmp(const struct ingress_class *a, const struct ingress_cla
 	if (ha && ta != tb)
 		return ta > tb ? -1 : 1;
 	return strcmp(iw_nz(a->meta.name), iw_nz(b->meta.name));
+}
+
+bool iw_default_class_beats(const struct ingress_class *c, const struct ingress_class *best)
+{
+	return c && c->is_default && c->meta.name && (!best || iw_class_default_cmp(c, best) < 0);
+}
+
+const struct ingress_class *iw_default_class(const struct ingress_class *const *classes, size_t n)
+{
+	const struct ingress_class *best = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (iw_default_class_beats(classes[i], best))
+			best = classes[i];
+	return best;
 }
 
 const char *ingress_class_of(const struct ingress *ing)

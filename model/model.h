@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "base/err.h"
 #include "model/fielderr.h"
 #include "model/meta.h"
 
@@ -111,13 +112,15 @@ struct ingress_class {
 /* Parse flags: IW_PARSE_* (model/meta.h) */
 
 /*
- * Parses an Ingress of any served apiVersion.  Decode errors (a string where
- * a number belongs, an array where an object belongs; unknown fields with
- * IW_PARSE_STRICT) are appended to 'el' with their field paths, as the API
- * server's decoder would refuse them; the offending field is then treated as
- * absent.  Returns NULL only when 'obj' is not an object or on OOM (el->oom).
+ * Parses an Ingress of any served apiVersion into *out (the caller owns it:
+ * ingress_free).  Decode errors (a string where a number belongs, an array
+ * where an object belongs; unknown fields with IW_PARSE_STRICT) are appended
+ * to 'el' with their field paths, as the API server's decoder would refuse
+ * them; the offending field is then treated as absent, and the parse still
+ * succeeds.  Returns IW_OK; IW_EINVAL when 'obj' is not an object; IW_ENOMEM
+ * (also in el->err).  *out is NULL on failure.
  */
-struct ingress *ingress_parse(json_t *obj, unsigned flags, struct errlist *el);
+enum iw_err ingress_parse(json_t *obj, unsigned flags, struct errlist *el, struct ingress **out);
 void ingress_free(struct ingress *ing);
 
 /*
@@ -143,7 +146,9 @@ struct ingress *ingress_compact(const struct ingress *ing);
 size_t ingress_compact_size(const struct ingress *ing);
 struct ingress *ingress_compact_into(const struct ingress *ing, void *mem, size_t size);
 
-struct ingress_class *ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el);
+/* The same for an IngressClass. */
+enum iw_err ingress_class_parse(json_t *obj, unsigned flags, struct errlist *el,
+                                struct ingress_class **out);
 void ingress_class_free(struct ingress_class *ic);
 
 /* ---- facts: one function for each, used by every module ---------------- */
@@ -169,5 +174,14 @@ bool iw_same_class(const char *a, const char *b);
  */
 int iw_class_default_cmp(const struct ingress_class *a, const struct ingress_class *b);
 
+/* The cluster's default IngressClass among classes[0..n) (NULL entries are
+ * skipped): the classes marked is-default-class with a name, the winner of
+ * iw_class_default_cmp.  NULL when there is none.  The state and the router
+ * both ask this. */
+const struct ingress_class *iw_default_class(const struct ingress_class *const *classes, size_t n);
+/* The same, one candidate at a time (for a caller that walks its own
+ * container): true when 'c' is a default class that beats 'best' (NULL: no
+ * candidate yet). */
+bool iw_default_class_beats(const struct ingress_class *c, const struct ingress_class *best);
 
 #endif

@@ -1,5 +1,6 @@
 /* The Service model (see service.h). */
 #include "model/service.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +26,19 @@ void iw_service_free(struct iw_service *s)
 	free(s);
 }
 
-struct iw_service *iw_service_parse(const json_t *obj)
+enum iw_err iw_service_parse(const json_t *obj, struct iw_service **out)
 {
 	const json_t *meta = json_object_get(obj, "metadata");
 	const char *name = json_string_value(json_object_get(meta, "name"));
 	const char *ns = json_string_value(json_object_get(meta, "namespace"));
+	*out = NULL;
 	if (!json_is_object(obj) || !name || !*name)
-		return NULL;
+		return IW_EINVAL;
 	struct iw_service *s = calloc(1, sizeof *s);
 	if (!s)
-		return NULL;
+		return IW_ENOMEM;
 	s->name = dup_str(name);
-	s->namespace_ = dup_str(ns && *ns ? ns : "default");
+	s->namespace_ = dup_str(iw_namespace_of(ns));
 	if (!s->name || !s->namespace_)
 		goto fail;
 	const json_t *ports = json_object_get(json_object_get(obj, "spec"), "ports");
@@ -54,8 +56,9 @@ struct iw_service *iw_service_parse(const json_t *obj)
 		s->ports[s->nports].port = json_is_integer(num) ? json_integer_value(num) : 0;
 		s->nports++;
 	}
-	return s;
+	*out = s;
+	return IW_OK;
 fail:
 	iw_service_free(s);
-	return NULL;
+	return IW_ENOMEM;
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/err.h"
 
 struct iw_service_port {
 	const char *name;      /* "" when unnamed */
@@ -24,11 +25,12 @@ struct iw_service {
 };
 
 /*
- * Parses a v1 Service (metadata.namespace/name, spec.ports[].name/port).
- * Returns NULL when 'obj' is not an object with a metadata.name, or on OOM.
- * A missing namespace is "default".
+ * Parses a v1 Service (metadata.namespace/name, spec.ports[].name/port) into
+ * *out (the caller owns it).  A missing namespace is "default"
+ * (iw_namespace_of).  Returns IW_OK; IW_EINVAL when 'obj' is not an object
+ * with a metadata.name; IW_ENOMEM.  *out is NULL on failure.
  */
-struct iw_service *iw_service_parse(const json_t *obj);
+enum iw_err iw_service_parse(const json_t *obj, struct iw_service **out);
 void iw_service_free(struct iw_service *s);
 
 #endif

@@ -212,51 +212,18 @@ struct against {
 	int bad;
 };
 
-static void against_obj(struct against *a, json_t *obj)
-{
-	enum iw_kind kind;
-	enum iw_api api;
-	iw_object_type(obj, &kind, &api);
-	if (kind == IW_KIND_LIST) {
-		size_t i;
-		json_t *it;
-		json_array_foreach(json_object_get(obj, "items"), i, it)
-			against_obj(a, it);
-		return;
-	}
-	struct errlist el = { 0 };
-	if (kind == IW_KIND_INGRESS) {
-		struct ingress *ing = ingress_parse(obj, 0, &el);
-		if (ing && iw_state_put_ingress(a->st, ing))
-			a->bad = 1;
-	} else if (kind == IW_KIND_INGRESSCLASS) {
-		struct ingress_class *ic = ingress_class_parse(obj, 0, &el);
-		if (ic && iw_state_put_class(a->st, ic))
-			a->bad = 1;
-	} else {
-		const char *k = json_string_value(json_object_get(obj, "kind"));
-		const char *av = json_string_value(json_object_get(obj, "apiVersion"));
-		if (k && av && !strcmp(k, "Service") && !strcmp(av, "v1")) {
-			struct iw_service *s = iw_service_parse(obj);
-			if (s && iw_state_put_service(a->st, s))
-				a->bad = 1;
-		}
-	}
-	errlist_release(&el);
-}
-
-static int against_doc(void *ctx, struct yd_doc *d)
+static enum iw_err against_doc(void *ctx, struct yd_doc *d)
 {
 	struct against *a = ctx;
 	if (d->error) {
 		fprintf(stderr, "ingress-warden lint: %s:%u:%u: %s\n", a->src, d->err_line, d->err_col,
 		        d->error);
 		a->bad = 1;
-		return 0;
+		return IW_OK;
 	}
 	if (!d->empty && json_is_object(d->root))
-		against_obj(a, d->root);
-	return 0;
+		return iw_state_add_json(a->st, d->root, NULL);
+	return IW_OK;
 }
 
 static struct iw_state *load_against(char **paths, size_t n)
@@ -381,9 +348,9 @@ int cmd_lint(int argc, char **argv)
 		goto out;
 	}
 	if (config) {
-		char err[512];
-		if (!(policy = iw_policyconf_load(config, err, sizeof err))) {
-			fprintf(stderr, "ingress-warden lint: %s\n", err);
+		char msg[512];
+		if (iw_policyconf_load(config, &policy, msg, sizeof msg)) {
+			fprintf(stderr, "ingress-warden lint: %s\n", msg);
 			goto out;
 		}
 		o.policy = policy;
@@ -393,22 +360,23 @@ int cmd_lint(int argc, char **argv)
 			goto out;
 		o.state = state;
 	}
+	enum iw_err err = IW_ENOMEM;
 	if (!(r = lint_report_new()))
-		goto oom;
+		goto fail;
 	for (size_t i = 0; i < npaths; i++)
 		if (expand(&fs, paths[i], r))
-			goto oom;
+			goto fail;
 	/* Every object of every file given joins the state (over --against: a
 	 * file's version replaces the cluster's), so that each object is checked
 	 * against the others; an object is never checked against itself. */
 	if (!state && !(state = iw_state_new(ingress_free, ingress_class_free)))
-		goto oom;
+		goto fail;
 	o.state = state;
 	if (!(bufs = calloc(fs.n ? fs.n : 1, sizeof *bufs)))
-		goto oom;
+		goto fail;
 	if (!o.policy) {
 		if (!(defpolicy = iw_policy_new()))
-			goto oom;
+			goto fail;
 		o.policy = defpolicy;
 	}
 	/* Files are a partial view: a Service or IngressClass in them does not
@@ -434,16 +402,17 @@ int cmd_lint(int argc, char **argv)
 		if (!(bufs[i] = read_all(p, &len))) {
 			char msg[256];
 			snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
-			lint_add_problem(r, name, 0, 0, msg);
+			if ((err = lint_add_problem(r, name, 0, 0, msg)))
+				goto fail;
 			continue;
 		}
 		o.format = strcmp(p, "-") ? format_of(p) : YD_AUTO;
-		if (lint_buffer(r, name, bufs[i], len, &o))
-			goto oom;
+		if ((err = lint_buffer(r, name, bufs[i], len, &o)))
+			goto fail;
 	}
 	iw_state_set_knows(state, knows_svc, knows_cls);
-	if (lint_finish(r, &o))
-		goto oom;
+	if ((err = lint_finish(r, &o)))
+		goto fail;
 	for (size_t i = 0; i < fs.n; i++) {
 		free(bufs[i]);
 		bufs[i] = NULL;
@@ -452,15 +421,15 @@ int cmd_lint(int argc, char **argv)
 	if (out == LINT_OUT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
 		flags |= LINT_COLOR;
 	size_t len;
-	char *text = lint_render(r, out, flags, &len);
-	if (!text)
-		goto oom;
+	char *text;
+	if ((err = lint_render(r, out, flags, &text, &len)))
+		goto fail;
 	fwrite(text, 1, len, stdout);
 	free(text);
 	rc = fflush(stdout) ? 2 : lint_exit_status(r);
 	goto out;
-oom:
-	fprintf(stderr, "ingress-warden lint: out of memory\n");
+fail:
+	fprintf(stderr, "ingress-warden lint: %s\n", iw_strerror(err));
 	rc = 2;
 out:
 	for (size_t i = 0; i < fs.n; i++) {

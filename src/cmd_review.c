@@ -83,13 +83,12 @@ struct pol {
 	const struct iw_state *st;
 };
 
-static int policy_cb(void *arg, const struct ingress *ing, const struct ingress *old,
-                     struct findings *out, const char **warning)
+static enum iw_err policy_cb(void *arg, const struct adm_subject *s, struct findings *out,
+                             const char **warning)
 {
 	struct pol *p = arg;
 	(void)warning;
-	iw_policy_check(p->p, ing, old, p->st, out);
-	return 0;
+	return adm_check_subject(p->p, s, p->st, out);
 }
 
 int cmd_review(int argc, char **argv)
@@ -124,18 +123,21 @@ int cmd_review(int argc, char **argv)
 		path = "-";
 	char err[600] = "";
 	struct pol pol = { 0 };
-	struct iw_policy *policy = config ? iw_policyconf_load(config, err, sizeof err) : iw_policy_new();
+	struct iw_policy *policy = NULL;
 	struct iw_state *st = NULL;
 	int rc = 2;
-	char *body = NULL, *out = NULL;
-	if (!policy) {
-		fprintf(stderr, "ingress-warden review: %s\n", *err ? err : "out of memory");
+	char *body = NULL;
+	struct adm_result res = { 0 };
+	if (config ? iw_policyconf_load(config, &policy, err, sizeof err) != IW_OK
+	           : !(policy = iw_policy_new())) {
+		fprintf(stderr, "ingress-warden review: %s\n", *err ? err : iw_strerror(IW_ENOMEM));
 		return 2;
 	}
 	if (against) {
 		st = iw_state_new(ingress_free, ingress_class_free);
 		if (!st || iw_state_load_file(st, against, NULL, err, sizeof err)) {
-			fprintf(stderr, "ingress-warden review: --against %s\n", st ? err : "out of memory");
+			fprintf(stderr, "ingress-warden review: --against %s\n",
+			        st ? err : iw_strerror(IW_ENOMEM));
 			goto done;
 		}
 	}
@@ -146,17 +148,16 @@ int cmd_review(int argc, char **argv)
 		fprintf(stderr, "ingress-warden review: %s\n", err);
 		goto done;
 	}
-	struct adm_result res;
-	out = admission_handle(body, len, &o, &res, err, sizeof err);
+	enum iw_err e = admission_handle(body, len, &o, &res, err, sizeof err);
 	json_decref(res.log_fields);
-	if (!out) {
+	if (e) {
 		fprintf(stderr, "ingress-warden review: %s\n", err);
 		goto done;
 	}
-	printf("%s\n", out);
+	printf("%s\n", res.response);
 	rc = fflush(stdout) ? 2 : res.outcome == ADM_DENIED ? 1 : 0;
 done:
-	free(out);
+	free(res.response);
 	free(body);
 	iw_state_free(st);
 	iw_policy_free(policy);

@@ -224,7 +224,7 @@ int cmd_serve(int argc, char **argv)
 	struct iw_policy *policy = NULL;
 	struct iw_watch_opts wopts = { 0 };
 	char *tmp_ca = NULL;
-	if (val[OPT_POLICY] && !(policy = iw_policyconf_load(val[OPT_POLICY], err, sizeof err))) {
+	if (val[OPT_POLICY] && iw_policyconf_load(val[OPT_POLICY], &policy, err, sizeof err)) {
 		fprintf(stderr, "ingress-warden serve: %s\n", err);
 		return 2;
 	}

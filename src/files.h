@@ -11,15 +11,18 @@
 #include "checks/policyconf.h"
 #include "checks/stateload.h"
 
-/* Reads and parses a file (at most IW_POLICYCONF_MAX_BYTES). */
-struct iw_policy *iw_policyconf_load(const char *path, char *err, size_t errsize);
+/* Reads and parses a file (at most IW_POLICYCONF_MAX_BYTES) into *out:
+ * iw_policyconf_parse's codes, and IW_EIO when the file cannot be read;
+ * "FILE...: reason" in 'msg' on failure. */
+enum iw_err iw_policyconf_load(const char *path, struct iw_policy **out, char *msg,
+                               size_t msgsize);
 
 /*
- * Reads a JSON snapshot file into 'st'.  Returns 0, or -1 with
- * "FILE: reason" in 'err' (unreadable, too large, not JSON: with line and
- * column).
+ * Reads a JSON snapshot file into 'st'.  Returns IW_OK; IW_EIO (unreadable,
+ * not a regular file), IW_ETOOBIG, IW_ESYNTAX (not JSON: with line and
+ * column), IW_ENOMEM, with "FILE: reason" in 'msg'.
  */
-int iw_state_load_file(struct iw_state *st, const char *path, struct iw_load_counts *n,
-                       char *err, size_t errsize);
+enum iw_err iw_state_load_file(struct iw_state *st, const char *path, struct iw_load_counts *n,
+                               char *msg, size_t msgsize);
 
 #endif

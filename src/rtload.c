@@ -62,9 +62,9 @@ static int load_buffer(json_t *out, const char *buf, size_t len, const char *src
                        size_t errsz)
 {
 	char yerr[512] = "";
-	json_t *docs = yd_load_all(buf, len, YD_AUTO, NULL, yerr, sizeof yerr);
-	if (!docs) {
-		seterr(err, errsz, "%s:%s", src, yerr[0] ? yerr : " out of memory");
+	json_t *docs;
+	if (yd_load_all(buf, len, YD_AUTO, NULL, &docs, yerr, sizeof yerr)) {
+		seterr(err, errsz, "%s:%s", src, yerr);
 		return -1;
 	}
 	int rc = 0;
@@ -244,16 +244,16 @@ struct rtset *rtset_load(char *const *paths, size_t npaths, const char *cls, cha
 		iw_object_type(obj, &kind, &api);
 		struct errlist el = { 0 };
 		if (kind == IW_KIND_INGRESS) {
-			struct ingress *ing = ingress_parse(obj, 0, &el);
-			if (!ing && el.oom) {
+			struct ingress *ing;
+			if (ingress_parse(obj, 0, &el, &ing) == IW_ENOMEM) {
 				errlist_release(&el);
 				goto oom;
 			}
 			if (ing)
 				s->ings[s->nings++] = ing;
 		} else if (kind == IW_KIND_INGRESSCLASS) {
-			struct ingress_class *ic = ingress_class_parse(obj, 0, &el);
-			if (!ic && el.oom) {
+			struct ingress_class *ic;
+			if (ingress_class_parse(obj, 0, &el, &ic) == IW_ENOMEM) {
 				errlist_release(&el);
 				goto oom;
 			}

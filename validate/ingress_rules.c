@@ -140,7 +140,7 @@ static void http_path(const struct iw_path *p, const struct fpath *at,
 	} else {
 		char *q = fe_quote(p->path_type);
 		if (!q) {
-			el->oom = true;
+			el->err = IW_ENOMEM;
 			return;
 		}
 		fe_add(el, FE_NOT_SUPPORTED, FP_KEY(at, "pathType"), q,
@@ -263,7 +263,7 @@ bool vr_allow_invalid_wildcard_host_rule(const struct ingress *old)
 			continue;
 		struct errlist tmp = { 0 };
 		rule_value(&old->rules[i], NULL, &strict, &tmp);
-		bool bad = tmp.n > 0 || tmp.oom;
+		bool bad = tmp.n > 0 || tmp.err;
 		errlist_release(&tmp);
 		if (bad)
 			return true;

@@ -24,7 +24,7 @@ static void domain_prefixed_path(const char *s, const struct fpath *at, struct e
 	size_t hl = (size_t)(slash - s);
 	char *host = malloc(hl + 1);
 	if (!host) {
-		el->oom = true;
+		el->err = IW_ENOMEM;
 		return;
 	}
 	memcpy(host, s, hl);
@@ -71,7 +71,7 @@ static void parameters(const struct ingress_class *ic, const struct fpath *at, i
 	} else {
 		char *q = fe_quote(scope);
 		if (!q) {
-			el->oom = true;
+			el->err = IW_ENOMEM;
 			return;
 		}
 		fe_add(el, FE_NOT_SUPPORTED, FP_KEY(at, "scope"), q,

@@ -19,7 +19,7 @@ void vr_invalid_msgs(struct errlist *el, const struct fpath *at, const char *v,
 		return;
 	char *q = fe_quote(v);
 	if (!q) {
-		el->oom = true;
+		el->err = IW_ENOMEM;
 		return;
 	}
 	for (size_t i = 0; i < m->n; i++)
@@ -31,7 +31,7 @@ void vr_invalid_str(struct errlist *el, const struct fpath *at, const char *v, c
 {
 	char *q = fe_quote(v);
 	if (!q) {
-		el->oom = true;
+		el->err = IW_ENOMEM;
 		return;
 	}
 	fe_add(el, FE_INVALID, at, q, "%s", detail);
@@ -93,7 +93,7 @@ static void annotations(const struct iw_meta *md, int kube_minor, const struct f
 		/* the rule is QualifiedName except that case does not matter */
 		char *lower = malloc(kv->key_len + 1);
 		if (!lower) {
-			el->oom = true;
+			el->err = IW_ENOMEM;
 			return;
 		}
 		for (size_t j = 0; j <= kv->key_len; j++) {
@@ -178,7 +178,7 @@ static void finalizers(const struct iw_meta *md, int kube_minor, const struct fp
 		char *v = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 		json_decref(arr);
 		if (!v) {
-			el->oom = true;
+			el->err = IW_ENOMEM;
 			return;
 		}
 		fe_add(el, FE_INVALID, fp, v, "finalizer orphan and foregroundDeletion cannot be both set");
@@ -267,7 +267,7 @@ static void no_new_finalizers(const struct iw_meta *md, const struct iw_meta *ol
 	const char **extra = calloc(md->nfinalizers + 1, sizeof *extra);
 	size_t n = 0, len = 0;
 	if (!extra) {
-		el->oom = true;
+		el->err = IW_ENOMEM;
 		return;
 	}
 	for (size_t i = 0; i < md->nfinalizers; i++) {
@@ -287,7 +287,7 @@ static void no_new_finalizers(const struct iw_meta *md, const struct iw_meta *ol
 		size_t cap = len + 16, pos;
 		char *buf = malloc(cap);
 		if (!buf) {
-			el->oom = true;
+			el->err = IW_ENOMEM;
 			free(extra);
 			return;
 		}

@@ -35,12 +35,12 @@ static void log_findings(void *arg, const struct ingress *ing, const struct find
 	(void)arg;
 	if (!wh_log_enabled(WH_LOG_WARN))
 		return;
-	const char *ns = ing->meta.namespace_ && *ing->meta.namespace_ ? ing->meta.namespace_ : "default";
+	const char *ns = iw_namespace(&ing->meta);
 	for (size_t i = 0; i < fl->n; i++)
 		wh_log(WH_LOG_WARN, "audit finding",
 		       json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "event", "audit_finding",
 		                 "check", fl->v[i].check, "severity", iw_severity_name(fl->v[i].severity),
-		                 "namespace", ns, "name", ing->meta.name ? ing->meta.name : "",
+		                 "namespace", ns, "name", iw_nz(ing->meta.name),
 		                 "field", fl->v[i].field, "message", fl->v[i].message));
 }
 
@@ -61,9 +61,10 @@ static void audit_once(struct wh_audit *a)
 {
 	unsigned long counts[IW_NCHECKS];
 	double t0 = mono();
-	long n = iw_cluster_audit(a->c, a->p, counts, log_findings, NULL);
-	if (n < 0) {
-		wh_log(WH_LOG_ERROR, "audit failed: out of memory", NULL);
+	size_t n;
+	enum iw_err rc = iw_cluster_audit(a->c, a->p, counts, log_findings, NULL, &n);
+	if (rc) {
+		wh_log(WH_LOG_ERROR, "audit failed", json_pack("{s:s}", "error", iw_strerror(rc)));
 		return;
 	}
 	for (int i = 0; i < IW_NCHECKS && i < WH_AUDIT_MAX_CHECKS; i++)

@@ -127,23 +127,24 @@ static void count_findings(void *arg, const struct ingress *ing, const struct fi
 {
 	struct audit_ctx *a = arg;
 	for (size_t i = 0; i < fl->n; i++) {
-		int id = iw_check_lookup(fl->v[i].check);
-		if (id >= 0)
+		enum iw_check_id id;
+		if (iw_check_lookup(fl->v[i].check, &id) == IW_OK)
 			a->counts[id]++;
 	}
 	if (a->fn)
 		a->fn(a->arg, ing, fl);
 }
 
-long iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
-                      unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg)
+enum iw_err iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
+                             unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg,
+                             size_t *total)
 {
 	struct audit_ctx a = { counts, fn, arg };
 	memset(counts, 0, IW_NCHECKS * sizeof *counts);
 	pthread_rwlock_rdlock(&c->lock);
-	long n = iw_policy_audit(p, c->st, count_findings, &a);
+	enum iw_err rc = iw_policy_audit(p, c->st, count_findings, &a, total);
 	pthread_rwlock_unlock(&c->lock);
-	return n;
+	return rc;
 }
 
 void iw_cluster_stop(struct iw_cluster *c)

@@ -55,10 +55,11 @@ void iw_cluster_stats(const struct iw_cluster *c, struct iw_watch_stats *s);
  * policy's checks on every Ingress against the rest.  counts[i] gets the
  * number of findings of check i (for a metric per check); fn (may be NULL)
  * is called per Ingress with findings (for a log line per finding).
- * Returns the total, or -1 on OOM.
+ * *total gets the number of findings.  Returns IW_OK or IW_ENOMEM.
  */
-long iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
-                      unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg);
+enum iw_err iw_cluster_audit(struct iw_cluster *c, const struct iw_policy *p,
+                             unsigned long counts[IW_NCHECKS], iw_audit_fn fn, void *arg,
+                             size_t *total);
 
 void iw_cluster_stop(struct iw_cluster *c);   /* NULL ok */
 

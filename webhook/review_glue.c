@@ -53,27 +53,25 @@ void wh_glue_free(struct wh_glue *g)
 	free(g);
 }
 
-/* adm_policy_fn: the policy checks against the cluster state, when there is one. */
-static int glue_policy(void *arg, const struct ingress *ing, const struct ingress *old,
-                       struct findings *out, const char **warning)
+/* adm_policy_fn: the policy checks against the cluster state, when there is
+ * one.  The reason of a failure goes back through admission_handle. */
+static enum iw_err glue_policy(void *arg, const struct adm_subject *s, struct findings *out,
+                               const char **warning)
 {
 	struct wh_glue *g = arg;
-	if (!g->cluster) {
-		iw_policy_check(g->policy, ing, old, NULL, out);
-		return 0;
-	}
+	if (!g->cluster)
+		return adm_check_subject(g->policy, s, NULL, out);
 	if (!iw_cluster_synced(g->cluster)) {
 		if (g->unsynced == IW_UNSYNCED_DENY)
-			return -1;
+			return IW_EUNSYNCED;
 		if (g->unsynced == IW_UNSYNCED_ALLOW)
 			*warning = IW_UNSYNCED_WARNING;
-		iw_policy_check(g->policy, ing, old, NULL, out);
-		return 0;
+		return adm_check_subject(g->policy, s, NULL, out);
 	}
 	const struct iw_state *st = iw_cluster_rdlock(g->cluster);
-	iw_policy_check(g->policy, ing, old, st, out);
+	enum iw_err rc = adm_check_subject(g->policy, s, st, out);
 	iw_cluster_unlock(g->cluster);
-	return 0;
+	return rc;
 }
 
 static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
@@ -98,21 +96,22 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 	struct wh_glue *g = ctx;
 	struct adm_opts o = { .policy = glue_policy, .policy_arg = g };
 	struct adm_result res;
-	char err[300];
+	char msg[300];
 	iw_vopts_init(&o.v);
 	o.v = g->lint.v;
-	char *out = admission_handle(body, len, &o, &res, err, sizeof err);
+	enum iw_err rc = admission_handle(body, len, &o, &res, msg, sizeof msg);
 	info->version = !res.api_version ? WH_VER_NONE
 	              : !strcmp(res.api_version, "admission.k8s.io/v1") ? WH_VER_V1 : WH_VER_V1BETA1;
 	info->log_fields = res.log_fields;
-	if (!out) {
+	if (rc) {
 		info->outcome = res.outcome == ADM_INVALID ? WH_OUT_INVALID : WH_OUT_ERROR;
-		if (res.outcome == ADM_ERROR && g->cluster && !iw_cluster_synced(g->cluster))
+		if (rc == IW_EUNSYNCED)
 			return text_answer(ans, 503, "cluster state not synced yet (serve --unsynced=deny)");
-		return res.outcome == ADM_INVALID ? text_answer(ans, 400, err) : -1;
+		return res.outcome == ADM_INVALID ? text_answer(ans, 400, msg) : -1;
 	}
 	/* the same bytes as `review` prints: the JSON and a newline */
-	size_t n = strlen(out);
+	char *out = res.response;
+	size_t n = res.response_len;
 	char *nl = realloc(out, n + 2);
 	if (!nl) {
 		free(out);
@@ -147,10 +146,10 @@ int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_ty
 	if (!r)
 		return -1;
 	int rc = -1;
-	if (lint_buffer(r, "request", body, len, &o) == 0 && !r->oom) {
+	if (lint_buffer(r, "request", body, len, &o) == IW_OK) {
 		size_t n = 0;
-		char *json = lint_render(r, LINT_OUT_JSON, 0, &n);
-		if (json) {
+		char *json;
+		if (lint_render(r, LINT_OUT_JSON, 0, &json, &n) == IW_OK) {
 			ans->body = json;
 			ans->len = n;
 			ans->status = 200;

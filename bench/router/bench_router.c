@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		json_t *o = make_ingress(i);
 		struct errlist el = { 0 };
-		ings[i] = ingress_parse(o, 0, &el);
+		ingress_parse(o, 0, &el, &ings[i]);
 		errlist_release(&el);
 		json_decref(o);
 		if (!ings[i]) {

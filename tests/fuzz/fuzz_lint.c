@@ -26,8 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lint_buffer(r, "fuzz", (const char *)data, size, &o);
 	}
 	for (int out = LINT_OUT_TEXT; out <= LINT_OUT_SARIF; out++) {
-		char *s = lint_render(r, (enum lint_out)out, LINT_COLOR, NULL);
-		free(s);
+		char *s;
+		if (lint_render(r, (enum lint_out)out, LINT_COLOR, &s, NULL) == IW_OK)
+			free(s);
 	}
 	lint_report_free(r);
 
@@ -40,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lint_buffer(r, "fuzz", (const char *)data, size, &o);
 		}
 		lint_finish(r, &o);
-		char *s = lint_render(r, LINT_OUT_JSON, 0, NULL);
-		free(s);
+		char *s;
+		if (lint_render(r, LINT_OUT_JSON, 0, &s, NULL) == IW_OK)
+			free(s);
 	}
 	lint_report_free(r);
 	iw_state_free(st);

@@ -19,12 +19,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int pol(void *arg, const struct ingress *ing, const struct ingress *old,
-               struct findings *out, const char **warning)
+static enum iw_err pol(void *arg, const struct adm_subject *s, struct findings *out,
+                       const char **warning)
 {
 	(void)warning;
-	iw_policy_check(arg, ing, old, NULL, out);
-	return 0;
+	return adm_check_subject(arg, s, NULL, out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -37,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct iw_policy *p = iw_policy_new();
 	if (st && p) {
 		iw_state_add_json(st, j, NULL);
-		iw_policy_audit(p, st, NULL, NULL);
+		iw_policy_audit(p, st, NULL, NULL, NULL);
 		/* delete and re-add every Ingress: the indexes must stay consistent */
 		for (size_t i = 0; i < iw_state_slots(st); i++) {
 			const struct ingress *ing = iw_state_slot(st, i);
@@ -45,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				iw_state_del_ingress(st, ing->meta.namespace_, ing->meta.name);
 		}
 		iw_state_add_json(st, j, NULL);
-		iw_policy_audit(p, st, NULL, NULL);
+		iw_policy_audit(p, st, NULL, NULL, NULL);
 		json_t *first = json_array_get(json_object_get(j, "items"), 0);
 		if (json_is_object(first)) {
 			json_t *req = json_pack("{s:s, s:s, s:{s:s, s:{s:s}, s:s, s:O}}", "apiVersion",
@@ -58,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				iw_vopts_init(&o.v);
 				struct adm_result res;
 				char e[200];
-				free(admission_handle(body, strlen(body), &o, &res, e, sizeof e));
+				admission_handle(body, strlen(body), &o, &res, e, sizeof e);
+				free(res.response);
 				json_decref(res.log_fields);
 			}
 			free(body);

@@ -18,18 +18,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int fuzz_policy(void *arg, const struct ingress *ing, const struct ingress *old,
-                       struct findings *out, const char **warning)
+static enum iw_err fuzz_policy(void *arg, const struct adm_subject *s, struct findings *out,
+                               const char **warning)
 {
 	unsigned sel = *(const unsigned *)arg;
+	const struct iw_meta *m = s->ing ? &s->ing->meta : &s->ic->meta;
 	if (sel & 1)
 		findings_add(out, "host-path-conflict", IW_SEV_ERROR, FP_KEY(FP_KEY(NULL, "spec"), "rules"),
-		             "conflict for %s", ing->meta.name ? ing->meta.name : "(none)");
+		             "conflict for %s", m->name ? m->name : "(none)");
 	if (sel & 2)
-		findings_add(out, "deprecated-api", IW_SEV_WARNING, NULL, "%s", old ? "update" : "create");
+		findings_add(out, "deprecated-api", IW_SEV_WARNING, NULL, "%s",
+		             s->old || s->old_ic ? "update" : "create");
 	if (sel == 3)
 		*warning = "cluster state not synced";
-	return 0;
+	return IW_OK;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -46,8 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		struct adm_result res;
 		char err[512] = "";
-		char *out = admission_handle((const char *)data, size, &o, &res, err, sizeof err);
-		if (!out) {
+		enum iw_err rc = admission_handle((const char *)data, size, &o, &res, err, sizeof err);
+		char *out = res.response;
+		if (rc) {
+			if (out)
+				abort();
 			if (!err[0] || strchr(err, '\n') || res.outcome == ADM_ALLOWED ||
 			    res.outcome == ADM_DENIED)
 				abort();

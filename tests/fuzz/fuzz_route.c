@@ -32,7 +32,7 @@ static struct rt_table *table(void)
 	if (!t) {
 		json_t *arr = json_loads(SET, 0, NULL);
 		struct errlist el = { 0 };
-		ing = ingress_parse(json_array_get(arr, 0), 0, &el);
+		ingress_parse(json_array_get(arr, 0), 0, &el, &ing);
 		errlist_release(&el);
 		json_decref(arr);
 		const struct ingress *v[1] = { ing };

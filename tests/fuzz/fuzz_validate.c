@@ -25,12 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		iw_vopts_init(&o);
 		o.kube_minor = minor;
 		struct errlist el = { 0 };
-		struct ingress *ing = ingress_parse(j, IW_PARSE_STRICT, &el);
+		struct ingress *ing;
+		ingress_parse(j, IW_PARSE_STRICT, &el, &ing);
 		if (ing) {
 			iw_validate_ingress(ing, NULL, &o, &el);
 			iw_validate_ingress(ing, ing, &o, &el);
 		}
-		struct ingress_class *ic = ingress_class_parse(j, IW_PARSE_STRICT, &el);
+		struct ingress_class *ic;
+		ingress_class_parse(j, IW_PARSE_STRICT, &el, &ic);
 		if (ic) {
 			iw_validate_ingress_class(ic, NULL, &o, &el);
 			iw_validate_ingress_class(ic, ic, &o, &el);

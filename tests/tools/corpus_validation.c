@@ -29,9 +29,9 @@ static void obj_parse(json_t *j, unsigned flags, struct obj *o, struct errlist *
 	memset(o, 0, sizeof *o);
 	iw_object_type(j, &o->kind, &api);
 	if (o->kind == IW_KIND_INGRESSCLASS)
-		o->ic = ingress_class_parse(j, flags, el);
+		ingress_class_parse(j, flags, el, &o->ic);
 	else
-		o->ing = ingress_parse(j, flags, el);
+		ingress_parse(j, flags, el, &o->ing);
 }
 
 static void obj_free(struct obj *o)

@@ -67,7 +67,9 @@ static struct ingress *make(long i, const char *ns, const char *host, const char
 	json_error_t je;
 	json_t *j = json_loads(buf, 0, &je);
 	struct errlist el = { 0 };
-	struct ingress *ing = j ? ingress_parse(j, 0, &el) : NULL;
+	struct ingress *ing = NULL;
+	if (j)
+		ingress_parse(j, 0, &el, &ing);
 	json_decref(j);
 	errlist_release(&el);
 	return ing;
@@ -160,8 +162,10 @@ static void run(long n)
 	fflush(stdout);
 	if (n <= 100000 && getenv("STATEBENCH_AUDIT")) {
 		t0 = now();
-		long total = iw_policy_audit(p, st, NULL, NULL);
-		printf("        audit of %ld ingresses: %.2f s, %ld findings\n", n, now() - t0, total);
+		size_t total = 0;
+		enum iw_err rc = iw_policy_audit(p, st, NULL, NULL, &total);
+		printf("        audit of %ld ingresses: %.2f s, %zu findings (%s)\n", n, now() - t0, total,
+		       iw_strerror(rc));
 	}
 	iw_state_free(st);
 	iw_policy_free(p);
@@ -215,7 +219,9 @@ static void run_api(long n)
 	for (long i = 0; i < n; i++) {
 		json_t *j = api_object(i);
 		struct errlist el = { 0 };
-		iw_state_put_ingress(st, ingress_parse(j, 0, &el));
+		struct ingress *ing;
+		if (ingress_parse(j, 0, &el, &ing) == IW_OK)
+			iw_state_put_ingress(st, ing);
 		errlist_release(&el);
 		json_decref(j);
 	}
@@ -264,13 +270,12 @@ struct review_arg {
 	const struct iw_state *st;
 };
 
-static int review_policy_st(void *arg, const struct ingress *ing, const struct ingress *old,
-                            struct findings *out, const char **warning)
+static enum iw_err review_policy_st(void *arg, const struct adm_subject *s, struct findings *out,
+                                    const char **warning)
 {
 	const struct review_arg *ra = arg;
 	(void)warning;
-	iw_policy_check(ra->p, ing, old, ra->st, out);
-	return 0;
+	return adm_check_subject(ra->p, s, ra->st, out);
 }
 
 static char *review_body(long k, const char *host)
@@ -297,14 +302,13 @@ static double review_block(const struct iw_policy *p, const struct iw_state *st,
 	for (int r = 0; r < reps; r++) {
 		struct adm_result res = { 0 };
 		char err[256];
-		char *out = admission_handle(bodies[r], strlen(bodies[r]), &o, &res, err, sizeof err);
-		if (!out) {
+		if (admission_handle(bodies[r], strlen(bodies[r]), &o, &res, err, sizeof err)) {
 			fprintf(stderr, "review failed: %s\n", err);
 			exit(1);
 		}
 		*denied += res.outcome == ADM_DENIED;
 		json_decref(res.log_fields);
-		free(out);
+		free(res.response);
 	}
 	return (now() - t0) / reps;
 }

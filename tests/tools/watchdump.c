@@ -116,8 +116,12 @@ static int run_cluster(const struct iw_watch_opts *o, double timeout)
 	}
 	struct iw_policy *p = iw_policy_new();
 	unsigned long counts[IW_NCHECKS];
-	long total = p ? iw_cluster_audit(c, p, counts, NULL, NULL) : -1;
-	printf("AUDIT %ld\n", total);
+	size_t total = 0;
+	enum iw_err e = p ? iw_cluster_audit(c, p, counts, NULL, NULL, &total) : IW_ENOMEM;
+	if (e)
+		printf("AUDIT failed: %s\n", iw_strerror(e));
+	else
+		printf("AUDIT %zu\n", total);
 	iw_policy_free(p);
 	iw_cluster_stop(c);
 	return rc;

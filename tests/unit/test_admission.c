@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admission/admission.h"
+#include "checks/policy.h"
 
 static const char *const ING =
 	"{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"web\","
@@ -32,33 +33,36 @@ static char *ingress(const char *host, int port)
 	return b;
 }
 
-struct pol { enum iw_severity sev; int fail; const char *warn; };
+struct pol { enum iw_severity sev; enum iw_err fail; const char *warn; };
 
-static int policy(void *arg, const struct ingress *ing, const struct ingress *old,
-                  struct findings *out, const char **warning)
+static enum iw_err policy(void *arg, const struct adm_subject *s, struct findings *out,
+                          const char **warning)
 {
 	struct pol *p = arg;
-	(void)ing; (void)old;
+	assert_non_null(s->ing);
 	if (p->fail)
-		return -1;
+		return p->fail;
 	*warning = p->warn;
 	if (p->sev != IW_SEV_OFF)
 		findings_add(out, "host-path-conflict", p->sev,
 		             FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), 0), "taken from %s", "a/b");
-	return 0;
+	return IW_OK;
 }
 
 static json_t *decide(const char *body, const struct adm_opts *o, struct adm_result *res)
 {
 	char err[300];
-	char *out = admission_handle(body, strlen(body), o, res, err, sizeof err);
+	enum iw_err rc = admission_handle(body, strlen(body), o, res, err, sizeof err);
 	json_decref(res->log_fields);
 	res->log_fields = NULL;
-	if (!out)
+	if (rc) {
+		assert_null(res->response);
 		return NULL;
+	}
+	assert_int_equal(strlen(res->response), res->response_len);
 	json_error_t je;
-	json_t *j = json_loads(out, 0, &je);
-	free(out);
+	json_t *j = json_loads(res->response, 0, &je);
+	free(res->response);
 	assert_non_null(j);
 	return j;
 }
@@ -122,12 +126,14 @@ static void policy_error_is_403_warning_goes_to_warnings(void **state)
 	                    "host-path-conflict: spec.rules[0]: taken from a/b");
 	json_decref(j);
 
-	p = (struct pol){ IW_SEV_OFF, 1, NULL };
+	/* the callback's reason comes back as it is */
+	p = (struct pol){ IW_SEV_OFF, IW_EUNSYNCED, NULL };
 	char err[200];
-	char *out = admission_handle(req, strlen(req), &o, &res, err, sizeof err);
+	assert_int_equal(admission_handle(req, strlen(req), &o, &res, err, sizeof err), IW_EUNSYNCED);
 	json_decref(res.log_fields);
-	assert_null(out);
+	assert_null(res.response);
 	assert_int_equal(res.outcome, ADM_ERROR);
+	assert_string_equal(err, "the request could not be decided: the cluster state is not synced");
 	free(req);
 	free(obj);
 }
@@ -166,9 +172,10 @@ static void bad_envelopes(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct adm_result res;
 		char err[300];
-		char *out = admission_handle(bad[i], strlen(bad[i]), &o, &res, err, sizeof err);
+		enum iw_err rc = admission_handle(bad[i], strlen(bad[i]), &o, &res, err, sizeof err);
 		json_decref(res.log_fields);
-		assert_null(out);
+		assert_true(rc == (i < 1 || i == 5 ? IW_ESYNTAX : IW_EINVAL));
+		assert_null(res.response);
 		assert_int_equal(res.outcome, ADM_INVALID);
 		assert_true(strlen(err) > 10);
 	}
@@ -194,16 +201,50 @@ static void bad_envelope_reason_is_one_line(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct adm_result res;
 		char err[300];
-		char *out = admission_handle(cases[i].body, strlen(cases[i].body), &o, &res, err,
-		                             sizeof err);
+		enum iw_err rc = admission_handle(cases[i].body, strlen(cases[i].body), &o, &res, err,
+		                                  sizeof err);
 		json_decref(res.log_fields);
-		assert_null(out);
+		assert_int_not_equal(rc, IW_OK);
+		assert_null(res.response);
 		assert_int_equal(res.outcome, ADM_INVALID);
 		for (const char *p = err; *p; p++)
 			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
 		if (!strstr(err, cases[i].want))
 			fail_msg("case %zu: %s", i, err);
 	}
+}
+
+/* An IngressClass goes through the policy as an Ingress does: review and
+ * serve warn about a removed apiVersion as lint does. */
+static enum iw_err real_policy(void *arg, const struct adm_subject *s, struct findings *out,
+                               const char **warning)
+{
+	(void)warning;
+	return adm_check_subject(arg, s, NULL, out);
+}
+
+static void ingress_class_gets_the_policy(void **state)
+{
+	(void)state;
+	struct iw_policy *p = iw_policy_new();
+	struct adm_opts o = { .policy = real_policy, .policy_arg = p };
+	iw_vopts_init(&o.v);
+	const char *ic = "{\"apiVersion\":\"networking.k8s.io/v1beta1\",\"kind\":\"IngressClass\","
+	                 "\"metadata\":{\"name\":\"nginx\"},\"spec\":{\"controller\":\"k8s.io/x\"}}";
+	char *req = request("v1", "CREATE", "IngressClass", ic);
+	struct adm_result res;
+	char err[300];
+	assert_int_equal(admission_handle(req, strlen(req), &o, &res, err, sizeof err), IW_OK);
+	json_decref(res.log_fields);
+	assert_string_equal(res.response,
+		"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":"
+		"{\"uid\":\"u-1\",\"allowed\":true,\"warnings\":[\"deprecated-api: apiVersion: "
+		"networking.k8s.io/v1beta1 IngressClass was removed in Kubernetes 1.22: use "
+		"networking.k8s.io/v1\"]}}");
+	assert_int_equal(res.outcome, ADM_ALLOWED);
+	free(res.response);
+	free(req);
+	iw_policy_free(p);
 }
 
 int main(void)
@@ -214,6 +255,7 @@ int main(void)
 		cmocka_unit_test(not_ours_is_allowed),
 		cmocka_unit_test(bad_envelopes),
 		cmocka_unit_test(bad_envelope_reason_is_one_line),
+		cmocka_unit_test(ingress_class_gets_the_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

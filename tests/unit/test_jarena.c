@@ -156,13 +156,13 @@ struct kept {
 	size_t used_in_cb;
 };
 
-static int keep_cb(void *ctx, struct yd_doc *d)
+static enum iw_err keep_cb(void *ctx, struct yd_doc *d)
 {
 	struct kept *k = ctx;
 	k->used_in_cb = jarena_used(k->a);
 	if (k->n < 4)
 		assert_int_equal(yd_save(d, &k->v[k->n++], true), 0);
-	return 0;
+	return IW_OK;
 }
 
 static void yamldoc_in_arena(void **state)

@@ -72,7 +72,8 @@ static void positions_and_counts(void **state)
 	assert_int_equal(r->skipped, 1);
 	assert_int_equal(lint_exit_status(r), 2);
 	size_t len;
-	char *json = lint_render(r, LINT_OUT_JSON, 0, &len);
+	char *json;
+	assert_int_equal(lint_render(r, LINT_OUT_JSON, 0, &json, &len), IW_OK);
 	assert_non_null(json);
 	json_error_t err;
 	json_t *j = json_loads(json, 0, &err);
@@ -95,7 +96,8 @@ static void clean_object(void **state)
 	assert_true(r->objects[0].allowed);
 	assert_string_equal(r->objects[0].namespace_, "");
 	assert_int_equal(lint_exit_status(r), 0);
-	char *t = lint_render(r, LINT_OUT_TEXT, 0, NULL);
+	char *t;
+	assert_int_equal(lint_render(r, LINT_OUT_TEXT, 0, &t, NULL), IW_OK);
 	assert_non_null(strstr(t, "1 object checked: 0 denied"));
 	free(t);
 	lint_report_free(r);
@@ -230,6 +232,46 @@ static void two_pass_same_name_twice(void **state)
 	iw_state_free(st);
 }
 
+/* Two-pass mode with an IngressClass without a name: an invalid object (the
+ * API server's Required), not a failure of the run; a named class joins
+ * the state.  A lint_doc call in two-pass mode is a misuse (IW_EINVAL),
+ * not a lack of memory. */
+static void two_pass_class_without_name(void **state)
+{
+	(void)state;
+	const char *y =
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: IngressClass\n"
+	    "metadata: {labels: {a: b}}\n"
+	    "spec: {controller: example.com/x}\n"
+	    "---\n"
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: IngressClass\n"
+	    "metadata: {name: named}\n"
+	    "spec: {controller: example.com/x}\n";
+	struct lint_report *r = lint_report_new();
+	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
+	struct lint_opts o;
+	lint_opts_init(&o);
+	o.collect = st;
+	assert_int_equal(lint_buffer(r, "c.yaml", y, strlen(y), &o), IW_OK);
+	assert_int_equal(lint_finish(r, &o), IW_OK);
+	assert_int_equal(r->err, IW_OK);
+	assert_int_equal(r->nobjects, 2);
+	assert_int_equal(r->objects[0].nerrors, 1);
+	assert_string_equal(r->objects[0].errors[0].message,
+	                    "metadata.name: Required value: name or generateName is required");
+	assert_int_equal(r->objects[1].nerrors, 0);
+	assert_int_equal(iw_state_nclasses(st), 1);
+	assert_non_null(iw_state_get_class(st, "named"));
+	assert_int_equal(lint_exit_status(r), 1);
+	struct yd_doc d = { 0 };
+	assert_int_equal(lint_doc(r, "c.yaml", &d, &o), IW_EINVAL);
+	assert_int_equal(r->err, IW_OK);
+	lint_report_free(r);
+	iw_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +279,7 @@ int main(void)
 		cmocka_unit_test(positions_and_counts),
 		cmocka_unit_test(clean_object),
 		cmocka_unit_test(two_pass_across_buffers),
+		cmocka_unit_test(two_pass_class_without_name),
 		cmocka_unit_test(two_pass_same_name_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,7 +32,8 @@ static void subst(char *buf, size_t size, const char *tmpl, const char *val)
 static struct ingress *parse(const char *text, unsigned flags, struct errlist *el)
 {
 	json_t *j = load(text);
-	struct ingress *ing = ingress_parse(j, flags, el);
+	struct ingress *ing;
+	ingress_parse(j, flags, el, &ing);
 	json_decref(j);
 	return ing;
 }
@@ -220,7 +221,8 @@ static void ingress_class_defaults(void **state)
 	struct errlist el = { 0 };
 	subst(text, sizeof text, fmt, "v1");
 	json_t *j = load(text);
-	struct ingress_class *ic = ingress_class_parse(j, IW_PARSE_STRICT, &el);
+	struct ingress_class *ic;
+	ingress_class_parse(j, IW_PARSE_STRICT, &el, &ic);
 	json_decref(j);
 	assert_non_null(ic);
 	assert_int_equal(el.n, 0);
@@ -232,7 +234,7 @@ static void ingress_class_defaults(void **state)
 	ingress_class_free(ic);
 	subst(text, sizeof text, fmt, "v1beta1");
 	j = load(text);
-	ic = ingress_class_parse(j, 0, &el);
+	assert_int_equal(ingress_class_parse(j, 0, &el, &ic), IW_OK);
 	json_decref(j);
 	assert_non_null(ic);
 	assert_null(ic->parameters.scope);     /* v1beta1: no default */
@@ -266,10 +268,12 @@ static void any_value_anywhere(void **state)
 			subst(text, sizeof text, templates[t], values[v]);
 			json_t *j = load(text);
 			struct errlist el = { 0 };
-			struct ingress *ing = ingress_parse(j, IW_PARSE_STRICT, &el);
+			struct ingress *ing;
+			ingress_parse(j, IW_PARSE_STRICT, &el, &ing);
 			assert_non_null(ing);
 			ingress_free(ing);
-			struct ingress_class *ic = ingress_class_parse(j, IW_PARSE_STRICT, &el);
+			struct ingress_class *ic;
+			ingress_class_parse(j, IW_PARSE_STRICT, &el, &ic);
 			assert_non_null(ic);
 			ingress_class_free(ic);
 			errlist_release(&el);
@@ -278,8 +282,13 @@ static void any_value_anywhere(void **state)
 	}
 	json_t *arr = load("[1]");
 	struct errlist el = { 0 };
-	assert_null(ingress_parse(arr, 0, &el));
-	assert_null(ingress_class_parse(arr, 0, &el));
+	struct ingress *ing;
+	struct ingress_class *ic;
+	assert_int_equal(ingress_parse(arr, 0, &el, &ing), IW_EINVAL);
+	assert_null(ing);
+	assert_int_equal(ingress_class_parse(arr, 0, &el, &ic), IW_EINVAL);
+	assert_null(ic);
+	assert_int_equal(el.n, 0);
 	json_decref(arr);
 }
 
@@ -328,7 +337,8 @@ static void compact_copy(void **state)
 	if (!j)
 		fail_msg("bad test JSON: %s", err.text);
 	struct errlist el = { 0 };
-	struct ingress *o = ingress_parse(j, 0, &el);
+	struct ingress *o;
+	ingress_parse(j, 0, &el, &o);
 	json_decref(j);
 	assert_non_null(o);
 	struct ingress *c = ingress_compact(o);

@@ -10,10 +10,20 @@
 #include "checks/policyconf.h"
 #include "src/files.h"
 
+/* The policy, or NULL with the reason in *rc and the message in err. */
+static struct iw_policy *parse_rc(const char *s, enum iw_err *rc, char *err, size_t size)
+{
+	struct iw_policy *p;
+	err[0] = 0;
+	*rc = iw_policyconf_parse(s, strlen(s), "policy.yaml", &p, err, size);
+	assert_true(*rc == IW_OK ? p != NULL : p == NULL);
+	return p;
+}
+
 static struct iw_policy *parse(const char *s, char *err, size_t size)
 {
-	err[0] = 0;
-	return iw_policyconf_parse(s, strlen(s), "policy.yaml", err, size);
+	enum iw_err rc;
+	return parse_rc(s, &rc, err, size);
 }
 
 static void full_example(void **state)
@@ -67,31 +77,45 @@ static void empty_is_default(void **state)
 static void errors_name_file_line(void **state)
 {
 	(void)state;
-	static const struct { const char *in, *want; } cases[] = {
-		{ "checks:\n  host-path-conflikt: off\n", "policy.yaml:2:3: unknown check \"host-path-conflikt\"" },
-		{ "checks:\n  regex-in-path: maybe\n", "policy.yaml:2:18: severity must be error, warning or off (got \"maybe\")" },
-		{ "checks:\n  regex-in-path:\n    sevrity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sevrity\"" },
-		{ "checks:\n  regex-in-path:\n    sameNamespaceSeverity: off\n", "unknown key \"sameNamespaceSeverity\"" },
-		{ "chekcs: {}\n", "policy.yaml:1:1: unknown key \"chekcs\"" },
-		{ "checks:\n  regex-in-path:\n    namespaces: prod\n", "policy.yaml:3:17: namespaces must be a list" },
-		{ "checks: [a\n", "policy.yaml:" },
-		{ "- 1\n", "policy.yaml:1:1: expected a mapping" },
+	static const struct { const char *in, *want; enum iw_err rc; } cases[] = {
+		{ "checks:\n  host-path-conflikt: off\n", "policy.yaml:2:3: unknown check \"host-path-conflikt\"", IW_EINVAL },
+		{ "checks:\n  regex-in-path: maybe\n", "policy.yaml:2:18: severity must be error, warning or off (got \"maybe\")", IW_EINVAL },
+		{ "checks:\n  regex-in-path:\n    sevrity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sevrity\" (severity, namespaces, excludeNamespaces, ingressClasses)", IW_EINVAL },
+		{ "checks:\n  regex-in-path:\n    sameNamespaceSeverity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sameNamespaceSeverity\" (severity, namespaces, excludeNamespaces, ingressClasses)", IW_EINVAL },
+		{ "chekcs: {}\n", "policy.yaml:1:1: unknown key \"chekcs\" (expected \"checks\")", IW_EINVAL },
+		{ "checks:\n  regex-in-path:\n    namespaces: prod\n", "policy.yaml:3:17: namespaces must be a list of names", IW_EINVAL },
+		{ "checks: [a\n", "policy.yaml:2:1: did not find expected ',' or ']'", IW_ESYNTAX },
+		{ "- 1\n", "policy.yaml:1:1: expected a mapping with a \"checks\" key", IW_EINVAL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512];
-		struct iw_policy *p = parse(cases[i].in, err, sizeof err);
-		assert_null(p);
-		if (!strstr(err, cases[i].want))
-			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, cases[i].want);
+		enum iw_err rc;
+		assert_null(parse_rc(cases[i].in, &rc, err, sizeof err));
+		if (strcmp(err, cases[i].want) || rc != cases[i].rc)
+			fail_msg("case %zu: got \"%s\" (%s), want \"%s\" (%s)", i, err, iw_err_name(rc),
+			         cases[i].want, iw_err_name(cases[i].rc));
 	}
+	/* over the size bound */
+	size_t big = IW_POLICYCONF_MAX_BYTES + 1;
+	char *huge = malloc(big + 1);
+	memset(huge, '#', big);
+	huge[big] = 0;
+	char err[512];
+	enum iw_err rc;
+	assert_null(parse_rc(huge, &rc, err, sizeof err));
+	assert_int_equal(rc, IW_ETOOBIG);
+	assert_string_equal(err, "policy.yaml: larger than 1048576 bytes");
+	free(huge);
 }
 
 static void load_missing_file(void **state)
 {
 	(void)state;
 	char err[256];
-	assert_null(iw_policyconf_load("/nonexistent/policy.yaml", err, sizeof err));
-	assert_non_null(strstr(err, "/nonexistent/policy.yaml: No such file"));
+	struct iw_policy *p;
+	assert_int_equal(iw_policyconf_load("/nonexistent/policy.yaml", &p, err, sizeof err), IW_EIO);
+	assert_null(p);
+	assert_string_equal(err, "/nonexistent/policy.yaml: No such file or directory");
 }
 
 int main(void)

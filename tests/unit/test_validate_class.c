@@ -21,8 +21,11 @@ static char *run(const char *obj, const char *old)
 	json_error_t err;
 	json_t *j = json_loads(obj, 0, &err), *oj = old ? json_loads(old, 0, &err) : NULL;
 	assert_non_null(j);
-	struct ingress_class *ic = ingress_class_parse(j, 0, &el);
-	struct ingress_class *oic = oj ? ingress_class_parse(oj, 0, &el) : NULL;
+	struct ingress_class *ic;
+	ingress_class_parse(j, 0, &el, &ic);
+	struct ingress_class *oic = NULL;
+	if (oj)
+		assert_int_equal(ingress_class_parse(oj, 0, &el, &oic), IW_OK);
 	json_decref(j);
 	json_decref(oj);
 	assert_non_null(ic);

@@ -55,7 +55,10 @@ static char *run(const char *obj, const char *old, int minor)
 	o.kube_minor = minor;
 	struct errlist el = { 0 };
 	json_t *j = load(obj), *oj = old ? load(old) : NULL;
-	struct ingress *ing = ingress_parse(j, 0, &el), *oing = oj ? ingress_parse(oj, 0, &el) : NULL;
+	struct ingress *ing, *oing = NULL;
+	assert_int_equal(ingress_parse(j, 0, &el, &ing), IW_OK);
+	if (oj)
+		assert_int_equal(ingress_parse(oj, 0, &el, &oing), IW_OK);
 	json_decref(j);
 	json_decref(oj);
 	assert_non_null(ing);
@@ -393,7 +396,9 @@ static void update_metadata_duplicates(void **state)
 	iw_vopts_init(&o);
 	struct errlist el = { 0 };
 	json_t *j = load(nw), *oj = load(old);
-	struct ingress *a = ingress_parse(j, 0, &el), *b = ingress_parse(oj, 0, &el);
+	struct ingress *a, *b;
+	assert_int_equal(ingress_parse(j, 0, &el, &a), IW_OK);
+	assert_int_equal(ingress_parse(oj, 0, &el, &b), IW_OK);
 	iw_validate_ingress(a, b, &o, &el);
 	/* generic pass, generic update pass, strategy update pass, strategy object meta */
 	assert_int_equal(el.n, 4);
@@ -407,7 +412,7 @@ static void update_metadata_duplicates(void **state)
 	free(nw);
 	nw = ing("\"resourceVersion\":\"1\",\"uid\":\"other\"", "{" DB "}");
 	j = load(nw);
-	a = ingress_parse(j, 0, &el);
+	assert_int_equal(ingress_parse(j, 0, &el, &a), IW_OK);
 	iw_validate_ingress(a, b, &o, &el);
 	assert_int_equal(el.n, 2);
 	char *s = fe_string(&el.v[0]);
