@@ -92,5 +92,6 @@ void iw_policy_free(struct iw_policy *p)
 		free_list(p->check[i].exclude_namespaces, p->check[i].nexclude_namespaces);
 		free_list(p->check[i].classes, p->check[i].nclasses);
 	}
+	iw_profile_conf_release(&p->profiles);
 	free(p);
 }

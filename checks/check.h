@@ -16,6 +16,7 @@
 
 #include "base/err.h"
 #include "checks/findings.h"
+#include "profile/profile.h"
 
 /* Check IDs (the stable strings appear in findings, configs, metrics). */
 enum iw_check_id {
@@ -71,6 +72,10 @@ struct iw_check_conf {
 
 struct iw_policy {
 	struct iw_check_conf check[IW_NCHECKS];
+	/* Controller profiles (profile/profile.h): --controller, and the
+	 * configuration's IngressClass name -> profile mapping; the strings of
+	 * the mapping are owned by the policy. */
+	struct iw_profile_conf profiles;
 };
 
 /* A policy with every check at its default severity and no scope.  NULL on OOM. */

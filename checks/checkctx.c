@@ -1,5 +1,6 @@
 /* The helpers every check uses (see checkctx.h). */
 #include "checks/checkctx.h"
+#include "profile/alb.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +60,31 @@ enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out,
 	*n = len;
 	*out = v;
 	return IW_OK;
+}
+
+struct iw_profile_choice chk_profile_of(const struct chk_ctx *c, const struct ingress *o)
+{
+	const char *cls = o == c->ing ? c->cls : iw_effective_class(o, c->st);
+	const struct ingress_class *ic = cls && c->st ? iw_state_get_class(c->st, cls) : NULL;
+	return iw_profile_of(o, cls, ic, &c->p->profiles);
+}
+
+bool chk_same_domain(const struct chk_ctx *c, const struct ingress *o)
+{
+	if (!iw_same_class(iw_effective_class(o, c->st), c->cls))
+		return false;
+	if (chk_profile_of(c, o).profile != c->prof)
+		return false;
+	switch (c->prof->merge) {
+	case IW_MERGE_CLASS:
+		return true;
+	case IW_MERGE_ALB_GROUP: {
+		const char *a = iw_alb_group(c->ing), *b = iw_alb_group(o);
+		return a && b && !strcmp(a, b);
+	}
+	default:
+		return false;
+	}
 }
 
 /* ---- configuration scope and emission ------------------------------------- */

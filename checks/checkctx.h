@@ -7,6 +7,7 @@
 
 #include "checks/check.h"
 #include "checks/state.h"
+#include "profile/profile.h"
 
 struct chk_ctx {
 	const struct iw_policy *p;
@@ -19,6 +20,12 @@ struct chk_ctx {
 	const char *ns;                 /* effective namespace ("default"); NULL for a class */
 	const char *name;               /* name ("" when absent) */
 	const char *cls;                /* effective class or NULL (a class: its own name) */
+	/* an Ingress: the controller profile it is judged under
+	 * (profile/profile.h), and the note findings carry about it ("" under
+	 * spec by fallback) */
+	struct iw_profile_choice pc;
+	const struct iw_profile *prof;
+	char note[240];
 	bool audit;                     /* only the checks that need_state (check.h) run */
 	struct findings *out;
 };
@@ -39,6 +46,15 @@ bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id);
  * are none) with room for *n + 1 entries (the caller may append one).
  * Returns IW_OK or IW_ENOMEM. */
 enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out, size_t *n);
+
+/* The profile another Ingress (of the state) is judged under: its class, its
+ * IngressClass when the state has it, the policy's profile configuration. */
+struct iw_profile_choice chk_profile_of(const struct chk_ctx *c, const struct ingress *o);
+/* Whether 'o' shares a routing table with the object: the same class and
+ * profile, and the profile's merge domain (every Ingress of the class; one
+ * ALB IngressGroup; never for a profile where one Ingress is one load
+ * balancer). */
+bool chk_same_domain(const struct chk_ctx *c, const struct ingress *o);
 
 /* spec.rules[i].http.paths[j] */
 #define CHK_PATH_FP(i, j) \

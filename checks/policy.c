@@ -37,11 +37,15 @@ static struct chk_ctx ingress_ctx(const struct iw_policy *p, const struct ingres
                                   const struct ingress *old, const struct iw_state *state,
                                   bool audit, struct findings *out)
 {
-	return (struct chk_ctx){
+	struct chk_ctx c = {
 		.p = p, .kind = IW_KIND_INGRESS, .api = ing->api, .ing = ing, .old = old,
 		.st = state, .ns = iw_namespace(&ing->meta), .name = iw_nz(ing->meta.name),
 		.cls = iw_effective_class(ing, state), .audit = audit, .out = out,
 	};
+	c.pc = chk_profile_of(&c, ing);
+	c.prof = c.pc.profile;
+	iw_profile_note(ing, c.cls, c.pc, c.note, sizeof c.note);
+	return c;
 }
 
 enum iw_err iw_policy_check(const struct iw_policy *p, const struct ingress *ing,

@@ -128,19 +128,61 @@ static enum iw_err check_conf(struct pc *c, enum iw_check_id id, const yaml_node
 	return IW_OK;
 }
 
+/* classes: {IngressClass name: profile} */
+static enum iw_err classes(struct pc *c, const yaml_node_t *v, struct iw_profile_conf *pc)
+{
+	if (v->type == YAML_SCALAR_NODE && !*scalar(v))
+		return IW_OK;   /* "classes:" with nothing under it */
+	if (v->type != YAML_MAPPING_NODE)
+		return fail(c, v, "\"classes\" must map IngressClass names to profiles (%s)",
+		            iw_profile_names());
+	if (pc->classes)
+		return fail(c, v, "classes given twice");
+	size_t len = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	if (len > 10000)
+		return fail(c, v, "classes has more than 10000 entries");
+	if (!(pc->classes = calloc(len ? len : 1, sizeof *pc->classes)))
+		return oom(c, v);
+	for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+		const yaml_node_t *k = yaml_document_get_node(c->doc, q->key);
+		const yaml_node_t *x = yaml_document_get_node(c->doc, q->value);
+		const char *name = scalar(k), *prof = scalar(x);
+		const struct iw_profile *pr = prof ? iw_profile_lookup(prof) : NULL;
+		if (!name || !*name)
+			return fail(c, k, "classes: keys must be IngressClass names");
+		if (!pr)
+			return fail(c, x, "classes: unknown profile \"%s\" for class \"%s\" (%s)",
+			            prof ? prof : "?", name, iw_profile_names());
+		for (size_t i = 0; i < pc->nclasses; i++)
+			if (!strcmp(pc->classes[i].cls, name))
+				return fail(c, k, "classes: class \"%s\" given twice", name);
+		if (!(pc->classes[pc->nclasses].cls = strdup(name)))
+			return oom(c, k);
+		pc->classes[pc->nclasses++].id = pr->id;
+	}
+	return IW_OK;
+}
+
 static enum iw_err top(struct pc *c, struct iw_policy *p)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(c->doc);
 	if (!root || (root->type == YAML_SCALAR_NODE && !*scalar(root)))
 		return IW_OK;   /* an empty file: the defaults */
 	if (root->type != YAML_MAPPING_NODE) {
-		return fail(c, root, "expected a mapping with a \"checks\" key");
+		return fail(c, root, "expected a mapping with a \"checks\" or \"classes\" key");
 	}
 	for (yaml_node_pair_t *t = root->data.mapping.pairs.start; t < root->data.mapping.pairs.top; t++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, t->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, t->value);
+		if (scalar(k) && !strcmp(scalar(k), "classes")) {
+			enum iw_err r = classes(c, v, &p->profiles);
+			if (r)
+				return r;
+			continue;
+		}
 		if (!scalar(k) || strcmp(scalar(k), "checks")) {
-			return fail(c, k, "unknown key \"%s\" (expected \"checks\")", scalar(k) ? scalar(k) : "?");
+			return fail(c, k, "unknown key \"%s\" (expected \"checks\" or \"classes\")",
+			            scalar(k) ? scalar(k) : "?");
 		}
 		if (v->type == YAML_SCALAR_NODE && !*scalar(v))
 			continue;   /* "checks:" with nothing under it */

@@ -10,6 +10,9 @@
  *       excludeNamespaces: [sandbox]    # never objects in these
  *       ingressClasses: [nginx]         # only objects of these IngressClasses
  *     regex-in-path: off                # shorthand for {severity: off}
+ *   classes:                            # IngressClass name -> controller profile
+ *     web: ingress-nginx                #   (profile/profile.h), when the IngressClass
+ *     public: aws-alb                   #   object does not name a known controller
  *
  * Unknown keys, unknown check IDs and bad values are errors (a typo must not
  * silently leave a check at its default).

@@ -22,22 +22,26 @@ import sys
 LAYERS = {
     "base":      [],
     "model":     ["base"],
+    # controller profiles: facts computed from the model, read by the
+    # router (route --controller) and the checks
+    "profile":   ["model", "base"],
     "validate":  ["model", "base"],
-    "router":    ["model", "base"],
-    "checks":    ["validate", "router", "model", "base"],
+    "router":    ["profile", "model", "base"],
+    "checks":    ["validate", "router", "profile", "model", "base"],
     "load":      ["model", "base"],
-    "admission": ["checks", "validate", "router", "model", "base"],
-    "lint":      ["load", "checks", "validate", "router", "model", "base"],
+    "admission": ["checks", "validate", "router", "profile", "model", "base"],
+    "lint":      ["load", "checks", "validate", "router", "profile", "model", "base"],
     "certs":     ["base"],
-    "webhook":   ["lint", "admission", "load", "checks", "validate", "router", "model",
-                  "base", "certs"],
+    "webhook":   ["lint", "admission", "load", "checks", "validate", "router", "profile",
+                  "model", "base", "certs"],
     "src":       ["webhook", "certs", "lint", "admission", "load", "checks", "validate",
-                  "router", "model", "base"],
+                  "router", "profile", "model", "base"],
 }
 # Pure modules: no I/O, no process state.  The libraries each may use.
 PURE = {
     "base":      set(),
     "model":     {"jansson.h"},
+    "profile":   {"jansson.h"},
     "validate":  {"jansson.h"},
     "router":    {"jansson.h"},
     "checks":    {"jansson.h", "yaml.h"},

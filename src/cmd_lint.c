@@ -21,7 +21,7 @@
 
 #define LINT_USAGE \
 	"usage: ingress-warden lint [-o text|json|sarif] [--kube-version V] [--config FILE]\n" \
-	"                           [--against STATE] PATH...\n" \
+	"                           [--controller P] [--against STATE] PATH...\n" \
 	"       ingress-warden lint [OPTIONS] --against STATE     (audit of the snapshot)\n"
 
 static void lint_help(void)
@@ -35,7 +35,11 @@ static void lint_help(void)
 	       "                      sorted order) or '-' for stdin\n"
 	       "  -o text|json|sarif  output (default text: file:line:col: severity: message)\n"
 	       "  --kube-version V    Kubernetes version whose rules apply, 1.%d..1.%d (default 1.%d)\n"
-	       "  --config FILE       policy configuration (check severities and scopes)\n"
+	       "  --config FILE       policy configuration (check severities and scopes, the\n"
+	       "                      controller profile of IngressClass names)\n"
+	       "  --controller P      judge every Ingress under controller profile P; without\n"
+	       "                      it, each Ingress's class decides (docs/profiles.md)\n"
+	       "                      profiles: %s\n"
 	       "  --against STATE     objects already in the cluster (files or directories like\n"
 	       "                      PATH: Ingresses, IngressClasses, Services), for the\n"
 	       "                      cross-object checks (repeatable); without PATH the\n"
@@ -45,7 +49,7 @@ static void lint_help(void)
 	       "Exit status: 0 nothing denied, 1 something denied, 2 usage or input error\n"
 	       "(unreadable file, syntax error: reported with its position, the rest is still\n"
 	       "checked).\n",
-	       IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX, IW_KUBE_MINOR_DEFAULT);
+	       IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX, IW_KUBE_MINOR_DEFAULT, iw_profile_names());
 }
 
 static int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -270,6 +274,7 @@ int cmd_lint(int argc, char **argv)
 	enum lint_out out = LINT_OUT_TEXT;
 	struct lint_opts o;
 	const char *config = NULL;
+	const struct iw_profile *controller = NULL;
 	char **against = calloc((size_t)argc, sizeof *against);
 	char **paths = calloc((size_t)argc, sizeof *paths);
 	size_t nagainst = 0, npaths = 0;
@@ -325,6 +330,16 @@ int cmd_lint(int argc, char **argv)
 				goto out;
 			}
 			config = argv[i];
+		} else if (!only_paths && !strcmp(a, "--controller")) {
+			if (++i >= argc) {
+				rc = usage_err("%s needs a profile (%s)", a, iw_profile_names());
+				goto out;
+			}
+			if (!(controller = iw_profile_lookup(argv[i]))) {
+				rc = usage_err("unknown controller profile '%s' (%s)", argv[i],
+				               iw_profile_names());
+				goto out;
+			}
 		} else if (!only_paths && !strcmp(a, "--against")) {
 			if (++i >= argc) {
 				rc = usage_err("%s needs a path", a);
@@ -378,6 +393,11 @@ int cmd_lint(int argc, char **argv)
 		if (!(defpolicy = iw_policy_new()))
 			goto fail;
 		o.policy = defpolicy;
+	}
+	if (controller) {
+		struct iw_policy *pw = policy ? policy : defpolicy;
+		pw->profiles.forced = true;
+		pw->profiles.force = controller->id;
 	}
 	/* Files are a partial view: a Service or IngressClass in them does not
 	 * make the state a full list of the cluster's (only --against does),

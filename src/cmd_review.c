@@ -14,17 +14,21 @@
 
 static void help(void)
 {
-	printf("usage: ingress-warden review [--config FILE] [--against STATE] [--kube-version V] [FILE|-]\n\n"
+	printf("usage: ingress-warden review [--config FILE] [--controller P] [--against STATE]\n"
+	       "                             [--kube-version V] [FILE|-]\n\n"
 	       "Reads one AdmissionReview request (admission.k8s.io/v1 or v1beta1) from FILE or\n"
 	       "stdin and prints the AdmissionReview response exactly as `serve` answers it:\n"
 	       "the API server's validation (422 with causes), then the checks beyond it (error\n"
 	       "findings deny with 403, one cause per finding; warnings go to response.warnings).\n\n"
-	       "  --config FILE       policy file (check severities and scopes)\n"
+	       "  --config FILE       policy file (check severities and scopes, profiles of classes)\n"
+	       "  --controller P      judge the object under controller profile P; without it,\n"
+	       "                      its class decides (docs/profiles.md)\n"
+	       "                      profiles: %s\n"
 	       "  --against STATE     the cluster's objects (kubectl get ingress,ingressclass,service\n"
 	       "                      -A -o json) for the cross-object checks\n"
 	       "  --kube-version V    API server rules of 1.%d to 1.%d (default 1.%d)\n\n"
 	       "Exit status: 0 allowed, 1 denied, 2 usage or input error.\n",
-	       IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX, IW_KUBE_MINOR_DEFAULT);
+	       iw_profile_names(), IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX, IW_KUBE_MINOR_DEFAULT);
 }
 
 static int usage_err(const char *msg, const char *arg)
@@ -94,6 +98,7 @@ static enum iw_err policy_cb(void *arg, const struct adm_subject *s, struct find
 int cmd_review(int argc, char **argv)
 {
 	const char *path = NULL, *config = NULL, *against = NULL;
+	const struct iw_profile *controller = NULL;
 	struct adm_opts o = { .policy = policy_cb };
 	iw_vopts_init(&o.v);
 	for (int i = 1; i < argc; i++) {
@@ -101,6 +106,11 @@ int cmd_review(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			help();
 			return 0;
+		} else if (!strcmp(a, "--controller")) {
+			if (i + 1 >= argc)
+				return usage_err("missing value after", a);
+			if (!(controller = iw_profile_lookup(argv[++i])))
+				return usage_err("unknown controller profile", argv[i]);
 		} else if (!strcmp(a, "--config") || !strcmp(a, "--against") || !strcmp(a, "--kube-version")) {
 			if (i + 1 >= argc)
 				return usage_err("missing value after", a);
@@ -132,6 +142,10 @@ int cmd_review(int argc, char **argv)
 	           : !(policy = iw_policy_new())) {
 		fprintf(stderr, "ingress-warden review: %s\n", *err ? err : iw_strerror(IW_ENOMEM));
 		return 2;
+	}
+	if (controller) {
+		policy->profiles.forced = true;
+		policy->profiles.force = controller->id;
 	}
 	if (against) {
 		st = iw_state_new(ingress_free, ingress_class_free);

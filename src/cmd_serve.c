@@ -30,7 +30,7 @@ enum {
 	OPT_LISTEN, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_PATH, OPT_LINT_LISTEN, OPT_MAX_BODY,
 	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
 	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK,
-	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_AUDIT, OPT_POLICY, OPT_N
+	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER, OPT_N
 };
 
 static const struct opt opts[OPT_N] = {
@@ -59,6 +59,7 @@ static const struct opt opts[OPT_N] = {
 	[OPT_UNSYNCED] = { "--unsynced", "IW_UNSYNCED", "allow", "answer before the cluster state is synced (/readyz fails meanwhile): allow (cross-object checks skipped, with a warning), deny (503) or local (skipped, no warning)", O_STR, 0, 0 },
 	[OPT_AUDIT] = { "--audit-interval", "IW_AUDIT_INTERVAL", "300", "seconds between audits of the watched state: a log line per finding, a metric per check (0: off)", O_UINT, 0, 86400 },
 	[OPT_POLICY] = { "--config", "IW_CONFIG", NULL, "policy file: check severities and scopes (README: Policy file)", O_STR, 0, 0 },
+	[OPT_CONTROLLER] = { "--controller", "IW_CONTROLLER", NULL, "judge every Ingress under this controller profile (spec, ingress-nginx, aws-alb, gce, traefik, nginx-inc, contour, agic); default: each Ingress's class decides", O_STR, 0, 0 },
 };
 
 static void usage(FILE *f)
@@ -231,6 +232,15 @@ int cmd_serve(int argc, char **argv)
 	if (!policy && !(policy = iw_policy_new())) {
 		fprintf(stderr, "ingress-warden serve: out of memory\n");
 		return 1;
+	}
+	if (val[OPT_CONTROLLER]) {
+		const struct iw_profile *pr = iw_profile_lookup(val[OPT_CONTROLLER]);
+		if (!pr) {
+			iw_policy_free(policy);
+			return bad("unknown --controller profile '%s'", val[OPT_CONTROLLER]);
+		}
+		policy->profiles.forced = true;
+		policy->profiles.force = pr->id;
 	}
 	if ((val[OPT_KUBECONFIG] && iw_watch_kubeconfig(val[OPT_KUBECONFIG], &wopts, &tmp_ca, err, sizeof err)) ||
 	    (val[OPT_IN_CLUSTER] && iw_watch_in_cluster(&wopts, err, sizeof err))) {

@@ -108,6 +108,34 @@ static void errors_name_file_line(void **state)
 	free(huge);
 }
 
+static void class_profiles(void **state)
+{
+	(void)state;
+	char err[512];
+	struct iw_policy *p = parse("classes:\n  web: ingress-nginx\n  public: alb\n"
+	                            "checks:\n  regex-in-path: off\n", err, sizeof err);
+	assert_non_null(p);
+	assert_false(p->profiles.forced);
+	assert_int_equal(p->profiles.nclasses, 2);
+	assert_string_equal(p->profiles.classes[0].cls, "web");
+	assert_int_equal(p->profiles.classes[0].id, IW_PROFILE_INGRESS_NGINX);
+	assert_string_equal(p->profiles.classes[1].cls, "public");
+	assert_int_equal(p->profiles.classes[1].id, IW_PROFILE_AWS_ALB);
+	assert_int_equal(p->check[IW_CHK_REGEX_IN_PATH].severity, IW_SEV_OFF);
+	iw_policy_free(p);
+	static const struct { const char *in, *want; } bad[] = {
+		{ "classes:\n  web: haproxy\n", "policy.yaml:2:8: classes: unknown profile \"haproxy\" "
+		  "for class \"web\" (spec, ingress-nginx, aws-alb, gce, traefik, nginx-inc, contour, agic)" },
+		{ "classes:\n  web: spec\n  web: gce\n", "policy.yaml:3:3: classes: class \"web\" given twice" },
+		{ "classes: [web]\n", "policy.yaml:1:10: \"classes\" must map IngressClass names to profiles" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_null(parse(bad[i].in, err, sizeof err));
+		if (!strstr(err, bad[i].want))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].want);
+	}
+}
+
 static void load_missing_file(void **state)
 {
 	(void)state;
@@ -124,6 +152,7 @@ int main(void)
 		cmocka_unit_test(full_example),
 		cmocka_unit_test(empty_is_default),
 		cmocka_unit_test(errors_name_file_line),
+		cmocka_unit_test(class_profiles),
 		cmocka_unit_test(load_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
