@@ -11,19 +11,15 @@
 
 #include "router/norm.h"
 
-const char *rt_profile_name(enum rt_profile p)
+const char *rt_profile_name(enum iw_profile_id p)
 {
-	switch (p) {
-	case RT_PROFILE_SPEC: return "spec";
-	}
-	return "?";
+	return iw_profile_get(p)->name;
 }
 
 int rt_profile_parse(const char *name)
 {
-	if (!strcmp(name, "spec"))
-		return RT_PROFILE_SPEC;
-	return -1;
+	const struct iw_profile *p = name ? iw_profile_lookup(name) : NULL;
+	return p ? (int)p->id : -1;
 }
 
 const char *rt_path_type_name(enum rt_path_type pt)

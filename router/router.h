@@ -14,7 +14,8 @@
  *     of that one function, not a copy of it.
  *
  *   Input.  struct rt_input: the objects, the class served and the profile
- *     (enum rt_profile; RT_PROFILE_SPEC, 0, is the reference: `{0}`-style
+ *     (enum iw_profile_id of profile/profile.h, the one list of controller
+ *     profiles; IW_PROFILE_SPEC, 0, is the reference: `{0}`-style
  *     initialisers keep it).  rt_build() builds the table of the profile
  *     asked for; another profile's router lives in its own files and is
  *     reached through the same rt_build / rt_match / rt_explain, answering
@@ -64,15 +65,15 @@
 
 #include "base/buf.h"
 #include "model/model.h"
+#include "profile/profile.h"
 
 /* ---- shared by every router ---------------------------------------------- */
 
-/* Who decides.  The controller profiles of issue 13 add their names here. */
-enum rt_profile {
-	RT_PROFILE_SPEC = 0,    /* the reference: tests/corpus/ROUTING-SEMANTICS.md */
-};
-/* "spec"; rt_profile_parse returns -1 for an unknown name. */
-const char *rt_profile_name(enum rt_profile p);
+/* Who decides: a controller profile (profile/profile.h; IW_PROFILE_SPEC, 0,
+ * is the reference: tests/corpus/ROUTING-SEMANTICS.md).  rt_profile_name
+ * gives its name ("spec", "ingress-nginx", ...); rt_profile_parse returns
+ * the id of a name (aliases too: "nginx"), or -1 for an unknown one. */
+const char *rt_profile_name(enum iw_profile_id p);
 int rt_profile_parse(const char *name);
 
 enum rt_match { RT_NONE = 0, RT_RULE, RT_DEFAULT };
@@ -92,7 +93,7 @@ enum rt_key {
 
 struct rt_decision {
 	enum rt_match match;
-	enum rt_profile profile;            /* the profile that decided */
+	enum iw_profile_id profile;         /* the profile that decided */
 	/* the object that serves the request (RT_RULE, RT_DEFAULT) */
 	const char *kind;                   /* "Ingress"; NULL for RT_NONE */
 	const char *namespace_;             /* effective: "default" when absent */
@@ -162,7 +163,7 @@ struct rt_input {
 	const struct ingress_class *const *classes; /* decide the default class only */
 	size_t nclasses;
 	const char *ingress_class;   /* the class served; NULL serves every Ingress */
-	enum rt_profile profile;     /* RT_PROFILE_SPEC (0): the reference */
+	enum iw_profile_id profile;  /* IW_PROFILE_SPEC (0): the reference */
 };
 
 /*
