@@ -23,7 +23,8 @@ static struct ingress *parse(const char *text)
 	if (!j)
 		fail_msg("bad test JSON: %s", err.text);
 	struct errlist el = { 0 };
-	struct ingress *ing = ingress_parse(j, 0, &el);
+	struct ingress *ing = NULL;
+	assert_int_equal(ingress_parse(j, 0, &el, &ing), IW_OK);
 	json_decref(j);
 	assert_non_null(ing);
 	assert_int_equal(el.n, 0);
@@ -49,7 +50,8 @@ static struct ingress_class *klass(const char *name, const char *controller)
 	         "\"metadata\":{\"name\":\"%s\"},\"spec\":{\"controller\":\"%s\"}}", name, controller);
 	json_t *j = json_loads(buf, 0, NULL);
 	struct errlist el = { 0 };
-	struct ingress_class *ic = ingress_class_parse(j, 0, &el);
+	struct ingress_class *ic = NULL;
+	assert_int_equal(ingress_class_parse(j, 0, &el, &ic), IW_OK);
 	json_decref(j);
 	errlist_release(&el);
 	assert_non_null(ic);
