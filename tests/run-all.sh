@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build/default}
 BIN=$B/ingress-warden
-passed=0; failed=0; broken=()
+passed=0; failed=0; skipped=0; broken=()
 
 count_cmocka() {  # file -> "p f"
   local p f
@@ -33,13 +33,16 @@ for s in tests/suites/*.sh; do
   "$s" "$B" "$BIN" >"$out" 2>&1; rc=$?
   last=$(grep -E '^[A-Za-z-]*:? ?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
   p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$last"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$last")
+  k=$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$last"); k=${k:-0}
   [ -n "$last" ] || { p=0; f=1; }
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$rc" -ne 0 ]; then broken+=("$(basename "$s")"); tail -n 40 "$out"; fi
-  echo "suite $(basename "$s" .sh): $p passed, $f failed"
+  skipped=$((skipped + k))
+  if [ "$k" -gt 0 ]; then grep -m1 '^skipped: ' "$out" | sed "s/^/suite $(basename "$s" .sh) /"; fi
+  echo "suite $(basename "$s" .sh): $p passed, $f failed$([ "$k" -gt 0 ] && echo ", $k skipped")"
 done
 
 [ ${#broken[@]} -eq 0 ] || echo "failing: ${broken[*]}"
-echo "$(basename "$B"): $passed passed, $failed failed"
+echo "$(basename "$B"): $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

@@ -13,8 +13,8 @@ if [ "$(basename "$B")" != default ]; then
 	exit 0
 fi
 if ! command -v "${CLANG:-clang}" >/dev/null 2>&1; then
-	echo "clang not installed: fuzz smoke test skipped"
-	echo "0 passed, 0 failed"
+	echo "skipped: clang is not installed (make deps)"
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 if ! make --no-print-directory -s fuzz > build/fuzz-build.log 2>&1; then
