@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/blocks.h"
+#include "base/err.h"
 #include "model/model.h"
 #include "checks/policy.h"
 #include "checks/state.h"
@@ -609,6 +610,10 @@ enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o)
 	if (!policy && !(policy = own = iw_policy_new()))
 		return fail(r, IW_ENOMEM);
 	for (size_t i = 0; i < p->nings && !r->err; i++) {
+		if (yd_cancelled(&o->limits)) {
+			fail(r, IW_ECANCELED);
+			break;
+		}
 		struct pending_ing *pi = &p->ings[i];
 		struct lint_object *ob = &r->objects[pi->object];
 		struct findings fl = { 0 };

@@ -112,10 +112,11 @@ struct lint_report *lint_report_new(void);   /* NULL on OOM */
 void lint_report_free(struct lint_report *r);   /* NULL is a no-op */
 
 /*
- * Lints one buffer named 'source'.  Returns r->err: IW_OK, or IW_ENOMEM
- * (what could not be recorded is missing from the report).  Input errors
- * are not failures: they are problems in the report.  The buffer is only
- * read during the call.
+ * Lints one buffer named 'source'.  Returns r->err: IW_OK, IW_ENOMEM
+ * (what could not be recorded is missing from the report), or IW_ECANCELED
+ * when o->limits.cancel was set meanwhile (the report then holds part of the
+ * buffer: drop it).  Input errors are not failures: they are problems in the
+ * report.  The buffer is only read during the call.
  */
 enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
                         const struct lint_opts *o);
@@ -140,7 +141,8 @@ enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d
  * again the text of only the documents that have findings: every buffer
  * given must stay valid and unchanged until lint_finish returns).  The same
  * state must be o->collect of every call and stay alive, not cleared, until
- * lint_finish returns.  Returns r->err (IW_OK or IW_ENOMEM).
+ * lint_finish returns.  Returns r->err (IW_OK, IW_ENOMEM, or IW_ECANCELED
+ * when o->limits.cancel was set meanwhile).
  */
 enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o);
 

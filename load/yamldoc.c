@@ -2,6 +2,7 @@
 #include "load/yamldoc.h"
 
 #include "load/jarena.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,6 +20,12 @@ void yd_limits_init(struct yd_limits *lim)
 	lim->max_docs = 1000000;
 	lim->max_nodes = 1000000;
 	lim->arena = NULL;
+	lim->cancel = NULL;
+}
+
+bool yd_cancelled(const struct yd_limits *lim)
+{
+	return lim && lim->cancel && atomic_load_explicit(lim->cancel, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- tree */
@@ -634,6 +641,58 @@ static void on_end(struct builder *b, const yaml_event_t *e)
 	attach(b, f.v, f.node, f.weight, m);
 }
 
+/* ---------------------------------------------------------------- feed */
+
+/*
+ * libyaml is given its input in small chunks, and no more once its flow
+ * nesting ('[' and '{') passes the depth bound.  Its scanner looks at every
+ * open flow level for a stale simple key on each token
+ * (yaml_parser_stale_simple_keys), so n nested flow collections cost O(n^2)
+ * there before the builder sees an event: 100,000 '[' took 22 s.  A scan of
+ * the raw bytes cannot tell a '[' inside a quoted, plain or block scalar
+ * from a flow indicator without a second YAML scanner; libyaml's own
+ * flow_level can, and it is read before each chunk.  Past the bound the
+ * feed ends the input: libyaml emits the events of what it holds, the
+ * builder fails at the first collection deeper than max_depth ("document
+ * nested too deeply", at that collection, as for a shallower document), and
+ * parsing resumes at the next document.  At most FEED_CHUNK bytes are read
+ * past the bound, so the work stays O(bytes * (max_depth + FEED_CHUNK)).
+ * The cancel flag (yd_limits.cancel) is read here too.
+ */
+#define FEED_CHUNK 1024
+
+struct feed {
+	const unsigned char *p;
+	size_t left;
+	const yaml_parser_t *parser;
+	const struct yd_limits *lim;
+	bool cut;               /* the input was ended early (depth or cancel) */
+};
+
+static int feed_read(void *data, unsigned char *buf, size_t size, size_t *size_read)
+{
+	struct feed *f = data;
+	size_t n = f->left < size ? f->left : size;
+	if (n > FEED_CHUNK)
+		n = FEED_CHUNK;
+	if ((size_t)f->parser->flow_level > f->lim->max_depth || yd_cancelled(f->lim)) {
+		f->cut = f->left > 0;
+		n = 0;   /* end of input */
+	}
+	memcpy(buf, f->p, n);
+	f->p += n;
+	f->left -= n;
+	*size_read = n;
+	return 1;
+}
+
+static void feed_init(struct feed *f, yaml_parser_t *p, const char *buf, size_t len,
+                      const struct yd_limits *lim)
+{
+	*f = (struct feed){ (const unsigned char *)buf, len, p, lim, false };
+	yaml_parser_set_input(p, feed_read, f);
+}
+
 /* ---------------------------------------------------------------- parse */
 
 /* where a document's text is, to compute its positions on demand */
@@ -728,7 +787,8 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 		b->oom = true;
 		return r->len;
 	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)r->buf + from, r->len - from);
+	struct feed in;
+	feed_init(&in, &p, r->buf + from, r->len - from, r->lim);
 	b->line0 = line0;
 	jarena_begin(r->lim->arena);
 	bool in_doc = false;
@@ -740,6 +800,11 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			yaml_mark_t mk = p.problem_mark;
 			if (p.error == YAML_MEMORY_ERROR) {
 				b->oom = true;
+				break;
+			}
+			if (yd_cancelled(r->lim)) {
+				r->stop = IW_ECANCELED;
+				builder_clear_doc(b);
 				break;
 			}
 			char msg[240];
@@ -756,6 +821,12 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			size_t at = from + mk.index;
 			if (at > r->len)
 				at = r->len;
+			if (in.cut && !b->failed)   /* flow nesting past the bound (feed_read) */
+				fail(b, &p.mark, "document nested too deeply");
+			if (in.cut) {   /* the error is the bound's, not the end of input it caused */
+				mk = b->err_mark;
+				snprintf(msg, sizeof msg, "%s", b->err);
+			}
 			struct yd_doc d = { 0 };
 			d.line = in_doc ? doc_line : (unsigned)(mk.line + line0 + 1);
 			d.error = msg;
@@ -769,6 +840,12 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			break;
 		}
 		yaml_event_type_t t = e.type;
+		if (yd_cancelled(r->lim)) {   /* before a truncated document could be emitted */
+			yaml_event_delete(&e);
+			r->stop = IW_ECANCELED;
+			builder_clear_doc(b);
+			break;
+		}
 		switch (t) {
 		case YAML_DOCUMENT_START_EVENT:
 			in_doc = true;
@@ -911,7 +988,8 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	yaml_event_t e;
 	bool ok = false;
 	if (yaml_parser_initialize(&p)) {
-		yaml_parser_set_input_string(&p, (const unsigned char *)copy, r.len);
+		struct feed in;
+		feed_init(&in, &p, copy, r.len, &lim);
 		r.b.line0 = lz->line - 1;
 		for (;;) {
 			if (!yaml_parser_parse(&p, &e))
@@ -956,6 +1034,10 @@ static void run_json(struct run *r)
 	size_t at = 0;
 	unsigned line = 1;
 	while (!r->stop && !r->halt) {
+		if (yd_cancelled(r->lim)) {
+			r->stop = IW_ECANCELED;
+			break;
+		}
 		size_t ws = at;
 		while (ws < r->len && (r->buf[ws] == ' ' || r->buf[ws] == '\t' || r->buf[ws] == '\n' ||
 		                       r->buf[ws] == '\r'))

@@ -42,6 +42,7 @@
 #define IW_LOAD_YAMLDOC_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -66,7 +67,15 @@ struct yd_limits {
 	 * callback, so no value of d->root may be kept past the callback, not
 	 * even with json_incref (json_deep_copy it instead). */
 	struct jarena *arena;
+	/* Not a limit either: when set, another thread may store true here to
+	 * stop the work (a lint request whose connection was cut); yd_parse then
+	 * returns IW_ECANCELED at the next document or within about a kilobyte
+	 * of input, without calling the callback again.  NULL: never. */
+	const atomic_bool *cancel;
 };
+
+/* true when lim->cancel is set and true */
+bool yd_cancelled(const struct yd_limits *lim);
 
 /* Fills the defaults above. */
 void yd_limits_init(struct yd_limits *lim);
@@ -105,7 +114,7 @@ typedef enum iw_err (*yd_doc_fn)(void *ctx, struct yd_doc *doc);
  * valid and unchanged during the call.  lim may be NULL (defaults).
  * Returns IW_OK when done (a document that fails is not a failure: it is
  * reported to fn with its error), the callback's failure when it stopped,
- * or IW_ENOMEM.
+ * IW_ENOMEM, or IW_ECANCELED when lim->cancel was set.
  */
 enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
                      const struct yd_limits *lim, yd_doc_fn fn, void *ctx);

@@ -130,10 +130,11 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 /* POST /lint: the body is one source named "request"; the answer is the lint JSON
  * (200 even when objects are denied: the verdicts are in the body). */
 int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
-                 struct wh_answer *ans, int *denied)
+                 const atomic_bool *cancel, struct wh_answer *ans, int *denied)
 {
 	struct wh_glue *g = ctx;
 	struct lint_opts o = g->lint;
+	o.limits.cancel = cancel;   /* a cut connection stops the parse and the checks */
 	*denied = 0;
 	if (content_type) {
 		size_t n = strcspn(content_type, ";");

@@ -29,6 +29,6 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
                    struct wh_review_info *info);
 /* wh_lint_fn: the lint JSON of DESIGN.md for the posted manifests. */
 int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
-                 struct wh_answer *ans, int *denied);
+                 const atomic_bool *cancel, struct wh_answer *ans, int *denied);
 
 #endif

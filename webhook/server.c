@@ -25,6 +25,7 @@ struct conn {
 	int fd;
 	long long deadline_ns;       /* monotonic; 0: none (answering) */
 	int cut;                     /* already shut down */
+	atomic_bool cancel;          /* set with cut: the work for it may stop */
 	struct conn *prev, *next;
 };
 
@@ -162,6 +163,7 @@ static void *sweeper_main(void *arg)
 			if (!c->cut && c->deadline_ns && now > c->deadline_ns && c->fd >= 0) {
 				shutdown(c->fd, SHUT_RDWR);
 				c->cut = 1;
+				atomic_store(&c->cancel, true);
 				cut++;
 			}
 		pthread_mutex_unlock(&s->mu);
@@ -462,7 +464,8 @@ static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *m
 	int denied = 0;
 	r->body[r->len] = 0;
 	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!s->cfg.lint || s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct, &a, &denied) < 0) {
+	const atomic_bool *cancel = r->conn ? &r->conn->cancel : NULL;
+	if (!s->cfg.lint || s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct, cancel, &a, &denied) < 0) {
 		free(a.body);
 		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
 	}

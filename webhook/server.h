@@ -26,6 +26,8 @@
 #define IW_WEBHOOK_SERVER_H
 
 #include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "webhook/metrics.h"
@@ -49,8 +51,11 @@ struct wh_review_info {
 /* Returns 0 with *ans filled, or -1 on an internal failure (answered 500). */
 typedef int (*wh_review_fn)(void *ctx, const char *body, size_t len,
                             struct wh_answer *ans, struct wh_review_info *info);
+/* 'cancel' becomes true when the connection is cut past its deadline while
+ * the callback runs: the callback should stop and return -1 (nobody reads
+ * the answer). */
 typedef int (*wh_lint_fn)(void *ctx, const char *body, size_t len, const char *content_type,
-                          struct wh_answer *ans, int *denied);
+                          const atomic_bool *cancel, struct wh_answer *ans, int *denied);
 
 enum wh_role { WH_ROLE_WEBHOOK, WH_ROLE_LINT };
 

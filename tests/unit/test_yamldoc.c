@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "load/yamldoc.h"
 
 /* Collected documents: dumped values (compact, sorted keys) and errors. */
@@ -158,6 +159,80 @@ static void depth_bound(void **state)
 	assert_string_equal(g.text[1], "{\"b\":1}");
 }
 
+/* Flow nesting far past the bound (issue 11): libyaml is fed no further
+ * once its flow depth passes max_depth, so 100,000 levels cost what 100 do;
+ * the error is the same as for a shallow excess, at the 101st level, and the
+ * next document is read. */
+static void deep_flow_nesting(void **state)
+{
+	(void)state;
+	struct got g = { 0 };
+	size_t n = 100000;
+	static const char *const open[] = { "[", "{a: " }, *const close[] = { "]", "}" };
+	for (int k = 0; k < 2; k++) {
+		size_t ol = strlen(open[k]);
+		char *deep = malloc(n * (ol + 1) + 64);
+		assert_non_null(deep);
+		char *w = deep;
+		memcpy(w, "x: ", 3);
+		w += 3;
+		for (size_t i = 0; i < n; i++, w += ol)
+			memcpy(w, open[k], ol);
+		*w++ = '1';
+		for (size_t i = 0; i < n; i++)
+			*w++ = close[k][0];
+		strcpy(w, "\n---\nok: 1\n");
+		run(deep, YD_YAML, &g);
+		free(deep);
+		assert_int_equal(g.n, 2);
+		char want[80];
+		/* the 100th collection inside the mapping 'x' is the 101st level */
+		snprintf(want, sizeof want, "ERROR 1:%zu: document nested too deeply", 4 + 99 * ol);
+		assert_string_equal(g.text[0], want);
+		assert_string_equal(g.text[1], "{\"ok\":1}");
+	}
+}
+
+/* yd_limits.cancel: set before, nothing is read; set by the callback, the
+ * parse stops after that document with IW_ECANCELED. */
+struct canceller {
+	atomic_bool *flag;
+	size_t calls;
+};
+
+static enum iw_err cancel_after_first(void *ctx, struct yd_doc *d)
+{
+	struct canceller *c = ctx;
+	(void)d;
+	c->calls++;
+	atomic_store(c->flag, true);
+	return IW_OK;
+}
+
+static void cancel_flag(void **state)
+{
+	(void)state;
+	const char *docs[] = { "a: 1\n---\nb: 2\n---\nc: 3\n", "{\"a\": 1}\n{\"b\": 2}\n" };
+	for (int k = 0; k < 2; k++) {
+		atomic_bool flag = true;
+		struct yd_limits lim;
+		yd_limits_init(&lim);
+		lim.cancel = &flag;
+		struct got g = { 0 };
+		assert_int_equal(yd_parse(docs[k], strlen(docs[k]), YD_AUTO, &lim, collect, &g),
+		                 IW_ECANCELED);
+		assert_int_equal(g.n, 0);
+		atomic_store(&flag, false);
+		struct canceller c = { &flag, 0 };
+		assert_int_equal(yd_parse(docs[k], strlen(docs[k]), YD_AUTO, &lim, cancel_after_first,
+		                          &c), IW_ECANCELED);
+		assert_int_equal(c.calls, 1);
+		atomic_store(&flag, false);
+		assert_int_equal(yd_parse(docs[k], strlen(docs[k]), YD_AUTO, &lim, collect, &g), 0);
+		assert_int_equal(g.n, k ? 2 : 3);
+	}
+}
+
 static void positions(void **state)
 {
 	(void)state;
@@ -292,6 +367,8 @@ int main(void)
 		cmocka_unit_test(syntax_error_resync),
 		cmocka_unit_test(aliases_and_merge),
 		cmocka_unit_test(depth_bound),
+		cmocka_unit_test(deep_flow_nesting),
+		cmocka_unit_test(cancel_flag),
 		cmocka_unit_test(positions),
 		cmocka_unit_test(json_documents),
 		cmocka_unit_test(saved_documents),
