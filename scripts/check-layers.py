@@ -53,7 +53,9 @@ LIBC_OK = {"stdbool.h", "stddef.h", "stdint.h", "stdlib.h", "string.h", "stdio.h
            "stdarg.h", "limits.h", "ctype.h", "errno.h", "assert.h", "math.h",
            "inttypes.h", "stdalign.h", "strings.h", "float.h", "search.h",
            # memory, not I/O: the arena maps its blocks, and tells ASan about them
-           "sys/mman.h", "sanitizer/asan_interface.h"}
+           "sys/mman.h", "sanitizer/asan_interface.h",
+           # a flag the caller's other thread may set (yd_limits.cancel): memory, not I/O
+           "stdatomic.h"}
 IO_CALLS = re.compile(r"\b(fopen|fdopen|freopen|fread|fwrite|fgets|fputs|puts|printf|vprintf|"
                       r"getenv|setenv|time|clock_gettime|gettimeofday|exit|_exit|abort|rand|"
                       r"srand|opendir|readdir|open|read|write|close|stat|lstat|fstat|socket|"
