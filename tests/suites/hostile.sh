@@ -47,7 +47,9 @@ run_measured() {
 
 # CPU time (ms) a running process has used so far.
 proc_cpu_ms() {
-  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"
+  python3 -c 'import os, sys
+f = open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")", 1)[1].split()
+print((int(f[11]) + int(f[12])) * 1000 // os.sysconf("SC_CLK_TCK"))' "$1"
 }
 
 # Ports: 19500-19599, random among the free ones.
