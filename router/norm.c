@@ -1,7 +1,6 @@
 /* Request normalisation: SEMANTICS.md sections 3 (host) and 4 (path). */
 #include "router/norm.h"
 
-#include <stdint.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -30,69 +29,29 @@ bool rt_host_is_ip(const char *h, size_t len)
 	return parts == 4;
 }
 
-/* 0x80 in each byte of w equal to c, 0 elsewhere (no carry between bytes) */
-static inline uint64_t byte_eq(uint64_t w, unsigned char c)
-{
-	const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
-	uint64_t x = w ^ (0x0101010101010101ULL * c);
-	return ~(((x & lo7) + lo7) | x | lo7);
-}
-
-/* 0x80 in each byte of w that is an ASCII upper-case letter */
-static inline uint64_t byte_upper(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ULL, lo7 = 0x7F * ones;
-	uint64_t t = w & lo7;
-	uint64_t ge_a = t + (0x80 - 'A') * ones, gt_z = t + (0x80 - 'Z' - 1) * ones;
-	return ge_a & ~gt_z & ~w & (0x80 * ones);
-}
-
 int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_len,
                  unsigned *changes)
 {
 	unsigned ch = 0;
 	if (len > RT_MAX_HOST || size < len + 1)
 		return -1;
+	/* 1. remove the port: from the last ':', or after the ']' of an IPv6
+	 * literal */
 	size_t n = len;
-	if (n > 0 && h[0] != '[') {
-		/* one pass: copy lower-cased, remember the last ':' and the first
-		 * upper-case letter (it counts only when before the port) */
-		size_t colon = len, upper = len, i = 0;
-		/* eight bytes at a time: words without ':' or upper case are copied */
-		for (; i + 8 <= len; i += 8) {
-			uint64_t w;
-			memcpy(&w, h + i, sizeof w);
-			if (byte_upper(w) | byte_eq(w, ':'))
-				break;
-			memcpy(out + i, &w, sizeof w);
-		}
-		for (; i < len; i++) {
-			char c = h[i];
-			if (c >= 'A' && c <= 'Z') {
-				c = (char)(c - 'A' + 'a');
-				if (upper == len)
-					upper = i;
-			} else if (c == ':') {
-				colon = i;
-			}
-			out[i] = c;
-		}
-		if (colon < len) {
-			n = colon;
-			ch |= RT_N_PORT;
-		}
-		if (upper < n)
-			ch |= RT_N_CASE;
-		goto tail;
-	}
-	if (n > 0) {
-		/* [v6]:port: keep up to and including ']' */
+	if (n > 0 && h[0] == '[') {
 		const char *rb = memchr(h, ']', n);
-		if (rb && (size_t)(rb - h) + 1 < n) {
+		if (rb && (size_t)(rb - h) + 1 < n)
 			n = (size_t)(rb - h) + 1;
-			ch |= RT_N_PORT;
-		}
+	} else {
+		for (size_t i = n; i > 0; i--)
+			if (h[i - 1] == ':') {
+				n = i - 1;
+				break;
+			}
 	}
+	if (n < len)
+		ch |= RT_N_PORT;
+	/* 2. lower-case the ASCII letters */
 	for (size_t i = 0; i < n; i++) {
 		char c = h[i];
 		if (c >= 'A' && c <= 'Z') {
@@ -101,7 +60,7 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
 		}
 		out[i] = c;
 	}
-tail:
+	/* 3. drop one trailing dot */
 	if (n > 0 && out[n - 1] == '.') {
 		n--;
 		ch |= RT_N_DOT;
@@ -110,6 +69,7 @@ tail:
 	*out_len = n;
 	if (changes)
 		*changes = ch;
+	/* 4. an empty host or an IP literal can only reach host-less rules */
 	if (n == 0)
 		return RT_HOST_EMPTY;
 	return rt_host_is_ip(out, n) ? RT_HOST_IP : RT_HOST_NAME;
@@ -138,39 +98,6 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
 	unsigned ch = 0;
 	if (len > RT_MAX_PATH || size < len + 2)
 		return -1;
-	/* Fast path: an absolute path that has, before its first '?' or '#', no
-	 * '%' and no '/' followed by '/' or '.' is already normal (nothing to
-	 * decode, no '/' run, no dot segment): it is copied as it is.  Anything
-	 * else takes the full steps below. */
-	if (len > 0 && t[0] == '/') {
-		size_t i = 0;
-		/* eight bytes at a time while none of them needs a look */
-		for (; i + 9 <= len; i += 8) {
-			uint64_t w, wn;
-			memcpy(&w, t + i, sizeof w);
-			memcpy(&wn, t + i + 1, sizeof wn);   /* the byte after each byte */
-			if (byte_eq(w, '?') | byte_eq(w, '#') | byte_eq(w, '%') |
-			    (byte_eq(w, '/') & (byte_eq(wn, '/') | byte_eq(wn, '.'))))
-				break;
-			memcpy(out + i, &w, sizeof w);
-		}
-		for (; i < len; i++) {
-			char c = t[i];
-			if (c == '?' || c == '#') {
-				ch = RT_N_QUERY;
-				break;
-			}
-			if (c == '%' || (c == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '.')))
-				goto full;
-			out[i] = c;
-		}
-		out[i] = '\0';
-		if (changes)
-			*changes = ch;
-		return (long)i;
-	}
-full:
-	ch = 0;
 	/* 1. only the part before the first '?' or '#' */
 	for (size_t i = 0; i < len; i++)
 		if (t[i] == '?' || t[i] == '#') {

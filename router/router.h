@@ -191,6 +191,16 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
              const char *path, size_t path_len, struct rt_decision *d);
 
 /*
+ * The reference matcher: the same decision as rt_match, by plain scans of
+ * the table that follow SEMANTICS.md step by step (router/ref.c, written to
+ * be checked line by line against that document).  rt_match is tested
+ * against it; it costs O(paths in the table) per request: for tests and
+ * explanations, not for traffic.
+ */
+int rt_match_ref(const struct rt_table *t, const char *host, size_t host_len,
+                 const char *path, size_t path_len, struct rt_decision *d);
+
+/*
  * The same for many requests with one Host header: rt_host_prepare
  * normalises 'host' and chooses its host group in table t once; then
  * rt_match_host(t, h, path, ...) decides exactly as rt_match(t, host, ...,

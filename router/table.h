@@ -1,0 +1,216 @@
+/*
+ * The reference routing table, private to router/ (users see struct
+ * rt_table as opaque, router.h).  SEMANTICS.md is
+ * tests/corpus/ROUTING-SEMANTICS.md; its sections are cited as "sec. N".
+ *
+ *   build.c    rt_build: fills the table below
+ *   match.c    rt_match: the fast path, through the two hash indexes
+ *   ref.c      rt_match_ref: the reference matcher, a plain scan of the
+ *              served Ingresses that follows SEMANTICS.md step by step; the
+ *              fast path is tested against it (tests/unit/test_router_ref.c)
+ *   explain.c  rt_explain: the reference's scan, written out for a person
+ *
+ * What the table holds:
+ *   ings    the served Ingresses (sec. 2), oldest first (sec. 7 keys 3-4):
+ *           the index of an Ingress here is its rank;
+ *   ents    every routable path (an entry), grouped by host group and,
+ *           inside a group, in precedence order (sec. 7): between two
+ *           entries of one group the smaller index wins;
+ *   groups  one per distinct rule host (sec. 5): an exact name, a "*.suffix"
+ *           or "" (rules without a host), with its entries and the default
+ *           backend that applies when none of them matches (sec. 8.1);
+ *   bkts    the entries that match exactly the same requests (same group,
+ *           path type and key) form a bucket, best first.  The key is the
+ *           path for Exact and ImplementationSpecific, the path without its
+ *           trailing '/' for Prefix.  The buckets are a hash table (open
+ *           addressing) by the hash of (group, type, key);
+ *   hosts   a hash index: host key -> group.
+ * Everything is allocated from 'mem'; the strings are the models'.
+ */
+#ifndef IW_ROUTER_TABLE_H
+#define IW_ROUTER_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/blocks.h"
+#include "router/norm.h"
+#include "router/router.h"
+
+struct rt_ing {                 /* a served Ingress */
+	const struct ingress *ing;
+	const char *ns, *name;      /* effective namespace ("default" when absent), name */
+	bool has_ts;                /* creationTimestamp given and parsed */
+	long long ts;
+	size_t input_idx;           /* position in rt_input.ingresses */
+	bool via_default_class;     /* served through the default IngressClass (sec. 2c) */
+};
+
+struct rt_ent {                 /* a routable path */
+	uint32_t group;
+	uint32_t rank;              /* its Ingress: t->ings[rank] */
+	uint32_t rule, pidx;        /* spec.rules[rule].http.paths[pidx] */
+	enum rt_path_type type;
+	const char *path;           /* as matched: an empty IS or Prefix path is "/" */
+	size_t plen;                /* strlen(path): precedence key 1 */
+	size_t klen;                /* key length: plen, minus a trailing '/' for Prefix */
+	const struct iw_backend *backend;
+	const struct iw_rule *rule_p;
+	const struct iw_path *path_p;
+	const char *rule_host, *rule_path;   /* as written ("" when absent) */
+};
+
+struct rt_group {               /* a host group (sec. 5) */
+	enum rt_group_kind kind;
+	const char *host;           /* normalised rule host: "a.com", "*.a.com", "" */
+	size_t hlen;
+	size_t first, n;            /* its entries: ents[first .. first + n) */
+	long dflt;                  /* rank of the Ingress whose defaultBackend applies, -1 */
+	/* the distinct lengths of its keys of each type (RT_EXACT, RT_PREFIX,
+	 * RT_IS), ascending: lens[first[type] .. first[type] + nlens[type]) */
+	size_t first_len[3], nlens[3];
+};
+
+struct rt_bkt {                 /* entries that match the same requests */
+	uint64_t hash;              /* rt_hash(key, klen, rt_key_tag(group, type)); 0: empty */
+	uint32_t group;
+	enum rt_path_type type;
+	const char *key;            /* klen bytes, in t->keytext */
+	size_t klen;
+	uint32_t best, second;      /* entries; second: RT_NO_ENTRY when alone */
+};
+#define RT_NO_ENTRY UINT32_MAX
+
+/* A hash index (of hosts): 64-bit hash -> 32-bit value, open addressing, built once.
+ * Several values may share a hash (the caller compares its own keys). */
+struct rt_slot {
+	uint64_t hash;              /* 0: empty */
+	uint32_t value;
+};
+struct rt_index {
+	struct rt_slot *slot;
+	size_t mask;                /* slots - 1 (a power of two) */
+};
+
+struct rt_table {
+	struct rt_ing *ings;
+	size_t nings;
+	struct rt_ent *ents;
+	size_t nents;
+	struct rt_group *groups;
+	size_t ngroups;
+	long hostless;              /* the group of rules without a host, -1 */
+	long global_dflt;           /* rank of the oldest Ingress with a defaultBackend, -1 (sec. 8.2) */
+	struct rt_bkt *bkts;        /* the bucket hash table: bkt_mask + 1 slots */
+	size_t bkt_mask;
+	size_t *lens;               /* key lengths, by group and type (rt_group) */
+	char *keytext;              /* the bucket keys, in bucket order (by group) */
+	struct rt_index hosts;      /* host key (a wildcard's without "*.") -> group */
+	const char *default_class;
+	size_t skipped;
+	struct blocks mem;          /* everything the table allocated */
+};
+
+/* ---- hashing (build.c and match.c agree on it) ----------------------------
+ * FNV-1a over the bytes, so that the hash of every prefix of a request path
+ * comes out of one pass over it, then a finaliser that mixes in what the
+ * key belongs to (a tag) and its length. */
+#define RT_HASH_SEED 0xCBF29CE484222325ULL
+
+static inline uint64_t rt_hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001B3ULL;
+}
+
+static inline uint64_t rt_hash_final(uint64_t h, uint32_t tag, size_t len)
+{
+	h ^= (uint64_t)tag << 32 ^ (uint64_t)len;
+	h ^= h >> 30;   /* splitmix64's finaliser */
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 27;
+	h *= 0x94D049BB133111EBULL;
+	h ^= h >> 31;
+	return h ? h : 1;   /* 0 marks an empty slot */
+}
+
+static inline uint64_t rt_hash(const char *s, size_t n, uint32_t tag)
+{
+	uint64_t h = RT_HASH_SEED;
+	for (size_t i = 0; i < n; i++)
+		h = rt_hash_byte(h, (unsigned char)s[i]);
+	return rt_hash_final(h, tag, n);
+}
+
+/* The tag of a host key (by group kind) and of a bucket key. */
+static inline uint32_t rt_host_tag(enum rt_group_kind kind)
+{
+	return (uint32_t)kind;
+}
+
+static inline uint32_t rt_key_tag(size_t group, enum rt_path_type type)
+{
+	return (uint32_t)(group * 3 + type);
+}
+
+/* The values stored under hash h: for (size_t i = rt_index_first(x, h, &v);
+ * i != RT_INDEX_END; i = rt_index_next(x, h, i, &v)) ... */
+#define RT_INDEX_END SIZE_MAX
+
+static inline size_t rt_index_next(const struct rt_index *x, uint64_t h, size_t i, uint32_t *v)
+{
+	for (i = (i + 1) & x->mask; x->slot[i].hash; i = (i + 1) & x->mask)
+		if (x->slot[i].hash == h) {
+			*v = x->slot[i].value;
+			return i;
+		}
+	return RT_INDEX_END;
+}
+
+static inline size_t rt_index_first(const struct rt_index *x, uint64_t h, uint32_t *v)
+{
+	return rt_index_next(x, h, (h - 1) & x->mask, v);
+}
+
+/* ---- the facts both matchers use (build.c, ref.c) ------------------------ */
+
+/* The pathType of a path: RT_EXACT, RT_PREFIX, RT_IS, or -1 when unknown.
+ * An absent pathType is ImplementationSpecific (v1beta1 defaulting). */
+int rt_path_type_of(const char *s);
+
+/* sec. 7 keys 3-5 between two served Ingresses: < 0 when a comes first
+ * (oldest creationTimestamp, one without after one with, then
+ * namespace/name ascending, then input order); *key says which key decided
+ * (RT_K_TIMESTAMP, RT_K_AGE, RT_K_NAME, RT_K_ORDER). */
+int rt_ref_cmp_age(const struct rt_ing *a, const struct rt_ing *b, enum rt_key *key);
+
+/* sec. 7: true when entry a takes precedence over entry b (a != b); *key:
+ * the key that decided. */
+bool rt_ref_before(const struct rt_table *t, const struct rt_ent *a, const struct rt_ent *b,
+                   enum rt_key *key);
+
+/* ---- the reference's steps (ref.c), for explain.c --------------------------- */
+
+/* sec. 5: the group chosen for a normalised request, -1 for none. */
+long rt_ref_group(const struct rt_table *t, const struct rt_nreq *r);
+/* sec. 6: does entry e match the normalised path np[0..n)? */
+bool rt_ref_matches(const struct rt_ent *e, const char *np, size_t n);
+/* sec. 6-7 in group g: the best and second matching entries (-1: none). */
+void rt_ref_best(const struct rt_table *t, long g, const char *np, size_t n, long *best,
+                 long *second);
+/* sec. 8: rank of the Ingress whose defaultBackend serves a request for
+ * which group g (-1: none) matched no path; -1 when none. */
+long rt_ref_default(const struct rt_table *t, long g);
+
+/* ---- the decision (ref.c), for both matchers ------------------------------- */
+
+/* Cleared: RT_NONE, profile spec, no winner. */
+void rt_decision_init(struct rt_decision *d);
+/* Fills d from group g (-1: none), the best and second matching entries
+ * (-1: none) and, when best < 0, the rank of the Ingress whose
+ * defaultBackend applies (-1: none); the key that beat the runner-up is
+ * rt_ref_before's. */
+void rt_decision_fill(const struct rt_table *t, long g, long best, long second, long dflt,
+                      struct rt_decision *d);
+
+#endif
