@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: request normalisation and routing decisions (with their
- * explanations) on a fixed table.  Input: "HOST\nPATH" (no newline: all path).
+ * explanations) on a fixed table; the fast path must decide as the
+ * reference matcher.  Input: "HOST\nPATH" (no newline: all path).
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -51,8 +52,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t hl = nl ? (size_t)(nl - s) : 0;
 	const char *path = nl ? nl + 1 : s;
 	size_t pl = nl ? size - hl - 1 : size;
-	struct rt_decision d;
-	if (rt_match(table(), s, hl, path, pl, &d) == 0) {
+	struct rt_decision d, ref;
+	int rc = rt_match(table(), s, hl, path, pl, &d);
+	/* the fast path decides as the reference matcher */
+	if (rt_match_ref(table(), s, hl, path, pl, &ref) != rc || ref.match != d.match ||
+	    ref.ingress != d.ingress || ref.backend != d.backend || ref.path != d.path ||
+	    ref.key != d.key || ref.group != d.group || ref.changes != d.changes ||
+	    ref.winner != d.winner || ref.runner_up != d.runner_up)
+		abort();
+	if (rc == 0) {
 		char *reason = NULL;
 		char *text = rt_explain(table(), s, hl, path, pl, &d, &reason);
 		free(text);
