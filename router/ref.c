@@ -227,7 +227,7 @@ long rt_ref_default(const struct rt_table *t, long g)
 void rt_decision_init(struct rt_decision *d)
 {
 	memset(d, 0, sizeof *d);
-	d->profile = RT_PROFILE_SPEC;
+	d->profile = IW_PROFILE_SPEC;
 	d->winner = d->runner_up = -1;
 }
 

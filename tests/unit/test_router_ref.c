@@ -50,10 +50,13 @@ static void set_build(struct set *s, json_t *objs, const char *cls)
 		enum iw_api api;
 		iw_object_type(o, &kind, &api);
 		struct errlist el = { 0 };
-		if (kind == IW_KIND_INGRESS && s->nings < N(s->ings))
-			s->ings[s->nings++] = ingress_parse(o, 0, &el);
-		else if (kind == IW_KIND_INGRESSCLASS && s->nclasses < N(s->classes))
-			s->classes[s->nclasses++] = ingress_class_parse(o, 0, &el);
+		if (kind == IW_KIND_INGRESS && s->nings < N(s->ings)) {
+			assert_int_equal(ingress_parse(o, 0, &el, &s->ings[s->nings]), IW_OK);
+			s->nings++;
+		} else if (kind == IW_KIND_INGRESSCLASS && s->nclasses < N(s->classes)) {
+			assert_int_equal(ingress_class_parse(o, 0, &el, &s->classes[s->nclasses]), IW_OK);
+			s->nclasses++;
+		}
 		errlist_release(&el);
 	}
 	struct rt_input in = {
