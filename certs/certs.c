@@ -134,15 +134,8 @@ static int add_san(gnutls_x509_crt_t crt, const char *h, char *err, size_t errle
 	return 0;
 }
 
-int certs_generate(const struct certs_opts *o, struct certs_pem *out, char *err, size_t errlen)
+static int check_opts(const struct certs_opts *o, char *err, size_t errlen)
 {
-	gnutls_x509_privkey_t cakey = NULL, key = NULL;
-	gnutls_x509_crt_t ca = NULL, crt = NULL;
-	gnutls_datum_t kd = { NULL, 0 };
-	int rc, ret = -1;
-	char name[300];
-
-	memset(out, 0, sizeof *out);
 	if (!certs_valid_label(o->service) || !certs_valid_label(o->namespace_)) {
 		snprintf(err, errlen, "service and namespace must be DNS-1123 labels");
 		return -1;
@@ -155,21 +148,59 @@ int certs_generate(const struct certs_opts *o, struct certs_pem *out, char *err,
 		snprintf(err, errlen, "too many hosts (max %d)", CERTS_MAX_HOSTS);
 		return -1;
 	}
+	return 0;
+}
 
-	/* The CA. */
-	if ((rc = new_key(&cakey)) < 0) { set_err(err, errlen, "CA key", rc); goto out; }
-	if ((rc = gnutls_x509_crt_init(&ca)) < 0) { set_err(err, errlen, "CA", rc); goto out; }
-	snprintf(name, sizeof name, "ingress-warden CA (%s.%s)", o->service, o->namespace_);
-	if ((rc = crt_base(ca, cakey, name, o->days)) < 0 ||
-	    (rc = gnutls_x509_crt_set_basic_constraints(ca, 1, 0)) < 0 ||
-	    (rc = gnutls_x509_crt_set_key_usage(ca, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
-	                                            GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
-	    (rc = gnutls_x509_crt_sign2(ca, ca, cakey, GNUTLS_DIG_SHA256, 0)) < 0) {
-		set_err(err, errlen, "CA certificate", rc);
-		goto out;
+static char *export_key(gnutls_x509_privkey_t key, int *rc)
+{
+	gnutls_datum_t kd = { NULL, 0 };
+	*rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &kd);
+	if (*rc < 0)
+		return NULL;
+	char *s = strndup((const char *)kd.data, kd.size);
+	gnutls_memset(kd.data, 0, kd.size);
+	gnutls_free(kd.data);
+	if (!s)
+		*rc = GNUTLS_E_MEMORY_ERROR;
+	return s;
+}
+
+static void free_secret(char *s)
+{
+	if (s) {
+		gnutls_memset(s, 0, strlen(s));
+		free(s);
 	}
+}
 
-	/* The serving certificate. */
+/* A new self-signed CA valid for 'days'. */
+static int make_ca(const struct certs_opts *o, unsigned days, gnutls_x509_crt_t *ca,
+                   gnutls_x509_privkey_t *cakey, char *err, size_t errlen)
+{
+	char name[300];
+	int rc;
+	if ((rc = new_key(cakey)) < 0) { set_err(err, errlen, "CA key", rc); return -1; }
+	if ((rc = gnutls_x509_crt_init(ca)) < 0) { set_err(err, errlen, "CA", rc); return -1; }
+	snprintf(name, sizeof name, "ingress-warden CA (%s.%s)", o->service, o->namespace_);
+	if ((rc = crt_base(*ca, *cakey, name, days)) < 0 ||
+	    (rc = gnutls_x509_crt_set_basic_constraints(*ca, 1, 0)) < 0 ||
+	    (rc = gnutls_x509_crt_set_key_usage(*ca, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN |
+	                                            GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
+	    (rc = gnutls_x509_crt_sign2(*ca, *ca, *cakey, GNUTLS_DIG_SHA256, 0)) < 0) {
+		set_err(err, errlen, "CA certificate", rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* A serving certificate and key signed by 'ca' into out->tls_crt/tls_key. */
+static int make_serving(const struct certs_opts *o, gnutls_x509_crt_t ca, gnutls_x509_privkey_t cakey,
+                        struct certs_pem *out, char *err, size_t errlen)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	char name[300];
+	int rc, ret = -1;
 	if ((rc = new_key(&key)) < 0) { set_err(err, errlen, "key", rc); goto out; }
 	if ((rc = gnutls_x509_crt_init(&crt)) < 0) { set_err(err, errlen, "certificate", rc); goto out; }
 	snprintf(name, sizeof name, "%s.%s.svc", o->service, o->namespace_);
@@ -205,32 +236,144 @@ int certs_generate(const struct certs_opts *o, struct certs_pem *out, char *err,
 		set_err(err, errlen, "signing", rc);
 		goto out;
 	}
-
-	if (!(out->ca_crt = export_crt(ca, &rc)) || !(out->tls_crt = export_crt(crt, &rc))) {
+	if (!(out->tls_crt = export_crt(crt, &rc))) {
 		set_err(err, errlen, "export", rc);
 		goto out;
 	}
-	if ((rc = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
-	                                            GNUTLS_PKCS_PLAIN, &kd)) < 0) {
+	if (!(out->tls_key = export_key(key, &rc))) {
 		set_err(err, errlen, "key export", rc);
 		goto out;
 	}
-	if (!(out->tls_key = strndup((const char *)kd.data, kd.size))) {
+	ret = 0;
+out:
+	if (crt) gnutls_x509_crt_deinit(crt);
+	if (key) gnutls_x509_privkey_deinit(key);
+	return ret;
+}
+
+int certs_generate(const struct certs_opts *o, struct certs_pem *out, char *err, size_t errlen)
+{
+	gnutls_x509_privkey_t cakey = NULL;
+	gnutls_x509_crt_t ca = NULL;
+	int rc, ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (check_opts(o, err, errlen) < 0)
+		return -1;
+	unsigned ca_days = o->ca_days ? o->ca_days : o->days;
+	if (ca_days < o->days)
+		ca_days = o->days;   /* the CA outlives what it signs */
+	if (make_ca(o, ca_days, &ca, &cakey, err, errlen) < 0 ||
+	    make_serving(o, ca, cakey, out, err, errlen) < 0)
+		goto out;
+	if (!(out->ca_crt = export_crt(ca, &rc))) {
+		set_err(err, errlen, "export", rc);
+		goto out;
+	}
+	if (!(out->ca_key = export_key(cakey, &rc))) {
+		set_err(err, errlen, "CA key export", rc);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ca) gnutls_x509_crt_deinit(ca);
+	if (cakey) gnutls_x509_privkey_deinit(cakey);
+	if (ret < 0)
+		certs_release(out);
+	return ret;
+}
+
+int certs_issue(const struct certs_opts *o, const char *ca_crt, const char *ca_key,
+                struct certs_pem *out, char *err, size_t errlen)
+{
+	gnutls_x509_privkey_t cakey = NULL;
+	gnutls_x509_crt_t ca = NULL;
+	int rc, ret = -1;
+
+	memset(out, 0, sizeof *out);
+	if (check_opts(o, err, errlen) < 0)
+		return -1;
+	gnutls_datum_t cd = { (unsigned char *)(uintptr_t)ca_crt, (unsigned)strlen(ca_crt) };
+	gnutls_datum_t kd = { (unsigned char *)(uintptr_t)ca_key, (unsigned)strlen(ca_key) };
+	if ((rc = gnutls_x509_crt_init(&ca)) < 0 ||
+	    (rc = gnutls_x509_crt_import(ca, &cd, GNUTLS_X509_FMT_PEM)) < 0) {
+		set_err(err, errlen, "the CA certificate", rc);
+		goto out;
+	}
+	if ((rc = gnutls_x509_privkey_init(&cakey)) < 0 ||
+	    (rc = gnutls_x509_privkey_import2(cakey, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		set_err(err, errlen, "the CA key", rc);
+		goto out;
+	}
+	{
+		unsigned char a[64], b[64];
+		size_t al = sizeof a, bl = sizeof b;
+		if (gnutls_x509_crt_get_key_id(ca, GNUTLS_KEYID_USE_SHA256, a, &al) < 0 ||
+		    gnutls_x509_privkey_get_key_id(cakey, GNUTLS_KEYID_USE_SHA256, b, &bl) < 0 ||
+		    al != bl || memcmp(a, b, al)) {
+			snprintf(err, errlen, "the CA key does not belong to the CA certificate");
+			goto out;
+		}
+	}
+	if (make_serving(o, ca, cakey, out, err, errlen) < 0)
+		goto out;
+	if (!(out->ca_crt = strdup(ca_crt)) || !(out->ca_key = strdup(ca_key))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	ret = 0;
 out:
-	if (kd.data) {
-		gnutls_memset(kd.data, 0, kd.size);
-		gnutls_free(kd.data);
-	}
-	if (crt) gnutls_x509_crt_deinit(crt);
 	if (ca) gnutls_x509_crt_deinit(ca);
-	if (key) gnutls_x509_privkey_deinit(key);
 	if (cakey) gnutls_x509_privkey_deinit(cakey);
 	if (ret < 0)
 		certs_release(out);
+	return ret;
+}
+
+int certs_inspect(const char *crt_pem, const char *key_pem, const struct certs_opts *o,
+                  long long *not_after)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	int ret = -1;
+	*not_after = 0;
+	if (!crt_pem)
+		return -1;
+	gnutls_datum_t cd = { (unsigned char *)(uintptr_t)crt_pem, (unsigned)strlen(crt_pem) };
+	if (gnutls_x509_crt_init(&crt) < 0 || gnutls_x509_crt_import(crt, &cd, GNUTLS_X509_FMT_PEM) < 0)
+		goto out;
+	*not_after = (long long)gnutls_x509_crt_get_expiration_time(crt);
+	if (key_pem) {
+		gnutls_datum_t kd = { (unsigned char *)(uintptr_t)key_pem, (unsigned)strlen(key_pem) };
+		unsigned char a[64], b[64];
+		size_t al = sizeof a, bl = sizeof b;
+		if (gnutls_x509_privkey_init(&key) < 0 ||
+		    gnutls_x509_privkey_import2(key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0) < 0 ||
+		    gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, a, &al) < 0 ||
+		    gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, b, &bl) < 0 ||
+		    al != bl || memcmp(a, b, al)) {
+			ret = 1;
+			goto out;
+		}
+	}
+	if (o) {
+		char name[300];
+		static const char *const suffix[] = { NULL, "", ".svc", ".svc.cluster.local" };
+		for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+			if (suffix[i])
+				snprintf(name, sizeof name, "%s.%s%s", o->service, o->namespace_, suffix[i]);
+			else
+				snprintf(name, sizeof name, "%s", o->service);
+			if (!gnutls_x509_crt_check_hostname(crt, name)) {
+				ret = 1;
+				goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	if (key) gnutls_x509_privkey_deinit(key);
+	if (crt) gnutls_x509_crt_deinit(crt);
 	return ret;
 }
 
@@ -240,10 +383,8 @@ void certs_release(struct certs_pem *p)
 		return;
 	free(p->ca_crt);
 	free(p->tls_crt);
-	if (p->tls_key) {
-		gnutls_memset(p->tls_key, 0, strlen(p->tls_key));
-		free(p->tls_key);
-	}
+	free_secret(p->tls_key);
+	free_secret(p->ca_key);
 	memset(p, 0, sizeof *p);
 }
 
@@ -329,7 +470,8 @@ int certs_write_dir(const char *dir, const struct certs_pem *p, char *err, size_
 	/* The key first: a reader watching tls.crt then finds its key in place. */
 	if (write_file(dir, "tls.key", p->tls_key, 0600, err, errlen) < 0 ||
 	    write_file(dir, "tls.crt", p->tls_crt, 0644, err, errlen) < 0 ||
-	    write_file(dir, "ca.crt", p->ca_crt, 0644, err, errlen) < 0)
+	    write_file(dir, "ca.crt", p->ca_crt, 0644, err, errlen) < 0 ||
+	    (p->ca_key && write_file(dir, "ca.key", p->ca_key, 0600, err, errlen) < 0))
 		return -1;
 	return 0;
 }

@@ -20,12 +20,14 @@ struct certs_opts {
 	const char *namespace_;  /* its namespace: required, a DNS-1123 label */
 	const char *hosts[CERTS_MAX_HOSTS];  /* extra SANs (DNS name or IP literal) */
 	size_t nhosts;
-	unsigned days;           /* validity of both certificates (1..36500) */
+	unsigned days;           /* validity of the serving certificate (1..36500) */
+	unsigned ca_days;        /* validity of a new CA; 0: 'days' (never less than 'days') */
 };
 
 /* PEM texts, NUL-terminated, owned by the struct: release with certs_release(). */
 struct certs_pem {
 	char *ca_crt;            /* the CA certificate (the caBundle) */
+	char *ca_key;            /* the CA's key, kept so that a renewal keeps the caBundle */
 	char *tls_crt;           /* the serving certificate */
 	char *tls_key;           /* its private key, PKCS#8 PEM, unencrypted */
 };
@@ -39,8 +41,25 @@ int certs_generate(const struct certs_opts *o, struct certs_pem *out,
 void certs_release(struct certs_pem *p);
 
 /*
- * Writes DIR/ca.crt, DIR/tls.crt (mode 0644) and DIR/tls.key (mode 0600,
- * created with that mode, never wider).  DIR is created (0755) if missing.
+ * A new serving pair signed by an existing CA (PEM certificate and key; the
+ * key must belong to the certificate): the caBundle stays valid.  'out' gets
+ * copies of the CA too.  Returns 0, or -1 with a reason.
+ */
+int certs_issue(const struct certs_opts *o, const char *ca_crt, const char *ca_key,
+                struct certs_pem *out, char *err, size_t errlen);
+
+/*
+ * Reads a PEM certificate: *not_after gets its expiry (Unix seconds).
+ * Returns 0 when it parses and (when given) 'key_pem' is its key and 'o''s
+ * service names are all among its names; 1 when it parses but one of those
+ * does not hold; -1 when it does not parse.
+ */
+int certs_inspect(const char *crt_pem, const char *key_pem, const struct certs_opts *o,
+                  long long *not_after);
+
+/*
+ * Writes DIR/ca.crt, DIR/tls.crt (mode 0644), DIR/tls.key and, when set,
+ * DIR/ca.key (mode 0600, created with that mode, never wider).  DIR is created (0755) if missing.
  * Each file is written to a temporary name then renamed, so a reader never
  * sees a half-written file.  Returns 0 or -1 with a reason.
  */

@@ -30,7 +30,7 @@ enum {
 	OPT_LISTEN, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_PATH, OPT_LINT_LISTEN, OPT_MAX_BODY,
 	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
 	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK,
-	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER, OPT_N
+	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_MAX_STALE, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER, OPT_N
 };
 
 static const struct opt opts[OPT_N] = {
@@ -56,7 +56,8 @@ static const struct opt opts[OPT_N] = {
 	[OPT_CHECK] = { "--check", "IW_CHECK", NULL, "load the configuration and certificates, print 'configuration OK', exit", O_FLAG, 0, 0 },
 	[OPT_KUBECONFIG] = { "--kubeconfig", "IW_KUBECONFIG", NULL, "watch Ingresses, IngressClasses and Services with this kubeconfig (cluster state, audit)", O_STR, 0, 0 },
 	[OPT_IN_CLUSTER] = { "--in-cluster", "IW_IN_CLUSTER", NULL, "watch the cluster with the pod's service account instead", O_FLAG, 0, 0 },
-	[OPT_UNSYNCED] = { "--unsynced", "IW_UNSYNCED", "allow", "answer before the cluster state is synced (/readyz fails meanwhile): allow (cross-object checks skipped, with a warning), deny (503) or local (skipped, no warning)", O_STR, 0, 0 },
+	[OPT_UNSYNCED] = { "--unsynced", "IW_UNSYNCED", "allow", "answer while the cluster state is not usable (not listed yet, or no contact with the API server for --max-stale): allow (cross-object checks skipped, with a warning), deny (503; /readyz fails) or local (skipped, no warning)", O_STR, 0, 0 },
+	[OPT_MAX_STALE] = { "--max-stale", "IW_MAX_STALE", "120", "seconds the cluster state may serve after losing contact with the API server; also how long /readyz waits for the first lists before answering degraded (allow/local)", O_UINT, 1, 86400 },
 	[OPT_AUDIT] = { "--audit-interval", "IW_AUDIT_INTERVAL", "300", "seconds between audits of the watched state: a log line per finding, a metric per check (0: off)", O_UINT, 0, 86400 },
 	[OPT_POLICY] = { "--config", "IW_CONFIG", NULL, "policy file: check severities and scopes (README: Policy file)", O_STR, 0, 0 },
 	[OPT_CONTROLLER] = { "--controller", "IW_CONTROLLER", NULL, "judge every Ingress under this controller profile (spec, ingress-nginx, aws-alb, gce, traefik, nginx-inc, contour, agic); default: each Ingress's class decides", O_STR, 0, 0 },
@@ -129,15 +130,25 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Readiness follows the cluster state: set once the first lists are synced. */
+/* Readiness follows the cluster state (webhook/audit.h). */
 static struct wh_server *ready_servers[2];
 
-static void set_servers_ready(void *arg)
+static void set_servers_ready(void *arg, int ready, const char *note)
 {
 	(void)arg;
 	for (int i = 0; i < 2; i++)
-		if (ready_servers[i])
-			wh_server_set_ready(ready_servers[i], 1);
+		if (ready_servers[i]) {
+			wh_server_set_ready_note(ready_servers[i], note);
+			wh_server_set_ready(ready_servers[i], ready);
+		}
+}
+
+/* The watch's log: failures (HTTP status, the API server's message) at warn. */
+static void watch_log(void *arg, bool warn, const char *msg)
+{
+	(void)arg;
+	wh_log(warn ? WH_LOG_WARN : WH_LOG_DEBUG, warn ? "cluster watch failed" : "cluster watch",
+	       json_pack("{s:s, s:s}", "event", warn ? "watch_failure" : "watch", "detail", msg));
 }
 
 static void serve_state_release(struct iw_policy *p, struct iw_watch_opts *o, char *tmp_ca)
@@ -283,7 +294,8 @@ int cmd_serve(int argc, char **argv)
 	/* The cluster watch starts before the servers, so that every request
 	 * sees it; the servers start unready until the first lists are in. */
 	struct iw_cluster *cluster = NULL;
-	if (wopts.server && !(cluster = iw_cluster_start(&wopts))) {
+	wopts.log = watch_log;
+	if (wopts.server && !(cluster = iw_cluster_start(&wopts, (unsigned)num[OPT_MAX_STALE]))) {
 		fprintf(stderr, "ingress-warden serve: cannot start watching %s\n", wopts.server);
 		wh_glue_free(glue);
 		wh_tls_close(tls);
@@ -361,13 +373,14 @@ int cmd_serve(int argc, char **argv)
 	if (cluster) {
 		ready_servers[0] = web;
 		ready_servers[1] = lint;
-		if (!(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], &metrics,
-		                             set_servers_ready, NULL))) {
+		if (!(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], unsynced,
+		                             &metrics, set_servers_ready, NULL))) {
 			fprintf(stderr, "ingress-warden serve: cannot start the audit thread\n");
 			goto out;
 		}
 		wh_log(WH_LOG_INFO, "watching the cluster",
-		       json_pack("{s:s, s:s, s:I}", "server", wopts.server, "unsynced", val[OPT_UNSYNCED],
+		       json_pack("{s:s, s:s, s:I, s:I}", "server", wopts.server, "unsynced",
+		                 val[OPT_UNSYNCED], "max_stale_s", (json_int_t)num[OPT_MAX_STALE],
 		                 "audit_interval_s", (json_int_t)num[OPT_AUDIT]));
 	}
 

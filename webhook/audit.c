@@ -14,9 +14,11 @@ struct wh_audit {
 	struct iw_cluster *c;
 	const struct iw_policy *p;
 	unsigned interval_s;
+	enum iw_unsynced mode;
 	struct wh_metrics *m;
-	wh_synced_fn on_synced;
+	wh_ready_fn on_ready;
 	void *arg;
+	int health;          /* last enum iw_cluster_health seen; -1 before the first */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -57,6 +59,43 @@ static void refresh(struct wh_audit *a)
 	atomic_store(&a->m->cluster_reconnects, ws.reconnects);
 }
 
+/* Re-evaluates health, metrics and readiness; logs transitions. */
+static void readiness(struct wh_audit *a)
+{
+	char why[600];
+	enum iw_cluster_health h = iw_cluster_health(a->c, why, sizeof why);
+	for (size_t i = 0; i < 3; i++) {
+		struct iw_watch_health wh;
+		iw_cluster_watch_health(a->c, i, &wh);
+		atomic_store(&a->m->watch_failures[i], wh.failures);
+		atomic_store(&a->m->contact_age_ms[i], wh.connected ? 0 : wh.since_contact_ms);
+	}
+	atomic_store(&a->m->cluster_fresh, h == IW_CLUSTER_FRESH);
+	int ready;
+	if (h == IW_CLUSTER_FRESH)
+		ready = 1;
+	else if (a->mode == IW_UNSYNCED_DENY)
+		ready = 0;
+	else if (h == IW_CLUSTER_STALE)
+		ready = 1;
+	else
+		ready = iw_cluster_age(a->c) > (double)iw_cluster_max_stale(a->c);
+	if ((int)h != a->health) {
+		if (h == IW_CLUSTER_FRESH)
+			wh_log(WH_LOG_INFO, a->health < 0 || a->health == IW_CLUSTER_UNSYNCED
+			                    ? "cluster state synced" : "cluster state fresh again",
+			       json_pack("{s:s, s:I}", "event", "cluster_synced", "ingresses",
+			                 (json_int_t)atomic_load(&a->m->cluster_objects[0])));
+		else if (h == IW_CLUSTER_STALE || a->health >= 0)
+			wh_log(WH_LOG_WARN, h == IW_CLUSTER_STALE ? "cluster state stale" : "cluster state not synced",
+			       json_pack("{s:s, s:s, s:b}", "event", "cluster_not_fresh", "reason", why,
+			                 "ready", ready));
+		a->health = (int)h;
+	}
+	if (a->on_ready)
+		a->on_ready(a->arg, ready, h == IW_CLUSTER_FRESH ? "" : why);
+}
+
 static void audit_once(struct wh_audit *a)
 {
 	unsigned long counts[IW_NCHECKS];
@@ -85,14 +124,10 @@ static void *run(void *arg)
 	while (!a->stop) {
 		pthread_mutex_unlock(&a->mu);
 		refresh(a);
+		readiness(a);
 		if (!synced && iw_cluster_synced(a->c)) {
 			synced = true;
 			atomic_store(&a->m->cluster_synced, 1);
-			wh_log(WH_LOG_INFO, "cluster state synced",
-			       json_pack("{s:s, s:I}", "event", "cluster_synced", "ingresses",
-			                 (json_int_t)atomic_load(&a->m->cluster_objects[0])));
-			if (a->on_synced)
-				a->on_synced(a->arg);
 			next = mono();   /* audit what was there before the webhook at once */
 		}
 		if (synced && a->interval_s && mono() >= next) {
@@ -115,14 +150,14 @@ static void *run(void *arg)
 }
 
 struct wh_audit *wh_audit_start(struct iw_cluster *c, const struct iw_policy *p,
-                                unsigned interval_s, struct wh_metrics *m,
-                                wh_synced_fn on_synced, void *arg)
+                                unsigned interval_s, enum iw_unsynced mode,
+                                struct wh_metrics *m, wh_ready_fn on_ready, void *arg)
 {
 	struct wh_audit *a = calloc(1, sizeof *a);
 	if (!a)
 		return NULL;
-	*a = (struct wh_audit){ .c = c, .p = p, .interval_s = interval_s, .m = m,
-	                        .on_synced = on_synced, .arg = arg };
+	*a = (struct wh_audit){ .c = c, .p = p, .interval_s = interval_s, .mode = mode, .m = m,
+	                        .on_ready = on_ready, .arg = arg, .health = -1 };
 	for (int i = 0; i < IW_NCHECKS && i < WH_AUDIT_MAX_CHECKS; i++)
 		m->audit_checks[i] = iw_check_info(i)->id;
 	atomic_store(&m->cluster_watch, 1);

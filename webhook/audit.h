@@ -1,7 +1,7 @@
 /*
  * The background side of `serve` with a watched cluster: follows the cluster
- * cache (webhook/cluster.h), flips readiness once the first lists are
- * synced, keeps the cluster metrics current, and audits the cached state
+ * cache (webhook/cluster.h), decides readiness from its health, keeps the
+ * cluster metrics current, and audits the cached state
  * every interval: a JSON log line per finding ({"msg":"audit finding",
  * "check","severity","namespace","name","field","message"}) and the gauge
  * ingress_warden_audit_findings{check=...} per check.
@@ -15,8 +15,23 @@
 
 struct wh_audit;   /* opaque */
 
-/* Called once, from the audit thread, when the cluster state is first synced. */
-typedef void (*wh_synced_fn)(void *arg);
+/*
+ * Readiness, from the audit thread, whenever it is re-evaluated (every
+ * 200 ms): 'ready' 1 or 0, and a one-line note ("" when fresh) for /readyz.
+ *
+ *   state FRESH                           ready, no note
+ *   --unsynced=deny, state not FRESH      not ready, the note says why
+ *   allow/local, state STALE              ready, degraded: the webhook answers
+ *                                         with the checks that need no state
+ *   allow/local, never synced             not ready for max-stale seconds after
+ *                                         the start, then ready (degraded): a
+ *                                         webhook that cannot list (RBAC, no
+ *                                         API server) must not leave an
+ *                                         Ingress webhook with failurePolicy
+ *                                         Fail without endpoints
+ * Transitions are logged (info when fresh, warn otherwise, with the reason).
+ */
+typedef void (*wh_ready_fn)(void *arg, int ready, const char *note);
 
 /*
  * Starts the thread.  'interval_s' 0 disables the periodic audit (metrics
@@ -24,8 +39,8 @@ typedef void (*wh_synced_fn)(void *arg);
  * NULL on failure.
  */
 struct wh_audit *wh_audit_start(struct iw_cluster *c, const struct iw_policy *p,
-                                unsigned interval_s, struct wh_metrics *m,
-                                wh_synced_fn on_synced, void *arg);
+                                unsigned interval_s, enum iw_unsynced mode,
+                                struct wh_metrics *m, wh_ready_fn on_ready, void *arg);
 /* Stops and joins the thread (waits for an audit in progress).  NULL ok. */
 void wh_audit_stop(struct wh_audit *a);
 

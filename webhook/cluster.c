@@ -2,8 +2,10 @@
 #include "webhook/cluster.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "checks/stateload.h"
 #include "model/model.h"
@@ -13,7 +15,18 @@ struct iw_cluster {
 	struct iw_state *st;
 	struct iw_watch *w;
 	bool in_batch[3];   /* a relist holds the write lock from RESET to SYNCED */
+	unsigned max_stale_s;
+	double started;     /* monotonic seconds */
 };
+
+static const char *const res_names[3] = { "ingresses", "ingressclasses", "services" };
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 bool iw_unsynced_parse(const char *s, enum iw_unsynced *out)
 {
@@ -80,11 +93,13 @@ static void on_event(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj)
 static void ic_free(struct ingress_class *ic) { ingress_class_free(ic); }
 static void ing_free(struct ingress *ing) { ingress_free(ing); }
 
-struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o)
+struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o, unsigned max_stale_s)
 {
 	struct iw_cluster *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
+	c->max_stale_s = max_stale_s;
+	c->started = mono_s();
 	pthread_rwlock_init(&c->lock, NULL);
 	if (!(c->st = iw_state_new(ing_free, ic_free)) ||
 	    !(c->w = iw_watch_start(o, iw_watch_default_res, 3, on_event, c))) {
@@ -99,6 +114,50 @@ struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o)
 bool iw_cluster_synced(const struct iw_cluster *c)
 {
 	return iw_watch_synced(c->w);
+}
+
+enum iw_cluster_health iw_cluster_health(const struct iw_cluster *c, char *why, size_t size)
+{
+	enum iw_cluster_health worst = IW_CLUSTER_FRESH;
+	if (why && size)
+		why[0] = '\0';
+	for (size_t i = 0; i < 3; i++) {
+		struct iw_watch_health h;
+		iw_watch_health(c->w, i, &h);
+		enum iw_cluster_health mine = IW_CLUSTER_FRESH;
+		if (!h.synced)
+			mine = IW_CLUSTER_UNSYNCED;
+		else if (!h.connected && h.since_contact_ms > (long long)c->max_stale_s * 1000)
+			mine = IW_CLUSTER_STALE;
+		if (mine <= worst)
+			continue;
+		worst = mine;
+		if (!why || !size)
+			continue;
+		if (mine == IW_CLUSTER_UNSYNCED)
+			snprintf(why, size, "%s not listed yet%s%s", res_names[i],
+			         *h.last_error ? ": " : "", h.last_error);
+		else
+			snprintf(why, size, "%s: no contact with the API server for %lld s%s%s",
+			         res_names[i], h.since_contact_ms / 1000, *h.last_error ? ": " : "",
+			         h.last_error);
+	}
+	return worst;
+}
+
+double iw_cluster_age(const struct iw_cluster *c)
+{
+	return mono_s() - c->started;
+}
+
+unsigned iw_cluster_max_stale(const struct iw_cluster *c)
+{
+	return c->max_stale_s;
+}
+
+void iw_cluster_watch_health(const struct iw_cluster *c, size_t res, struct iw_watch_health *h)
+{
+	iw_watch_health(c->w, res, h);
 }
 
 const struct iw_state *iw_cluster_rdlock(struct iw_cluster *c)

@@ -38,11 +38,35 @@ bool iw_unsynced_parse(const char *s, enum iw_unsynced *out);
 
 struct iw_cluster;   /* opaque */
 
+#define IW_STALE_WARNING "ingress-warden: no contact with the API server: cross-object checks skipped"
+
 /* Starts watching Ingresses, IngressClasses and Services.  'o' is copied
- * (its strings must outlive the cluster).  NULL on failure. */
-struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o);
-/* true once every resource has been listed (for /readyz) */
+ * (its strings must outlive the cluster).  'max_stale_s': how long the
+ * state may serve after the watch lost contact with the API server (and how
+ * long a start may wait for the first lists before readiness gives up
+ * waiting, see wh_audit).  NULL on failure. */
+struct iw_cluster *iw_cluster_start(const struct iw_watch_opts *o, unsigned max_stale_s);
+/* true once every resource has been listed */
 bool iw_cluster_synced(const struct iw_cluster *c);
+
+/*
+ * The state's health:
+ *   FRESH     every resource was listed and is in contact with the API server
+ *             (a watch stream open, or a contact within max_stale_s): the
+ *             cross-object checks use the state;
+ *   STALE     listed once, but some resource has had no contact for longer
+ *             than max_stale_s: the state is not used (serve --unsynced decides);
+ *   UNSYNCED  some resource was never listed.
+ * 'why' (may be NULL) gets one line naming the resource and the last failure
+ * (HTTP status and the API server's message).
+ */
+enum iw_cluster_health { IW_CLUSTER_FRESH, IW_CLUSTER_STALE, IW_CLUSTER_UNSYNCED };
+enum iw_cluster_health iw_cluster_health(const struct iw_cluster *c, char *why, size_t size);
+/* Seconds since iw_cluster_start. */
+double iw_cluster_age(const struct iw_cluster *c);
+unsigned iw_cluster_max_stale(const struct iw_cluster *c);
+/* Per resource (0 Ingresses, 1 IngressClasses, 2 Services): see watch.h. */
+void iw_cluster_watch_health(const struct iw_cluster *c, size_t res, struct iw_watch_health *h);
 
 /* Takes the read lock and returns the state; iw_cluster_unlock releases it. */
 const struct iw_state *iw_cluster_rdlock(struct iw_cluster *c);

@@ -118,6 +118,22 @@ char *wh_metrics_render(const struct wh_metrics *cm, const struct wh_metrics_ext
 		        "# TYPE ingress_warden_cluster_watch_reconnects_total counter\n"
 		        "ingress_warden_cluster_watch_reconnects_total %lu\n",
 		    LOAD(m->cluster_relists), LOAD(m->cluster_reconnects));
+		static const char *const res[3] = { "ingresses", "ingressclasses", "services" };
+		put(&o, "# HELP ingress_warden_cluster_state_fresh 1 while the watch is in contact with the API server (within serve --max-stale).\n"
+		        "# TYPE ingress_warden_cluster_state_fresh gauge\n"
+		        "ingress_warden_cluster_state_fresh %d\n", LOAD(m->cluster_fresh));
+		put(&o, "# HELP ingress_warden_cluster_watch_failures_total Failed lists and watches (the log says why: HTTP status and the API server's message).\n"
+		        "# TYPE ingress_warden_cluster_watch_failures_total counter\n");
+		for (int i = 0; i < 3; i++)
+			put(&o, "ingress_warden_cluster_watch_failures_total{resource=\"%s\"} %lu\n", res[i],
+			    LOAD(m->watch_failures[i]));
+		put(&o, "# HELP ingress_warden_cluster_contact_age_seconds Seconds since the last contact with the API server (-1: never).\n"
+		        "# TYPE ingress_warden_cluster_contact_age_seconds gauge\n");
+		for (int i = 0; i < 3; i++) {
+			long long ms = LOAD(m->contact_age_ms[i]);
+			put(&o, "ingress_warden_cluster_contact_age_seconds{resource=\"%s\"} %.3f\n", res[i],
+			    ms < 0 ? -1.0 : (double)ms / 1000.0);
+		}
 		put(&o, "# HELP ingress_warden_audit_runs_total Audits of the cluster state.\n"
 		        "# TYPE ingress_warden_audit_runs_total counter\n"
 		        "ingress_warden_audit_runs_total %lu\n", LOAD(m->audit_runs));

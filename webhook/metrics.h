@@ -35,6 +35,9 @@ struct wh_metrics {
 	atomic_int cluster_synced;
 	atomic_ulong cluster_objects[3];     /* Ingresses, IngressClasses, Services */
 	atomic_ulong cluster_relists, cluster_reconnects;
+	atomic_int cluster_fresh;            /* 1 while every resource is in contact (max-stale) */
+	atomic_ulong watch_failures[3];      /* failed lists and watches, per resource */
+	atomic_llong contact_age_ms[3];      /* since the last contact with the API server; -1 never */
 	atomic_ulong audit_runs;
 	atomic_ulong audit_findings[WH_AUDIT_MAX_CHECKS];
 	const char *audit_checks[WH_AUDIT_MAX_CHECKS];   /* check IDs (static), set before serving */

@@ -61,11 +61,12 @@ static enum iw_err glue_policy(void *arg, const struct adm_subject *s, struct fi
 	struct wh_glue *g = arg;
 	if (!g->cluster)
 		return adm_check_subject(g->policy, s, NULL, out);
-	if (!iw_cluster_synced(g->cluster)) {
+	enum iw_cluster_health h = iw_cluster_health(g->cluster, NULL, 0);
+	if (h != IW_CLUSTER_FRESH) {
 		if (g->unsynced == IW_UNSYNCED_DENY)
 			return IW_EUNSYNCED;
 		if (g->unsynced == IW_UNSYNCED_ALLOW)
-			*warning = IW_UNSYNCED_WARNING;
+			*warning = h == IW_CLUSTER_STALE ? IW_STALE_WARNING : IW_UNSYNCED_WARNING;
 		return adm_check_subject(g->policy, s, NULL, out);
 	}
 	const struct iw_state *st = iw_cluster_rdlock(g->cluster);

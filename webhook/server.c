@@ -56,6 +56,8 @@ struct wh_server {
 	struct MHD_Daemon *d;
 	unsigned port;
 	atomic_int ready, draining;
+	pthread_mutex_t note_mu;     /* guards ready_note */
+	char ready_note[512];        /* why not ready, or why degraded ("" when none) */
 	atomic_long in_flight;
 	pthread_mutex_t mu;          /* the connection list */
 	struct conn *conns;
@@ -286,9 +288,18 @@ static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc,
 	if (!strcmp(url, "/healthz"))
 		return reply_text(mc, r, MHD_HTTP_OK, "ok\n", NULL);
 	if (!strcmp(url, "/readyz")) {
-		if (atomic_load(&s->ready) && !atomic_load(&s->draining))
-			return reply_text(mc, r, MHD_HTTP_OK, "ok\n", NULL);
-		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE, "not ready\n", NULL);
+		char body[600];
+		int ready = atomic_load(&s->ready) && !atomic_load(&s->draining);
+		pthread_mutex_lock(&s->note_mu);
+		if (atomic_load(&s->draining))
+			snprintf(body, sizeof body, "not ready: shutting down\n");
+		else if (!*s->ready_note)
+			snprintf(body, sizeof body, ready ? "ok\n" : "not ready\n");
+		else
+			snprintf(body, sizeof body, "%s: %.500s\n", ready ? "ok (degraded)" : "not ready",
+			         s->ready_note);
+		pthread_mutex_unlock(&s->note_mu);
+		return reply_text(mc, r, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body, NULL);
 	}
 	/* /metrics */
 	struct wh_metrics_extra x = { .now = (long long)time(NULL), .version = IW_VERSION };
@@ -597,6 +608,7 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 		return NULL;
 	}
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->note_mu, NULL);
 	s->cfg = *cfg;
 	s->path = strdup(cfg->path ? cfg->path : "/validate");
 	s->priorities = strdup(cfg->tls_priorities ? cfg->tls_priorities : WH_TLS_PRIORITIES);
@@ -668,6 +680,15 @@ fail:
 
 unsigned wh_server_port(const struct wh_server *s) { return s->port; }
 void wh_server_set_ready(struct wh_server *s, int ready) { atomic_store(&s->ready, ready); }
+
+void wh_server_set_ready_note(struct wh_server *s, const char *note)
+{
+	pthread_mutex_lock(&s->note_mu);
+	size_t n = strnlen(note ? note : "", sizeof s->ready_note - 1);
+	memcpy(s->ready_note, note ? note : "", n);
+	s->ready_note[n] = '\0';
+	pthread_mutex_unlock(&s->note_mu);
+}
 long wh_server_in_flight(const struct wh_server *s)
 {
 	return atomic_load(&((struct wh_server *)(uintptr_t)s)->in_flight);
@@ -694,6 +715,7 @@ void wh_server_stop(struct wh_server *s)
 	if (s->sweeper_on)
 		pthread_join(s->sweeper, NULL);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->note_mu);
 	free(s->path);
 	free(s->priorities);
 	free(s);

@@ -91,8 +91,11 @@ struct wh_server;
 struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t errlen);
 /* The bound port (useful with port 0). */
 unsigned wh_server_port(const struct wh_server *s);
-/* Readiness: /readyz answers 200 when ready, 503 otherwise. */
+/* Readiness: /readyz answers 200 "ok" when ready, 503 "not ready" otherwise. */
 void wh_server_set_ready(struct wh_server *s, int ready);
+/* A one-line reason /readyz adds: "not ready: NOTE", or when ready
+ * "ok (degraded): NOTE"; "" or NULL for none.  Copied. */
+void wh_server_set_ready_note(struct wh_server *s, const char *note);
 /* Stops accepting; answers in-flight requests with "Connection: close". */
 void wh_server_quiesce(struct wh_server *s);
 /* Requests being received or answered now. */

@@ -1,5 +1,6 @@
 /* Kubernetes list/watch client (see watch.h). */
 #include "webhook/watch.h"
+#include "webhook/kubeapi.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -47,6 +48,12 @@ struct rw {   /* one resource's thread */
 	pthread_t th;
 	bool started;
 	atomic_bool synced;
+	atomic_bool connected;          /* a watch stream answered 200 and is open */
+	atomic_llong contact_ms;        /* monotonic ms of the last contact; 0: never */
+	atomic_ulong failures;
+	pthread_mutex_t emu;            /* guards last_error and last_status */
+	char last_error[256];
+	long last_status;
 	char rv[128];
 	/* per transfer */
 	char *buf;
@@ -65,7 +72,88 @@ static void wlog(struct iw_watch *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	w->o.log(w->o.log_arg, msg);
+	w->o.log(w->o.log_arg, false, msg);
+}
+
+/* Copies s into dst[size], cut if longer (always terminated). */
+static void copy_cut(char *dst, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size - 1);
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void contact(struct rw *r)
+{
+	long long now = mono_ms();
+	atomic_store(&r->contact_ms, now ? now : 1);
+}
+
+/*
+ * The API server's reason for a non-2xx answer: the message of the Status
+ * object it sends as the body (metav1.Status), cut to one line; else the
+ * start of the body.
+ */
+static void status_message(const char *body, size_t len, char *out, size_t size)
+{
+	out[0] = '\0';
+	json_t *st = body && len ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *m = json_string_value(json_object_get(st, "message"));
+	const char *src = m ? m : body;
+	size_t n = m ? strlen(m) : (body ? len : 0), k = 0;
+	for (size_t i = 0; i < n && k + 1 < size; i++)
+		out[k++] = (unsigned char)src[i] < 0x20 ? ' ' : src[i];
+	out[k] = '\0';
+	json_decref(st);
+}
+
+/* Records and logs (warn) one failed list or watch. */
+__attribute__((format(printf, 4, 5)))
+static void failure(struct rw *r, long status, const char *server_msg, const char *fmt, ...)
+{
+	struct iw_watch *w = r->w;
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	const char *hint = status == 401 ? " (the token is not accepted)"
+	                 : status == 403 ? " (RBAC: the service account lacks this permission)" : "";
+	char line[700];
+	if (status)
+		snprintf(line, sizeof line, "%s: HTTP %ld%s%s%s", what, status,
+		         server_msg && *server_msg ? ": " : "", server_msg ? server_msg : "", hint);
+	else
+		snprintf(line, sizeof line, "%s", what);
+	atomic_fetch_add(&r->failures, 1);
+	pthread_mutex_lock(&r->emu);
+	copy_cut(r->last_error, sizeof r->last_error, line);
+	r->last_status = status;
+	pthread_mutex_unlock(&r->emu);
+	if (w->o.log)
+		w->o.log(w->o.log_arg, true, line);
+}
+
+static size_t header_cb(char *data, size_t sz, size_t n, void *p)
+{
+	struct rw *r = p;
+	size_t len = sz * n;
+	/* the status line of the answer: a 200 to a watch means the stream is open */
+	if (len > 12 && !memcmp(data, "HTTP/", 5)) {
+		const char *sp = memchr(data, ' ', len);
+		if (sp && (size_t)(sp - data) + 4 <= len && !memcmp(sp + 1, "200", 3)) {
+			atomic_store(&r->connected, true);
+			contact(r);
+		}
+	}
+	return len;
 }
 
 /* Sleeps up to ms, returning early when stopping. */
@@ -162,10 +250,12 @@ static int event_line(struct rw *r, const char *line, size_t n)
 		w->fn(w->arg, r->idx, k, obj);
 		atomic_fetch_add(&w->events, 1);
 		r->got_event = true;
+		contact(r);
 	} else if (!strcmp(type, "BOOKMARK")) {
 		set_rv_from(r, obj);
 		atomic_fetch_add(&w->bookmarks, 1);
 		r->got_event = true;
+		contact(r);
 	} else if (!strcmp(type, "ERROR")) {
 		json_int_t code = json_integer_value(json_object_get(obj, "code"));
 		const char *msg = json_string_value(json_object_get(obj, "message"));
@@ -189,11 +279,12 @@ static size_t stream_cb(char *data, size_t sz, size_t n, void *p)
 {
 	struct rw *r = p;
 	size_t total = sz * n;
-	long code = 0;
-	/* a non-200 answer is one Status body, not an event stream */
 	if (append(r, data, total))
 		return 0;
-	(void)code;
+	/* a non-200 answer is one Status body, not an event stream: kept whole
+	 * for the failure's message */
+	if (!atomic_load(&r->connected))
+		return total;
 	char *nl;
 	size_t start = 0;
 	while ((nl = memchr(r->buf + start, '\n', r->len - start))) {
@@ -208,57 +299,15 @@ static size_t stream_cb(char *data, size_t sz, size_t n, void *p)
 	return total;
 }
 
-static char *read_token_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *t = calloc(1, 16385);
-	size_t n = t ? fread(t, 1, 16384, f) : 0;
-	fclose(f);
-	while (t && n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-		t[--n] = 0;
-	return t;
-}
-
-/* Prepares a request; returns the handle and headers (caller frees both). */
+/* Prepares a request (webhook/kubeapi.h: the API client); returns the
+ * handle and headers (caller frees both). */
 static CURL *request(struct rw *r, const char *url, struct curl_slist **hdrs)
 {
-	struct iw_watch *w = r->w;
-	CURL *c = curl_easy_init();
-	if (!c)
-		return NULL;
-	*hdrs = curl_slist_append(NULL, "Accept: application/json");
-	char *tok = w->o.token_file ? read_token_file(w->o.token_file) : NULL;
-	const char *t = tok && *tok ? tok : w->o.token;
-	if (t) {
-		size_t hl = strlen(t) + 32;
-		char *h = malloc(hl);
-		if (h) {
-			snprintf(h, hl, "Authorization: Bearer %s", t);
-			*hdrs = curl_slist_append(*hdrs, h);
-			free(h);
-		}
-	}
-	free(tok);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, *hdrs);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "ingress-warden/" IW_VERSION);
-	if (w->o.ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, w->o.ca_file);
-	if (w->o.client_cert)
-		curl_easy_setopt(c, CURLOPT_SSLCERT, w->o.client_cert);
-	if (w->o.client_key)
-		curl_easy_setopt(c, CURLOPT_SSLKEY, w->o.client_key);
-	if (w->o.insecure) {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	CURL *c = iw_kube_easy(&r->w->o, url, hdrs);
+	if (c) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
 	}
 	return c;
 }
@@ -314,18 +363,23 @@ static enum outcome do_list(struct rw *r)
 			goto done;
 		}
 		if (cc != CURLE_OK || code != 200) {
-			wlog(w, "list %s: %s", res->path,
-			     cc != CURLE_OK ? (*r->errmsg ? r->errmsg : curl_easy_strerror(cc))
-			                    : code == 410 ? "410 Gone (continue token expired)" : "HTTP error");
-			if (cc == CURLE_OK)
-				wlog(w, "list %s: HTTP %ld", res->path, code);
+			char sm[256];
+			if (cc != CURLE_OK) {
+				failure(r, 0, NULL, "list %s failed: %s", res->path,
+				        *r->errmsg ? r->errmsg : curl_easy_strerror(cc));
+			} else {
+				status_message(r->buf, r->len, sm, sizeof sm);
+				failure(r, code, code == 410 ? "the continue token expired" : sm,
+				        "list %s failed", res->path);
+			}
 			goto done;
 		}
 		json_error_t je;
 		json_t *doc = json_loadb(r->buf ? r->buf : "", r->len, 0, &je);
 		json_t *its = json_object_get(doc, "items");
 		if (!doc || (its && !json_is_array(its))) {
-			wlog(w, "list %s: bad JSON: %s", res->path, doc ? "items is not a list" : je.text);
+			failure(r, 0, NULL, "list %s failed: bad JSON: %s", res->path,
+			        doc ? "items is not a list" : je.text);
 			json_decref(doc);
 			goto done;
 		}
@@ -359,6 +413,7 @@ static enum outcome do_list(struct rw *r)
 	}
 	w->fn(w->arg, r->idx, IW_WEV_SYNCED, NULL);
 	strcpy(r->rv, rv);
+	contact(r);
 	atomic_store(&r->synced, true);
 	atomic_fetch_add(&w->lists, 1);
 	wlog(w, "listed %s: %zu objects at resourceVersion %s", res->path, json_array_size(items), rv);
@@ -391,6 +446,8 @@ static enum outcome do_watch(struct rw *r)
 	reset_buf(r);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, stream_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	/* a server that goes silent past its own timeout is a dead connection */
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, w->o.timeout_seconds + 30);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 0L);
@@ -399,6 +456,9 @@ static enum outcome do_watch(struct rw *r)
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
+	bool was_open = atomic_exchange(&r->connected, false);
+	if (was_open)
+		contact(r);   /* the stream was alive until now */
 	if (atomic_load(&w->stop))
 		return STOPPED;
 	if (code == 410 || r->gone) {
@@ -406,12 +466,18 @@ static enum outcome do_watch(struct rw *r)
 		return GONE;
 	}
 	if (code && code != 200) {
-		wlog(w, "watch %s: HTTP %ld", res->path, code);
+		/* a non-200 answer is one Status object, not an event stream: the
+		 * event parser stopped at it; its text is in the buffer */
+		char sm[256];
+		status_message(r->buf, r->len, sm, sizeof sm);
+		failure(r, code, sm, "watch %s failed", res->path);
 		return FAIL;
 	}
 	if (cc != CURLE_OK || r->proto_err) {
-		wlog(w, "watch %s: %s", res->path, *r->errmsg ? r->errmsg : curl_easy_strerror(cc));
-		return r->got_event && !r->proto_err ? OK : FAIL;
+		bool lost = r->got_event && !r->proto_err;
+		failure(r, 0, NULL, "watch %s %s: %s", res->path, lost ? "interrupted" : "failed",
+		        *r->errmsg ? r->errmsg : curl_easy_strerror(cc));
+		return lost ? OK : FAIL;
 	}
 	if (r->len)   /* a last line without its newline */
 		event_line(r, r->buf, r->len);
@@ -495,6 +561,7 @@ struct iw_watch *iw_watch_start(const struct iw_watch_opts *o, const struct iw_w
 	for (size_t i = 0; i < nres; i++) {
 		w->rws[i].w = w;
 		w->rws[i].idx = i;
+		pthread_mutex_init(&w->rws[i].emu, NULL);
 		if (pthread_create(&w->rws[i].th, NULL, run, &w->rws[i])) {
 			iw_watch_stop(w);
 			return NULL;
@@ -522,6 +589,23 @@ void iw_watch_get_stats(const struct iw_watch *w, struct iw_watch_stats *s)
 	s->errors = atomic_load(&w->errors);
 }
 
+void iw_watch_health(const struct iw_watch *w, size_t res, struct iw_watch_health *h)
+{
+	memset(h, 0, sizeof *h);
+	if (res >= w->nres)
+		return;
+	struct rw *r = &w->rws[res];
+	h->synced = atomic_load(&r->synced);
+	h->connected = atomic_load(&r->connected);
+	long long c = atomic_load(&r->contact_ms);
+	h->since_contact_ms = c ? mono_ms() - c : -1;
+	h->failures = atomic_load(&r->failures);
+	pthread_mutex_lock(&r->emu);
+	h->last_status = r->last_status;
+	copy_cut(h->last_error, sizeof h->last_error, r->last_error);
+	pthread_mutex_unlock(&r->emu);
+}
+
 void iw_watch_stop(struct iw_watch *w)
 {
 	if (!w)
@@ -533,185 +617,11 @@ void iw_watch_stop(struct iw_watch *w)
 	for (size_t i = 0; w->rws && i < w->nres; i++)
 		if (w->rws[i].started)
 			pthread_join(w->rws[i].th, NULL);
+	for (size_t i = 0; w->rws && i < w->nres; i++)
+		if (w->rws[i].w)
+			pthread_mutex_destroy(&w->rws[i].emu);
 	free(w->rws);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);
-}
-
-/* ---- configuration sources ------------------------------------------------ */
-
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-void iw_watch_opts_release(struct iw_watch_opts *o)
-{
-	free((char *)o->server);
-	free((char *)o->token);
-	free((char *)o->token_file);
-	free((char *)o->ca_file);
-	free((char *)o->client_cert);
-	free((char *)o->client_key);
-	o->server = o->token = o->token_file = o->ca_file = o->client_cert = o->client_key = NULL;
-}
-
-#define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
-
-int iw_watch_in_cluster(struct iw_watch_opts *o, char *err, size_t errsize)
-{
-	const char *host = getenv("KUBERNETES_SERVICE_HOST");
-	const char *port = getenv("KUBERNETES_SERVICE_PORT");
-	if (!host || !*host) {
-		snprintf(err, errsize, "not in a cluster: KUBERNETES_SERVICE_HOST is not set "
-		                       "(use --kubeconfig)");
-		return -1;
-	}
-	if (access(SA_DIR "/token", R_OK)) {
-		snprintf(err, errsize, "%s/token: %s", SA_DIR, strerror(errno));
-		return -1;
-	}
-	char url[600];
-	bool v6 = strchr(host, ':') != NULL;
-	snprintf(url, sizeof url, "https://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "",
-	         port && *port ? port : "443");
-	o->server = xstrdup(url);
-	o->token_file = xstrdup(SA_DIR "/token");
-	o->ca_file = xstrdup(SA_DIR "/ca.crt");
-	if (!o->server || !o->token_file || !o->ca_file) {
-		iw_watch_opts_release(o);
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* kubeconfig: small helpers over the libyaml document */
-static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
-{
-	if (!m || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
-			return yaml_document_get_node(d, p->value);
-	}
-	return NULL;
-}
-
-static const char *sval(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* the entry named 'name' of the list 'key' ("clusters"), its 'inner' mapping */
-static yaml_node_t *named(yaml_document_t *d, yaml_node_t *root, const char *key,
-                          const char *name, const char *inner)
-{
-	yaml_node_t *l = map_get(d, root, key);
-	if (!l || l->type != YAML_SEQUENCE_NODE || !name)
-		return NULL;
-	for (yaml_node_item_t *i = l->data.sequence.items.start; i < l->data.sequence.items.top; i++) {
-		yaml_node_t *e = yaml_document_get_node(d, *i);
-		const char *n = sval(map_get(d, e, "name"));
-		if (n && !strcmp(n, name))
-			return map_get(d, e, inner);
-	}
-	return NULL;
-}
-
-static int write_b64(const char *b64, char **path, char *err, size_t errsize)
-{
-	gnutls_datum_t in = { (unsigned char *)b64, (unsigned)strlen(b64) }, out = { NULL, 0 };
-	if (gnutls_base64_decode2(&in, &out) < 0) {
-		snprintf(err, errsize, "certificate-authority-data is not base64");
-		return -1;
-	}
-	const char *tmp = getenv("TMPDIR");
-	char tpl[512];
-	snprintf(tpl, sizeof tpl, "%s/iw-ca-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(tpl);
-	int rc = -1;
-	if (fd < 0)
-		snprintf(err, errsize, "%s: %s", tpl, strerror(errno));
-	else if (write(fd, out.data, out.size) != (ssize_t)out.size)
-		snprintf(err, errsize, "%s: %s", tpl, strerror(errno));
-	else if (!(*path = strdup(tpl)))
-		snprintf(err, errsize, "out of memory");
-	else
-		rc = 0;
-	if (fd >= 0)
-		close(fd);
-	if (rc && fd >= 0)
-		unlink(tpl);
-	gnutls_free(out.data);
-	return rc;
-}
-
-int iw_watch_kubeconfig(const char *path, struct iw_watch_opts *o, char **tmp_ca,
-                        char *err, size_t errsize)
-{
-	*tmp_ca = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	yaml_parser_t p;
-	yaml_document_t d;
-	int rc = -1;
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	if (!yaml_parser_load(&p, &d)) {
-		snprintf(err, errsize, "%s:%zu: %s", path, p.problem_mark.line + 1,
-		         p.problem ? p.problem : "YAML error");
-		yaml_parser_delete(&p);
-		fclose(f);
-		return -1;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&d);
-	const char *cur = sval(map_get(&d, root, "current-context"));
-	yaml_node_t *ctx = named(&d, root, "contexts", cur, "context");
-	yaml_node_t *cl = named(&d, root, "clusters", sval(map_get(&d, ctx, "cluster")), "cluster");
-	yaml_node_t *us = named(&d, root, "users", sval(map_get(&d, ctx, "user")), "user");
-	const char *server = sval(map_get(&d, cl, "server"));
-	if (!server) {
-		snprintf(err, errsize, "%s: no server for the current context \"%s\"", path,
-		         cur ? cur : "");
-		goto out;
-	}
-	o->server = xstrdup(server);
-	o->ca_file = xstrdup(sval(map_get(&d, cl, "certificate-authority")));
-	const char *cad = sval(map_get(&d, cl, "certificate-authority-data"));
-	if (!o->ca_file && cad) {
-		if (write_b64(cad, tmp_ca, err, errsize))
-			goto out;
-		o->ca_file = xstrdup(*tmp_ca);
-	}
-	const char *ins = sval(map_get(&d, cl, "insecure-skip-tls-verify"));
-	o->insecure = ins && !strcmp(ins, "true");
-	o->token = xstrdup(sval(map_get(&d, us, "token")));
-	o->token_file = xstrdup(sval(map_get(&d, us, "tokenFile")));
-	o->client_cert = xstrdup(sval(map_get(&d, us, "client-certificate")));
-	o->client_key = xstrdup(sval(map_get(&d, us, "client-key")));
-	if (map_get(&d, us, "client-certificate-data") || map_get(&d, us, "exec")) {
-		snprintf(err, errsize, "%s: client-certificate-data and exec credentials are not "
-		                       "supported: use a token, tokenFile or certificate files", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (rc) {
-		iw_watch_opts_release(o);
-		if (*tmp_ca) {
-			unlink(*tmp_ca);
-			free(*tmp_ca);
-			*tmp_ca = NULL;
-		}
-	}
-	yaml_document_delete(&d);
-	yaml_parser_delete(&p);
-	fclose(f);
-	return rc;
 }

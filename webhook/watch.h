@@ -33,6 +33,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "webhook/kubeapi.h"
+
 enum iw_watch_ev { IW_WEV_RESET, IW_WEV_ADDED, IW_WEV_MODIFIED, IW_WEV_DELETED, IW_WEV_SYNCED };
 const char *iw_watch_ev_name(enum iw_watch_ev ev);   /* "RESET", "ADDED", ... */
 
@@ -48,40 +50,6 @@ extern const struct iw_watch_res iw_watch_default_res[3];
 /* obj is borrowed for the call (NULL for RESET and SYNCED); 'res' indexes the
  * resource array given to iw_watch_start. */
 typedef void (*iw_watch_fn)(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj);
-typedef void (*iw_watch_log_fn)(void *arg, const char *msg);
-
-struct iw_watch_opts {
-	const char *server;        /* "https://10.96.0.1:443" */
-	const char *token;         /* bearer token, or NULL */
-	const char *token_file;    /* re-read before every request (rotated tokens), or NULL */
-	const char *ca_file;       /* CA bundle that signs the API server, or NULL */
-	const char *client_cert, *client_key;   /* client certificate files, or NULL */
-	bool insecure;             /* do not verify the server (tests only) */
-	long timeout_seconds;      /* watch timeoutSeconds; default 300 */
-	long backoff_min_ms;       /* default 200 */
-	long backoff_max_ms;       /* default 30000 */
-	long page_limit;           /* list page size; default 500 */
-	size_t max_bytes;          /* default 64 MiB */
-	iw_watch_log_fn log;       /* one line per reconnect / relist / error; may be NULL */
-	void *log_arg;
-};
-
-/*
- * Reads a kubeconfig: the current context's cluster server,
- * certificate-authority (file; -data is written to a private temporary file
- * whose path goes to *tmp_ca, which the caller unlinks and frees),
- * insecure-skip-tls-verify, and the user's token / tokenFile /
- * client-certificate / client-key.  Strings set in 'o' are new (free them
- * with iw_watch_opts_release).  Returns 0, or -1 with a reason in 'err'.
- */
-int iw_watch_kubeconfig(const char *path, struct iw_watch_opts *o, char **tmp_ca,
-                        char *err, size_t errsize);
-/* In-cluster: KUBERNETES_SERVICE_HOST/PORT, the service account token file
- * and CA.  Returns 0, or -1 with a reason in 'err'. */
-int iw_watch_in_cluster(struct iw_watch_opts *o, char *err, size_t errsize);
-/* Frees the strings set by the two functions above. */
-void iw_watch_opts_release(struct iw_watch_opts *o);
-
 struct iw_watch;   /* opaque */
 
 /* Starts one thread per resource.  'res' must outlive the watch.  NULL on
@@ -95,6 +63,22 @@ struct iw_watch_stats {
 	unsigned long lists, relists_gone, reconnects, events, bookmarks, errors;
 };
 void iw_watch_get_stats(const struct iw_watch *w, struct iw_watch_stats *s);
+
+/*
+ * The health of one resource's list/watch, for readiness and metrics.
+ * "Contact" is a list that completed, a watch the API server accepted (HTTP
+ * 200), an event or a bookmark; a watch stream that stays open counts as
+ * contact all along ('connected').
+ */
+struct iw_watch_health {
+	bool synced;                 /* listed at least once */
+	bool connected;              /* a watch stream is open now */
+	long long since_contact_ms;  /* since the last contact; -1: never */
+	unsigned long failures;      /* failed lists and watches so far */
+	long last_status;            /* HTTP status of the last failure; 0: none or no answer */
+	char last_error[256];        /* its one-line reason ("" when none) */
+};
+void iw_watch_health(const struct iw_watch *w, size_t res, struct iw_watch_health *h);
 
 /* Stops the threads (aborting transfers in progress) and frees.  NULL ok. */
 void iw_watch_stop(struct iw_watch *w);

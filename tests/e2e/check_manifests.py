@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Checks one `kubectl kustomize` output: check_manifests.py NAME OUT.yaml BUNDLE_FILE.
+"""Checks one `kubectl kustomize` output: check_manifests.py NAME OUT.yaml.
 Prints one "ok - ..." or "FAIL - ..." line per check."""
 import sys
 
 import yaml
 
-name, path, bundle_file = sys.argv[1:4]
+name, path = sys.argv[1:3]
 docs = [d for d in yaml.safe_load_all(open(path)) if d]
 by = {}
 for d in docs:
@@ -16,21 +16,32 @@ def check(what, cond):
     print(("ok - %s: %s" if cond else "FAIL - %s: %s") % (name, what))
 
 
-def one(kind):
-    return (by.get(kind) or [None])[0]
+def one(kind, name=None):
+    for d in by.get(kind) or []:
+        if name is None or d["metadata"]["name"] == name:
+            return d
+    return None
+
+
+def grants(role):
+    return {(g, r, v, tuple(x.get("resourceNames", ()))) for x in (role or {}).get("rules", [])
+            for g in x["apiGroups"] for r in x["resources"] for v in x["verbs"]}
 
 
 check("Namespace", one("Namespace") is not None)
 check("ServiceAccount", one("ServiceAccount") is not None)
-role = one("ClusterRole")
-rules = role["rules"] if role else []
-granted = {(g, r, v) for x in rules for g in x["apiGroups"] for r in x["resources"] for v in x["verbs"]}
-want = {(g, r, v) for g, r in [("networking.k8s.io", "ingresses"), ("networking.k8s.io", "ingressclasses"), ("", "services")]
+granted = grants(one("ClusterRole", "ingress-warden"))
+want = {(g, r, v, ()) for g, r in [("networking.k8s.io", "ingresses"), ("networking.k8s.io", "ingressclasses"), ("", "services")]
         for v in ("get", "list", "watch")}
-check("RBAC: exactly get/list/watch of ingresses, ingressclasses, services", granted == want)
-check("RBAC: no secrets", not any(r == "secrets" for _, r, _ in granted))
-check("RBAC: bound to the ServiceAccount", bool(one("ClusterRoleBinding")) and
-      one("ClusterRoleBinding")["subjects"][0]["name"] == one("ServiceAccount")["metadata"]["name"])
+check("RBAC: the watch reads exactly ingresses, ingressclasses, services", granted == want)
+sa = one("ServiceAccount")["metadata"]["name"]
+check("RBAC: bound to the ServiceAccount", bool(one("ClusterRoleBinding", "ingress-warden")) and
+      one("ClusterRoleBinding", "ingress-warden")["subjects"][0]["name"] == sa)
+all_grants = set()
+for kind in ("ClusterRole", "Role"):
+    for r in by.get(kind, []):
+        all_grants |= grants(r)
+secret_grants = {x for x in all_grants if x[1] == "secrets"}
 
 dep = one("Deployment")
 spec = dep["spec"]
@@ -63,6 +74,17 @@ check("NetworkPolicy: ingress only to the webhook port", np is not None and np["
 
 vwc = one("ValidatingWebhookConfiguration")
 wh = vwc["webhooks"][0]
+sel = wh.get("namespaceSelector", {}).get("matchExpressions", [])
+check("webhook: never in kube-system nor its own namespace",
+      any(e["key"] == "kubernetes.io/metadata.name" and e["operator"] == "NotIn" and
+          {"kube-system", svc["metadata"]["namespace"]} <= set(e["values"]) for e in sel))
+env = {e["name"]: e.get("value") for e in c.get("env", [])}
+check("Deployment: watches the cluster (IW_IN_CLUSTER)", bool(env.get("IW_IN_CLUSTER")))
+check("Deployment: readiness tolerates a missed probe", c["readinessProbe"].get("failureThreshold", 3) >= 2)
+ann = spec["template"]["metadata"].get("annotations", {})
+check("Deployment: /metrics scrapable (annotations)", ann.get("prometheus.io/scrape") == "true"
+      and ann.get("prometheus.io/path") == "/metrics" and ann.get("prometheus.io/port") == str(port))
+tls_vol = [v for v in pod["volumes"] if v["name"] == "tls"][0]
 ops = {o for r in wh["rules"] for o in r["operations"]}
 resources = {x for r in wh["rules"] for x in r["resources"]}
 check("webhook: CREATE and UPDATE of ingresses and ingressclasses",
@@ -85,11 +107,31 @@ if name == "overlays/cert-manager":
     check("cert-manager: Issuer present", bool(by.get("Issuer")))
     dns = serving[0]["spec"]["dnsNames"] if serving else []
     check("cert-manager: the Service's DNS names", "ingress-warden.ingress-warden.svc" in dns)
-if name == "overlays/self-signed":
-    sec = one("Secret")
-    check("self-signed: kubernetes.io/tls Secret named as the volume expects",
-          sec is not None and sec["type"] == "kubernetes.io/tls" and
-          sec["metadata"]["name"] == [v for v in pod["volumes"] if v["name"] == "tls"][0]["secret"]["secretName"])
-    check("self-signed: caBundle filled in", wh["clientConfig"].get("caBundle") == open(bundle_file).read().strip())
-if name == "base":
-    check("base: caBundle left to the overlays", "caBundle" not in wh["clientConfig"])
+    check("cert-manager: the Secret is mounted, no init container",
+          tls_vol.get("secret", {}).get("secretName") == serving[0]["spec"]["secretName"] and not pod.get("initContainers"))
+    check("cert-manager: no access to Secrets or to the webhook configuration",
+          not secret_grants and not any(x[1] == "validatingwebhookconfigurations" for x in all_grants))
+else:
+    # the base provisions its own certificate: nothing else needed
+    init = pod.get("initContainers", [])
+    args = init[0]["args"] if init else []
+    check("base: an init container provisions the certificate (certs --in-cluster)",
+          bool(init) and args[:2] == ["certs", "--in-cluster"] and init[0]["image"] == c["image"])
+    out = [a.split("=", 1)[1] for a in args if a.startswith("--out=")]
+    mount = [m["mountPath"] for m in c["volumeMounts"] if m["name"] == "tls"]
+    check("base: the server reads the pair the init container writes",
+          out and mount and out[0] == mount[0] and "emptyDir" in tls_vol
+          and env.get("IW_TLS_CERT", "").startswith(mount[0] + "/"))
+    check("base: Secrets: create, and get/update of its own only",
+          secret_grants == {("", "secrets", "create", ()), ("", "secrets", "get", ("ingress-warden-tls",)),
+                            ("", "secrets", "update", ("ingress-warden-tls",))})
+    vg = {x for x in all_grants if x[1] == "validatingwebhookconfigurations"}
+    check("base: the caBundle of its own webhook configuration only",
+          vg == {("admissionregistration.k8s.io", "validatingwebhookconfigurations", v, (vwc["metadata"]["name"],))
+                 for v in ("get", "update")})
+    check("base: the caBundle is written at run time, not in the manifests", "caBundle" not in wh["clientConfig"])
+if name == "overlays/prometheus-operator":
+    sm = one("ServiceMonitor")
+    ep = sm["spec"]["endpoints"][0] if sm else {}
+    check("prometheus-operator: a ServiceMonitor on the Service's https port",
+          sm is not None and ep.get("port") == svc["spec"]["ports"][0]["name"] and ep.get("path") == "/metrics")

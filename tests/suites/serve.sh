@@ -108,7 +108,7 @@ check "certs --help" eq $? 0
 cat "$T/c1/ca.crt" "$T/c2/ca.crt" > "$T/ca-both.crt"
 
 # ---------------------------------------------------------------- serve: usage
-"$BIN" serve --help | grep -q IW_TLS_CERT
+"$BIN" serve --help >"$T/help"; grep -q IW_TLS_CERT "$T/help"
 check "serve --help lists the environment variables" eq $? 0
 "$BIN" serve --bogus 2>"$T/err"; rc=$?
 check "serve with an unknown flag: exit 2, one line" eq "$rc $(wc -l < "$T/err")" "2 1"

@@ -150,5 +150,65 @@ assert r["allowed"] is True and "ingress-warden: cluster state not synced yet: c
 EOP
 kill -TERM $servepid; wait $servepid; servepid=
 
+# ---- watch failures are visible (issue 12 §3): a 403 is logged at warn with the
+# API server's message, counted, and /readyz says why; after --max-stale a
+# start that cannot list answers degraded instead of leaving no endpoints
+KUBEFAKE_FORBID=ingresses "$FAKE" $KPORT s3cret >"$tmp/fake5.out" 2>&1 & fakepid=$!
+"$BIN" serve --lint-listen 127.0.0.1:$LPORT --kubeconfig "$tmp/kubeconfig" --max-stale 3 \
+  2>"$tmp/serve5.log" & servepid=$!
+for _ in $(seq 50); do grep -q '"event":"watch_failure"' "$tmp/serve5.log" 2>/dev/null && break; sleep 0.1; done
+grep -q '"level":"warn","msg":"cluster watch failed".*list /apis/networking.k8s.io/v1/ingresses failed: HTTP 403: ingresses is forbidden: User .*cannot list resource.*(RBAC: the service account lacks this permission)' "$tmp/serve5.log" \
+  && ok "a 403 is logged at warn with the status, the API server's message and the hint" || { bad "403 log line"; grep watch "$tmp/serve5.log" | head -3; }
+for _ in $(seq 20); do body=$(curl -s --max-time 2 "$L/readyz"); grep -q forbidden <<<"$body" && break; sleep 0.1; done
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$L/readyz")
+[ "$code" = 503 ] && grep -q "^not ready: ingresses not listed yet: list /apis/networking.k8s.io/v1/ingresses failed: HTTP 403: ingresses is forbidden" <<<"$body" \
+  && ok "/readyz 503 says why: $(cut -c1-80 <<<"$body")..." || bad "/readyz while forbidden: $code $body"
+curl -s --max-time 2 "$L/metrics" >"$tmp/m5"
+grep -Eq '^ingress_warden_cluster_watch_failures_total\{resource="ingresses"\} [1-9]' "$tmp/m5" && grep -q '^ingress_warden_cluster_watch_failures_total{resource="services"} 0' "$tmp/m5" \
+  && ok "metric: failures counted per resource" || { bad "failure metric"; grep failures "$tmp/m5"; }
+for _ in $(seq 60); do code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$L/readyz"); [ "$code" = 200 ] && break; sleep 0.1; done
+body=$(curl -s --max-time 2 "$L/readyz")
+[ "$code" = 200 ] && grep -q "^ok (degraded): ingresses not listed yet" <<<"$body" \
+  && ok "after --max-stale: ready, degraded, still saying why (--unsynced=allow)" || bad "degraded readiness: $code $body"
+kill -TERM $servepid; wait $servepid; servepid=
+kill "$fakepid"; wait "$fakepid" 2>/dev/null; fakepid=
+
+# ---- losing the API server after the sync: the state serves --max-stale
+# seconds, then the answers and readiness follow --unsynced
+"$FAKE" $KPORT s3cret >"$tmp/fake6.out" 2>&1 & fakepid=$!
+"$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+  --kubeconfig "$tmp/kubeconfig" --max-stale 2 2>"$tmp/serve6.log" & servepid=$!
+for _ in $(seq 100); do
+  [ "$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz")" = ok ] && break; sleep 0.1
+done
+[ "$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz")" = ok ] && ok "synced: /readyz ok" || bad "not ready after sync"
+kill "$fakepid"; wait "$fakepid" 2>/dev/null; fakepid=
+body=
+for _ in $(seq 80); do body=$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz"); grep -q degraded <<<"$body" && break; sleep 0.1; done
+grep -q "^ok (degraded): .*no contact with the API server for [0-9]* s" <<<"$body" && ok "API server gone for --max-stale: ready but degraded, saying why" || bad "stale readiness: $body"
+curl -s --cacert "$tmp/c/ca.crt" --max-time 5 -H 'Content-Type: application/json' --data-binary @"$tmp/req.json" "$W/validate" >"$tmp/resp6.json"
+python3 - "$tmp/resp6.json" <<'EOP' && ok "stale state is not used: allowed with the no-contact warning" || { bad "stale answer"; cat "$tmp/resp6.json"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+assert r["allowed"] is True and "ingress-warden: no contact with the API server: cross-object checks skipped" in r["warnings"], r
+EOP
+curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/metrics" | grep -qx 'ingress_warden_cluster_state_fresh 0' && ok "metric: state not fresh" || bad "fresh metric"
+grep -q '"level":"warn","msg":"cluster state stale"' "$tmp/serve6.log" && ok "the loss is logged at warn" || bad "stale log"
+"$FAKE" $KPORT s3cret >"$tmp/fake7.out" 2>&1 & fakepid=$!
+for _ in $(seq 150); do [ "$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz")" = ok ] && break; sleep 0.1; done
+[ "$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz")" = ok ] && grep -q '"msg":"cluster state fresh again"' "$tmp/serve6.log" \
+  && ok "the API server back: fresh again, logged" || bad "recovery"
+kill -TERM $servepid; wait $servepid; servepid=
+kill "$fakepid"; wait "$fakepid" 2>/dev/null; fakepid=
+"$FAKE" $KPORT s3cret >"$tmp/fake8.out" 2>&1 & fakepid=$!
+"$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+  --kubeconfig "$tmp/kubeconfig" --max-stale 2 --unsynced deny 2>"$tmp/serve8.log" & servepid=$!
+for _ in $(seq 100); do [ "$(curl -s --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz")" = ok ] && break; sleep 0.1; done
+kill "$fakepid"; wait "$fakepid" 2>/dev/null; fakepid=
+code=
+for _ in $(seq 80); do code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$tmp/c/ca.crt" --max-time 1 "$W/readyz"); [ "$code" = 503 ] && break; sleep 0.1; done
+[ "$code" = 503 ] && ok "--unsynced=deny: not ready once stale" || bad "deny + stale readiness: $code"
+kill -TERM $servepid; wait $servepid; servepid=
+
 echo "serve-cluster: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -18,8 +18,19 @@
  * Every request is logged on stdout: "LIST ingresses continue=..." /
  * "WATCH ingresses rv=...".  With TOKEN, requests without
  * "Authorization: Bearer TOKEN" get 401.  Stops on SIGTERM/SIGINT.
+ *
+ * KUBEFAKE_FORBID=ingresses (or ingressclasses, services): lists and
+ * watches of that resource get 403 with the API server's Status message.
+ *
+ * Any other path is a small object store (for `certs --in-cluster`):
+ *   POST <collection>        creates <collection>/<metadata.name>: 201, or 409
+ *   GET <collection>/<name>  200 with the object, or 404
+ *   PUT <collection>/<name>  replaces it when metadata.resourceVersion
+ *                            matches (or is absent): 200, else 409; 404 when absent
+ * resourceVersion is a counter set on every write.  Logged: "POST path 201".
  */
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -33,6 +44,43 @@
 
 static atomic_bool stopping;
 static const char *token;
+static const char *forbid;
+
+/* ---- the object store ------------------------------------------------------ */
+#define STORE_MAX 64
+static struct { char *path; char *body; } store[STORE_MAX];
+static long store_rv = 100;
+
+static int store_find(const char *path)
+{
+	for (int i = 0; i < STORE_MAX; i++)
+		if (store[i].path && !strcmp(store[i].path, path))
+			return i;
+	return -1;
+}
+
+/* Sets metadata.resourceVersion of the JSON object 'body' to a new counter
+ * value; returns the new text (malloc'd) or NULL when it is not an object. */
+static char *with_rv(const char *body, char *rv_out, size_t rvsize)
+{
+	json_t *o = json_loads(body, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	json_t *md = json_object_get(o, "metadata");
+	if (!json_is_object(md)) {
+		md = json_object();
+		json_object_set_new(o, "metadata", md);
+	}
+	char rv[32];
+	snprintf(rv, sizeof rv, "%ld", ++store_rv);
+	json_object_set_new(md, "resourceVersion", json_string(rv));
+	snprintf(rv_out, rvsize, "%s", rv);
+	char *t = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return t;
+}
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int nlist, nwatch;
 
@@ -147,17 +195,114 @@ static enum MHD_Result send_stream(struct MHD_Connection *c, const struct step *
 	return ret;
 }
 
+struct upload { char *p; size_t n; };
+
+static enum MHD_Result send_status(struct MHD_Connection *c, unsigned code, const char *reason,
+                                   const char *msg)
+{
+	char body[1024];
+	snprintf(body, sizeof body, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+	         "\"message\":\"%s\",\"reason\":\"%s\",\"code\":%u}", msg, reason, code);
+	return send_text(c, code, body);
+}
+
+static enum MHD_Result store_handle(struct MHD_Connection *c, const char *url, const char *method,
+                                    const struct upload *u)
+{
+	char rv[32];
+	pthread_mutex_lock(&mu);
+	enum MHD_Result r;
+	int i = store_find(url);
+	if (!strcmp(method, "GET")) {
+		r = i < 0 ? send_status(c, 404, "NotFound", "not found") : send_text(c, 200, store[i].body);
+		printf("GET %s %d\n", url, i < 0 ? 404 : 200);
+	} else if (!strcmp(method, "POST")) {
+		json_t *o = json_loadb(u->p ? u->p : "", u->n, 0, NULL);
+		const char *name = json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", url, name ? name : "");
+		char *t = name ? with_rv(u->p ? u->p : "", rv, sizeof rv) : NULL;
+		json_decref(o);
+		if (!t) {
+			r = send_status(c, 400, "BadRequest", "not an object with a name");
+			printf("POST %s 400\n", url);
+		} else if (store_find(path) >= 0) {
+			free(t);
+			r = send_status(c, 409, "AlreadyExists", "already exists");
+			printf("POST %s 409\n", path);
+		} else {
+			int k = 0;
+			while (k < STORE_MAX && store[k].path)
+				k++;
+			if (k < STORE_MAX) {
+				store[k].path = strdup(path);
+				store[k].body = t;
+			} else {
+				free(t);
+			}
+			r = send_text(c, 201, store[k < STORE_MAX ? k : 0].body);
+			printf("POST %s 201\n", path);
+		}
+	} else if (!strcmp(method, "PUT")) {
+		json_t *o = json_loadb(u->p ? u->p : "", u->n, 0, NULL);
+		const char *want = json_string_value(json_object_get(json_object_get(o, "metadata"), "resourceVersion"));
+		json_t *cur = i >= 0 ? json_loads(store[i].body, 0, NULL) : NULL;
+		const char *have = json_string_value(json_object_get(json_object_get(cur, "metadata"), "resourceVersion"));
+		if (i < 0) {
+			r = send_status(c, 404, "NotFound", "not found");
+			printf("PUT %s 404\n", url);
+		} else if (want && have && strcmp(want, have)) {
+			r = send_status(c, 409, "Conflict", "the object has been modified");
+			printf("PUT %s 409\n", url);
+		} else {
+			char *t = with_rv(u->p ? u->p : "", rv, sizeof rv);
+			if (t) {
+				free(store[i].body);
+				store[i].body = t;
+			}
+			r = t ? send_text(c, 200, t) : send_status(c, 400, "BadRequest", "not an object");
+			printf("PUT %s %d\n", url, t ? 200 : 400);
+		}
+		json_decref(o);
+		json_decref(cur);
+	} else {
+		r = send_status(c, 405, "MethodNotAllowed", "method not allowed");
+	}
+	fflush(stdout);
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+static bool store_path(const char *url)
+{
+	return strcmp(url, "/apis/networking.k8s.io/v1/ingresses") &&
+	       strcmp(url, "/apis/networking.k8s.io/v1/ingressclasses") &&
+	       strcmp(url, "/api/v1/services");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req)
 {
-	(void)cls; (void)version; (void)upload; (void)upload_size;
+	(void)cls; (void)version;
 	if (!*req) {   /* first call: headers only */
-		*req = (void *)1;
+		*req = calloc(1, sizeof(struct upload));
+		return *req ? MHD_YES : MHD_NO;
+	}
+	struct upload *u = *req;
+	if (*upload_size) {
+		if (u->n + *upload_size > (1u << 20))
+			return MHD_NO;
+		char *np = realloc(u->p, u->n + *upload_size + 1);
+		if (!np)
+			return MHD_NO;
+		u->p = np;
+		memcpy(u->p + u->n, upload, *upload_size);
+		u->n += *upload_size;
+		u->p[u->n] = 0;
+		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET"))
-		return send_text(c, 405, "{\"kind\":\"Status\",\"code\":405}");
 	if (token) {
 		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 		char want[512];
@@ -165,17 +310,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (!auth || strcmp(auth, want))
 			return send_text(c, 401, "{\"kind\":\"Status\",\"code\":401,\"reason\":\"Unauthorized\"}");
 	}
+	if (store_path(url))
+		return store_handle(c, url, method, u);
+	if (strcmp(method, "GET"))
+		return send_text(c, 405, "{\"kind\":\"Status\",\"code\":405}");
+	if (forbid && strstr(url, forbid) && strlen(strstr(url, forbid)) == strlen(forbid)) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "%s is forbidden: User \\\"system:serviceaccount:iw:iw\\\" cannot %s "
+		         "resource \\\"%s\\\" at the cluster scope", forbid,
+		         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "watch") ? "watch" : "list", forbid);
+		printf("FORBID %s\n", forbid);
+		fflush(stdout);
+		return send_status(c, 403, "Forbidden", msg);
+	}
 	const char *watch = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "watch");
 	const char *rv = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "resourceVersion");
 	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
 	const char *bm = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "allowWatchBookmarks");
 	bool is_watch = watch && (!strcmp(watch, "1") || !strcmp(watch, "true"));
 	if (strcmp(url, "/apis/networking.k8s.io/v1/ingresses")) {
-		if (!strcmp(url, "/apis/networking.k8s.io/v1/ingressclasses") || !strcmp(url, "/api/v1/services"))
-			return is_watch ? send_stream(c, hold)
-			                : send_text(c, 200, "{\"kind\":\"List\",\"metadata\":"
-			                                    "{\"resourceVersion\":\"1\"},\"items\":[]}");
-		return send_text(c, 404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}");
+		return is_watch ? send_stream(c, hold)
+		                : send_text(c, 200, "{\"kind\":\"List\",\"metadata\":"
+		                                    "{\"resourceVersion\":\"1\"},\"items\":[]}");
 	}
 	pthread_mutex_lock(&mu);
 	int n = is_watch ? ++nwatch : (cont ? nlist : ++nlist);
@@ -211,6 +367,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 }
 
+static void done_cb(void *cls, struct MHD_Connection *c, void **req, enum MHD_RequestTerminationCode t)
+{
+	(void)cls; (void)c; (void)t;
+	struct upload *u = *req;
+	if (u) {
+		free(u->p);
+		free(u);
+	}
+	*req = NULL;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -225,6 +392,7 @@ int main(int argc, char **argv)
 	}
 	int port = atoi(argv[1]);
 	token = argc == 3 ? argv[2] : NULL;
+	forbid = getenv("KUBEFAKE_FORBID");
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(0x7f000001);
 	struct sigaction act = { .sa_handler = on_signal };
@@ -232,7 +400,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &act, NULL);
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
 	                                        (uint16_t)port, NULL, NULL, handle, NULL,
-	                                        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
+	                                        MHD_OPTION_SOCK_ADDR, &sa,
+	                                        MHD_OPTION_NOTIFY_COMPLETED, done_cb, NULL,
+	                                        MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "kubefake: cannot listen on 127.0.0.1:%d\n", port);
 		return 1;
@@ -243,5 +413,9 @@ int main(int argc, char **argv)
 		usleep(100 * 1000);
 	atomic_store(&stopping, true);
 	MHD_stop_daemon(d);
+	for (int i = 0; i < STORE_MAX; i++) {
+		free(store[i].path);
+		free(store[i].body);
+	}
 	return 0;
 }

@@ -76,10 +76,10 @@ static void on_event(void *arg, size_t res, enum iw_watch_ev ev, json_t *obj)
 	pthread_mutex_unlock(&mu);
 }
 
-static void on_log(void *arg, const char *msg)
+static void on_log(void *arg, bool warn, const char *msg)
 {
 	(void)arg;
-	fprintf(stderr, "watch: %s\n", msg);
+	fprintf(stderr, "watch%s: %s\n", warn ? " warn" : "", msg);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -89,7 +89,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int run_cluster(const struct iw_watch_opts *o, double timeout)
 {
-	struct iw_cluster *c = iw_cluster_start(o);
+	struct iw_cluster *c = iw_cluster_start(o, 120);
 	int rc = 1;
 	if (!c)
 		return 1;
