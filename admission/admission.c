@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+
 enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subject *s,
                               const struct iw_state *state, struct findings *out)
 {
@@ -118,16 +120,21 @@ static json_t *forbidden_status(const struct findings *fl, const char *kind, con
 static long depth_exceeded(const char *s, size_t len)
 {
 	int depth = 0;
-	bool in_str = false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
+		if (c == '"') {
+			/* a string: up to the next '"' that no odd run of '\\' escapes */
+			for (;;) {
+				const char *q = memchr(s + i + 1, '"', len - i - 1);
+				if (!q)
+					return -1;
+				i = (size_t)(q - s);
+				size_t bs = 0;   /* stops at the opening '"' at the latest */
+				while (s[i - 1 - bs] == '\\')
+					bs++;
+				if (bs % 2 == 0)
+					break;
+			}
 		} else if (c == '{' || c == '[') {
 			if (++depth > ADM_MAX_DEPTH)
 				return (long)i;
@@ -221,30 +228,55 @@ static bool envelope_error(const json_t *root, char *err, size_t errsize)
 #undef BAD
 }
 
-static json_t *log_fields(const json_t *req)
+/* One "key":"value" member of the log fields (a comma before all but the first). */
+static void log_member(struct buf *b, const char *key, const json_t *v)
 {
-	json_t *f = json_object();
-	const char *v;
-	if (!f)
-		return NULL;
-	if ((v = json_string_value(json_object_get(req, "uid"))))
-		json_object_set_new(f, "uid", json_string(v));
-	if ((v = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"))))
-		json_object_set_new(f, "kind", json_string(v));
-	if ((v = json_string_value(json_object_get(req, "namespace"))))
-		json_object_set_new(f, "namespace", json_string(v));
-	if ((v = json_string_value(json_object_get(req, "name"))) && *v)
-		json_object_set_new(f, "name", json_string(v));
-	else if ((v = json_string_value(json_object_get(json_object_get(json_object_get(req, "object"),
-	                                                                "metadata"), "name"))))
-		json_object_set_new(f, "name", json_string(v));
-	if ((v = json_string_value(json_object_get(req, "operation"))))
-		json_object_set_new(f, "operation", json_string(v));
-	return f;
+	if (!json_is_string(v))
+		return;
+	if (b->len)
+		buf_putc(b, ',');
+	buf_putc(b, '"');
+	buf_puts(b, key);
+	buf_puts(b, "\":");
+	buf_json_string(b, json_string_value(v), json_string_length(v));
 }
 
-/* Fills 'resp' (the response object) for the request. */
-static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
+/* The request's uid, kind, namespace, name and operation as JSON members. */
+static void log_fields(struct buf *b, const json_t *req)
+{
+	const json_t *name = json_object_get(req, "name");
+	log_member(b, "uid", json_object_get(req, "uid"));
+	log_member(b, "kind", json_object_get(json_object_get(req, "kind"), "kind"));
+	log_member(b, "namespace", json_object_get(req, "namespace"));
+	if (!json_is_string(name) || !json_string_length(name))
+		name = json_object_get(json_object_get(json_object_get(req, "object"), "metadata"),
+		                       "name");
+	log_member(b, "name", name);
+	log_member(b, "operation", json_object_get(req, "operation"));
+}
+
+/* json_dump_callback into a buf */
+static int dump_to_buf(const char *p, size_t n, void *b)
+{
+	return buf_add(b, p, n) ? -1 : 0;
+}
+
+/* A value as json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER) writes it. */
+static void dump_json(struct buf *b, const json_t *v)
+{
+	if (json_dump_callback(v, dump_to_buf, b, JSON_COMPACT | JSON_PRESERVE_ORDER) && !b->err)
+		b->err = IW_ENOMEM;
+}
+
+/* What the response says besides its uid. */
+struct verdict {
+	bool allowed;
+	json_t *warnings;   /* array of strings, or NULL */
+	json_t *status;     /* the Status of a denial, or NULL */
+};
+
+/* Decides the request. */
+static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_opts *o,
                           enum adm_outcome *out)
 {
 	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
@@ -255,7 +287,7 @@ static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
 	json_t *oldj = json_object_get(req, "oldObject");
 	bool update = op && !strcmp(op, "UPDATE");
 	*out = ADM_ALLOWED;
-	json_object_set_new(resp, "allowed", json_true());
+	resp->allowed = true;
 	if (!kind || (strcmp(kind, "Ingress") && strcmp(kind, "IngressClass")) || !op ||
 	    (strcmp(op, "CREATE") && !update) || !json_is_object(obj))
 		return IW_OK;   /* not ours: allowed */
@@ -312,8 +344,8 @@ static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
 			rc = IW_ENOMEM;
 			goto done;
 		}
-		json_object_set_new(resp, "allowed", json_false());
-		json_object_set_new(resp, "status", st);
+		resp->allowed = false;
+		resp->status = st;
 		*out = ADM_DENIED;
 		goto done;
 	}
@@ -339,7 +371,7 @@ static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
 		}
 	}
 	if (json_array_size(warnings))
-		json_object_set_new(resp, "warnings", warnings);
+		resp->warnings = warnings;
 	else
 		json_decref(warnings);
 	if (findings_deny(&fl)) {
@@ -348,8 +380,8 @@ static enum iw_err decide(json_t *req, json_t *resp, const struct adm_opts *o,
 			rc = IW_ENOMEM;
 			goto done;
 		}
-		json_object_set_new(resp, "allowed", json_false());
-		json_object_set_new(resp, "status", st);
+		resp->allowed = false;
+		resp->status = st;
 		*out = ADM_DENIED;
 	}
 done:
@@ -393,31 +425,55 @@ enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts
 	}
 	const char *api = json_string_value(json_object_get(root, "apiVersion"));
 	json_t *req = json_object_get(root, "request");
-	const char *uid = json_string_value(json_object_get(req, "uid"));
+	const json_t *uid = json_object_get(req, "uid");
 	res->api_version = !strcmp(api, "admission.k8s.io/v1") ? "admission.k8s.io/v1"
 	                                                       : "admission.k8s.io/v1beta1";
-	res->log_fields = log_fields(req);
-	json_t *resp = json_pack("{s:s}", "uid", uid);
-	json_t *out = resp ? json_pack("{s:s, s:s, s:O}", "apiVersion", res->api_version, "kind",
-	                               "AdmissionReview", "response", resp) : NULL;
-	json_decref(resp);
+	struct buf lf;
+	buf_init(&lf, ADM_MAX_RESPONSE);
+	log_fields(&lf, req);
+	/* the response, written as json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER)
+	 * writes the object {apiVersion, kind, response{uid, allowed, warnings,
+	 * status}} */
+	struct verdict v = { false, NULL, NULL };
 	enum adm_outcome oc;
-	enum iw_err rc = out ? decide(req, json_object_get(out, "response"), o, &oc) : IW_ENOMEM;
+	enum iw_err rc = decide(req, &v, o, &oc);
 	if (!rc) {
-		res->response = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		rc = res->response ? IW_OK : IW_ENOMEM;
+		struct buf b;
+		buf_init(&b, ADM_MAX_RESPONSE);
+		buf_puts(&b, "{\"apiVersion\":\"");
+		buf_puts(&b, res->api_version);
+		buf_puts(&b, "\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":");
+		buf_json_string(&b, json_string_value(uid), json_string_length(uid));
+		buf_puts(&b, v.allowed ? ",\"allowed\":true" : ",\"allowed\":false");
+		if (v.warnings) {
+			buf_puts(&b, ",\"warnings\":");
+			dump_json(&b, v.warnings);
+		}
+		if (v.status) {
+			buf_puts(&b, ",\"status\":");
+			dump_json(&b, v.status);
+		}
+		buf_puts(&b, "}}");
+		rc = (enum iw_err)b.err;
+		res->response = buf_steal(&b, &res->response_len);
+		if (!rc && !res->response)
+			rc = IW_ENOMEM;
+		buf_release(&b);
 	}
+	json_decref(v.warnings);
+	json_decref(v.status);
 	if (rc) {
+		free(res->response);
+		res->response = NULL;
+		res->response_len = 0;
 		res->outcome = ADM_ERROR;
 		snprintf(msg, msgsize, "the request could not be decided: %s", iw_strerror(rc));
 	} else {
 		res->outcome = oc;
-		res->response_len = strlen(res->response);
-		if (res->log_fields)
-			json_object_set_new(res->log_fields, "allowed",
-			                    json_boolean(res->outcome == ADM_ALLOWED));
+		buf_puts(&lf, oc == ADM_ALLOWED ? ",\"allowed\":true" : ",\"allowed\":false");
 	}
-	json_decref(out);
+	res->log_fields = buf_steal(&lf, NULL);
+	buf_release(&lf);
 	json_decref(root);
 	return rc;
 }

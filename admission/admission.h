@@ -57,6 +57,9 @@ enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subjec
  * the raw bytes before parsing; jansson's own limit is 2048). */
 #define ADM_MAX_BODY (8u << 20)
 #define ADM_MAX_DEPTH 100
+/* A response longer than this is an error (it holds at most the request's
+ * strings a few times over). */
+#define ADM_MAX_RESPONSE (64u << 20)
 
 struct adm_opts {
 	struct iw_vopts v;        /* the API server version whose rules apply */
@@ -69,7 +72,12 @@ enum adm_outcome { ADM_ALLOWED, ADM_DENIED, ADM_INVALID, ADM_ERROR };
 struct adm_result {
 	enum adm_outcome outcome;
 	const char *api_version;  /* of the request: "admission.k8s.io/v1" / "v1beta1" (static) */
-	json_t *log_fields;       /* new reference or NULL: uid, kind, namespace, name, operation, allowed */
+	/* The request's log fields as JSON object members, ready to be written
+	 * into a log line: "uid":"..","kind":"..","namespace":"..","name":"..",
+	 * "operation":"..","allowed":true (those known; "allowed" on IW_OK
+	 * only).  malloc'd, the caller frees; NULL when the body could not be
+	 * read as an AdmissionReview (or on OOM). */
+	char *log_fields;
 	char *response;           /* IW_OK: the response JSON text, no trailing newline
 	                             (malloc'd, the caller frees); else NULL */
 	size_t response_len;

@@ -82,6 +82,33 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int buf_json_string(struct buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	size_t run = 0;   /* bytes copied as they are, not yet added */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		buf_add(b, s + i - run, run);
+		run = 0;
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04X", c); break;
+		}
+	}
+	buf_add(b, s + n - run, run);
+	return buf_putc(b, '"');
+}
+
 char *buf_steal(struct buf *b, size_t *len)
 {
 	if (b->err)

@@ -35,6 +35,11 @@ int buf_add(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s[0..n) as a JSON string, quotes included, escaped as jansson's
+ * json_dumps writes it without JSON_ENSURE_ASCII: \" \\ \b \f \n \r \t,
+ * other bytes below 0x20 as \u00XX, every other byte as it is (s must be
+ * UTF-8, as every string jansson parsed is). */
+int buf_json_string(struct buf *b, const char *s, size_t n);
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Takes the content (a malloc'd NUL-terminated string, "" when empty; NULL
  * when b->err is set or on lack of memory); b is empty afterwards and keeps

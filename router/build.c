@@ -131,6 +131,17 @@ static int qcmp_size(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+/* qsort, without its call for what is sorted already (most arrays of the
+ * small tables the policy checks build for one object) */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((char *)base + (i - 1) * size, (char *)base + i * size) > 0) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+}
+
 /* ---- memory and indexes ----------------------------------------------------- */
 
 /* n objects of 'size' bytes from the table's blocks, zeroed; NULL on OOM.
@@ -220,7 +231,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 			hostbytes += strlen(iw_nz(ing->rules[j].host)) + 1;
 		}
 	}
-	qsort(t->ings, t->nings, sizeof *t->ings, qcmp_age);
+	sort(t->ings, t->nings, sizeof *t->ings, qcmp_age);
 	for (size_t r = 0; r < t->nings; r++)
 		if (t->ings[r].ing->has_default_backend) {
 			t->global_dflt = (long)r;                   /* sec. 8.2 */
@@ -254,7 +265,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 			kp[k] = &keys[k];
 		}
 	}
-	qsort(kp, nrules, sizeof *kp, qcmp_hkey);
+	sort(kp, nrules, sizeof *kp, qcmp_hkey);
 	t->groups = table_alloc(&mem, nrules, sizeof *t->groups);
 	if (!t->groups)
 		goto oom;
@@ -320,7 +331,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 			}
 		}
 	}
-	qsort(t->ents, t->nents, sizeof *t->ents, qcmp_ent);
+	sort(t->ents, t->nents, sizeof *t->ents, qcmp_ent);
 	for (size_t i = 0; i < t->nents; i++) {
 		struct rt_group *g = &t->groups[t->ents[i].group];
 		if (g->n == 0)
@@ -337,7 +348,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		goto oom;
 	for (size_t i = 0; i < t->nents; i++)
 		er[i] = (struct eref){ &t->ents[i], (uint32_t)i };
-	qsort(er, t->nents, sizeof *er, qcmp_eref);
+	sort(er, t->nents, sizeof *er, qcmp_eref);
 	size_t keybytes = 0;
 	for (size_t i = 0; i < t->nents; i++)
 		keybytes += er[i].e->klen;
@@ -374,7 +385,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 		struct rt_group *g = &t->groups[gi];
 		for (int type = 0; type < 3; type++) {   /* distinct lengths, ascending */
 			size_t *l = t->lens + g->first_len[type], u = 0;
-			qsort(l, g->nlens[type], sizeof *l, qcmp_size);
+			sort(l, g->nlens[type], sizeof *l, qcmp_size);
 			for (size_t i = 0; i < g->nlens[type]; i++)
 				if (u == 0 || l[i] != l[u - 1])
 					l[u++] = l[i];

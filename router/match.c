@@ -95,24 +95,26 @@ static struct top2 match_group(const struct rt_table *t, size_t g, const char *n
 		end[type] = len[type] + gr->nlens[type];
 	}
 	struct top2 tp = { -1, -1 };
-	uint64_t h = RT_HASH_SEED;   /* the hash state of np[0..i) */
-	for (size_t i = 0; i <= n; i++) {
-		bool more = false;
+	uint64_t h = RT_HASH_SEED;   /* the hash state of np[0..hashed) */
+	size_t hashed = 0;
+	for (;;) {
+		/* the next candidate length: the smallest next key length */
+		size_t i = SIZE_MAX;
+		for (int type = 0; type < 3; type++)
+			if (len[type] < end[type] && *len[type] < i)
+				i = *len[type];
+		if (i > n)
+			break;   /* no key this short is left */
+		for (; hashed < i; hashed++)
+			h = rt_hash_byte(h, (unsigned char)np[hashed]);
 		for (int type = 0; type < 3; type++) {
-			while (len[type] < end[type] && *len[type] < i)
-				len[type]++;
-			if (len[type] == end[type])
+			if (len[type] == end[type] || *len[type] != i)
 				continue;
-			more = true;
-			if (*len[type] != i)
-				continue;
+			len[type]++;
 			if ((type == RT_EXACT && i == n) || (type == RT_PREFIX && (i == n || np[i] == '/')) ||
 			    type == RT_IS)
 				lookup(t, g, (enum rt_path_type)type, np, i, h, &tp);
 		}
-		if (!more || i == n)
-			break;   /* no key is longer */
-		h = rt_hash_byte(h, (unsigned char)np[i]);
 	}
 	return tp;
 }

@@ -163,7 +163,7 @@ int cmd_review(int argc, char **argv)
 		goto done;
 	}
 	enum iw_err e = admission_handle(body, len, &o, &res, err, sizeof err);
-	json_decref(res.log_fields);
+	free(res.log_fields);
 	if (e) {
 		fprintf(stderr, "ingress-warden review: %s\n", err);
 		goto done;

@@ -1,6 +1,8 @@
 /* JSON log lines (see log.h). */
 #include "webhook/log.h"
 
+#include "base/buf.h"
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,9 @@
 #include <unistd.h>
 
 static atomic_int level = WH_LOG_INFO;   /* process-wide: the shell's one setting */
+/* A line longer than this is not written. */
+#define LOG_LINE_MAX (16u << 20)
+
 static const char *const names[] = { "debug", "info", "warn", "error", "off" };
 
 int wh_log_parse_level(const char *s, enum wh_level *out)
@@ -24,12 +29,10 @@ int wh_log_parse_level(const char *s, enum wh_level *out)
 void wh_log_set_level(enum wh_level l) { atomic_store(&level, (int)l); }
 int wh_log_enabled(enum wh_level l) { return (int)l >= atomic_load(&level) && l != WH_LOG_OFF; }
 
-void wh_log(enum wh_level l, const char *msg, json_t *fields)
+/* Writes the line {"time":..,"level":..,"msg":..,MEMBERS} and a newline
+ * with one write(2). */
+static void write_line(enum wh_level l, const char *msg, const char *members, size_t mlen)
 {
-	if (!wh_log_enabled(l)) {
-		json_decref(fields);
-		return;
-	}
 	struct timespec ts;
 	struct tm tm;
 	char when[40];
@@ -37,29 +40,52 @@ void wh_log(enum wh_level l, const char *msg, json_t *fields)
 	gmtime_r(&ts.tv_sec, &tm);
 	size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000);
-	json_t *o = json_object();
-	if (!o) {
+	struct buf b;
+	buf_init(&b, LOG_LINE_MAX);
+	buf_puts(&b, "{\"time\":\"");
+	buf_puts(&b, when);
+	buf_puts(&b, "\",\"level\":\"");
+	buf_puts(&b, names[l]);
+	buf_puts(&b, "\",\"msg\":");
+	buf_json_string(&b, msg ? msg : "", msg ? strlen(msg) : 0);
+	if (mlen) {
+		buf_putc(&b, ',');
+		buf_add(&b, members, mlen);
+	}
+	buf_puts(&b, "}\n");
+	if (!b.err) {
+		ssize_t w = write(STDERR_FILENO, b.p, b.len);
+		(void)w;   /* nowhere to report a failed log write */
+	}
+	buf_release(&b);
+}
+
+void wh_log_members(enum wh_level l, const char *msg, const char *members)
+{
+	if (wh_log_enabled(l))
+		write_line(l, msg, members ? members : "", members ? strlen(members) : 0);
+}
+
+/* json_dump_callback into a buf */
+static int dump_to_buf(const char *p, size_t n, void *b)
+{
+	return buf_add(b, p, n) ? -1 : 0;
+}
+
+void wh_log(enum wh_level l, const char *msg, json_t *fields)
+{
+	if (!wh_log_enabled(l)) {
 		json_decref(fields);
 		return;
 	}
-	json_object_set_new(o, "time", json_string(when));
-	json_object_set_new(o, "level", json_string(names[l]));
-	json_object_set_new(o, "msg", json_string(msg ? msg : ""));
-	if (fields)
-		json_object_update(o, fields);
+	/* the object's members: its text without the braces */
+	struct buf m;
+	buf_init(&m, LOG_LINE_MAX);
+	if (!fields || !json_object_size(fields))
+		write_line(l, msg, "", 0);
+	else if (!json_dump_callback(fields, dump_to_buf, &m, JSON_COMPACT | JSON_PRESERVE_ORDER) &&
+	         !m.err && m.len >= 2)
+		write_line(l, msg, m.p + 1, m.len - 2);
+	buf_release(&m);
 	json_decref(fields);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!s)
-		return;
-	size_t len = strlen(s);
-	char *line = realloc(s, len + 2);
-	if (!line) {
-		free(s);
-		return;
-	}
-	line[len] = '\n';
-	ssize_t w = write(STDERR_FILENO, line, len + 1);
-	(void)w;   /* nowhere to report a failed log write */
-	free(line);
 }

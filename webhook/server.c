@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "webhook/log.h"
 
 /* One open connection, for the deadline sweeper. */
@@ -459,13 +460,20 @@ static enum MHD_Result answer_review(struct wh_server *s, struct MHD_Connection 
 	enum wh_level lvl = info.outcome == WH_OUT_ERROR ? WH_LOG_ERROR :
 	                    info.outcome == WH_OUT_INVALID ? WH_LOG_WARN : WH_LOG_INFO;
 	if (wh_log_enabled(lvl)) {
-		json_t *f = info.log_fields ? info.log_fields : json_object();
-		info.log_fields = NULL;
-		json_object_set_new(f, "status", json_integer(r->status));
-		json_object_set_new(f, "duration_us", json_integer((json_int_t)(ns / 1000)));
-		wh_log(lvl, "review", f);
+		char m[96];
+		struct buf f;
+		buf_init(&f, SIZE_MAX / 2);
+		if (info.log_fields && *info.log_fields) {
+			buf_puts(&f, info.log_fields);
+			buf_putc(&f, ',');
+		}
+		snprintf(m, sizeof m, "\"status\":%u,\"duration_us\":%llu", r->status, ns / 1000);
+		buf_puts(&f, m);
+		if (!f.err)
+			wh_log_members(lvl, "review", f.p);
+		buf_release(&f);
 	}
-	json_decref(info.log_fields);
+	free(info.log_fields);
 	return ret;
 }
 

@@ -45,7 +45,7 @@ struct wh_answer {
 struct wh_review_info {
 	enum wh_outcome outcome;
 	enum wh_version version;
-	json_t *log_fields;         /* new reference or NULL: uid, kind, ... (no bodies) */
+	char *log_fields;           /* malloc'd JSON members or NULL: "uid":..,"kind":.. (no bodies) */
 };
 
 /* Returns 0 with *ans filled, or -1 on an internal failure (answered 500). */

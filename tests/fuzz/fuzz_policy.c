@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				char e[200];
 				admission_handle(body, strlen(body), &o, &res, e, sizeof e);
 				free(res.response);
-				json_decref(res.log_fields);
+				free(res.log_fields);
 			}
 			free(body);
 			json_decref(req);

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!err[0] || strchr(err, '\n') || res.outcome == ADM_ALLOWED ||
 			    res.outcome == ADM_DENIED)
 				abort();
-			json_decref(res.log_fields);
+			free(res.log_fields);
 			continue;
 		}
 		json_error_t je;
@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    json_is_true(json_object_get(resp, "allowed")) != (res.outcome == ADM_ALLOWED))
 			abort();
 		json_decref(j);
-		json_decref(res.log_fields);
+		free(res.log_fields);
 		free(out);
 	}
 	return 0;

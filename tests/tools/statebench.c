@@ -307,7 +307,7 @@ static double review_block(const struct iw_policy *p, const struct iw_state *st,
 			exit(1);
 		}
 		*denied += res.outcome == ADM_DENIED;
-		json_decref(res.log_fields);
+		free(res.log_fields);
 		free(res.response);
 	}
 	return (now() - t0) / reps;
