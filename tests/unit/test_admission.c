@@ -1,5 +1,6 @@
 /* The AdmissionReview codec (admission/admission.h): statuses, causes, warnings, versions. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -247,6 +248,137 @@ static void ingress_class_gets_the_policy(void **state)
 	iw_policy_free(p);
 }
 
+/* The response and the log fields are written by hand (no jansson object):
+ * with strings that need escaping (quotes, backslashes, every control
+ * character, '/', UTF-8), the response must be what json_dumps writes for
+ * the same object (parse it and dump it again: the same bytes), and the log
+ * fields must be JSON members with the request's values. */
+static void response_and_log_fields_as_jansson_writes_them(void **state)
+{
+	(void)state;
+	/* as written in the JSON request */
+	static const char *const uids[] = {
+		"plain", "q\\\"uote", "back\\\\slash", "sl/ash", "\\u0001\\u0002\\u001f\\u007f",
+		"\\b\\f\\n\\r\\t", "\\u00e9\\u20ac\\ud83d\\ude00", "\\\\\\\"\\\\",
+	};
+
+	struct pol p = { IW_SEV_WARNING, IW_OK, "a \"static\" warning" };
+	struct adm_opts o = { .policy = policy, .policy_arg = &p };
+	iw_vopts_init(&o.v);
+	for (size_t i = 0; i < sizeof uids / sizeof *uids; i++) {
+		for (int deny = 0; deny < 2; deny++) {
+			char *obj = ingress(deny ? "Bad_Host" : "a.example.com", 80);
+			char body[8192];
+			snprintf(body, sizeof body,
+			         "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\","
+			         "\"request\":{\"uid\":\"%s\",\"kind\":{\"group\":\"networking.k8s.io\","
+			         "\"version\":\"v1\",\"kind\":\"Ingress\"},\"namespace\":\"n\\\"s\","
+			         "\"name\":\"\",\"operation\":\"CREATE\",\"object\":%s}}", uids[i], obj);
+			free(obj);
+			struct adm_result res;
+			char err[300];
+			assert_int_equal(admission_handle(body, strlen(body), &o, &res, err, sizeof err),
+			                 IW_OK);
+			json_error_t je;
+			json_t *j = json_loads(res.response, 0, &je);
+			assert_non_null(j);
+			char *again = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			assert_string_equal(res.response, again);
+			free(again);
+			/* the uid came back, and the verdict */
+			json_t *sent = json_loads(body, 0, &je);
+			assert_non_null(sent);
+			json_t *req = json_object_get(sent, "request");
+			json_t *resp = json_object_get(j, "response");
+			assert_string_equal(json_string_value(json_object_get(resp, "uid")),
+			                    json_string_value(json_object_get(req, "uid")));
+			assert_true(json_is_boolean(json_object_get(resp, "allowed")));
+			assert_int_equal(json_is_true(json_object_get(resp, "allowed")), !deny);
+			assert_true(deny ? json_object_get(resp, "status") != NULL
+			                 : json_array_size(json_object_get(resp, "warnings")) == 2);
+			/* the log fields: members in this order, the request's values */
+			char lf[4096];
+			snprintf(lf, sizeof lf, "{%s}", res.log_fields);
+			json_t *f = json_loads(lf, 0, &je);
+			assert_non_null(f);
+			const char *keys[] = { "uid", "kind", "namespace", "name", "operation", "allowed" };
+			size_t k = 0;
+			const char *key;
+			json_t *v;
+			json_object_foreach(f, key, v)
+				assert_string_equal(key, keys[k++]);
+			assert_int_equal(k, 6);
+			assert_string_equal(json_string_value(json_object_get(f, "uid")),
+			                    json_string_value(json_object_get(req, "uid")));
+			assert_string_equal(json_string_value(json_object_get(f, "namespace")), "n\"s");
+			/* request.name is empty: the object's own name */
+			assert_string_equal(json_string_value(json_object_get(f, "name")), "web");
+			assert_int_equal(json_is_true(json_object_get(f, "allowed")), !deny);
+			json_decref(f);
+			json_decref(j);
+			json_decref(sent);
+			free(res.response);
+			free(res.log_fields);
+		}
+	}
+}
+
+/* The nesting bound is checked on the raw bytes, strings skipped: the same
+ * answer as a byte-by-byte scan (written here as the reference) on random
+ * mixes of brackets, quotes, backslashes and letters. */
+static long depth_reference(const char *s, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > ADM_MAX_DEPTH)
+				return (long)i;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return -1;
+}
+
+static void nesting_bound_skips_strings(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "[[[[[{]}\"\\a";
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	unsigned seed = 7;
+	char body[600], err[300], want[64];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 1 + (size_t)(round % 599);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			body[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		body[n] = '\0';
+		struct adm_result res;
+		enum iw_err rc = admission_handle(body, n, &o, &res, err, sizeof err);
+		long at = depth_reference(body, n);
+		if (at >= 0) {
+			assert_int_equal(rc, IW_ETOOBIG);
+			snprintf(want, sizeof want, "(at byte %ld)", at);
+			assert_non_null(strstr(err, want));
+		} else {
+			assert_int_not_equal(rc, IW_ETOOBIG);
+		}
+		free(res.response);
+		free(res.log_fields);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +388,8 @@ int main(void)
 		cmocka_unit_test(bad_envelopes),
 		cmocka_unit_test(bad_envelope_reason_is_one_line),
 		cmocka_unit_test(ingress_class_gets_the_policy),
+		cmocka_unit_test(response_and_log_fields_as_jansson_writes_them),
+		cmocka_unit_test(nesting_bound_skips_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
