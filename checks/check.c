@@ -7,26 +7,32 @@
 static const struct iw_check_info checks[IW_NCHECKS] = {
 	[IW_CHK_HOST_PATH_CONFLICT] = { "host-path-conflict", IW_SEV_ERROR, IW_SEV_WARNING,
 		"sameNamespaceSeverity", true,
-		"admitting the object changes which Ingress of the same class serves a request "
-		"another Ingress serves today, or it repeats a host+path+pathType another Ingress "
-		"already serves (decided with the reference router)" },
+		"admitting the object changes which Ingress of the same routing table (the "
+		"profile's merge domain: the class; one ALB IngressGroup; never across GKE load "
+		"balancers) serves a request another Ingress serves today, or it repeats a "
+		"host+path+pathType another Ingress already serves" },
 	[IW_CHK_WILDCARD_HOST_OVERLAP] = { "wildcard-host-overlap", IW_SEV_WARNING, IW_SEV_OFF,
 		NULL, true,
-		"a wildcard host that covers a host another namespace serves (and catches it if "
-		"that Ingress goes away), or an exact host taking over another namespace's wildcard" },
-	[IW_CHK_DUPLICATE_PATH] = { "duplicate-path", IW_SEV_ERROR, IW_SEV_WARNING,
+		"a wildcard host that covers a host another namespace serves in the same routing "
+		"table (and catches it if that Ingress goes away), or an exact host taking over "
+		"another namespace's wildcard" },
+	[IW_CHK_DUPLICATE_PATH] = { "duplicate-path", IW_SEV_WARNING, IW_SEV_WARNING,
 		"sameBackendSeverity", false,
-		"the same host, path and pathType twice in one object (error: different backends; "
-		"warning: the same backend)" },
+		"the same host, path and pathType twice in one object: one of them never receives "
+		"traffic (which one depends on the controller; an ALB path narrowed by a "
+		"conditions annotation is not a duplicate; GKE: a second rule for a host replaces "
+		"the first)" },
 	/* looks at other objects: the paths that win may be another Ingress's */
 	[IW_CHK_SHADOWED_PATH] = { "shadowed-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
-		"a path that can never receive traffic because other paths always win" },
+		"a path that can never receive traffic because other paths always win (ALB: an "
+		"earlier listener rule of the IngressGroup)" },
 	[IW_CHK_TLS_HOST_UNSERVED] = { "tls-host-unserved", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
-		"a spec.tls host that no rule of the object serves" },
+		"a spec.tls host that no rule, host-less rule or defaultBackend of the object serves" },
 	[IW_CHK_TLS_SECRET_CONFLICT] = { "tls-secret-conflict", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
-		"one TLS host with different secrets in different Ingresses of the same class" },
+		"one TLS host with different secrets in different Ingresses of the same routing table" },
 	[IW_CHK_DANGLING_SERVICE] = { "dangling-service", IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
-		"a backend Service that does not exist (only when the state holds Services)" },
+		"a backend Service that does not exist (only when the state holds Services; an ALB "
+		"use-annotation action is not a Service)" },
 	[IW_CHK_DANGLING_SERVICE_PORT] = { "dangling-service-port", IW_SEV_WARNING, IW_SEV_OFF, NULL,
 		true, "a backend port the Service does not have (only when the state holds Services)" },
 	[IW_CHK_UNKNOWN_INGRESS_CLASS] = { "unknown-ingress-class", IW_SEV_WARNING, IW_SEV_OFF, NULL,
@@ -39,14 +45,37 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		"networking.k8s.io/v1beta1)", true },
 	[IW_CHK_DEPRECATED_CLASS_ANNOTATION] = { "deprecated-class-annotation", IW_SEV_WARNING,
 		IW_SEV_OFF, NULL, false,
-		"the deprecated kubernetes.io/ingress.class annotation instead of spec.ingressClassName" },
-	[IW_CHK_DANGEROUS_ANNOTATION] = { "dangerous-annotation", IW_SEV_ERROR, IW_SEV_OFF, NULL, false,
-		"ingress-nginx snippet annotations, annotation values with control characters, and "
-		"values of auth-url / auth-tls-match-cn / mirror-target / mirror-host that break out "
-		"of nginx quoting (IngressNightmare, CVE-2025-1097/1098/24514)" },
+		"the kubernetes.io/ingress.class annotation against spec.ingressClassName, per "
+		"controller: deprecated where the field is read; GKE reads only the annotation "
+		"(the field alone: GKE takes no action)" },
+	[IW_CHK_DANGEROUS_ANNOTATION] = { "dangerous-annotation", IW_SEV_ERROR, IW_SEV_WARNING,
+		"configMapSeverity", false,
+		"annotations a controller renders into nginx.conf that inject configuration: "
+		"ingress-nginx snippets (CVE-2021-25742) and the IngressNightmare and 2026 vectors "
+		"(auth-url, auth-signin, auth-tls-match-cn, mirror-target, mirror-host, auth-method: "
+		"CVE-2025-1097/1098/24514, CVE-2026-1580), NGINX Inc nginx.org/*-snippets and "
+		"control characters in nginx.org values; warning (configMapSeverity): annotations "
+		"that import a ConfigMap's values into nginx.conf (CVE-2025-15566)" },
 	[IW_CHK_REGEX_IN_PATH] = { "regex-in-path", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
 		"regex characters in an Exact or Prefix path: the spec matches them literally, "
 		"some controllers (ingress-nginx use-regex) do not" },
+	[IW_CHK_CONTROLLER_REJECTS] = { "controller-rejects", IW_SEV_ERROR, IW_SEV_OFF, NULL, true,
+		"what the controller of the class refuses: nginx's duplicate locations under "
+		"ingress-nginx (the reload fails, the old configuration stays for the whole class), "
+		"ingress-nginx annotation values its validation rejects, NGINX Inc paths its "
+		"validation rejects, ALB wildcards in Exact/Prefix paths, ALB group settings that "
+		"fail the whole IngressGroup" },
+	[IW_CHK_DANGEROUS_PATH] = { "dangerous-path", IW_SEV_ERROR, IW_SEV_OFF, NULL, false,
+		"a path or host ingress-nginx writes into nginx.conf that can leave its token "
+		"(CVE-2026-24512, CVE-2026-3288, CVE-2026-4342) or that its deep inspection rejects" },
+	[IW_CHK_IGNORED_ANNOTATION] = { "ignored-annotation", IW_SEV_WARNING, IW_SEV_OFF, NULL, false,
+		"an annotation the controller of the class does not read: another controller's "
+		"prefix, the legacy ingress.kubernetes.io/ prefix, or a name ingress-nginx does "
+		"not know" },
+	[IW_CHK_CANARY_WITHOUT_MAIN] = { "canary-without-main", IW_SEV_WARNING, IW_SEV_OFF, NULL,
+		true,
+		"an ingress-nginx canary with no main Ingress for its host, path and pathType: "
+		"the canary receives no traffic" },
 };
 
 const struct iw_check_info *iw_check_info(enum iw_check_id id)

@@ -1,9 +1,13 @@
 /*
- * Checks on one object alone: duplicate-path, regex-in-path,
+ * Checks on one object alone: duplicate-path, regex-in-path (and the
+ * wildcards the ALB and GKE controllers refuse: controller-rejects),
  * tls-host-unserved, deprecated-api (Ingress and IngressClass),
- * deprecated-class-annotation, dangerous-annotation.
+ * deprecated-class-annotation.  The annotation checks are in
+ * check_annotations.c.
  */
 #include "checks/checkctx.h"
+#include "profile/alb.h"
+#include "validate/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,12 +81,33 @@ static void backend_text(const struct iw_backend *be, char *buf, size_t size)
 		snprintf(buf, size, "no backend");
 }
 
+/* GKE: a later rule with the same host replaces the paths of the earlier one
+ * ("Overwriting path rules for host", GCE pkg/utils/gceurlmap.go:93-128;
+ * check-gke-ingress RuleHostOverwriteCheck). */
+static void gce_rule_overwrite(struct chk_ctx *c)
+{
+	const struct ingress *ing = c->ing;
+	for (size_t j = 1; j < ing->nrules; j++)
+		for (size_t i = 0; i < j; i++) {
+			if (strcmp(iw_nz(ing->rules[i].host), iw_nz(ing->rules[j].host)))
+				continue;
+			chk_emit(c, IW_CHK_DUPLICATE_PATH, false, FP_KEY(CHK_RULE_FP(j), "host"),
+			         "spec.rules[%zu] has the host \"%s\" of spec.rules[%zu]: the GKE Ingress "
+			         "controller replaces the paths of the earlier rule with this rule's, so "
+			         "they receive no traffic; merge the two rules", j,
+			         *iw_nz(ing->rules[j].host) ? ing->rules[j].host : "(any)", i);
+			break;
+		}
+}
+
 void chk_duplicate_path(struct chk_ctx *c)
 {
 	const struct ingress *ing = c->ing;
 	size_t n = 0;
 	if (!chk_enabled(c, IW_CHK_DUPLICATE_PATH))
 		return;
+	if (c->prof->id == IW_PROFILE_GCE && ing->nrules > 1 && ing->nrules <= 1000)
+		gce_rule_overwrite(c);
 	for (size_t i = 0; i < ing->nrules; i++)
 		n += ing->rules[i].npaths;
 	if (n < 2)
@@ -95,15 +120,24 @@ void chk_duplicate_path(struct chk_ctx *c)
 		return;
 	}
 	n = 0;
+	/* ALB: a conditions.NAME annotation narrows the paths of backend NAME to
+	 * some requests; the same path without it is their fallback, not a
+	 * duplicate (Argo CD's gRPC recipe) */
+	bool alb = c->prof->id == IW_PROFILE_AWS_ALB;
 	for (size_t i = 0; i < ing->nrules; i++)
 		for (size_t j = 0; j < ing->rules[i].npaths; j++) {
 			const struct iw_path *p = &ing->rules[i].paths[j];
+			if (alb && iw_alb_narrowed(ing, &p->backend))
+				continue;
 			v[n] = (struct pref){ iw_nz(ing->rules[i].host), iw_nz(p->path),
 			                      p->path_type ? p->path_type : "ImplementationSpecific",
 			                      i, j, n, &p->backend };
 			n++;
 		}
 	sort_prefs(v, n);
+	const char *wins = c->prof->dup_winner == IW_DUP_FIRST ? "the first one receives the traffic" :
+	                   c->prof->dup_winner == IW_DUP_LAST ? "the later one receives the traffic" :
+	                   "which one receives the traffic is the controller's choice";
 	for (size_t k = 1; k < n; k++) {
 		size_t f = k;   /* first of the run */
 		while (f > 0 && !strcmp(v[f - 1].host, v[k].host) && !strcmp(v[f - 1].path, v[k].path) &&
@@ -118,10 +152,10 @@ void chk_duplicate_path(struct chk_ctx *c)
 		bool same = same_backend(a->be, b->be);
 		chk_emit(c, IW_CHK_DUPLICATE_PATH, same, CHK_PATH_FP(b->rule, b->idx),
 		         "host \"%s\" path \"%s\" (%s) is already defined at spec.rules[%zu].http.paths[%zu]"
-		         "%s%s%s%s; the first one wins",
+		         "%s%s%s%s; %s",
 		         b->host, b->path, b->type, a->rule, a->idx,
 		         same ? " with the same backend " : " with a different backend: ",
-		         same ? ba : bb, same ? "" : " here, ", same ? "" : ba);
+		         same ? ba : bb, same ? "" : " here, ", same ? "" : ba, wins);
 	}
 	if (v != small)
 		free(v);
@@ -132,7 +166,15 @@ void chk_duplicate_path(struct chk_ctx *c)
 void chk_regex_in_path(struct chk_ctx *c)
 {
 	static const char regex_chars[] = "^$*+?()[]{}|\\";
-	if (!chk_enabled(c, IW_CHK_REGEX_IN_PATH))
+	enum iw_profile_id pid = c->prof->id;
+	/* where an Exact or Prefix path can be meant as a regex: the
+	 * specification (the controller is unknown), ingress-nginx (regex mode),
+	 * NGINX Inc (nginx.org/path-regex); the ALB and GKE controllers refuse
+	 * a '*' there (controller-rejects), the others match literally */
+	bool regexy = pid == IW_PROFILE_SPEC || pid == IW_PROFILE_INGRESS_NGINX ||
+	              pid == IW_PROFILE_NGINX_INC;
+	bool star = pid == IW_PROFILE_AWS_ALB || pid == IW_PROFILE_GCE;
+	if (!chk_enabled(c, IW_CHK_REGEX_IN_PATH) && !(star && chk_enabled(c, IW_CHK_CONTROLLER_REJECTS)))
 		return;
 	for (size_t i = 0; i < c->ing->nrules; i++)
 		for (size_t j = 0; j < c->ing->rules[i].npaths; j++) {
@@ -140,15 +182,38 @@ void chk_regex_in_path(struct chk_ctx *c)
 			const char *t = p->path_type;
 			if (!t || (strcmp(t, "Exact") && strcmp(t, "Prefix")) || !p->path)
 				continue;
+			if (star) {
+				size_t w = strcspn(p->path, pid == IW_PROFILE_AWS_ALB ? "*?" : "*");
+				if (!p->path[w])
+					continue;
+				chk_emit(c, IW_CHK_CONTROLLER_REJECTS, false, FP_KEY(CHK_PATH_FP(i, j), "path"),
+				         "%s path \"%s\" holds the wildcard '%c': %s; use "
+				         "ImplementationSpecific for a wildcard pattern", t, p->path, p->path[w],
+				         pid == IW_PROFILE_AWS_ALB
+				         ? "the AWS Load Balancer Controller refuses it (\"prefix/exact path "
+				           "shouldn't contain wildcards\") and fails the whole IngressGroup"
+				         : "the GKE Ingress controller refuses a '*' in an Exact or Prefix path "
+				           "and does not translate the Ingress");
+				continue;
+			}
+			if (!regexy)
+				continue;
 			size_t at = strcspn(p->path, regex_chars);
 			if (!p->path[at])
 				continue;
-			chk_emit(c, IW_CHK_REGEX_IN_PATH, false,
-			         FP_KEY(CHK_PATH_FP(i, j), "path"),
-			         "path \"%s\" (%s) contains the regex character '%c': the Ingress spec "
-			         "matches it literally, but controllers with regex paths (ingress-nginx "
-			         "use-regex / rewrite-target) treat it as a regex; use "
-			         "ImplementationSpecific for a regex", p->path, t, p->path[at]);
+			if (pid == IW_PROFILE_INGRESS_NGINX)
+				chk_emit(c, IW_CHK_REGEX_IN_PATH, false, FP_KEY(CHK_PATH_FP(i, j), "path"),
+				         "path \"%s\" (%s) contains the regex character '%c': ingress-nginx's "
+				         "admission (strict-validate-path-type, on by default) refuses an Exact "
+				         "or Prefix path with characters other than letters, digits and . _ - /; "
+				         "use ImplementationSpecific with use-regex for a regex", p->path, t,
+				         p->path[at]);
+			else
+				chk_emit(c, IW_CHK_REGEX_IN_PATH, false, FP_KEY(CHK_PATH_FP(i, j), "path"),
+				         "path \"%s\" (%s) contains the regex character '%c': the Ingress spec "
+				         "matches it literally, but controllers with regex paths (ingress-nginx "
+				         "use-regex / rewrite-target) treat it as a regex; use "
+				         "ImplementationSpecific for a regex", p->path, t, p->path[at]);
 		}
 }
 
@@ -168,6 +233,15 @@ void chk_tls_host_unserved(struct chk_ctx *c)
 	const struct ingress *ing = c->ing;
 	if (!chk_enabled(c, IW_CHK_TLS_HOST_UNSERVED))
 		return;
+	/* a host-less rule serves every host (under ingress-nginx: every host
+	 * without a server of its own, SEMANTICS-ingress-nginx sec. 9.1); so does
+	 * the defaultBackend, except under ingress-nginx, where it serves other
+	 * hosts only when the Ingress has no rules at all (sec. 5.3) */
+	bool hostless = false;
+	for (size_t r = 0; r < ing->nrules && !hostless; r++)
+		hostless = !*iw_nz(ing->rules[r].host);
+	bool fallback = ing->has_default_backend &&
+	                (c->prof->id != IW_PROFILE_INGRESS_NGINX || !ing->nrules);
 	for (size_t i = 0; i < ing->ntls; i++)
 		for (size_t j = 0; j < ing->tls[i].nhosts; j++) {
 			const char *h = iw_nz(ing->tls[i].hosts[j]);
@@ -176,13 +250,15 @@ void chk_tls_host_unserved(struct chk_ctx *c)
 				const char *rh = iw_nz(ing->rules[r].host);
 				served = *rh && (!strcmp(rh, h) || wild_covers(rh, h) || wild_covers(h, rh));
 			}
-			if (served)
+			if (served || hostless || fallback)
 				continue;
 			chk_emit(c, IW_CHK_TLS_HOST_UNSERVED, false,
 			         FP_IDX(FP_KEY(FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "tls"), i), "hosts"), j),
 			         "TLS host \"%s\" is not the host of any rule of this Ingress: the "
-			         "certificate of secret \"%s\" is configured but no rule serves the host",
-			         h, iw_nz(ing->tls[i].secret_name));
+			         "certificate of secret \"%s\" is configured but no rule serves the host%s",
+			         h, iw_nz(ing->tls[i].secret_name), ing->has_default_backend
+			         ? " (ingress-nginx sends an Ingress's spec.defaultBackend only the requests "
+			           "of the hosts it creates, when it has rules)" : "");
 		}
 }
 
@@ -204,107 +280,56 @@ void chk_deprecated_api(struct chk_ctx *c)
 	         c->kind == IW_KIND_INGRESS ? "Ingress" : "IngressClass");
 }
 
+/* whether 'v' can name an IngressClass (a DNS-1123 subdomain) */
+static bool name_ok(const char *v)
+{
+	struct iw_msgs m;
+	iw_msgs_init(&m);
+	iw_is_dns1123_subdomain(v, &m);
+	return m.n == 0;
+}
+
 void chk_deprecated_class_annotation(struct chk_ctx *c)
 {
 	const char *v = iw_meta_annotation(&c->ing->meta, "kubernetes.io/ingress.class");
+	const char *field = c->ing->ingress_class_name;
+	const struct iw_profile *pr = c->prof;
+	const struct fpath *at = FP_KEY(FP_KEY(NULL, "metadata"),
+	                                "annotations[kubernetes.io/ingress.class]");
+	if (pr->class_source == IW_CLASS_ANNOTATION_ONLY) {
+		/* GKE reads the annotation only ("GKE Ingress controller behavior"):
+		 * the advice to move to spec.ingressClassName would stop it */
+		if (v || !field)
+			return;
+		chk_emit(c, IW_CHK_DEPRECATED_CLASS_ANNOTATION, false,
+		         FP_KEY(FP_KEY(NULL, "spec"), "ingressClassName"),
+		         "the GKE Ingress controller takes no action on an Ingress whose class is "
+		         "set only by spec.ingressClassName: set the annotation "
+		         "kubernetes.io/ingress.class: \"%s\" and remove spec.ingressClassName",
+		         !strcmp(field, "gce-internal") || !strcmp(field, "gce-regional-external")
+		         ? field : "gce");
+		return;
+	}
 	if (!v)
 		return;
-	chk_emit(c, IW_CHK_DEPRECATED_CLASS_ANNOTATION, false,
-	         FP_KEY(FP_KEY(NULL, "metadata"), "annotations[kubernetes.io/ingress.class]"),
-	         "annotation kubernetes.io/ingress.class is deprecated: use "
-	         "spec.ingressClassName: \"%s\"%s", v,
-	         c->ing->ingress_class_name ? " (both are set: controllers disagree on which wins)" : "");
-}
-
-/* ---- dangerous-annotation ------------------------------------------------------ */
-
-static const char *const snippets[] = {
-	"configuration-snippet", "server-snippet", "auth-snippet", "modsecurity-snippet",
-	"stream-snippet", NULL,
-};
-
-/* annotations whose value ingress-nginx writes into nginx.conf between quotes,
- * the IngressNightmare injection vectors (CVE-2025-24514 auth-url,
- * CVE-2025-1097 auth-tls-match-cn, CVE-2025-1098 mirror-target/mirror-host) */
-static const struct {
-	const char *name;
-	const char *bad;   /* characters that break out of the quoting */
-} quoted[] = {
-	{ "auth-url", "\"'\\;{}#` " },
-	{ "auth-tls-match-cn", "\"'`;{}#" },
-	{ "mirror-target", "\"'\\;{}#` " },
-	{ "mirror-host", "\"'\\;{}#`/ " },
-	{ NULL, NULL },
-};
-
-/* key = PREFIX/NAME where PREFIX ends with "ingress.kubernetes.io"
- * (nginx.ingress.kubernetes.io, or a custom --annotations-prefix) */
-static const char *nginx_name(const char *key)
-{
-	const char *slash = strrchr(key, '/');
-	static const char tail[] = "ingress.kubernetes.io";
-	size_t pl = slash ? (size_t)(slash - key) : 0;
-	if (!slash || pl < sizeof tail - 1 || strncmp(slash - (sizeof tail - 1), tail, sizeof tail - 1))
-		return NULL;
-	return slash + 1;
-}
-
-static int first_ctl(const char *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			return (int)i;
-	return -1;
-}
-
-void chk_dangerous_annotation(struct chk_ctx *c)
-{
-	const struct iw_meta *m = &c->ing->meta;
-	if (!chk_enabled(c, IW_CHK_DANGEROUS_ANNOTATION))
-		return;
-	for (size_t i = 0; i < m->nannotations; i++) {
-		const char *key = iw_nz(m->annotations[i].key), *val = iw_nz(m->annotations[i].value);
-		size_t vlen = m->annotations[i].value_len ? m->annotations[i].value_len : strlen(val);
-		const char *name = nginx_name(key);
-		if (!name)
-			continue;
-		/* the field text is written only when a finding is emitted */
-		char field[600];
-		const struct fpath *at = FP_KEY(FP_KEY(NULL, "metadata"), field);
-		bool snip = false;
-		for (size_t k = 0; snippets[k] && !snip; k++)
-			snip = !strcmp(name, snippets[k]);
-		if (snip) {
-			snprintf(field, sizeof field, "annotations[%s]", key);
-			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
-			         "annotation %s injects raw nginx configuration: any namespace that may "
-			         "create Ingresses can read the controller's secrets (CVE-2021-25742); "
-			         "ingress-nginx disables snippets by default since v1.9", key);
-			continue;
-		}
-		int ctl = first_ctl(val, vlen);
-		if (ctl >= 0) {
-			snprintf(field, sizeof field, "annotations[%s]", key);
-			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
-			         "annotation %s holds the control character 0x%02x at offset %d: a "
-			         "newline in an annotation value can inject nginx directives", key,
-			         (unsigned char)val[ctl], ctl);
-			continue;
-		}
-		for (size_t k = 0; quoted[k].name; k++) {
-			if (strcmp(name, quoted[k].name))
-				continue;
-			size_t at_c = strcspn(val, quoted[k].bad);
-			if (!val[at_c])
-				break;
-			snprintf(field, sizeof field, "annotations[%s]", key);
-			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, at,
-			         "annotation %s holds '%c' at offset %zu, which breaks out of the nginx "
-			         "quoting ingress-nginx writes it into (IngressNightmare, %s)", key,
-			         val[at_c], at_c,
-			         !strcmp(name, "auth-url") ? "CVE-2025-24514" :
-			         !strcmp(name, "auth-tls-match-cn") ? "CVE-2025-1097" : "CVE-2025-1098");
-			break;
-		}
-	}
+	if (pr->class_source == IW_CLASS_ANNOTATION_WINS)
+		chk_emit(c, IW_CHK_DEPRECATED_CLASS_ANNOTATION, false, at,
+		         "annotation kubernetes.io/ingress.class is deprecated: use "
+		         "spec.ingressClassName: \"%s\"; while the annotation is set, %s reads it "
+		         "before spec.ingressClassName%s", v, pr->title,
+		         field ? " (both are set: the annotation decides)" : "");
+	else if (!name_ok(v))
+		chk_emit(c, IW_CHK_DEPRECATED_CLASS_ANNOTATION, false, at,
+		         "annotation kubernetes.io/ingress.class is deprecated: use "
+		         "spec.ingressClassName with the name of an IngressClass served by %s (\"%s\" "
+		         "cannot name an object)%s", pr->id == IW_PROFILE_SPEC ? "that controller" : pr->title,
+		         v,
+		         field ? " (both are set)" : "");
+	else
+		chk_emit(c, IW_CHK_DEPRECATED_CLASS_ANNOTATION, false, at,
+		         "annotation kubernetes.io/ingress.class is deprecated: use "
+		         "spec.ingressClassName: \"%s\"%s", v,
+		         !field ? "" : pr->id == IW_PROFILE_SPEC
+		                  ? " (both are set: controllers disagree on which wins)"
+		                  : " (both are set: this controller reads spec.ingressClassName)");
 }

@@ -4,6 +4,7 @@
  * tls-secret-conflict, wildcard-host-overlap.
  */
 #include "checks/checkctx.h"
+#include "profile/alb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,9 @@ static void ports_text(const struct iw_service *s, char *buf, size_t size)
 
 static void check_backend(struct chk_ctx *c, const struct iw_backend *be, const struct fpath *at)
 {
-	if (!be->has_service)
+	/* an ALB action (port use-annotation) names an actions.NAME annotation,
+	 * not a Service */
+	if (!be->has_service || (c->prof->id == IW_PROFILE_AWS_ALB && iw_alb_is_action(be)))
 		return;
 	const struct iw_service_backend *sb = &be->service;
 	const struct iw_service *svc = iw_state_get_service(c->st, c->ns, iw_nz(sb->name));
@@ -49,7 +52,7 @@ static void check_backend(struct chk_ctx *c, const struct iw_backend *be, const 
 	char have[400], want[300];
 	ports_text(svc, have, sizeof have);
 	if (by_name)
-		snprintf(want, sizeof want, "a port named \"%s\"", sb->port_name);
+		snprintf(want, sizeof want, "port named \"%s\"", sb->port_name);
 	else
 		snprintf(want, sizeof want, "port %lld", sb->port_number);
 	chk_emit(c, IW_CHK_DANGLING_SERVICE_PORT, false, FP_KEY(FP_KEY(at, "service"), "port"),
@@ -113,7 +116,7 @@ void chk_tls_secret_conflict(struct chk_ctx *c)
 			const struct ingress *const *l = iw_state_by_tls(c->st, h, &n);
 			for (size_t k = 0; k < n; k++) {
 				const struct ingress *o = l[k];
-				if (iw_same_object(&o->meta, &ing->meta) || !iw_same_class(iw_effective_class(o, c->st), c->cls))
+				if (iw_same_object(&o->meta, &ing->meta) || !chk_same_domain(c, o))
 					continue;
 				const char *ons = iw_namespace(&o->meta);
 				const char *osec = NULL;
@@ -154,7 +157,7 @@ void chk_wildcard_host_overlap(struct chk_ctx *c)
 			for (size_t k = 0; k < n; k++) {
 				const struct ingress *o = l[k];
 				const char *ons = iw_namespace(&o->meta);
-				if (!strcmp(ons, c->ns) || !iw_same_class(iw_effective_class(o, c->st), c->cls))
+				if (!strcmp(ons, c->ns) || !chk_same_domain(c, o))
 					continue;
 				const char *oh = NULL;
 				for (size_t r = 0; r < o->nrules && !oh; r++) {
@@ -185,7 +188,7 @@ void chk_wildcard_host_overlap(struct chk_ctx *c)
 			for (size_t k = 0; k < n; k++) {
 				const struct ingress *o = l[k];
 				const char *ons = iw_namespace(&o->meta);
-				if (!strcmp(ons, c->ns) || !iw_same_class(iw_effective_class(o, c->st), c->cls))
+				if (!strcmp(ons, c->ns) || !chk_same_domain(c, o))
 					continue;
 				chk_emit(c, IW_CHK_WILDCARD_HOST_OVERLAP, false, FP_KEY(CHK_RULE_FP(i), "host"),
 				         "host \"%s\" takes every request for it away from wildcard host \"%s\" "

@@ -12,12 +12,25 @@
  * pathType as a path another Ingress wins is shadowed now and takes over when
  * that Ingress goes away: host-path-conflict too.  A path of the object that
  * wins no probe at all never receives traffic: shadowed-path.
+ *
+ * Under a profile (profile/profile.h) the neighbours are the object's merge
+ * domain (chk_neighbours): none for GKE, one IngressGroup for ALB, where
+ * check_alb.c decides instead (the first matching rule wins there).  Under
+ * ingress-nginx, canaries take no part (they create no locations;
+ * check_nginx.c checks them), a host in regex mode is left out (the
+ * reference router would compare its regexes as literal strings; the
+ * ingress-nginx emulation of the router is the place to decide them), and
+ * the duplicate locations nginx refuses are looked for on the other hosts.
+ * Paths a profile matches as patterns (GKE and Application Gateway '*') are
+ * not probed.
  */
 #include "checks/checkctx.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/ingress_nginx.h"
 #include "router/router.h"
 
 #define FRESH "~iw-probe~"
@@ -130,9 +143,35 @@ static bool seen_pair(struct taken *v, size_t *n, size_t cap, const struct ingre
 	return false;
 }
 
+/* How a message names the requests of a probe: "\"/api\"", or, for a probe
+ * standing for many paths, "paths under \"/api/\"" / "paths that start with
+ * \"/apix\"" (the probe's own text is internal). */
+static const char *probe_text(const char *probe, char *buf, size_t size)
+{
+	const char *f = strstr(probe, FRESH);
+	if (!f)
+		snprintf(buf, size, "\"%s\"", probe);
+	else if (f > probe && f[-1] == '/')
+		snprintf(buf, size, "paths under \"%.*s\"", (int)(f - probe), probe);
+	else
+		snprintf(buf, size, "paths that start with \"%.*s\"", (int)(f - probe), probe);
+	return buf;
+}
+
+/* Whether the profile matches entry e as the reference router does: GKE and
+ * Application Gateway read a '*' of an ImplementationSpecific path as a
+ * wildcard. */
+static bool literal(const struct chk_ctx *c, const struct rt_entry *e)
+{
+	return e->path_type != RT_IS ||
+	       (c->prof->is != IW_IS_GCE_URLMAP && c->prof->is != IW_IS_APPGW &&
+	        c->prof->is != IW_IS_ALB_PATTERN) ||
+	       !strpbrk(e->path, "*?");
+}
+
 static void check_group(struct chk_ctx *c, const struct rt_table *before,
                         const struct rt_table *after, const char *h,
-                        struct taken *tk, size_t *ntk, size_t tkcap)
+                        struct taken *tk, size_t *ntk, size_t tkcap, bool no_shadow)
 {
 	size_t first, n;
 	char host[600];
@@ -149,7 +188,9 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 	for (size_t i = first; i < first + n; i++) {
 		struct rt_entry e;
 		rt_entry_get(after, i, &e);
-		char pr[3][PROBE_MAX];
+		if (!literal(c, &e))
+			continue;
+		char pr[3][PROBE_MAX], what[PROBE_MAX + 40];
 		size_t prl[3];
 		int np = probes(&e, pr, prl);
 		bool ours = e.ingress == c->ing;
@@ -178,22 +219,24 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 			if (db.match == RT_DEFAULT) {
 				chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns),
 				         CHK_PATH_FP(da.rule_index, da.path_index),
-				         "%s %s on host \"%s\" takes requests for \"%s\" from the "
+				         "%s %s on host \"%s\" takes requests for %s from the "
 				         "spec.defaultBackend of ingress %s/%s, which serves the unmatched "
 				         "paths of that host today",
 				         rt_path_type_name(da.path_type), da.path->path && *da.path->path
 				                                          ? da.path->path : "/",
-				         *h ? h : "(any)", pr[k], ons, iw_nz(db.ingress->meta.name));
+				         *h ? h : "(any)", probe_text(pr[k], what, sizeof what), ons,
+				         iw_nz(db.ingress->meta.name));
 				continue;
 			}
 			chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns),
 			         CHK_PATH_FP(da.rule_index, da.path_index),
-			         "%s %s on host \"%s\" takes requests for \"%s\" from ingress %s/%s "
+			         "%s %s on host \"%s\" takes requests for %s from ingress %s/%s "
 			         "(%s %s, spec.rules[%zu].http.paths[%zu]); while both exist %s/%s "
 			         "serves them (%s)",
 			         rt_path_type_name(da.path_type), da.path->path && *da.path->path
 			                                          ? da.path->path : "/",
-			         *h ? h : "(any)", pr[k], ons, iw_nz(db.ingress->meta.name),
+			         *h ? h : "(any)", probe_text(pr[k], what, sizeof what), ons,
+			         iw_nz(db.ingress->meta.name),
 			         rt_path_type_name(db.path_type),
 			         db.path->path && *db.path->path ? db.path->path : "/",
 			         db.rule_index, db.path_index, c->ns, c->name, key_reason(da.key));
@@ -228,7 +271,7 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 				                         : "list order");
 			}
 		}
-		if (!won && !dup_other && !dup_self && np > 0) {
+		if (!won && !dup_other && !dup_self && np > 0 && !no_shadow) {
 			/* who wins the path's own request instead */
 			struct rt_decision d;
 			if (!rt_match_host(after, &ha, pr[0], prl[0], &d) &&
@@ -248,9 +291,16 @@ static void check_group(struct chk_ctx *c, const struct rt_table *before,
 
 void chk_routing(struct chk_ctx *c)
 {
-	if (!chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT) && !chk_enabled(c, IW_CHK_SHADOWED_PATH))
+	bool ngx = c->prof->id == IW_PROFILE_INGRESS_NGINX;
+	bool alb = c->prof->merge == IW_MERGE_ALB_GROUP;
+	bool canary = ngx && iw_ngx_is_canary(c->ing);
+	bool routes = chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT) || chk_enabled(c, IW_CHK_SHADOWED_PATH);
+	bool rejects = (ngx || alb) && chk_enabled(c, IW_CHK_CONTROLLER_REJECTS);
+	if (canary ? !chk_enabled(c, IW_CHK_CANARY_WITHOUT_MAIN) &&
+	             !chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT)
+	           : !routes && !rejects)
 		return;
-	if (!c->ing->nrules)
+	if (!c->ing->nrules && !alb)
 		return;
 	size_t nn = 0;
 	const struct ingress **nb;
@@ -261,23 +311,50 @@ void chk_routing(struct chk_ctx *c)
 	const struct ingress **all = nn ? nb : self;
 	struct taken tk[256];   /* only the first ntk are read */
 	struct rt_table *before = NULL, *after = NULL;
+	if (alb) {
+		chk_alb(c, nb, nn);
+		goto out;
+	}
+	if (canary) {
+		chk_canary(c, nb, nn);
+		goto out;
+	}
+	if (ngx) {   /* canaries create no locations (SEMANTICS-ingress-nginx sec. 5.2, 6.3) */
+		size_t w = 0;
+		for (size_t i = 0; i < nn; i++)
+			if (!iw_ngx_is_canary(nb[i]))
+				nb[w++] = nb[i];
+		nn = w;
+	}
 	all[nn] = c->ing;
 	struct rt_input in = { .ingresses = all, .ningresses = nn + 1 };
-	if (!(after = rt_build(&in)))
-		goto oom;
-	if (nn) {
-		in.ningresses = nn;
-		if (!(before = rt_build(&in)))
+	if (routes) {
+		if (!(after = rt_build(&in)))
 			goto oom;
+		if (nn) {
+			in.ningresses = nn;
+			if (!(before = rt_build(&in)))
+				goto oom;
+		}
 	}
 	size_t ntk = 0;
-	for (size_t i = 0; i < c->ing->nrules; i++) {
+	for (size_t i = 0; i < c->ing->nrules && !c->out->err; i++) {
 		const char *h = iw_nz(c->ing->rules[i].host);
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = !strcmp(h, iw_nz(c->ing->rules[k].host));
-		if (!seen)
-			check_group(c, before, after, h, tk, &ntk, 256);
+		if (seen)
+			continue;
+		bool refused = false;
+		if (ngx) {
+			if (chk_ngx_regex_host(all, nn + 1, h))
+				continue;   /* regex mode: not literal strings */
+			/* when nginx refuses the host's locations, which path is shadowed
+			 * is moot */
+			refused = chk_ngx_locations(c, all, nn + 1, h);
+		}
+		if (routes)
+			check_group(c, before, after, h, tk, &ntk, 256, refused);
 	}
 	goto out;
 oom:

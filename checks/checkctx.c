@@ -21,20 +21,25 @@ enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out,
 	size_t len = 0, cap = 0;
 	*n = 0;
 	*out = NULL;
-	if (!c->st)
-		return IW_OK;
-	for (size_t i = 0; i < c->ing->nrules; i++) {
-		const char *h = iw_nz(c->ing->rules[i].host);
+	if (!c->st || c->prof->merge == IW_MERGE_OBJECT ||
+	    (c->prof->merge == IW_MERGE_ALB_GROUP && !iw_alb_group(c->ing)))
+		return IW_OK;   /* the object is a routing table of its own */
+	/* an ALB IngressGroup: every member, whatever hosts it names (a
+	 * host-less rule of one member takes every host of the others) */
+	bool group = c->prof->merge == IW_MERGE_ALB_GROUP;
+	for (size_t i = 0; i < (group ? 1 : c->ing->nrules); i++) {
+		const char *h = group ? "" : iw_nz(c->ing->rules[i].host);
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
 			seen = !strcmp(h, iw_nz(c->ing->rules[k].host));
 		if (seen)
 			continue;
 		size_t m;
-		const struct ingress *const *l = iw_state_by_host(c->st, h, &m);
+		const struct ingress *const *l = group ? iw_state_by_group(c->st, iw_alb_group(c->ing), &m)
+		                                       : iw_state_by_host(c->st, h, &m);
 		for (size_t j = 0; j < m; j++) {
 			if (l[j] == c->ing || iw_same_object(&l[j]->meta, &c->ing->meta) ||
-			    !iw_same_class(iw_effective_class(l[j], c->st), c->cls))
+			    !chk_same_domain(c, l[j]))
 				continue;
 			if (len + 1 >= cap) {   /* and a free slot after the last */
 				size_t nc = cap ? cap * 2 : 16;
@@ -139,5 +144,11 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	findings_add(c->out, iw_check_info(id)->id, sev, at, "%s", msg);
+	/* which profile decided, where it decides something (nothing is said
+	 * under spec by fallback) */
+	bool note = *c->note && id != IW_CHK_DEPRECATED_API && id != IW_CHK_UNKNOWN_INGRESS_CLASS &&
+	            id != IW_CHK_NO_INGRESS_CLASS && id != IW_CHK_DANGLING_SERVICE &&
+	            id != IW_CHK_DANGLING_SERVICE_PORT;
+	findings_add(c->out, iw_check_info(id)->id, sev, at, "%s%s%s%s", msg, note ? " [" : "",
+	             note ? c->note : "", note ? "]" : "");
 }

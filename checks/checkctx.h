@@ -32,7 +32,9 @@ struct chk_ctx {
 
 /* Appends a finding of check 'id' with its configured severity ('alt': the
  * variant's severity), unless that severity is off or the check does not
- * run here (chk_enabled). */
+ * run here (chk_enabled).  The message of a check whose outcome depends on
+ * the profile ends with the profile note (" [profile aws-alb: class
+ * \"alb\"]"), unless the object is judged under spec by fallback. */
 void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpath *at,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* true when the check runs on this object: enabled (either severity), in
@@ -41,7 +43,8 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id);
 
 /* Gathers the other Ingresses of the state that name one of the rule hosts of
- * c->ing (as written) and belong to its class, without the object itself,
+ * c->ing (as written) and share its routing table (chk_same_domain), without
+ * the object itself,
  * into *out: a malloc'd array (caller frees; NULL with *n == 0 when there
  * are none) with room for *n + 1 entries (the caller may append one).
  * Returns IW_OK or IW_ENOMEM. */
@@ -68,11 +71,24 @@ void chk_regex_in_path(struct chk_ctx *c);
 void chk_tls_host_unserved(struct chk_ctx *c);
 void chk_deprecated_api(struct chk_ctx *c);                 /* an Ingress or an IngressClass */
 void chk_deprecated_class_annotation(struct chk_ctx *c);
-void chk_dangerous_annotation(struct chk_ctx *c);
+void chk_annotations(struct chk_ctx *c);   /* dangerous-annotation, ignored-annotation, controller-rejects */
 void chk_dangling_service(struct chk_ctx *c);        /* and dangling-service-port */
 void chk_ingress_class(struct chk_ctx *c);           /* unknown- and no-ingress-class */
 void chk_tls_secret_conflict(struct chk_ctx *c);
 void chk_wildcard_host_overlap(struct chk_ctx *c);
-void chk_routing(struct chk_ctx *c);                 /* host-path-conflict and shadowed-path */
+void chk_routing(struct chk_ctx *c);                 /* host-path-conflict and shadowed-path;
+                                                        per profile, the calls below */
+void chk_dangerous_path(struct chk_ctx *c);          /* and NGINX Inc's path validation */
+
+/* Profile-specific parts of chk_routing, given the neighbours ('nb', 'nn',
+ * from chk_neighbours, with room for one more). */
+void chk_alb(struct chk_ctx *c, const struct ingress **nb, size_t nn);       /* check_alb.c */
+void chk_canary(struct chk_ctx *c, const struct ingress *const *nb, size_t nn); /* check_nginx.c */
+/* ingress-nginx: whether host h (as written) is in regex mode among 'all';
+ * the duplicate locations nginx refuses on a host that is not (true when
+ * one of the object's paths is among them) */
+bool chk_ngx_regex_host(const struct ingress *const *all, size_t n, const char *h);
+bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size_t n,
+                       const char *h);
 
 #endif

@@ -16,7 +16,8 @@ static void (*const ingress_checks[])(struct chk_ctx *) = {
 	chk_ingress_class,
 	chk_deprecated_api,
 	chk_deprecated_class_annotation,
-	chk_dangerous_annotation,
+	chk_annotations,
+	chk_dangerous_path,
 	chk_regex_in_path,
 };
 

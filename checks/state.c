@@ -2,6 +2,7 @@
 #include "checks/state.h"
 
 #include "base/blocks.h"
+#include "profile/alb.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -374,6 +375,15 @@ static bool wild_of(const char *host, char *buf, size_t size)
 static int index_ingress(struct iw_state *st, const struct ingress *ing, bool add)
 {
 	char w[512];
+	const char *g = iw_alb_group(ing);
+	if (g) {
+		if (add) {
+			if (index_add(st, 'G', g, ing))
+				return -1;
+		} else {
+			index_del(st, 'G', g, ing);
+		}
+	}
 	for (size_t i = 0; i < ing->nrules; i++) {
 		const char *h = ing->rules[i].host ? ing->rules[i].host : "";
 		if (add) {
@@ -720,6 +730,12 @@ const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const ch
                                              size_t *n)
 {
 	return lookup(st, 'T', host ? host : "", n);
+}
+
+const struct ingress *const *iw_state_by_group(const struct iw_state *st, const char *group,
+                                               size_t *n)
+{
+	return lookup(st, 'G', group ? group : "", n);
 }
 
 size_t iw_state_index_bytes(const struct iw_state *st)

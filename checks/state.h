@@ -8,8 +8,8 @@
  * Ingresses: namespace/name -> Ingress; rule host as written (exact name,
  * "*.suffix" or "" for host-less rules) -> Ingresses; the wildcard form of
  * every exact rule host ("a.foo.com" under "*.foo.com") -> Ingresses; TLS
- * host -> Ingresses.  A check reads only the lists of the hosts its object
- * names.
+ * host -> Ingresses; ALB IngressGroup name -> Ingresses.  A check reads only
+ * the lists of the hosts (and the group) its object names.
  *
  * Ownership: the state owns what is put into it.  Ingresses and
  * IngressClasses are released with the functions given to iw_state_new()
@@ -125,6 +125,12 @@ const struct ingress *const *iw_state_by_wild(const struct iw_state *st, const c
                                               size_t *n);
 const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const char *host,
                                              size_t *n);
+
+/* The Ingresses of one AWS Load Balancer Controller IngressGroup: whose
+ * alb.ingress.kubernetes.io/group.name is 'group' (profile/alb.h), in no
+ * particular order, whatever their class. */
+const struct ingress *const *iw_state_by_group(const struct iw_state *st, const char *group,
+                                               size_t *n);
 
 /* Every Ingress, in no particular order: i in 0..iw_state_slots()-1, NULL
  * for a free slot. */

@@ -9,7 +9,7 @@
 #define NONE ((const char *const[]){ NULL })
 
 /*
- * Sources (short names of /work/staging/profiles/PROFILES.md, commits there):
+ * Sources (short names of docs/profile-evidence/PROFILES.md, commits there):
  * NGX kubernetes/ingress-nginx controller-v1.15.1; ALB aws-load-balancer-controller
  * 225f44568848; GCE kubernetes/ingress-gce acbcf5d66dd9; TRF traefik fd5a576df2e8;
  * NIC nginx/kubernetes-ingress 0eb3072d14f0; AGIC application-gateway-kubernetes-ingress

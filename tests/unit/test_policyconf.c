@@ -52,7 +52,7 @@ static void full_example(void **state)
 	assert_string_equal(c->exclude_namespaces[0], "sandbox");
 	assert_int_equal(c->nclasses, 1);
 	assert_int_equal(p->check[IW_CHK_REGEX_IN_PATH].severity, IW_SEV_OFF);
-	assert_int_equal(p->check[IW_CHK_DUPLICATE_PATH].severity, IW_SEV_ERROR);
+	assert_int_equal(p->check[IW_CHK_DUPLICATE_PATH].severity, IW_SEV_WARNING);   /* the default */
 	assert_int_equal(p->check[IW_CHK_DUPLICATE_PATH].alt_severity, IW_SEV_ERROR);
 	/* untouched checks keep their defaults */
 	assert_int_equal(p->check[IW_CHK_DANGEROUS_ANNOTATION].severity, IW_SEV_ERROR);

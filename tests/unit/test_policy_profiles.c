@@ -1,0 +1,261 @@
+/*
+ * The checks under controller profiles, on parsed objects: what each profile
+ * decides (merge domain, duplicates, canaries, nginx duplicate locations, ALB
+ * groups, GKE rules), each case on both sides.  The documented manifests
+ * are in tests/real (tests/suites/real_manifests.sh); whole outputs are in
+ * tests/golden/lint/profile-*.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/policy.h"
+#include "checks/state.h"
+
+/* An Ingress from a JSON text with single quotes for double quotes. */
+static struct ingress *ing(const char *text)
+{
+	char buf[4096];
+	size_t n = strlen(text);
+	assert_true(n < sizeof buf);
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = text[i] == '\'' ? '"' : text[i];
+	json_error_t e;
+	json_t *j = json_loads(buf, 0, &e);
+	if (!j)
+		fail_msg("bad test JSON: %s: %s", e.text, buf);
+	struct errlist el = { 0 };
+	struct ingress *x = NULL;
+	assert_int_equal(ingress_parse(j, 0, &el, &x), IW_OK);
+	json_decref(j);
+	errlist_release(&el);
+	assert_non_null(x);
+	return x;
+}
+
+#define PATH(p, t, svc) "{'path':'" p "','pathType':'" t "','backend':{'service':{'name':'" svc \
+	"','port':{'number':80}}}}"
+#define OBJ(ns, name, ts, ann, spec) \
+	"{'apiVersion':'networking.k8s.io/v1','kind':'Ingress','metadata':{'namespace':'" ns \
+	"','name':'" name "'" ts ",'annotations':{" ann "}},'spec':{" spec "}}"
+#define TS(t) ",'creationTimestamp':'" t "'"
+
+struct fx {
+	struct iw_policy *p;
+	struct iw_state *st;
+	struct findings fl;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->p = iw_policy_new();
+	f->st = iw_state_new(ingress_free, ingress_class_free);
+	assert_non_null(f->p);
+	assert_non_null(f->st);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	findings_release(&f->fl);
+	iw_policy_free(f->p);
+	iw_state_free(f->st);
+	free(f);
+	return 0;
+}
+
+/* Checks x against the state, then frees it; prints the findings. */
+static void run(struct fx *f, struct ingress *x)
+{
+	findings_release(&f->fl);
+	assert_int_equal(iw_policy_check(f->p, x, NULL, f->st, &f->fl), IW_OK);
+	for (size_t i = 0; i < f->fl.n; i++)
+		print_message("  %s %s %s: %s\n", f->fl.v[i].check, iw_severity_name(f->fl.v[i].severity),
+		              f->fl.v[i].field, f->fl.v[i].message);
+	ingress_free(x);
+}
+
+static void put(struct fx *f, const char *text)
+{
+	assert_int_equal(iw_state_put_ingress(f->st, ing(text)), IW_OK);
+}
+
+/* the only finding, of check 'id', with this severity, field and a message
+ * containing 'part' */
+static void only(const struct fx *f, const char *id, enum iw_severity sev, const char *field,
+                 const char *part)
+{
+	assert_int_equal(f->fl.n, 1);
+	assert_string_equal(f->fl.v[0].check, id);
+	assert_int_equal(f->fl.v[0].severity, sev);
+	assert_string_equal(f->fl.v[0].field, field);
+	if (!strstr(f->fl.v[0].message, part))
+		fail_msg("message \"%s\" lacks \"%s\"", f->fl.v[0].message, part);
+}
+
+/* ingress-nginx: Exact /a first, then Prefix /a twice from newer Ingresses:
+ * the controller's duplicate test stops at the Exact, both Prefix /a become
+ * `location /a/` and nginx refuses (SEMANTICS-ingress-nginx sec. 6.4, 10);
+ * one Prefix /a is fine. */
+static void nginx_exact_then_two_prefixes(void **state)
+{
+	struct fx *f = *state;
+	put(f, OBJ("a", "exact", TS("2024-01-01T00:00:00Z"), "",
+	           "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	           PATH("/a", "Exact", "e") "]}}]"));
+	put(f, OBJ("b", "prefix", TS("2024-02-01T00:00:00Z"), "",
+	           "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	           PATH("/a", "Prefix", "p") "]}}]"));
+	run(f, ing(OBJ("b", "prefix", TS("2024-02-01T00:00:00Z"), "",
+	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	               PATH("/a", "Prefix", "p") "]}}]")));
+	assert_int_equal(f->fl.n, 0);
+	run(f, ing(OBJ("c", "again", "", "",
+	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	               PATH("/a", "Prefix", "q") "]}}]")));
+	assert_int_equal(f->fl.n, 2);
+	assert_string_equal(f->fl.v[0].check, "controller-rejects");
+	assert_int_equal(f->fl.v[0].severity, IW_SEV_ERROR);
+	assert_non_null(strstr(f->fl.v[0].message, "both become nginx `location /a/`"));
+	assert_non_null(strstr(f->fl.v[0].message, "ingress b/prefix"));
+	assert_string_equal(f->fl.v[1].check, "host-path-conflict");   /* the repeat of b/prefix's path */
+	/* with use-regex on the host, nginx takes the duplicates (regex mode) */
+	run(f, ing(OBJ("c", "again", "", "'nginx.ingress.kubernetes.io/use-regex':'true'",
+	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	               PATH("/a", "Prefix", "q") "]}}]")));
+	assert_int_equal(f->fl.n, 0);
+}
+
+/* ingress-nginx canaries: no conflict with the main Ingress; without one, a
+ * warning; two canaries on one host and path, a conflict. */
+static void nginx_canaries(void **state)
+{
+	struct fx *f = *state;
+#define CANARY(ns, name) OBJ(ns, name, "", "'nginx.ingress.kubernetes.io/canary':'true'," \
+	"'nginx.ingress.kubernetes.io/canary-weight':'10'", \
+	"'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':[" \
+	PATH("/", "ImplementationSpecific", "v2") "]}}]")
+	run(f, ing(CANARY("a", "canary")));
+	only(f, "canary-without-main", IW_SEV_WARNING, "spec.rules[0].http.paths[0]",
+	     "has no main Ingress");
+	put(f, OBJ("a", "main", TS("2024-01-01T00:00:00Z"), "",
+	           "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	           PATH("/", "Prefix", "v1") "]}}]"));
+	run(f, ing(CANARY("a", "canary")));   /* IS pairs with Prefix (sec. 7) */
+	assert_int_equal(f->fl.n, 0);
+	put(f, CANARY("a", "canary"));
+	run(f, ing(CANARY("b", "second")));
+	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]",
+	     "also a canary path of ingress a/canary");
+	/* the main Ingress conflicts with nothing */
+	run(f, ing(OBJ("a", "main", TS("2024-01-01T00:00:00Z"), "",
+	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
+	               PATH("/", "Prefix", "v1") "]}}]")));
+	assert_int_equal(f->fl.n, 0);
+#undef CANARY
+}
+
+/* ALB: one IngressGroup fails when two members have a defaultBackend or a
+ * group.order is out of range; separate groups share nothing. */
+static void alb_group_settings(void **state)
+{
+	struct fx *f = *state;
+	put(f, OBJ("a", "one", "", "'alb.ingress.kubernetes.io/group.name':'g'",
+	           "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}"));
+	run(f, ing(OBJ("b", "two", "", "'alb.ingress.kubernetes.io/group.name':'h'",
+	               "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}")));
+	assert_int_equal(f->fl.n, 0);
+	run(f, ing(OBJ("b", "two", "", "'alb.ingress.kubernetes.io/group.name':'g'",
+	               "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}")));
+	only(f, "controller-rejects", IW_SEV_ERROR, "spec.defaultBackend",
+	     "ingress a/one of IngressGroup \"g\" has a spec.defaultBackend too");
+	run(f, ing(OBJ("b", "three", "", "'alb.ingress.kubernetes.io/group.name':'g',"
+	               "'alb.ingress.kubernetes.io/group.order':'1001'", "'ingressClassName':'alb'")));
+	only(f, "controller-rejects", IW_SEV_ERROR,
+	     "metadata.annotations[alb.ingress.kubernetes.io/group.order]", "from -1000 to 1000");
+}
+
+/* ALB: a path narrowed by conditions.NAME is not a duplicate of the same path;
+ * without the conditions annotation it is. */
+static void alb_conditions(void **state)
+{
+	struct fx *f = *state;
+#define TWO "'ingressClassName':'alb','rules':[{'host':'x.com','http':{'paths':[" \
+	PATH("/", "Prefix", "grpc") "," PATH("/", "Prefix", "web") "]}}]"
+	run(f, ing(OBJ("a", "x", "", "'alb.ingress.kubernetes.io/conditions.grpc':'[]'", TWO)));
+	assert_int_equal(f->fl.n, 0);
+	run(f, ing(OBJ("a", "x", "", "'alb.ingress.kubernetes.io/scheme':'internal'", TWO)));
+	only(f, "duplicate-path", IW_SEV_WARNING, "spec.rules[0].http.paths[1]",
+	     "the first one receives the traffic");
+#undef TWO
+}
+
+/* GKE: one Ingress is one load balancer; a second rule for a host replaces
+ * the first's paths; the class annotation is what GKE reads. */
+static void gce_rules(void **state)
+{
+	struct fx *f = *state;
+	put(f, OBJ("a", "one", "", "'kubernetes.io/ingress.class':'gce'",
+	           "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Prefix", "a") "]}}]"));
+	run(f, ing(OBJ("b", "two", "", "'kubernetes.io/ingress.class':'gce'",
+	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Exact", "b") "]}}]")));
+	assert_int_equal(f->fl.n, 0);
+	run(f, ing(OBJ("b", "two", "", "'kubernetes.io/ingress.class':'gce'",
+	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/a", "Prefix", "a") "]}},"
+	               "{'host':'x.com','http':{'paths':[" PATH("/b", "Prefix", "b") "]}}]")));
+	only(f, "duplicate-path", IW_SEV_WARNING, "spec.rules[1].host",
+	     "replaces the paths of the earlier rule");
+	/* under spec the same pair conflicts */
+	put(f, OBJ("a", "one", "", "", "'rules':[{'host':'x.com','http':{'paths':["
+	           PATH("/api", "Prefix", "a") "]}}]"));
+	run(f, ing(OBJ("b", "two", "", "",
+	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Exact", "b") "]}}]")));
+	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]", "takes requests");
+}
+
+/* --controller and the configuration's classes: mapping decide the profile. */
+static void forced_profile(void **state)
+{
+	struct fx *f = *state;
+	put(f, OBJ("a", "one", "", "", "'ingressClassName':'edge','rules':[{'host':'x.com','http':"
+	           "{'paths':[" PATH("/api", "Prefix", "a") "]}}]"));
+#define TWO OBJ("b", "two", "", "", "'ingressClassName':'edge','rules':[{'host':'x.com','http':" \
+	"{'paths':[" PATH("/api", "Exact", "b") "]}}]")
+	run(f, ing(TWO));
+	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]", "takes requests");
+	assert_null(strstr(f->fl.v[0].message, "[profile"));   /* spec by fallback: no note */
+	struct iw_class_profile map[] = { { (char *)"edge", IW_PROFILE_AWS_ALB } };
+	f->p->profiles.classes = map;
+	f->p->profiles.nclasses = 1;
+	run(f, ing(TWO));   /* two ALBs: nothing shared */
+	assert_int_equal(f->fl.n, 0);
+	f->p->profiles.classes = NULL;
+	f->p->profiles.nclasses = 0;
+	f->p->profiles.forced = true;
+	f->p->profiles.force = IW_PROFILE_TRAEFIK;
+	run(f, ing(TWO));
+	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]",
+	     "[profile traefik: --controller]");
+#undef TWO
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(nginx_exact_then_two_prefixes, setup, teardown),
+		cmocka_unit_test_setup_teardown(nginx_canaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(alb_group_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(alb_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(gce_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(forced_profile, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
