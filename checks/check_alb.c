@@ -18,8 +18,8 @@
  *
  * A path narrowed by a conditions annotation matches only some requests: it
  * shadows nothing.  A path the controller refuses (a wildcard in Exact or
- * Prefix, reported by regex-in-path) or a regex path (use-regex-path-match)
- * is left out.
+ * Prefix, reported by regex-in-path; longer than the 128 characters of an
+ * AWS path pattern) or a regex path (use-regex-path-match) is left out.
  */
 #include "checks/checkctx.h"
 #include "profile/alb.h"
@@ -29,7 +29,12 @@
 #include <string.h>
 
 #define FRESH "~iw-probe~"
-#define ALB_MAX_RULES 4096   /* beyond any real group (ALB: 100 rules per listener) */
+#define ALB_MAX_RULES 1024   /* beyond any real group (ALB: 100 rules per listener) */
+#define ALB_MAX_PATH 128     /* the AWS limit of a path-pattern value */
+/* Matching is O(pattern x path) at worst ('*' patterns): the comparisons of
+ * one check stop after this many pattern-x-path steps (a hostile group costs
+ * tens of milliseconds, not hours). */
+#define ALB_BUDGET (64u << 20)
 
 struct rule {
 	const struct ingress *ing;
@@ -98,16 +103,30 @@ static int probes(const struct rule *r, char out[3][600])
 	return strpbrk(r->p, "*") ? 2 : 1;
 }
 
-/* f matches every request of r */
-static bool covers(const struct rule *f, const struct rule *r)
+/* f matches every request of r; *budget pays for the matching */
+static bool covers(const struct rule *f, const struct rule *r, size_t *budget)
 {
 	char pr[3][600];
-	if (f->narrowed || f->skip || !iw_alb_host_covers(f->host, r->host))
+	if (f->narrowed || f->skip)
+		return false;
+	if (strpbrk(f->host, "*?")) {
+		size_t cost = (strlen(f->host) + 1) * (strlen(r->host) + 1);
+		if (cost > *budget)
+			return false;
+		*budget -= cost;
+	}
+	if (!iw_alb_host_covers(f->host, r->host))
 		return false;
 	int n = probes(r, pr);
-	for (int k = 0; k < n; k++)
-		if (!iw_alb_path_matches(f->p, f->rank == 2 ? NULL : f->type, pr[k], strlen(pr[k])))
+	size_t pl = strlen(f->p) + 1;
+	for (int k = 0; k < n; k++) {
+		size_t l = strlen(pr[k]), cost = pl * (l + 1);
+		if (cost > *budget)
 			return false;
+		*budget -= cost;
+		if (!iw_alb_path_matches(f->p, f->rank == 2 ? NULL : f->type, pr[k], l))
+			return false;
+	}
 	return n > 0;
 }
 
@@ -188,13 +207,15 @@ void chk_alb(struct chk_ctx *c, const struct ingress **nb, size_t nn)
 				v[k] = (struct rule){ ing, r, j, iw_nz(ing->rules[r].host), iw_nz(p->path), t,
 				                      rank, iw_alb_narrowed(ing, &p->backend),
 				                      (rank < 2 && strpbrk(iw_nz(p->path), "*?")) ||
-				                      (rank == 2 && rx) || !p->has_backend };
+				                      (rank == 2 && rx) || !p->has_backend ||
+				                      strlen(iw_nz(p->path)) > ALB_MAX_PATH };
 				k++;
 			}
 			qsort(v + first, k - first, sizeof *v, cmp_in_rule);
 		}
 	}
 	n = k;
+	size_t budget = ALB_BUDGET;
 	char a[700], b[700];
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *e = &v[i];
@@ -204,7 +225,7 @@ void chk_alb(struct chk_ctx *c, const struct ingress **nb, size_t nn)
 			/* the first earlier rule that takes every request of this one */
 			for (size_t j = 0; j < i; j++) {
 				const struct rule *f = &v[j];
-				if (!covers(f, e))
+				if (!covers(f, e, &budget))
 					continue;
 				if (f->ing == c->ing && !strcmp(f->p, e->p) && !strcmp(f->type, e->type) &&
 				    !strcmp(f->host, e->host))
@@ -225,13 +246,13 @@ void chk_alb(struct chk_ctx *c, const struct ingress **nb, size_t nn)
 		 * takes all of its requests, unless an earlier rule takes them first */
 		size_t fo = (size_t)-1;
 		for (size_t j = 0; j < i && fo == (size_t)-1; j++)
-			if (v[j].ing == c->ing && covers(&v[j], e))
+			if (v[j].ing == c->ing && covers(&v[j], e, &budget))
 				fo = j;
 		if (fo == (size_t)-1)
 			continue;
 		bool first = true;
 		for (size_t j = 0; j < fo && first; j++)
-			first = v[j].ing == c->ing || !covers(&v[j], e);
+			first = v[j].ing == c->ing || !covers(&v[j], e, &budget);
 		if (!first)
 			continue;
 		const struct rule *f = &v[fo];

@@ -233,61 +233,123 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
 
 /* ---- canaries --------------------------------------------------------------- */
 
-/* the path and pathType a canary pairs with: "" -> "/", IS/none -> Prefix */
-static bool same_location(const struct iw_path *a, const struct iw_path *b)
+/* A path of the canary's host in a neighbour: the path and pathType a canary
+ * pairs with ("" -> "/", ImplementationSpecific and none -> Prefix). */
+struct mainpath {
+	const char *p;
+	bool exact, canary;
+	const struct ingress *ing;
+};
+
+static const char *loc_path(const struct iw_path *p)
 {
-	const char *pa = *iw_nz(a->path) ? a->path : "/", *pb = *iw_nz(b->path) ? b->path : "/";
-	bool ea = a->path_type && !strcmp(a->path_type, "Exact");
-	bool eb = b->path_type && !strcmp(b->path_type, "Exact");
-	return ea == eb && !strcmp(pa, pb);
+	return *iw_nz(p->path) ? p->path : "/";
+}
+
+static int cmp_main(const void *a, const void *b)
+{
+	const struct mainpath *x = a, *y = b;
+	int r = strcmp(x->p, y->p);
+	if (r)
+		return r;
+	if (x->canary != y->canary)
+		return x->canary ? 1 : -1;
+	return x->exact == y->exact ? 0 : x->exact ? 1 : -1;
+}
+
+/* the first entry of v[0..n) not ordered before (p, canary, exact) */
+static size_t lower(const struct mainpath *v, size_t n, const struct mainpath *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_main(&v[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The canary paths of rule host h against the sorted paths of the
+ * neighbours on h. */
+static void canary_host(struct chk_ctx *c, const char *h, const struct mainpath *v, size_t n)
+{
+	const struct ingress *ing = c->ing;
+	for (size_t r = 0; r < ing->nrules; r++) {
+		if (strcmp(iw_nz(ing->rules[r].host), h))
+			continue;
+		for (size_t j = 0; j < ing->rules[r].npaths; j++) {
+			const struct iw_path *p = &ing->rules[r].paths[j];
+			if (!p->has_backend || !p->backend.has_service)
+				continue;
+			const char *lp = loc_path(p);
+			bool exact = p->path_type && !strcmp(p->path_type, "Exact");
+			struct mainpath key = { lp, exact, false, NULL };
+			size_t at = lower(v, n, &key);
+			if (at == n || cmp_main(&v[at], &key))
+				chk_emit(c, IW_CHK_CANARY_WITHOUT_MAIN, false, CHK_PATH_FP(r, j),
+				         "canary path %s (%s) on host \"%s\" has no main Ingress: no "
+				         "non-canary Ingress of the class serves this host, path and pathType, "
+				         "so ingress-nginx drops the canary's upstream and it receives no "
+				         "traffic (SEMANTICS-ingress-nginx sec. 7)", lp,
+				         p->path_type ? p->path_type : "ImplementationSpecific", *h ? h : "(any)");
+			/* the admission webhook compares path strings (checkOverlap) */
+			struct mainpath tk = { lp, false, true, NULL };
+			at = lower(v, n, &tk);
+			if (at < n && !strcmp(v[at].p, lp) && v[at].canary) {
+				const struct ingress *twin = v[at].ing;
+				const char *ons = iw_namespace(&twin->meta);
+				chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns), CHK_PATH_FP(r, j),
+				         "canary path %s on host \"%s\" is also a canary path of ingress %s/%s: "
+				         "ingress-nginx's admission refuses a second canary for a host and path, "
+				         "and only the oldest canary of an upstream receives traffic", lp,
+				         *h ? h : "(any)", ons, iw_nz(twin->meta.name));
+			}
+		}
+	}
 }
 
 void chk_canary(struct chk_ctx *c, const struct ingress *const *nb, size_t nn)
 {
 	const struct ingress *ing = c->ing;
-	for (size_t r = 0; r < ing->nrules; r++) {
+	for (size_t r = 0; r < ing->nrules && !c->out->err; r++) {
 		const char *h = iw_nz(ing->rules[r].host);
-		for (size_t j = 0; j < ing->rules[r].npaths; j++) {
-			const struct iw_path *p = &ing->rules[r].paths[j];
-			if (!p->has_backend || !p->backend.has_service)
-				continue;
-			bool main_found = false;
-			const struct ingress *twin = NULL;
-			for (size_t i = 0; i < nn && !(main_found && twin); i++) {
-				const struct ingress *o = nb[i];
-				bool canary = iw_ngx_is_canary(o);
-				if (canary ? twin != NULL : main_found)
+		bool seen = false;
+		for (size_t k = 0; k < r && !seen; k++)
+			seen = !strcmp(h, iw_nz(ing->rules[k].host));
+		if (seen)
+			continue;
+		size_t n = 0;
+		for (size_t i = 0; i < nn; i++)
+			for (size_t rr = 0; rr < nb[i]->nrules; rr++)
+				if (!strcmp(iw_nz(nb[i]->rules[rr].host), h))
+					n += nb[i]->rules[rr].npaths;
+		struct mainpath *v = malloc((n ? n : 1) * sizeof *v);
+		if (!v) {
+			c->out->err = IW_ENOMEM;
+			return;
+		}
+		n = 0;
+		for (size_t i = 0; i < nn; i++) {
+			bool canary = iw_ngx_is_canary(nb[i]);
+			for (size_t rr = 0; rr < nb[i]->nrules; rr++) {
+				if (strcmp(iw_nz(nb[i]->rules[rr].host), h))
 					continue;
-				for (size_t rr = 0; rr < o->nrules; rr++) {
-					if (strcmp(iw_nz(o->rules[rr].host), h))
+				for (size_t jj = 0; jj < nb[i]->rules[rr].npaths; jj++) {
+					const struct iw_path *q = &nb[i]->rules[rr].paths[jj];
+					if (!canary && (!q->has_backend || !q->backend.has_service))
 						continue;
-					for (size_t jj = 0; jj < o->rules[rr].npaths; jj++) {
-						const struct iw_path *q = &o->rules[rr].paths[jj];
-						if (canary && !twin && !strcmp(iw_nz(q->path), iw_nz(p->path)))
-							twin = o;
-						if (!canary && q->has_backend && q->backend.has_service &&
-						    same_location(p, q))
-							main_found = true;
-					}
+					/* a canary twin is found by its path alone (its pathType aside) */
+					v[n++] = (struct mainpath){ loc_path(q),
+					                            !canary && q->path_type &&
+					                            !strcmp(q->path_type, "Exact"), canary, nb[i] };
 				}
 			}
-			if (!main_found)
-				chk_emit(c, IW_CHK_CANARY_WITHOUT_MAIN, false, CHK_PATH_FP(r, j),
-				         "canary path %s (%s) on host \"%s\" has no main Ingress: no "
-				         "non-canary Ingress of the class serves this host, path and pathType, "
-				         "so ingress-nginx drops the canary's upstream and it receives no "
-				         "traffic (SEMANTICS-ingress-nginx sec. 7)", *iw_nz(p->path) ? p->path : "/",
-				         p->path_type ? p->path_type : "ImplementationSpecific", *h ? h : "(any)");
-			if (twin) {
-				const char *ons = iw_namespace(&twin->meta);
-				chk_emit(c, IW_CHK_HOST_PATH_CONFLICT, !strcmp(ons, c->ns), CHK_PATH_FP(r, j),
-				         "canary path %s on host \"%s\" is also a canary path of ingress %s/%s: "
-				         "ingress-nginx's admission refuses a second canary for a host and path, "
-				         "and only the oldest canary of an upstream receives traffic",
-				         *iw_nz(p->path) ? p->path : "/", *h ? h : "(any)", ons,
-				         iw_nz(twin->meta.name));
-			}
 		}
+		qsort(v, n, sizeof *v, cmp_main);
+		canary_host(c, h, v, n);
+		free(v);
 	}
 }
 

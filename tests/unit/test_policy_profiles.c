@@ -247,6 +247,46 @@ static void forced_profile(void **state)
 #undef TWO
 }
 
+/* ALB patterns with many '*' cost pattern x path steps to match: a hostile
+ * group of 300 such paths still ends (the matching has a budget), with the
+ * rule-order findings of what was judged. */
+static void alb_hostile_patterns(void **state)
+{
+	struct fx *f = *state;
+	size_t cap = 300 * 400 + 1000, o = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	o += (size_t)snprintf(buf + o, cap - o,
+	                      "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\","
+	                      "\"metadata\":{\"name\":\"h\",\"annotations\":{\"alb.ingress.kubernetes.io/"
+	                      "group.name\":\"g\"}},\"spec\":{\"ingressClassName\":\"alb\",\"rules\":"
+	                      "[{\"http\":{\"paths\":[");
+	for (int i = 0; i < 300; i++) {
+		o += (size_t)snprintf(buf + o, cap - o, "%s{\"path\":\"/", i ? "," : "");
+		for (int k = 0; k < 60; k++)
+			o += (size_t)snprintf(buf + o, cap - o, "*a");
+		o += (size_t)snprintf(buf + o, cap - o, "%d\",\"pathType\":\"ImplementationSpecific\","
+		                      "\"backend\":{\"service\":{\"name\":\"s\",\"port\":{\"number\":80}}}}",
+		                      i);
+	}
+	o += (size_t)snprintf(buf + o, cap - o, "]}}]}}");
+	assert_true(o < cap);
+	json_error_t e;
+	json_t *j = json_loads(buf, 0, &e);
+	assert_non_null(j);
+	struct errlist el = { 0 };
+	struct ingress *x = NULL;
+	assert_int_equal(ingress_parse(j, 0, &el, &x), IW_OK);
+	json_decref(j);
+	errlist_release(&el);
+	free(buf);
+	findings_release(&f->fl);
+	assert_int_equal(iw_policy_check(f->p, x, NULL, f->st, &f->fl), IW_OK);
+	for (size_t i = 0; i < f->fl.n; i++)
+		assert_string_equal(f->fl.v[i].check, "shadowed-path");
+	ingress_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +296,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(alb_conditions, setup, teardown),
 		cmocka_unit_test_setup_teardown(gce_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(forced_profile, setup, teardown),
+		cmocka_unit_test_setup_teardown(alb_hostile_patterns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
