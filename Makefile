@@ -33,7 +33,9 @@ MODULES  = base model profile validate router checks load admission lint certs w
 LIB_SRC  = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)) \
                   $(filter-out src/main.c,$(wildcard src/*.c)))
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)
-UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+# Unit tests mirror the modules: tests/unit/<module>/test_*.c -> $(B)/tests/<module>/test_*
+UNIT_SRC = $(sort $(wildcard tests/unit/*/test_*.c))
+$(if $(wildcard tests/unit/test_*.c),$(error $(wildcard tests/unit/test_*.c): unit tests go in tests/unit/<module>/))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)

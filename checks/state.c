@@ -1,204 +1,50 @@
-/* Cluster state with host indexes (see state.h). */
+/* Cluster state with host indexes (see state.h), on base/map and base/arena. */
 #include "checks/state.h"
 
-#include "base/blocks.h"
+#include "base/arena.h"
+#include "base/map.h"
 #include "profile/alb.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- string-keyed open-addressing map ------------------------------------ */
+/* ---- keys ------------------------------------------------------------------ */
 
-#define TOMB ((char *)1)
-
-struct sent {
-	char *key;        /* in the map's key blocks; NULL empty, TOMB deleted */
-	uint64_t hash;
-	union {
-		void *p;                     /* classes, services; hosts: a tagged ilist */
-		size_t slot;                 /* ings: the Ingress is slots[slot] */
-		const struct ingress *one;   /* hosts: the only Ingress of the host */
-	} v;
+/* A map key built from parts: on the stack when short, else malloc'd (a
+ * name has no length limit here: invalid objects enter the state too). */
+struct key {
+	char small[256];
+	char *p;
+	size_t n;
 };
 
-/* Keys live in blocks owned by the map (no allocation per key, a few frees
- * to release a map).  A removed key's bytes stay until the dead bytes
- * outweigh the live ones: then the live keys are copied into new blocks. */
-struct keyblk {
-	struct keyblk *next;
-	size_t used, cap;
-	char data[];
-};
-
-#define KEYBLK_SIZE ((size_t)64 * 1024)
-
-struct smap {
-	struct sent *v;
-	size_t cap, used, live;   /* used counts live + tombstones */
-	size_t key_bytes;         /* of the live keys */
-	size_t dead_bytes;        /* of removed keys still in the blocks */
-	struct keyblk *keys;      /* the head is the block being filled */
-};
-
-static void keys_free(struct keyblk *b)
+/* "a" "sep" "b" (sep may be 0: no separator; a may be NULL). */
+static enum iw_err key_make(struct key *k, const char *a, char sep, const char *b)
 {
-	while (b) {
-		struct keyblk *next = b->next;
-		free(b);
-		b = next;
-	}
+	size_t al = a ? strlen(a) : 0, bl = strlen(b), n = al + (sep != 0) + bl;
+	k->p = n < sizeof k->small ? k->small : malloc(n + 1);
+	if (!k->p)
+		return IW_ENOMEM;
+	memcpy(k->p, a ? a : "", al);
+	if (sep)
+		k->p[al] = sep;
+	memcpy(k->p + al + (sep != 0), b, bl + 1);
+	k->n = n;
+	return IW_OK;
 }
 
-/* A copy of k (kl bytes, then a NUL) in the blocks of *head; NULL on OOM. */
-static char *key_copy(struct keyblk **head, const char *k, size_t kl)
+static void key_done(struct key *k)
 {
-	struct keyblk *b = *head;
-	if (!b || b->cap - b->used < kl + 1) {
-		size_t cap = kl + 1 > KEYBLK_SIZE / 8 ? kl + 1 : KEYBLK_SIZE;
-		if (!(b = malloc(sizeof *b + cap)))
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		if (*head && cap != KEYBLK_SIZE) {   /* a one-off: the head stays */
-			b->next = (*head)->next;
-			(*head)->next = b;
-		} else {
-			b->next = *head;
-			*head = b;
-		}
-	}
-	char *d = b->data + b->used;
-	b->used += kl + 1;
-	memcpy(d, k, kl);
-	d[kl] = 0;
-	return d;
+	if (k->p != k->small)
+		free(k->p);
+	k->p = NULL;
 }
 
-/* Copies the live keys into new blocks and frees the old ones.  On OOM the
- * blocks filled so far join the old ones (the keys already moved point
- * there): nothing is lost, the dead bytes stay. */
-static void keys_compact(struct smap *m)
-{
-	struct keyblk *fresh = NULL;
-	for (size_t i = 0; i < m->cap; i++) {
-		char *k = m->v[i].key;
-		if (!k || k == TOMB)
-			continue;
-		char *c = key_copy(&fresh, k, strlen(k));
-		if (!c) {
-			struct keyblk **tail = &m->keys;
-			while (*tail)
-				tail = &(*tail)->next;
-			*tail = fresh;
-			return;
-		}
-		m->v[i].key = c;
-	}
-	keys_free(m->keys);
-	m->keys = fresh;
-	m->dead_bytes = 0;
-}
+/* ---- host index values ----------------------------------------------------- */
 
-static uint64_t hash_str(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	h ^= h >> 29;
-	return h ? h : 1;
-}
-
-static struct sent *smap_find(const struct smap *m, const char *k, size_t kl, uint64_t h)
-{
-	if (!m->cap)
-		return NULL;
-	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct sent *e = &m->v[i];
-		if (!e->key)
-			return NULL;
-		if (e->key != TOMB && e->hash == h && !strncmp(e->key, k, kl) && !e->key[kl])
-			return e;
-	}
-}
-
-static int smap_grow(struct smap *m)
-{
-	size_t cap = 8;
-	while (cap < 2 * (m->live + 1))
-		cap *= 2;
-	struct sent *v = calloc(cap, sizeof *v);
-	if (!v)
-		return -1;
-	for (size_t i = 0; i < m->cap; i++) {
-		struct sent *e = &m->v[i];
-		if (!e->key || e->key == TOMB)
-			continue;
-		size_t j = e->hash & (cap - 1);
-		while (v[j].key)
-			j = (j + 1) & (cap - 1);
-		v[j] = *e;
-	}
-	free(m->v);
-	m->v = v;
-	m->cap = cap;
-	m->used = m->live;
-	return 0;
-}
-
-/* Returns the entry for 'k', inserting it (v.p NULL; m->live grows) when
- * absent; NULL on OOM. */
-static struct sent *smap_put(struct smap *m, const char *k, size_t kl)
-{
-	uint64_t h = hash_str(k, kl);
-	struct sent *e = smap_find(m, k, kl, h);
-	if (e)
-		return e;
-	if ((m->used + 1) * 4 > m->cap * 3 && smap_grow(m))
-		return NULL;
-	char *key = key_copy(&m->keys, k, kl);
-	if (!key)
-		return NULL;
-	size_t i = h & (m->cap - 1);
-	while (m->v[i].key && m->v[i].key != TOMB)
-		i = (i + 1) & (m->cap - 1);
-	if (!m->v[i].key)
-		m->used++;
-	m->live++;
-	m->key_bytes += kl + 1;
-	m->v[i] = (struct sent){ key, h, { NULL } };
-	return &m->v[i];
-}
-
-/* Removes e; the other entries stay where they are (their keys may move). */
-static void smap_remove(struct smap *m, struct sent *e)
-{
-	size_t n = strlen(e->key) + 1;
-	m->key_bytes -= n;
-	m->dead_bytes += n;
-	e->key = TOMB;
-	e->v.p = NULL;
-	m->live--;
-	if (m->dead_bytes > KEYBLK_SIZE && m->dead_bytes > m->key_bytes)
-		keys_compact(m);
-}
-
-static void smap_release(struct smap *m, void (*free_val)(void *))
-{
-	for (size_t i = 0; free_val && i < m->cap; i++)
-		if (m->v[i].key && m->v[i].key != TOMB)
-			free_val(m->v[i].v.p);
-	keys_free(m->keys);
-	free(m->v);
-	*m = (struct smap){ 0 };
-}
-
-/* ---- ingress lists (index values) ---------------------------------------- */
-
-/* A host named by one Ingress (most of them) keeps it in the entry itself
- * (v.one); a host of several has a list, its pointer tagged with LIST_TAG. */
+/* A host named by one Ingress (most of them) keeps it in the map value
+ * itself; a host of several has a list, its pointer tagged with LIST_TAG. */
 struct ilist {
 	uint32_t n, cap;
 	const struct ingress *v[];
@@ -206,14 +52,14 @@ struct ilist {
 
 #define LIST_TAG ((uintptr_t)1)
 
-static bool has_list(const struct sent *e)
+static bool has_list(const void *v)
 {
-	return (uintptr_t)e->v.p & LIST_TAG;
+	return (uintptr_t)v & LIST_TAG;
 }
 
-static struct ilist *list_of(const struct sent *e)
+static struct ilist *list_of(const void *v)
 {
-	return (struct ilist *)((uintptr_t)e->v.p & ~LIST_TAG);
+	return (struct ilist *)((uintptr_t)v & ~LIST_TAG);
 }
 
 static size_t ilist_bytes(const struct ilist *l)
@@ -221,29 +67,22 @@ static size_t ilist_bytes(const struct ilist *l)
 	return l ? sizeof *l + l->cap * sizeof l->v[0] : 0;
 }
 
-/* ---- the kept compact copies (iw_state_put_ingress_kept) live in
- * 256 KB blocks of the state (base/blocks.h) ------------------------ */
-
-#define KBLK_SIZE ((size_t)256 * 1024)
-
 /* ---- the state ------------------------------------------------------------ */
+
+/* The kept compact copies (iw_state_put_ingress_kept) live in 256 KB blocks. */
+#define KBLK_SIZE ((size_t)256 * 1024)
 
 struct iw_state {
 	void (*free_ing)(struct ingress *);
 	void (*free_class)(struct ingress_class *);
-	struct smap ings;       /* "ns/name" -> struct ingress * */
-	struct smap classes;    /* name -> struct ingress_class * */
-	struct smap services;   /* "ns/name" -> struct iw_service * */
-	struct smap hosts;      /* "H" host / "W" *.suffix / "T" tls host -> struct ilist * */
+	struct map ings;        /* "ns/name" -> struct ingress * */
+	struct map classes;     /* name -> struct ingress_class * */
+	struct map services;    /* "ns/name" -> struct iw_service * */
+	struct map hosts;       /* "H" host / "W" *.suffix / "T" tls host -> one Ingress or a list */
 	size_t index_bytes;     /* ilist allocations */
-	struct blocks kept;     /* the kept copies */
-	const struct ingress **slots;   /* for iteration; the ings map points here */
-	size_t nslots, slots_cap;
-	uint32_t *free_slots;
-	size_t nfree, free_cap;
+	struct arena kept;      /* the kept copies */
 	bool knows_services, knows_classes;
 };
-
 
 /* An Ingress the state holds: its own compact copy when it owns them (a kept
  * copy lives in st->kept: ingress_free does nothing with it). */
@@ -257,226 +96,171 @@ struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
                               void (*free_class)(struct ingress_class *))
 {
 	struct iw_state *st = calloc(1, sizeof *st);
-	if (st) {
-		st->free_ing = free_ingress;
-		st->free_class = free_class;
-		st->kept = (struct blocks)BLOCKS_INIT(KBLK_SIZE, KBLK_SIZE / 4);
-	}
+	if (!st)
+		return NULL;
+	st->free_ing = free_ingress;
+	st->free_class = free_class;
+	st->ings = st->classes = st->services = st->hosts = (struct map)MAP_INIT;
+	st->kept = (struct arena)ARENA_INIT(KBLK_SIZE, KBLK_SIZE / 4);
 	return st;
 }
 
-/* Key "ns/name" into buf; returns its length, or 0 when it does not fit. */
-static size_t nskey(char *buf, size_t size, const char *ns, const char *name)
+static enum iw_err index_add(struct iw_state *st, char tag, const char *host,
+                             const struct ingress *ing)
 {
-	size_t a = strlen(ns), b = strlen(name);
-	if (a + b + 2 > size)
-		return 0;
-	memcpy(buf, ns, a);
-	buf[a] = '/';
-	memcpy(buf + a + 1, name, b + 1);
-	return a + b + 1;
-}
-
-static int index_add(struct iw_state *st, char tag, const char *host, const struct ingress *ing)
-{
-	char buf[512];
-	size_t hl = strlen(host);
-	if (hl + 2 > sizeof buf)
-		return 0;   /* longer than any valid host: not indexed */
-	buf[0] = tag;
-	memcpy(buf + 1, host, hl + 1);
-	size_t live = st->hosts.live;
-	struct sent *e = smap_put(&st->hosts, buf, hl + 1);
-	if (!e)
-		return -1;
-	if (st->hosts.live != live) {   /* a new host */
-		e->v.one = ing;
-		return 0;
+	struct key k;
+	const char t[2] = { tag, 0 };
+	bool added;
+	if (key_make(&k, t, 0, host))
+		return IW_ENOMEM;
+	void **v = map_put(&st->hosts, k.p, k.n, &added);
+	key_done(&k);
+	if (!v)
+		return IW_ENOMEM;
+	if (added) {   /* a new host */
+		*v = (void *)ing;
+		return IW_OK;
 	}
 	/* The same host twice in one object: index_ingress adds all of an
 	 * object's hosts in one go, so an earlier entry of this object in
 	 * this list is its last one (a scan of the list would make building a
 	 * state quadratic: "*.example.com" lists every Ingress of the domain). */
-	if (!has_list(e)) {
-		if (e->v.one == ing)
-			return 0;
+	if (!has_list(*v)) {
+		if (*v == ing)
+			return IW_OK;
 		struct ilist *nl = malloc(sizeof *nl + 4 * sizeof nl->v[0]);
 		if (!nl)
-			return -1;
+			return IW_ENOMEM;
 		nl->n = 2;
 		nl->cap = 4;
-		nl->v[0] = e->v.one;
+		nl->v[0] = *v;
 		nl->v[1] = ing;
 		st->index_bytes += ilist_bytes(nl);
-		e->v.p = (void *)((uintptr_t)nl | LIST_TAG);
-		return 0;
+		*v = (void *)((uintptr_t)nl | LIST_TAG);
+		return IW_OK;
 	}
-	struct ilist *l = list_of(e);
+	struct ilist *l = list_of(*v);
 	if (l->n && l->v[l->n - 1] == ing)
-		return 0;
+		return IW_OK;
 	if (l->n == l->cap) {
 		uint32_t cap = l->cap * 2;
 		size_t was = ilist_bytes(l);
 		struct ilist *nl = realloc(l, sizeof *nl + cap * sizeof nl->v[0]);
 		if (!nl)
-			return -1;
+			return IW_ENOMEM;
 		nl->cap = cap;
 		st->index_bytes += ilist_bytes(nl) - was;
-		e->v.p = (void *)((uintptr_t)nl | LIST_TAG);
+		*v = (void *)((uintptr_t)nl | LIST_TAG);
 		l = nl;
 	}
 	l->v[l->n++] = ing;
-	return 0;
+	return IW_OK;
 }
 
 static void index_del(struct iw_state *st, char tag, const char *host, const struct ingress *ing)
 {
-	char buf[512];
-	size_t hl = strlen(host);
-	if (hl + 2 > sizeof buf)
-		return;
-	buf[0] = tag;
-	memcpy(buf + 1, host, hl + 1);
-	struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
-	if (!e)
-		return;
-	if (!has_list(e)) {
-		if (e->v.one == ing)
-			smap_remove(&st->hosts, e);
-		return;
-	}
-	struct ilist *l = list_of(e);
-	for (uint32_t i = 0; i < l->n; i++) {
-		if (l->v[i] == ing) {
-			l->v[i] = l->v[--l->n];
-			break;
+	struct key k;
+	const char t[2] = { tag, 0 };
+	if (key_make(&k, t, 0, host))
+		return;   /* a host that long was never added: key_make failed there too */
+	void **v = map_find(&st->hosts, k.p, k.n);
+	if (v && !has_list(*v)) {
+		if (*v == ing)
+			map_del(&st->hosts, k.p, k.n, NULL);
+	} else if (v) {
+		struct ilist *l = list_of(*v);
+		for (uint32_t i = 0; i < l->n; i++) {
+			if (l->v[i] == ing) {
+				l->v[i] = l->v[--l->n];
+				break;
+			}
+		}
+		if (!l->n) {
+			st->index_bytes -= ilist_bytes(l);
+			free(l);
+			map_del(&st->hosts, k.p, k.n, NULL);
 		}
 	}
-	if (!l->n) {
-		st->index_bytes -= ilist_bytes(l);
-		free(l);
-		smap_remove(&st->hosts, e);
-	}
+	key_done(&k);
 }
 
-/* Wildcard form of an exact host: "a.foo.com" -> "*.foo.com"; false when
- * the host has a single label or is already a wildcard. */
-static bool wild_of(const char *host, char *buf, size_t size)
+/* Wildcard form of an exact host: "a.foo.com" -> ".foo.com" (the '*' is
+ * added by the caller); NULL when the host has a single label or is already
+ * a wildcard. */
+static const char *wild_suffix(const char *host)
 {
 	const char *dot = strchr(host, '.');
-	if (!dot || dot == host || host[0] == '*' || strlen(dot) + 2 > size)
-		return false;
-	buf[0] = '*';
-	strcpy(buf + 1, dot);
-	return true;
+	return !dot || dot == host || host[0] == '*' ? NULL : dot;
 }
 
 /* Adds (add=true) or removes every index entry of 'ing'. */
-static int index_ingress(struct iw_state *st, const struct ingress *ing, bool add)
+static enum iw_err index_ingress(struct iw_state *st, const struct ingress *ing, bool add)
 {
-	char w[512];
 	const char *g = iw_alb_group(ing);
 	if (g) {
 		if (add) {
 			if (index_add(st, 'G', g, ing))
-				return -1;
+				return IW_ENOMEM;
 		} else {
 			index_del(st, 'G', g, ing);
 		}
 	}
 	for (size_t i = 0; i < ing->nrules; i++) {
-		const char *h = ing->rules[i].host ? ing->rules[i].host : "";
+		const char *h = iw_nz(ing->rules[i].host), *w = wild_suffix(h);
 		if (add) {
-			if (index_add(st, 'H', h, ing))
-				return -1;
-			if (wild_of(h, w, sizeof w) && index_add(st, 'W', w, ing))
-				return -1;
+			if (index_add(st, 'H', h, ing) || (w && index_add(st, 'W', w, ing)))
+				return IW_ENOMEM;
 		} else {
 			index_del(st, 'H', h, ing);
-			if (wild_of(h, w, sizeof w))
+			if (w)
 				index_del(st, 'W', w, ing);
 		}
 	}
-	for (size_t i = 0; i < ing->ntls; i++) {
+	for (size_t i = 0; i < ing->ntls; i++)
 		for (size_t j = 0; j < ing->tls[i].nhosts; j++) {
-			const char *h = ing->tls[i].hosts[j] ? ing->tls[i].hosts[j] : "";
-			if (add) {
-				if (index_add(st, 'T', h, ing))
-					return -1;
-			} else {
+			const char *h = iw_nz(ing->tls[i].hosts[j]);
+			if (!add)
 				index_del(st, 'T', h, ing);
-			}
+			else if (index_add(st, 'T', h, ing))
+				return IW_ENOMEM;
 		}
-	}
-	return 0;
+	return IW_OK;
 }
 
-static void drop_ingress(struct iw_state *st, struct sent *e)
+/* Removes the Ingress of key k (found in the map) from the indexes and the map. */
+static void drop_ingress(struct iw_state *st, const struct key *k, struct ingress *ing)
 {
-	size_t slot = e->v.slot;
-	struct ingress *ing = (struct ingress *)st->slots[slot];
 	index_ingress(st, ing, false);
-	st->slots[slot] = NULL;
-	if (st->nfree < st->free_cap)
-		st->free_slots[st->nfree++] = (uint32_t)slot;
+	map_del(&st->ings, k->p, k->n, NULL);
 	release_ing(st, ing);
-	smap_remove(&st->ings, e);
 }
 
 /* Puts 'ing' (a compact copy when the state owns its Ingresses), which the
  * state takes even on failure. */
 static enum iw_err put(struct iw_state *st, struct ingress *ing)
 {
-	char key[512];
-	enum iw_err rc = IW_ENOMEM;
-	size_t kl = nskey(key, sizeof key, iw_namespace(&ing->meta), iw_nz(ing->meta.name));
-	if (!kl) {
-		rc = IW_ETOOBIG;
-		goto fail;
-	}
-	size_t live = st->ings.live;
-	struct sent *e = smap_put(&st->ings, key, kl);
-	if (!e)
-		goto fail;
-	if (st->ings.live == live) {   /* a replacement */
-		struct ingress *old = (struct ingress *)st->slots[e->v.slot];
-		index_ingress(st, old, false);
-		release_ing(st, old);
-		st->slots[e->v.slot] = ing;
-		if (index_ingress(st, ing, true)) {
-			drop_ingress(st, e);
-			return IW_ENOMEM;
-		}
-		return IW_OK;
-	}
-	size_t slot;
-	if (st->nfree) {
-		slot = st->free_slots[--st->nfree];
-	} else {
-		if (st->nslots == st->slots_cap) {
-			size_t cap = st->slots_cap ? st->slots_cap * 2 : 16;
-			const struct ingress **v = realloc(st->slots, cap * sizeof *v);
-			uint32_t *f = v ? realloc(st->free_slots, cap * sizeof *f) : NULL;
-			if (v)
-				st->slots = v;
-			if (!v || !f) {
-				smap_remove(&st->ings, e);
-				goto fail;
-			}
-			st->free_slots = f;
-			st->slots_cap = st->free_cap = cap;
-		}
-		slot = st->nslots++;
-	}
-	st->slots[slot] = ing;
-	e->v.slot = slot;
-	if (index_ingress(st, ing, true)) {
-		drop_ingress(st, e);
+	struct key k;
+	bool added;
+	if (key_make(&k, iw_namespace(&ing->meta), '/', iw_nz(ing->meta.name))) {
+		release_ing(st, ing);
 		return IW_ENOMEM;
 	}
-	return IW_OK;
-fail:
-	release_ing(st, ing);
+	void **v = map_put(&st->ings, k.p, k.n, &added);
+	if (!v) {
+		key_done(&k);
+		release_ing(st, ing);
+		return IW_ENOMEM;
+	}
+	if (!added) {   /* a replacement */
+		struct ingress *old = *v;
+		index_ingress(st, old, false);
+		release_ing(st, old);
+	}
+	*v = ing;
+	enum iw_err rc = index_ingress(st, ing, true);
+	if (rc)
+		drop_ingress(st, &k, ing);
+	key_done(&k);
 	return rc;
 }
 
@@ -505,7 +289,7 @@ enum iw_err iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing,
 		return rc;
 	}
 	size_t size = ingress_compact_size(ing);
-	void *mem = blocks_alloc(&st->kept, size);   /* size: a multiple of max_align_t */
+	void *mem = arena_alloc(&st->kept, size);
 	struct ingress *c = mem ? ingress_compact_into(ing, mem, size) : NULL;
 	st->free_ing(ing);
 	if (!c)
@@ -515,132 +299,154 @@ enum iw_err iw_state_put_ingress_kept(struct iw_state *st, struct ingress *ing,
 	return rc;
 }
 
+/* The value slot of "ns/name" in m, or NULL. */
+static void **find_nsname(const struct map *m, const char *ns, const char *name)
+{
+	struct key k;
+	if (key_make(&k, iw_namespace_of(ns), '/', iw_nz(name)))
+		return NULL;
+	void **v = map_find(m, k.p, k.n);
+	key_done(&k);
+	return v;
+}
+
 bool iw_state_del_ingress(struct iw_state *st, const char *ns, const char *name)
 {
-	char key[512];
-	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), name);
-	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
-	if (!e)
+	struct key k;
+	if (key_make(&k, iw_namespace_of(ns), '/', iw_nz(name)))
 		return false;
-	drop_ingress(st, e);
-	return true;
+	void **v = map_find(&st->ings, k.p, k.n);
+	if (v)
+		drop_ingress(st, &k, *v);
+	key_done(&k);
+	return v != NULL;
 }
 
 const struct ingress *iw_state_get_ingress(const struct iw_state *st, const char *ns,
                                            const char *name)
 {
-	char key[512];
-	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), iw_nz(name));
-	struct sent *e = kl ? smap_find(&st->ings, key, kl, hash_str(key, kl)) : NULL;
-	return e ? st->slots[e->v.slot] : NULL;
+	void **v = find_nsname(&st->ings, ns, name);
+	return v ? *v : NULL;
 }
 
 enum iw_err iw_state_put_class(struct iw_state *st, struct ingress_class *ic)
 {
 	const char *name = iw_nz(ic->meta.name);
-	struct sent *e = *name ? smap_put(&st->classes, name, strlen(name)) : NULL;
-	if (!e) {
+	bool added;
+	void **v = *name ? map_put(&st->classes, name, strlen(name), &added) : NULL;
+	if (!v) {
 		if (st->free_class)
 			st->free_class(ic);
 		return *name ? IW_ENOMEM : IW_EINVAL;
 	}
-	if (e->v.p && st->free_class)
-		st->free_class(e->v.p);
-	e->v.p = ic;
+	if (!added && st->free_class)
+		st->free_class(*v);
+	*v = ic;
 	st->knows_classes = true;
 	return IW_OK;
 }
 
 bool iw_state_del_class(struct iw_state *st, const char *name)
 {
-	struct sent *e = smap_find(&st->classes, name, strlen(name), hash_str(name, strlen(name)));
-	if (!e)
+	void *old;
+	if (!map_del(&st->classes, name, strlen(name), &old))
 		return false;
 	if (st->free_class)
-		st->free_class(e->v.p);
-	smap_remove(&st->classes, e);
+		st->free_class(old);
 	return true;
 }
 
 const struct ingress_class *iw_state_get_class(const struct iw_state *st, const char *name)
 {
-	struct sent *e = smap_find(&st->classes, name, strlen(name), hash_str(name, strlen(name)));
-	return e ? e->v.p : NULL;
+	void **v = map_find(&st->classes, name, strlen(name));
+	return v ? *v : NULL;
 }
 
 enum iw_err iw_state_put_service(struct iw_state *st, struct iw_service *svc)
 {
-	char key[512];
-	size_t kl = nskey(key, sizeof key, svc->namespace_, svc->name);
-	struct sent *e = kl ? smap_put(&st->services, key, kl) : NULL;
-	if (!e) {
-		iw_service_free(svc);
-		return kl ? IW_ENOMEM : IW_ETOOBIG;
+	struct key k;
+	bool added;
+	void **v = NULL;
+	if (!key_make(&k, svc->namespace_, '/', svc->name)) {
+		v = map_put(&st->services, k.p, k.n, &added);
+		key_done(&k);
 	}
-	iw_service_free(e->v.p);
-	e->v.p = svc;
+	if (!v) {
+		iw_service_free(svc);
+		return IW_ENOMEM;
+	}
+	if (!added)
+		iw_service_free(*v);
+	*v = svc;
 	st->knows_services = true;
 	return IW_OK;
 }
 
 bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name)
 {
-	char key[512];
-	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), name);
-	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
-	if (!e)
+	struct key k;
+	void *old;
+	if (key_make(&k, iw_namespace_of(ns), '/', iw_nz(name)))
 		return false;
-	iw_service_free(e->v.p);
-	smap_remove(&st->services, e);
-	return true;
+	bool found = map_del(&st->services, k.p, k.n, &old);
+	key_done(&k);
+	if (found)
+		iw_service_free(old);
+	return found;
 }
 
 const struct iw_service *iw_state_get_service(const struct iw_state *st, const char *ns,
                                               const char *name)
 {
-	char key[512];
-	size_t kl = nskey(key, sizeof key, iw_namespace_of(ns), iw_nz(name));
-	struct sent *e = kl ? smap_find(&st->services, key, kl, hash_str(key, kl)) : NULL;
-	return e ? e->v.p : NULL;
+	void **v = find_nsname(&st->services, ns, name);
+	return v ? *v : NULL;
 }
 
-static void free_ilist(void *p)
+/* Calls release(value) for every value of m, then empties m. */
+static void release_all(struct map *m, void (*release)(void *arg, void *v), void *arg)
 {
-	if ((uintptr_t)p & LIST_TAG)
-		free((void *)((uintptr_t)p & ~LIST_TAG));
+	void *v;
+	for (size_t i = 0; release && i < map_end(m); i++)
+		if (map_at(m, i, NULL, NULL, &v))
+			release(arg, v);
+	map_release(m);
 }
-static void free_svc(void *p) { iw_service_free(p); }
+
+static void rel_ing(void *st, void *v) { release_ing(st, v); }
+static void rel_list(void *st, void *v)
+{
+	(void)st;
+	if (has_list(v))
+		free(list_of(v));
+}
+static void rel_class(void *st, void *v)
+{
+	const struct iw_state *s = st;
+	if (s->free_class)
+		s->free_class(v);
+}
+static void rel_svc(void *st, void *v)
+{
+	(void)st;
+	iw_service_free(v);
+}
 
 void iw_state_clear_ingresses(struct iw_state *st)
 {
-	if (st->free_ing)
-		for (size_t i = 0; i < st->nslots; i++)
-			if (st->slots[i])
-				ingress_free((struct ingress *)st->slots[i]);
-	smap_release(&st->ings, NULL);
-	smap_release(&st->hosts, free_ilist);
-	blocks_release(&st->kept);
-	free(st->slots);
-	free(st->free_slots);
-	st->slots = NULL;
-	st->free_slots = NULL;
-	st->nslots = st->slots_cap = st->nfree = st->free_cap = 0;
+	release_all(&st->ings, rel_ing, st);
+	release_all(&st->hosts, rel_list, st);
+	arena_release(&st->kept);
 	st->index_bytes = 0;
 }
 
 void iw_state_clear_classes(struct iw_state *st)
 {
-	for (size_t i = 0; i < st->classes.cap; i++) {
-		struct sent *e = &st->classes.v[i];
-		if (e->key && e->key != TOMB && st->free_class)
-			st->free_class(e->v.p);
-	}
-	smap_release(&st->classes, NULL);
+	release_all(&st->classes, rel_class, st);
 }
 
 void iw_state_clear_services(struct iw_state *st)
 {
-	smap_release(&st->services, free_svc);
+	release_all(&st->services, rel_svc, st);
 }
 
 void iw_state_clear(struct iw_state *st)
@@ -666,25 +472,23 @@ void iw_state_set_knows(struct iw_state *st, bool services, bool classes)
 }
 bool iw_state_knows_services(const struct iw_state *st) { return st->knows_services; }
 bool iw_state_knows_classes(const struct iw_state *st) { return st->knows_classes; }
-size_t iw_state_ningresses(const struct iw_state *st) { return st->ings.live; }
-size_t iw_state_nclasses(const struct iw_state *st) { return st->classes.live; }
-size_t iw_state_nservices(const struct iw_state *st) { return st->services.live; }
-size_t iw_state_slots(const struct iw_state *st) { return st->nslots; }
+size_t iw_state_ningresses(const struct iw_state *st) { return map_count(&st->ings); }
+size_t iw_state_nclasses(const struct iw_state *st) { return map_count(&st->classes); }
+size_t iw_state_nservices(const struct iw_state *st) { return map_count(&st->services); }
+size_t iw_state_slots(const struct iw_state *st) { return map_end(&st->ings); }
 const struct ingress *iw_state_slot(const struct iw_state *st, size_t i)
 {
-	return i < st->nslots ? st->slots[i] : NULL;
+	void *v;
+	return map_at(&st->ings, i, NULL, NULL, &v) ? v : NULL;
 }
 
 const char *iw_state_default_class(const struct iw_state *st)
 {
 	const struct ingress_class *best = NULL;
-	for (size_t i = 0; i < st->classes.cap; i++) {
-		const struct sent *e = &st->classes.v[i];
-		if (!e->key || e->key == TOMB)
-			continue;
-		if (iw_default_class_beats(e->v.p, best))
-			best = e->v.p;
-	}
+	void *v;
+	for (size_t i = 0; i < map_end(&st->classes); i++)
+		if (map_at(&st->classes, i, NULL, NULL, &v) && iw_default_class_beats(v, best))
+			best = v;
 	return best ? best->meta.name : NULL;
 }
 
@@ -697,21 +501,22 @@ const char *iw_effective_class(const struct ingress *ing, const struct iw_state 
 static const struct ingress *const *lookup(const struct iw_state *st, char tag,
                                            const char *host, size_t *n)
 {
-	char buf[512];
-	size_t hl = strlen(host);
+	struct key k;
+	const char t[2] = { tag, 0 };
 	*n = 0;
-	if (hl + 2 > sizeof buf)
+	if (key_make(&k, t, 0, host))
 		return NULL;
-	buf[0] = tag;
-	memcpy(buf + 1, host, hl + 1);
-	const struct sent *e = smap_find(&st->hosts, buf, hl + 1, hash_str(buf, hl + 1));
-	if (!e)
+	void **v = map_find(&st->hosts, k.p, k.n);
+	key_done(&k);
+	if (!v)
 		return NULL;
-	if (!has_list(e)) {
+	if (!has_list(*v)) {
+		/* the value slot holds the one Ingress: a list of one (every
+		 * pointer type has the representation of void * here) */
 		*n = 1;
-		return &e->v.one;
+		return (const struct ingress *const *)v;
 	}
-	const struct ilist *l = list_of(e);
+	const struct ilist *l = list_of(*v);
 	*n = l->n;
 	return l->v;
 }
@@ -719,32 +524,32 @@ static const struct ingress *const *lookup(const struct iw_state *st, char tag,
 const struct ingress *const *iw_state_by_host(const struct iw_state *st, const char *host,
                                               size_t *n)
 {
-	return lookup(st, 'H', host ? host : "", n);
+	return lookup(st, 'H', iw_nz(host), n);
 }
 const struct ingress *const *iw_state_by_wild(const struct iw_state *st, const char *wild,
                                               size_t *n)
 {
-	return lookup(st, 'W', wild, n);
+	/* the index keeps the suffix of a wildcard: "*.foo.com" under "W.foo.com" */
+	if (wild[0] != '*') {
+		*n = 0;
+		return NULL;
+	}
+	return lookup(st, 'W', wild + 1, n);
 }
 const struct ingress *const *iw_state_by_tls(const struct iw_state *st, const char *host,
                                              size_t *n)
 {
-	return lookup(st, 'T', host ? host : "", n);
+	return lookup(st, 'T', iw_nz(host), n);
 }
 
 const struct ingress *const *iw_state_by_group(const struct iw_state *st, const char *group,
                                                size_t *n)
 {
-	return lookup(st, 'G', group ? group : "", n);
+	return lookup(st, 'G', iw_nz(group), n);
 }
 
 size_t iw_state_index_bytes(const struct iw_state *st)
 {
-	size_t b = sizeof *st;
-	b += st->ings.cap * sizeof(struct sent) + st->ings.key_bytes;
-	b += st->hosts.cap * sizeof(struct sent) + st->hosts.key_bytes + st->index_bytes;
-	b += st->classes.cap * sizeof(struct sent) + st->classes.key_bytes;
-	b += st->services.cap * sizeof(struct sent) + st->services.key_bytes;
-	b += st->slots_cap * (sizeof *st->slots + sizeof *st->free_slots);
-	return b;
+	return sizeof *st + map_bytes(&st->ings) + map_bytes(&st->hosts) + st->index_bytes +
+	       map_bytes(&st->classes) + map_bytes(&st->services);
 }

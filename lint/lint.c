@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/blocks.h"
+#include "base/arena.h"
 #include "base/err.h"
 #include "model/model.h"
 #include "checks/policy.h"
@@ -46,10 +46,10 @@ static void object_release(struct lint_object *ob)
 	/* api_version, kind, namespace_ and name are in r->strs_ */
 }
 
-/* The objects' short strings: blocks owned by the report (base/blocks.h),
+/* The objects' short strings: an arena owned by the report (base/arena.h),
  * released at once. */
 struct lint_strs_ {
-	struct blocks b;
+	struct arena b;
 };
 
 #define STRBLK_SIZE ((size_t)64 * 1024)
@@ -58,7 +58,7 @@ static void strs_free(struct lint_strs_ *p)
 {
 	if (!p)
 		return;
-	blocks_release(&p->b);
+	arena_release(&p->b);
 	free(p);
 }
 
@@ -73,14 +73,9 @@ static char *strs_dup(struct lint_report *r, const char *s, char *prev)
 	if (!r->strs_) {
 		if (!(r->strs_ = malloc(sizeof *r->strs_)))
 			return NULL;
-		r->strs_->b = (struct blocks)BLOCKS_INIT(STRBLK_SIZE, STRBLK_SIZE / 8);
+		r->strs_->b = (struct arena)ARENA_INIT(STRBLK_SIZE, STRBLK_SIZE / 8);
 	}
-	size_t n = strlen(s) + 1;
-	char *d = blocks_alloc(&r->strs_->b, n);
-	if (!d)
-		return NULL;
-	memcpy(d, s, n);
-	return d;
+	return arena_strndup(&r->strs_->b, s, strlen(s));
 }
 
 /* Two-pass mode: the documents and Ingresses whose policy checks wait. */

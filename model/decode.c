@@ -6,8 +6,6 @@
  */
 #include "model/decode.h"
 
-#include "base/blocks.h"
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,24 +13,16 @@
 
 /* ---------- arena: every array and struct of one model ---------- */
 
-/* n bytes, zeroed, aligned for max_align_t; NULL on OOM */
 void *md_arena_alloc(struct md_arena *a, size_t n)
 {
-	size_t align = sizeof(max_align_t);
-	n = (n + align - 1) / align * align;
-	if (!n)
-		n = align;
-	void *p = blocks_alloc(&a->b, n);
-	if (p)
-		memset(p, 0, n);
-	return p;
+	return arena_zalloc(&a->b, n);
 }
 
 void md_arena_free(struct md_arena *a)
 {
 	if (!a)
 		return;
-	blocks_release(&a->b);
+	arena_release(&a->b);
 	free(a);
 }
 
@@ -317,6 +307,6 @@ struct md_arena *md_arena_new(size_t block)
 {
 	struct md_arena *a = malloc(sizeof *a);
 	if (a)
-		a->b = (struct blocks)BLOCKS_INIT(block, block);
+		a->b = (struct arena)ARENA_INIT(block, block);
 	return a;
 }

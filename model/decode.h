@@ -8,7 +8,7 @@
  * getter that meets a bad value reports it and answers "absent".
  *
  * Every array and struct of one model comes from one md_arena (a chain of
- * blocks, base/blocks.h) that the model's mem_ points to; strings are
+ * blocks, base/arena.h) that the model's mem_ points to; strings are
  * borrowed from the source json_t, which the model holds a reference to.
  *
  * Pure: libc + jansson, no I/O, no globals.
@@ -20,12 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "base/blocks.h"
+#include "base/arena.h"
 #include "model/fielderr.h"
 #include "model/meta.h"
 
 struct md_arena {
-	struct blocks b;
+	struct arena b;
 };
 
 #define ARENA_CHUNK 4096

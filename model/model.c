@@ -8,9 +8,10 @@
  */
 #include "model/model.h"
 
-#include "base/blocks.h"
+#include "base/arena.h"
 #include "model/decode.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,9 +375,7 @@ void ingress_free(struct ingress *ing)
 /* Sizes are summed as arena_alloc rounds them, so one block holds it all. */
 static size_t csz(size_t n)
 {
-	size_t align = sizeof(max_align_t);
-	n = (n + align - 1) / align * align;
-	return n ? n : align;
+	return arena_round(n ? n : 1);
 }
 
 /* Strings every object repeats point to these instead of a copy. */
@@ -416,7 +415,9 @@ static bool dropped_annotation(const struct iw_kv *kv)
 	return kv->key && !strcmp(kv->key, "kubectl.kubernetes.io/last-applied-configuration");
 }
 
-static size_t compact_size(const struct ingress *ing)
+/* The bytes compact_into writes, before the final rounding: it must ask for
+ * exactly these (checked there). */
+static size_t compact_bytes(const struct ingress *ing)
 {
 	const struct iw_meta *m = &ing->meta;
 	size_t n = csz(sizeof *ing) + str_size(m->name, 0) + str_size(m->namespace_, 0) +
@@ -448,47 +449,39 @@ static size_t compact_size(const struct ingress *ing)
 			n += str_size(ing->tls[i].hosts[k], 0);
 		n += str_size(ing->tls[i].secret_name, 0);
 	}
-	return csz(n);   /* the next copy in a block stays aligned */
+	return n;
 }
 
-/* The block a compact copy is written into, sized by compact_size (so the
- * allocations below cannot fail): arrays and structs aligned from the
- * front, strings packed from the back. */
-struct bump {
-	char *p;
-	size_t used, end;
-};
-
-static void *bump_alloc(struct bump *b, size_t n)
+static size_t compact_size(const struct ingress *ing)
 {
-	void *d = b->p + b->used;
-	b->used += csz(n);
+	return csz(compact_bytes(ing));   /* the next copy in a block stays aligned */
+}
+
+/* The copy is written into a fixed arena (base/arena.h) over the block
+ * compact_size sized: arrays and structs aligned from the front, strings
+ * packed from the back, so the allocations below cannot fail. */
+static void *bump_alloc(struct arena *b, size_t n)
+{
+	void *d = arena_alloc(b, n);
+	assert(d);   /* compact_bytes counted it */
 	return d;
-}
-
-static char *bump_str(struct bump *b, size_t n)
-{
-	b->end -= n;
-	return b->p + b->end;
 }
 
 /* A copy of s (len bytes, which may hold NULs, or strlen when 0) in the
  * block; NULL stays NULL. */
-static const char *cstr(struct bump *b, const char *s, size_t len)
+static const char *cstr(struct arena *b, const char *s, size_t len)
 {
 	if (!s)
 		return NULL;
 	const char *shared = len ? NULL : shared_str(s);
 	if (shared)
 		return shared;
-	len = len ? len : strlen(s);
-	char *d = bump_str(b, len + 1);
-	memcpy(d, s, len);
-	d[len] = '\0';
+	char *d = arena_strndup(b, s, len ? len : strlen(s));
+	assert(d);   /* compact_bytes counted it */
 	return d;
 }
 
-static void *carr(struct bump *b, const void *src, size_t n, size_t size)
+static void *carr(struct arena *b, const void *src, size_t n, size_t size)
 {
 	if (!n)
 		return NULL;
@@ -497,7 +490,7 @@ static void *carr(struct bump *b, const void *src, size_t n, size_t size)
 	return d;
 }
 
-static void copy_backend(struct bump *b, struct iw_backend *be)
+static void copy_backend(struct arena *b, struct iw_backend *be)
 {
 	be->service.name = cstr(b, be->service.name, 0);
 	be->service.port_name = cstr(b, be->service.port_name, 0);
@@ -513,7 +506,8 @@ size_t ingress_compact_size(const struct ingress *ing)
 
 struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_t size)
 {
-	struct bump b = { mem, 0, size };
+	struct arena b;
+	arena_init_fixed(&b, mem, size);
 	struct ingress *ing = bump_alloc(&b, sizeof *ing);
 	memset(ing, 0, sizeof *ing);
 	const struct iw_meta *sm = &src->meta;
@@ -558,6 +552,10 @@ struct ingress *ingress_compact_into(const struct ingress *src, void *mem, size_
 		t->secret_name = cstr(&b, t->secret_name, 0);
 	}
 	ing->ingress_class_name = cstr(&b, src->ingress_class_name, 0);
+	/* compact_bytes and this function agree field by field: exactly what
+	 * was counted was written (a debug check: the tests run with it) */
+	assert(size - arena_left(&b) == compact_bytes(src));
+	(void)size;
 	return ing;
 }
 
@@ -565,7 +563,7 @@ struct ingress *ingress_compact(const struct ingress *src)
 {
 	size_t size = compact_size(src);
 	struct md_arena *a = md_arena_new(size);   /* one block of exactly this size */
-	void *mem = a ? blocks_alloc(&a->b, size) : NULL;
+	void *mem = a ? arena_alloc(&a->b, size) : NULL;
 	if (!mem) {
 		free(a);
 		return NULL;

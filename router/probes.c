@@ -1,6 +1,8 @@
 /* Probe generation for conformance runs (see probes.h). */
 #include "router/probes.h"
 
+#include "base/map.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>   /* snprintf only */
@@ -39,48 +41,26 @@ static char *dupf(const char *fmt, ...)
 	return s;
 }
 
-/* Deduplication: an open-addressing set of "host\npath" hashes pointing at
- * probe indexes. */
-struct seen {
-	uint32_t *slot;   /* probe index + 1; 0 empty */
-	size_t mask;
-};
-
-static uint64_t hash2(const char *a, const char *b)
+/* Deduplication: the probes' hash (host and path) -> probe index, in the
+ * one map index of base/map.h; the keys are the probes themselves. */
+static uint64_t probe_hash(const char *host, const char *path)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *a; a++)
-		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
-	h = (h ^ '\n') * 1099511628211ULL;
-	for (; *b; b++)
-		h = (h ^ (unsigned char)*b) * 1099511628211ULL;
-	return h;
+	return map_hash(host, strlen(host)) ^ (map_hash(path, strlen(path)) * 0x9e3779b97f4a7c15ull);
 }
 
-static int seen_grow(struct seen *s, const struct rt_probes *p)
+/* Records p's failure (sticky); frees what the probe would have owned. */
+static void fail(struct rt_probes *p, enum iw_err e, char *note)
 {
-	size_t cap = s->slot ? (s->mask + 1) * 2 : 1024;
-	uint32_t *ns = calloc(cap, sizeof *ns);
-	if (!ns)
-		return -1;
-	for (size_t i = 0; i < p->n; i++) {
-		size_t j = hash2(p->v[i].host, p->v[i].path) & (cap - 1);
-		while (ns[j])
-			j = (j + 1) & (cap - 1);
-		ns[j] = (uint32_t)i + 1;
-	}
-	free(s->slot);
-	s->slot = ns;
-	s->mask = cap - 1;
-	return 0;
+	if (!p->err)
+		p->err = e;
+	free(note);
 }
 
-static void add(struct rt_probes *p, struct seen *s, const char *host, const char *path,
+static void add(struct rt_probes *p, struct map_index *s, const char *host, const char *path,
                 char *note)
 {
-	if (p->oom || !note) {
-		p->oom = true;
-		free(note);
+	if (p->err || !note) {
+		fail(p, IW_ENOMEM, note);
 		return;
 	}
 	if (p->n >= RT_PROBES_MAX) {
@@ -88,25 +68,19 @@ static void add(struct rt_probes *p, struct seen *s, const char *host, const cha
 		free(note);
 		return;
 	}
-	if ((!s->slot || (p->n + 1) * 2 > s->mask + 1) && seen_grow(s, p) < 0) {
-		p->oom = true;
-		free(note);
-		return;
-	}
-	size_t j = hash2(host, path) & s->mask;
-	for (; s->slot[j]; j = (j + 1) & s->mask) {
-		const struct rt_probe *q = &p->v[s->slot[j] - 1];
-		if (!strcmp(q->host, host) && !strcmp(q->path, path)) {
+	uint64_t h = probe_hash(host, path);
+	struct map_it it;
+	uint32_t k;
+	for (bool ok = map_index_first(s, h, &it, &k); ok; ok = map_index_next(s, &it, &k))
+		if (!strcmp(p->v[k].host, host) && !strcmp(p->v[k].path, path)) {
 			free(note);
 			return;
 		}
-	}
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		struct rt_probe *nv = realloc(p->v, cap * sizeof *nv);
 		if (!nv) {
-			p->oom = true;
-			free(note);
+			fail(p, IW_ENOMEM, note);
 			return;
 		}
 		p->v = nv;
@@ -116,14 +90,13 @@ static void add(struct rt_probes *p, struct seen *s, const char *host, const cha
 	pr->host = strdup(host);
 	pr->path = strdup(path);
 	pr->note = note;
-	if (!pr->host || !pr->path) {
+	if (!pr->host || !pr->path || map_index_put(s, h, (uint32_t)p->n)) {
 		free(pr->host);
 		free(pr->path);
-		free(note);
-		p->oom = true;
+		fail(p, IW_ENOMEM, note);
 		return;
 	}
-	s->slot[j] = (uint32_t)++p->n;
+	p->n++;
 }
 
 /* The host a probe of group (kind, host) uses: "*.foo.com" -> "probe.foo.com". */
@@ -134,7 +107,7 @@ static char *probe_host(enum rt_group_kind kind, const char *host)
 	return strdup(host);
 }
 
-static void path_probes(struct rt_probes *p, struct seen *s, const char *h, const struct rt_entry *e)
+static void path_probes(struct rt_probes *p, struct map_index *s, const char *h, const struct rt_entry *e)
 {
 	const char *tn = rt_path_type_name(e->path_type);
 	const char *pa = e->path;
@@ -165,26 +138,26 @@ static void path_probes(struct rt_probes *p, struct seen *s, const char *h, cons
 	if (parent)
 		add(p, s, h, parent, dupf("%s %s: the parent", tn, pa));
 	if (!sub || (q && (!sib || !parent)))
-		p->oom = true;
+		fail(p, IW_ENOMEM, NULL);
 	free(sub);
 	free(sib);
 	free(parent);
 }
 
-int rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
+enum iw_err rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 {
-	struct seen s = { 0 };
-	for (size_t gi = 0; gi < rt_ngroups(t) && !p->oom; gi++) {
+	struct map_index s = { 0 };
+	for (size_t gi = 0; gi < rt_ngroups(t) && !p->err; gi++) {
 		enum rt_group_kind kind;
 		const char *host;
 		size_t first, n;
 		rt_group_get(t, gi, &kind, &host, &first, &n);
 		char *h = probe_host(kind, host);
 		if (!h) {
-			p->oom = true;
+			fail(p, IW_ENOMEM, NULL);
 			break;
 		}
-		for (size_t i = first; i < first + n && !p->oom; i++) {
+		for (size_t i = first; i < first + n && !p->err; i++) {
 			struct rt_entry e;
 			rt_entry_get(t, i, &e);
 			path_probes(p, &s, h, &e);
@@ -211,7 +184,7 @@ int rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 			if (dot)
 				add(p, &s, dot, fp, dupf("host %s with a trailing dot", host));
 			if (!up || !port || !dot)
-				p->oom = true;
+				fail(p, IW_ENOMEM, NULL);
 			free(up);
 			free(port);
 			free(dot);
@@ -221,7 +194,7 @@ int rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 			if (deep)
 				add(p, &s, deep, fp, dupf("wildcard %s: one label too many", host));
 			else
-				p->oom = true;
+				fail(p, IW_ENOMEM, NULL);
 			free(deep);
 			add(p, &s, host + 2, fp, dupf("wildcard %s: the bare suffix", host));
 		}
@@ -229,6 +202,6 @@ int rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 	}
 	add(p, &s, UNRELATED_HOST, "/", dupf("an unrelated host"));
 	add(p, &s, UNRELATED_HOST, UNMATCHED_PATH, dupf("an unrelated host, unmatched path"));
-	free(s.slot);
-	return p->oom ? -1 : 0;
+	map_index_release(&s);
+	return p->err;
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "router/router.h"
 
 #define RT_PROBES_MAX 200000   /* generation stops there (truncated = true) */
@@ -33,12 +34,13 @@ struct rt_probe {
 struct rt_probes {  /* `struct rt_probes p = {0};` is empty */
 	struct rt_probe *v;
 	size_t n, cap;
-	bool oom, truncated;
+	enum iw_err err;    /* IW_OK, or IW_ENOMEM once a probe was lost (sticky) */
+	bool truncated;
 };
 
 /* Appends the probes of table 't' (deduplicated by host and path, in
- * generation order).  Returns 0, or -1 on OOM (p->oom). */
-int rt_probes_generate(const struct rt_table *t, struct rt_probes *p);
+ * generation order).  Returns p->err (IW_OK or IW_ENOMEM). */
+enum iw_err rt_probes_generate(const struct rt_table *t, struct rt_probes *p);
 void rt_probes_release(struct rt_probes *p);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of one build flavour and prints one closing line
 # "N passed, N failed".  usage: tests/run-all.sh BUILD_DIR   (e.g. build/default)
-#   - every cmocka binary BUILD_DIR/tests/test_*
+#   - every cmocka binary BUILD_DIR/tests/<module>/test_* (tests/unit/<module>/test_*.c)
 #   - every suite script tests/suites/*.sh, called as: SCRIPT BUILD_DIR BINARY
 #     (a suite prints its own "N passed, N failed" as its last line)
 set -uo pipefail
@@ -18,14 +18,15 @@ count_cmocka() {  # file -> "p f"
 }
 
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-for t in "$B"/tests/test_*; do
+for t in "$B"/tests/*/test_*; do
   [ -x "$t" ] || continue
   "$t" >"$out" 2>&1; rc=$?
   read -r p f < <(count_cmocka "$out")
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  if [ "$rc" -ne 0 ]; then broken+=("$(basename "$t")"); cat "$out"; fi
-  echo "unit $(basename "$t"): $p passed, $f failed"
+  name="$(basename "$(dirname "$t")")/$(basename "$t")"
+  if [ "$rc" -ne 0 ]; then broken+=("$name"); cat "$out"; fi
+  echo "unit $name: $p passed, $f failed"
 done
 
 for s in tests/suites/*.sh; do

@@ -30,9 +30,9 @@ run() {   # name, expected exit statuses (space separated), command...
 		[ "$rc" = 99 ] || tail -n 10 "$T/out"
 	fi
 }
-for t in "$B"/tests/test_*; do
+for t in "$B"/tests/*/test_*; do
 	[ -x "$t" ] || continue
-	CMOCKA_MESSAGE_OUTPUT=stdout run "unit $(basename "$t")" 0 "$t"
+	CMOCKA_MESSAGE_OUTPUT=stdout run "unit $(basename "$(dirname "$t")")/$(basename "$t")" 0 "$t"
 done
 for d in tests/golden/review/*/; do
 	n=$(basename "$d")
