@@ -144,18 +144,13 @@ static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 
 /* ---- memory and indexes ----------------------------------------------------- */
 
-/* n objects of 'size' bytes from the table's blocks, zeroed; NULL on OOM.
- * Sizes are rounded up to keep every array aligned. */
-static void *table_alloc(struct blocks *mem, size_t n, size_t size)
+/* n objects of 'size' bytes from the table's arena, zeroed and aligned;
+ * NULL on OOM. */
+static void *table_alloc(struct arena *mem, size_t n, size_t size)
 {
 	if (n && size > (SIZE_MAX - sizeof(max_align_t)) / n)
 		return NULL;
-	size_t bytes = n * size, al = sizeof(max_align_t);
-	bytes = (bytes + al - 1) / al * al;
-	void *p = blocks_alloc(mem, bytes ? bytes : al);
-	if (p)
-		memset(p, 0, bytes);
-	return p;
+	return arena_zalloc(mem, n * size);
 }
 
 /* Slots of a hash table for n keys: a power of two, at least 2n. */
@@ -167,7 +162,7 @@ static size_t hash_slots(size_t n)
 	return cap;
 }
 
-static bool index_init(struct blocks *mem, struct rt_index *x, size_t n)
+static bool index_init(struct arena *mem, struct rt_index *x, size_t n)
 {
 	size_t cap = hash_slots(n);
 	x->slot = table_alloc(mem, cap, sizeof *x->slot);
@@ -188,8 +183,8 @@ void rt_free(struct rt_table *t)
 {
 	if (!t)
 		return;
-	struct blocks mem = t->mem;   /* t lives in these blocks */
-	blocks_release(&mem);
+	struct arena mem = t->mem;   /* t lives in this arena */
+	arena_release(&mem);
 }
 
 /* ---- the build -------------------------------------------------------------- */
@@ -200,7 +195,7 @@ void rt_free(struct rt_table *t)
 
 struct rt_table *rt_build(const struct rt_input *in)
 {
-	struct blocks mem = BLOCKS_INIT(TABLE_BLOCK, TABLE_BLOCK / 2);
+	struct arena mem = ARENA_INIT(TABLE_BLOCK, TABLE_BLOCK / 2);
 	struct rt_table *t = table_alloc(&mem, 1, sizeof *t);
 	if (!t)
 		goto oom;
@@ -402,7 +397,7 @@ struct rt_table *rt_build(const struct rt_input *in)
 	t->mem = mem;
 	return t;
 oom:
-	blocks_release(&mem);
+	arena_release(&mem);
 	return NULL;
 }
 

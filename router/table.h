@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base/blocks.h"
+#include "base/arena.h"
 #include "router/norm.h"
 #include "router/router.h"
 
@@ -109,7 +109,7 @@ struct rt_table {
 	struct rt_index hosts;      /* host key (a wildcard's without "*.") -> group */
 	const char *default_class;
 	size_t skipped;
-	struct blocks mem;          /* everything the table allocated */
+	struct arena mem;           /* everything the table allocated */
 };
 
 /* ---- hashing (build.c and match.c agree on it) ----------------------------
