@@ -17,6 +17,7 @@
 
 #include "src/cmd.h"
 #include "src/rtload.h"
+#include "webhook/httphead.h"
 
 #define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME]\n"
 #define BACKEND_HEADER "X-Ingress-Warden-Backend"
@@ -52,6 +53,33 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* One request: its raw target (seen by the URI log callback) and its head. */
+struct rreq {
+	struct wh_target target;
+	int seen;
+	struct wh_head head;
+};
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	struct rreq *q = calloc(1, sizeof *q);
+	if (q)
+		wh_target_note(&q->target, uri);
+	return q;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **st,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	free(*st);
+	*st = NULL;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *body,
                              const char *backend)
 {
@@ -67,6 +95,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, json_t *
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (backend)
 		MHD_add_response_header(r, BACKEND_HEADER, backend);
+	if (status == MHD_HTTP_BAD_REQUEST || status >= 500)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -76,26 +106,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_len, void **st)
 {
-	static int marker;
 	struct server *sv = cls;
-	(void)method;
-	(void)version;
+	struct rreq *q = *st;
+	(void)url;
 	(void)upload;
-	if (!*st) {          /* headers only: wait for the body (discarded) */
-		*st = &marker;
-		return MHD_YES;
+	if (!q)
+		return MHD_NO;   /* out of memory */
+	if (!q->seen) {      /* the head: RFC 9112 framing and Host (webhook/httphead.h) */
+		q->seen = 1;
+		const char *why;
+		unsigned bad = wh_head_check(c, method, version, &q->target, &q->head, &why);
+		if (!bad)
+			return MHD_YES;   /* wait for the body (discarded) */
+		json_t *body = json_pack("{s:s}", "error", why);
+		enum MHD_Result r = reply(c, bad, body, NULL);
+		json_decref(body);
+		return r;
 	}
 	if (*upload_len) {   /* a body plays no part in routing */
 		*upload_len = 0;
 		return MHD_YES;
 	}
-	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	if (!host)
-		host = "";
+	/* Host: the absolute-form target's authority, else the Host field. */
+	const char *host = q->head.host, *path = q->head.path;
+	size_t hostlen = q->head.host_len, pathlen = q->head.path_len;
 	struct rt_decision d;
 	char id[1024];
 	pthread_rwlock_rdlock(&sv->lock);
-	int rc = rt_match(sv->set->table, host, strlen(host), url, strlen(url), &d);
+	int rc = rt_match(sv->set->table, host, hostlen, path, pathlen, &d);
 	json_t *body = rc < 0 ? NULL : rt_decision_json(&d, NULL);
 	rt_backend_id(&d, id, sizeof id);
 	pthread_rwlock_unlock(&sv->lock);
@@ -108,8 +146,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!body)
 		return MHD_NO;
 	json_object_del(body, "rule");
-	json_object_set_new(body, "path", json_string(url));
-	json_object_set_new(body, "host", json_string(host));
+	json_object_set_new(body, "path", json_stringn(path, pathlen));
+	json_object_set_new(body, "host", json_stringn(host, hostlen));
 	enum MHD_Result r = d.match == RT_NONE ? reply(c, MHD_HTTP_NOT_FOUND, body, NULL)
 	                                       : reply(c, MHD_HTTP_OK, body, id);
 	json_decref(body);
@@ -219,6 +257,8 @@ int cmd_router(int argc, char **argv)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "ingress-warden router: cannot listen on %s: %s\n", listen,

@@ -76,6 +76,8 @@ static void usage(FILE *f)
 		        opts[i].def ? " [" : "", opts[i].def ? opts[i].def : "", opts[i].def ? "]" : "");
 	fprintf(f, "\nSIGTERM/SIGINT: /readyz fails, serving continues for --shutdown-delay, then no\n"
 	           "new connections, in-flight requests finish (--shutdown-grace), exit 0.\n"
+	           "SIGHUP: the certificate pair and the --config file are read again (what does\n"
+	           "not load is refused and the current one kept); other settings need a restart.\n"
 	           "Exit status: 0 stopped cleanly, 1 runtime failure, 2 usage or configuration error.\n");
 }
 
@@ -130,6 +132,45 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* SIGHUP: the certificate pair and the --config file are read again now; what
+ * fails to load is refused with its reason and the current one kept.  Other
+ * settings (flags, environment) need a restart.  One log line says what. */
+static void reload_on_hup(struct wh_tls *tls, const char *config, const struct iw_profile *forced,
+                          struct wh_policy_box *box)
+{
+	char cmsg[300] = "", pmsg[400] = "";
+	const char *certs = "none", *conf = "none";
+	if (tls) {
+		int rc = wh_tls_check(tls, cmsg, sizeof cmsg);
+		certs = rc > 0 ? "reloaded" : rc == 0 ? "unchanged" : "refused";
+	}
+	if (config) {
+		struct iw_policy *p = NULL;
+		if (iw_policyconf_load(config, &p, pmsg, sizeof pmsg) || (!p && !(p = iw_policy_new()))) {
+			iw_policy_free(p);
+			conf = "refused";
+		} else {
+			if (forced) {   /* --controller still holds */
+				p->profiles.forced = true;
+				p->profiles.force = forced->id;
+			}
+			if (wh_policy_swap(box, p) < 0) {
+				conf = "refused";
+				snprintf(pmsg, sizeof pmsg, "out of memory");
+			} else {
+				conf = "reloaded";
+			}
+		}
+	}
+	int bad = !strcmp(certs, "refused") || !strcmp(conf, "refused");
+	json_t *f = json_pack("{s:s, s:s, s:s}", "event", "sighup", "certificates", certs, "config", conf);
+	if (f && *cmsg && !strcmp(certs, "refused"))
+		json_object_set_new(f, "certificates_error", json_string(cmsg));
+	if (f && *pmsg)
+		json_object_set_new(f, "config_error", json_string(pmsg));
+	wh_log(bad ? WH_LOG_WARN : WH_LOG_INFO, "SIGHUP: certificates and configuration read again", f);
+}
+
 /* Readiness follows the cluster state (webhook/audit.h). */
 static struct wh_server *ready_servers[2];
 
@@ -151,9 +192,9 @@ static void watch_log(void *arg, bool warn, const char *msg)
 	       json_pack("{s:s, s:s}", "event", warn ? "watch_failure" : "watch", "detail", msg));
 }
 
-static void serve_state_release(struct iw_policy *p, struct iw_watch_opts *o, char *tmp_ca)
+static void serve_state_release(struct wh_policy_box *p, struct iw_watch_opts *o, char *tmp_ca)
 {
-	iw_policy_free(p);
+	wh_policy_box_free(p);
 	iw_watch_opts_release(o);
 	if (tmp_ca) {
 		unlink(tmp_ca);
@@ -233,30 +274,35 @@ int cmd_serve(int argc, char **argv)
 	char err[700];
 	struct wh_tls *tls = NULL;
 	/* cluster state: policy, watch credentials */
-	struct iw_policy *policy = NULL;
+	struct iw_policy *loaded = NULL;
+	struct wh_policy_box *policy = NULL;   /* replaced on SIGHUP */
 	struct iw_watch_opts wopts = { 0 };
 	char *tmp_ca = NULL;
-	if (val[OPT_POLICY] && iw_policyconf_load(val[OPT_POLICY], &policy, err, sizeof err)) {
+	if (val[OPT_POLICY] && iw_policyconf_load(val[OPT_POLICY], &loaded, err, sizeof err)) {
 		fprintf(stderr, "ingress-warden serve: %s\n", err);
 		return 2;
 	}
-	if (!policy && !(policy = iw_policy_new())) {
+	if (!loaded && !(loaded = iw_policy_new())) {
 		fprintf(stderr, "ingress-warden serve: out of memory\n");
 		return 1;
 	}
+	const struct iw_profile *forced = NULL;
 	if (val[OPT_CONTROLLER]) {
-		const struct iw_profile *pr = iw_profile_lookup(val[OPT_CONTROLLER]);
-		if (!pr) {
-			iw_policy_free(policy);
+		if (!(forced = iw_profile_lookup(val[OPT_CONTROLLER]))) {
+			iw_policy_free(loaded);
 			return bad("unknown --controller profile '%s'", val[OPT_CONTROLLER]);
 		}
-		policy->profiles.forced = true;
-		policy->profiles.force = pr->id;
+		loaded->profiles.forced = true;
+		loaded->profiles.force = forced->id;
+	}
+	if (!(policy = wh_policy_box_new(loaded))) {
+		fprintf(stderr, "ingress-warden serve: out of memory\n");
+		return 1;
 	}
 	if ((val[OPT_KUBECONFIG] && iw_watch_kubeconfig(val[OPT_KUBECONFIG], &wopts, &tmp_ca, err, sizeof err)) ||
 	    (val[OPT_IN_CLUSTER] && iw_watch_in_cluster(&wopts, err, sizeof err))) {
 		fprintf(stderr, "ingress-warden serve: %s\n", err);
-		iw_policy_free(policy);
+		wh_policy_box_free(policy);
 		return 2;
 	}
 	if (webhook) {
@@ -280,6 +326,7 @@ int cmd_serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -387,6 +434,10 @@ int cmd_serve(int argc, char **argv)
 	int sig;
 	for (;;) {
 		sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGHUP) {
+			reload_on_hup(tls, val[OPT_POLICY], forced, policy);
+			continue;
+		}
 		if (sig > 0)
 			break;
 	}

@@ -12,7 +12,7 @@
 
 struct wh_audit {
 	struct iw_cluster *c;
-	const struct iw_policy *p;
+	struct wh_policy_box *p;
 	unsigned interval_s;
 	enum iw_unsynced mode;
 	struct wh_metrics *m;
@@ -101,7 +101,10 @@ static void audit_once(struct wh_audit *a)
 	unsigned long counts[IW_NCHECKS];
 	double t0 = mono();
 	size_t n;
-	enum iw_err rc = iw_cluster_audit(a->c, a->p, counts, log_findings, NULL, &n);
+	struct wh_policy_ref *ref;
+	const struct iw_policy *p = wh_policy_get(a->p, &ref);
+	enum iw_err rc = iw_cluster_audit(a->c, p, counts, log_findings, NULL, &n);
+	wh_policy_put(a->p, ref);
 	if (rc) {
 		wh_log(WH_LOG_ERROR, "audit failed", json_pack("{s:s}", "error", iw_strerror(rc)));
 		return;
@@ -149,7 +152,7 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct wh_audit *wh_audit_start(struct iw_cluster *c, const struct iw_policy *p,
+struct wh_audit *wh_audit_start(struct iw_cluster *c, struct wh_policy_box *p,
                                 unsigned interval_s, enum iw_unsynced mode,
                                 struct wh_metrics *m, wh_ready_fn on_ready, void *arg)
 {

@@ -12,6 +12,7 @@
 #include "checks/policy.h"
 #include "webhook/cluster.h"
 #include "webhook/metrics.h"
+#include "webhook/policybox.h"
 
 struct wh_audit;   /* opaque */
 
@@ -35,10 +36,11 @@ typedef void (*wh_ready_fn)(void *arg, int ready, const char *note);
 
 /*
  * Starts the thread.  'interval_s' 0 disables the periodic audit (metrics
- * and readiness still follow).  Everything passed must outlive the audit.
+ * and readiness still follow).  Each audit uses the policy current when it
+ * starts.  Everything passed must outlive the audit.
  * NULL on failure.
  */
-struct wh_audit *wh_audit_start(struct iw_cluster *c, const struct iw_policy *p,
+struct wh_audit *wh_audit_start(struct iw_cluster *c, struct wh_policy_box *p,
                                 unsigned interval_s, enum iw_unsynced mode,
                                 struct wh_metrics *m, wh_ready_fn on_ready, void *arg);
 /* Stops and joins the thread (waits for an audit in progress).  NULL ok. */

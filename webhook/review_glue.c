@@ -11,12 +11,18 @@
 #include "admission/admission.h"
 
 struct wh_glue {
-	struct lint_opts lint;       /* read-only after creation */
+	struct lint_opts lint;       /* read-only after creation (but its policy) */
 	/* admission: the checks beyond the API server, with the watched cluster */
-	const struct iw_policy *policy;   /* NULL: defaults (own_policy) */
-	struct iw_policy *own_policy;
+	struct wh_policy_box *policy;     /* not owned, or own_policy */
+	struct wh_policy_box *own_policy; /* defaults, when none is set */
 	struct iw_cluster *cluster;       /* NULL: no cluster state */
 	enum iw_unsynced unsynced;
+};
+
+/* One review's view: the policy it started with. */
+struct glue_call {
+	struct wh_glue *g;
+	const struct iw_policy *policy;
 };
 
 struct wh_glue *wh_glue_new(char *err, size_t errlen)
@@ -27,7 +33,7 @@ struct wh_glue *wh_glue_new(char *err, size_t errlen)
 		return NULL;
 	}
 	lint_opts_init(&g->lint);
-	if (!(g->own_policy = iw_policy_new())) {
+	if (!(g->own_policy = wh_policy_box_new(NULL))) {
 		free(g);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -36,12 +42,11 @@ struct wh_glue *wh_glue_new(char *err, size_t errlen)
 	return g;
 }
 
-void wh_glue_set_policy(struct wh_glue *g, const struct iw_policy *p, struct iw_cluster *c,
+void wh_glue_set_policy(struct wh_glue *g, struct wh_policy_box *p, struct iw_cluster *c,
                         enum iw_unsynced mode)
 {
 	if (p)
 		g->policy = p;
-	g->lint.policy = g->policy;
 	g->cluster = c;
 	g->unsynced = mode;
 }
@@ -49,7 +54,7 @@ void wh_glue_set_policy(struct wh_glue *g, const struct iw_policy *p, struct iw_
 void wh_glue_free(struct wh_glue *g)
 {
 	if (g)
-		iw_policy_free(g->own_policy);
+		wh_policy_box_free(g->own_policy);
 	free(g);
 }
 
@@ -58,19 +63,20 @@ void wh_glue_free(struct wh_glue *g)
 static enum iw_err glue_policy(void *arg, const struct adm_subject *s, struct findings *out,
                                const char **warning)
 {
-	struct wh_glue *g = arg;
+	struct glue_call *call = arg;
+	struct wh_glue *g = call->g;
 	if (!g->cluster)
-		return adm_check_subject(g->policy, s, NULL, out);
+		return adm_check_subject(call->policy, s, NULL, out);
 	enum iw_cluster_health h = iw_cluster_health(g->cluster, NULL, 0);
 	if (h != IW_CLUSTER_FRESH) {
 		if (g->unsynced == IW_UNSYNCED_DENY)
 			return IW_EUNSYNCED;
 		if (g->unsynced == IW_UNSYNCED_ALLOW)
 			*warning = h == IW_CLUSTER_STALE ? IW_STALE_WARNING : IW_UNSYNCED_WARNING;
-		return adm_check_subject(g->policy, s, NULL, out);
+		return adm_check_subject(call->policy, s, NULL, out);
 	}
 	const struct iw_state *st = iw_cluster_rdlock(g->cluster);
-	enum iw_err rc = adm_check_subject(g->policy, s, st, out);
+	enum iw_err rc = adm_check_subject(call->policy, s, st, out);
 	iw_cluster_unlock(g->cluster);
 	return rc;
 }
@@ -95,12 +101,15 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
                    struct wh_review_info *info)
 {
 	struct wh_glue *g = ctx;
-	struct adm_opts o = { .policy = glue_policy, .policy_arg = g };
+	struct wh_policy_ref *ref;
+	struct glue_call call = { g, wh_policy_get(g->policy, &ref) };
+	struct adm_opts o = { .policy = glue_policy, .policy_arg = &call };
 	struct adm_result res;
 	char msg[300];
 	iw_vopts_init(&o.v);
 	o.v = g->lint.v;
 	enum iw_err rc = admission_handle(body, len, &o, &res, msg, sizeof msg);
+	wh_policy_put(g->policy, ref);
 	info->version = !res.api_version ? WH_VER_NONE
 	              : !strcmp(res.api_version, "admission.k8s.io/v1") ? WH_VER_V1 : WH_VER_V1BETA1;
 	info->log_fields = res.log_fields;
@@ -136,6 +145,8 @@ int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_ty
 	struct wh_glue *g = ctx;
 	struct lint_opts o = g->lint;
 	o.limits.cancel = cancel;   /* a cut connection stops the parse and the checks */
+	struct wh_policy_ref *ref;
+	o.policy = wh_policy_get(g->policy, &ref);
 	*denied = 0;
 	if (content_type) {
 		size_t n = strcspn(content_type, ";");
@@ -145,8 +156,10 @@ int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_ty
 			o.format = YD_YAML;
 	}
 	struct lint_report *r = lint_report_new();
-	if (!r)
+	if (!r) {
+		wh_policy_put(g->policy, ref);
 		return -1;
+	}
 	int rc = -1;
 	if (lint_buffer(r, "request", body, len, &o) == IW_OK) {
 		size_t n = 0;
@@ -161,5 +174,6 @@ int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_ty
 		}
 	}
 	lint_report_free(r);
+	wh_policy_put(g->policy, ref);
 	return rc;
 }

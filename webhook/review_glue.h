@@ -11,6 +11,7 @@
 
 #include "checks/policy.h"
 #include "webhook/cluster.h"
+#include "webhook/policybox.h"
 #include "webhook/server.h"
 
 struct wh_glue;
@@ -18,10 +19,11 @@ struct wh_glue;
 /* Engine state shared by every request (read-only after creation). */
 struct wh_glue *wh_glue_new(char *err, size_t errlen);
 void wh_glue_free(struct wh_glue *g);
-/* The policy (NULL: every check at its default) and the watched cluster (NULL:
- * none) of the admission and lint answers, and what to answer while the
- * cluster state is not synced.  Call before serving; both must outlive g. */
-void wh_glue_set_policy(struct wh_glue *g, const struct iw_policy *p, struct iw_cluster *c,
+/* The policy in force (NULL: every check at its default; each request takes
+ * the one current when it starts) and the watched cluster (NULL: none) of the
+ * admission and lint answers, and what to answer while the cluster state is
+ * not synced.  Call before serving; both must outlive g. */
+void wh_glue_set_policy(struct wh_glue *g, struct wh_policy_box *p, struct iw_cluster *c,
                         enum iw_unsynced mode);
 
 /* wh_review_fn: the AdmissionReview response exactly as `review` prints it. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "webhook/httphead.h"
 #include "webhook/log.h"
 
 /* One open connection, for the deadline sweeper. */
@@ -38,6 +39,9 @@ struct req {
 	int seen;                    /* the handler saw the headers */
 	int kind;                    /* REQ_* */
 	int too_big;
+	int must_close;              /* answer with "Connection: close" */
+	struct wh_target target;     /* the raw request-target */
+	int has_body;                /* Content-Length > 0 or chunked */
 	char *body;
 	size_t len, cap;
 	long timeout_ms;             /* ?timeout=, or -1 */
@@ -197,7 +201,7 @@ static enum MHD_Result reply(struct MHD_Connection *mc, struct req *r, unsigned 
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-	if (r && (atomic_load(&r->srv->draining) || r->too_big))
+	if (r && (atomic_load(&r->srv->draining) || r->too_big || r->must_close))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r)
 		r->status = status;
@@ -218,11 +222,11 @@ static enum MHD_Result reply_text(struct MHD_Connection *mc, struct req *r, unsi
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 {
 	struct wh_server *s = cls;
-	(void)uri;
 	struct req *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;   /* the handler answers 500 for a request without state */
 	r->srv = s;
+	wh_target_note(&r->target, uri);   /* raw here: MHD splits and unescapes it later */
 	r->start_ns = now_ns();
 	r->timeout_ms = -1;
 	r->version = WH_VER_NONE;
@@ -340,22 +344,15 @@ static int client_ok(struct wh_server *s, struct MHD_Connection *mc)
 
 /*
  * MHD 0.9.75 closes the connection when a response is queued in the first
- * (headers-only) call.  When the request has no body, answers are therefore
- * given in the next call, which keeps the connection alive; with a body
- * (413, 415 ...) the early answer and the close are what we want: the body
- * is never read.
+ * (headers-only) call while a body is announced.  When the request has no
+ * body, answers are therefore given in the next call, which keeps the
+ * connection alive; with a body (413, 415 ...) the early answer and the
+ * close are what we want: the body is never read.
  */
-static int has_body(struct MHD_Connection *mc)
-{
-	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	const char *te = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	return te != NULL || (cl && strcmp(cl, "0") != 0);
-}
-
 static enum MHD_Result early(struct MHD_Connection *mc, struct req *r, unsigned status,
                              const char *text, const char *allow)
 {
-	if (has_body(mc))
+	if (r->has_body)
 		return reply_text(mc, r, status, text, allow);
 	r->defer_status = status;
 	r->defer_text = text;
@@ -364,13 +361,26 @@ static enum MHD_Result early(struct MHD_Connection *mc, struct req *r, unsigned 
 }
 
 static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection *mc, struct req *r,
-                                     const char *url, const char *method)
+                                     const char *url, const char *method, const char *version)
 {
 	const char *want = s->cfg.role == WH_ROLE_LINT ? "/lint" : s->path;
+	struct wh_head hd;
+	const char *why;
+	unsigned bad = wh_head_check(mc, method, version, &r->target, &hd, &why);
+	if (bad) {
+		/* Framing the server cannot trust: answer and close, never read on. */
+		char text[128];
+		snprintf(text, sizeof text, "%s\n", why);
+		r->must_close = 1;
+		if (wh_log_enabled(WH_LOG_DEBUG))
+			wh_log(WH_LOG_DEBUG, "malformed request", json_pack("{s:i, s:s}", "status", (int)bad, "reason", why));
+		return reply(mc, r, bad, "text/plain; charset=utf-8", text, strlen(text), 0, NULL);
+	}
+	r->has_body = hd.chunked || (hd.has_length && hd.length > 0);
 	if (!client_ok(s, mc))
 		return early(mc, r, MHD_HTTP_FORBIDDEN, "client certificate required\n", NULL);
 	if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz") || !strcmp(url, "/metrics")) {
-		if (has_body(mc))
+		if (r->has_body)
 			return serve_get(s, mc, r, url, method);
 		r->defer_get = 1;
 		return MHD_YES;
@@ -499,12 +509,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 {
 	struct wh_server *s = cls;
 	struct req *r = *req_cls;
-	(void)version;
 	if (!r)
 		return reply_text(mc, NULL, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
 	if (!r->seen) {
 		r->seen = 1;
-		return headers_phase(s, mc, r, url, method);
+		return headers_phase(s, mc, r, url, method, version);
 	}
 	if (r->status)            /* answered early (413 ...): discard, never buffer */
 		return MHD_NO;

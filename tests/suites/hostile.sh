@@ -116,6 +116,128 @@ else
 fi
 
 # ==== servers (items 1, 7-12)
+# Raw-socket clients: tests/e2e/hostile_http.py (TLS through python's ssl).
+H=tests/e2e/hostile_http.py
+# start LOG CMD ARGS...: like launch, for any command (router too), with
+# @P1@ @P2@ @P3@ replaced by free ports; sets SPID, SP1, SP2, SP3.
+start() {
+  local log=$1 try i a args; shift
+  for try in $(seq 8); do
+    SP1=$(free_port); SP2=$(free_port); SP3=$(free_port)
+    [ "$SP1" = "$SP2" ] || [ "$SP1" = "$SP3" ] || [ "$SP2" = "$SP3" ] && continue
+    args=(); for a in "$@"; do a=${a//@P1@/$SP1}; a=${a//@P2@/$SP2}; args+=("${a//@P3@/$SP3}"); done
+    "$BIN" "${args[@]}" 2>"$log" &
+    SPID=$!
+    for i in $(seq 100); do
+      grep -qE '"msg":"ready"|ready: listening' "$log" 2>/dev/null && { PIDS+=("$SPID"); return 0; }
+      kill -0 "$SPID" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+    grep -qE 'cannot listen|address in use' "$log" || return 1
+  done
+  return 1
+}
+# stop PID: SIGTERM, wait; sets RC to the exit status (137: had to be killed)
+stop() {
+  local i
+  kill -TERM "$1" 2>/dev/null
+  for i in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null; RC=$?
+}
+# within A B [-- C D]: A <= B (decimals), and C <= D when given
+within() {
+  python3 -c "import sys; a = sys.argv[1:]; sys.exit(0 if float(a[0]) <= float(a[1]) and (len(a) < 5 or float(a[3]) <= float(a[4])) else 1)" "$@"
+}
+"$BIN" certs --out "$T/c" --service ingress-warden --namespace iw --host localhost --host 127.0.0.1 >/dev/null
+export CAFILE=$T/c/ca.crt REVIEW=examples/admission-allowed.json
+TLS=(--tls-cert "$T/c/tls.crt" --tls-key "$T/c/tls.key")
+CURL=(curl -sS --max-time 5 --cacert "$CAFILE")
+JSON=(-H 'Content-Type: application/json')
+
+# ---- 8. SIGHUP: certificates and --config read again, never a crash
+python3 - examples/admission-allowed.json "$T/dup.json" <<'EOF'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+paths = d["request"]["object"]["spec"]["rules"][0]["http"]["paths"]
+p = copy.deepcopy(paths[0]); p["backend"]["service"]["name"] = "other"
+paths.append(p)                       # the same path to another backend: duplicate-path
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+printf 'checks:\n  duplicate-path: off\n' > "$T/policy.yaml"
+start "$T/hup.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --config "$T/policy.yaml" --shutdown-delay 0
+HUP=$SPID; U=https://localhost:$SP1
+allowed() { "${CURL[@]}" "${JSON[@]}" --data-binary @"$T/dup.json" "$U/validate" | python3 -c 'import json,sys; print(json.load(sys.stdin)["response"]["allowed"])'; }
+check "8. before SIGHUP: duplicate-path off, the review is allowed" eq "$(allowed)" True
+printf 'checks:\n  duplicate-path: error\n' > "$T/policy.yaml"
+kill -HUP "$HUP"
+for i in $(seq 40); do grep -q '"event":"sighup"' "$T/hup.log" && break; sleep 0.05; done
+check "8. SIGHUP: still running, one log line (certificates unchanged, config reloaded)" \
+  bash -c "kill -0 $HUP && grep -c '\"event\":\"sighup\",\"certificates\":\"unchanged\",\"config\":\"reloaded\"' '$T/hup.log' | grep -qx 1"
+check "8. after SIGHUP: the new policy denies the same review" eq "$(allowed)" False
+printf 'checks:\n  no-such-check: off\n' > "$T/policy.yaml"
+kill -HUP "$HUP"
+for i in $(seq 40); do grep -q '"config":"refused"' "$T/hup.log" && break; sleep 0.05; done
+a=$(allowed)
+check "8. SIGHUP with a broken --config: refused with the reason, the policy kept" \
+  bash -c "grep -q '\"config\":\"refused\",\"config_error\":\"[^\"]*unknown check' '$T/hup.log' && [ $a = False ]"
+"$BIN" certs --out "$T/c2" --service ingress-warden --namespace iw --host localhost --host 127.0.0.1 >/dev/null
+cp "$T/c2/tls.crt" "$T/c2/tls.key" "$T/c/"
+kill -HUP "$HUP"
+for i in $(seq 40); do grep -q '"certificates":"reloaded"' "$T/hup.log" && break; sleep 0.05; done
+check "8. SIGHUP after a certificate change: the new pair is served" \
+  bash -c "curl -sS --max-time 5 --cacert '$T/c2/ca.crt' '$U/healthz' | grep -qx ok"
+stop "$HUP"
+check "8. SIGTERM after SIGHUPs: a clean exit" eq "$RC" 0
+cp "$T/c2/ca.crt" "$CAFILE"
+
+# ---- 10, 12. HTTP framing and Host (RFC 9112), over raw sockets: serve (TLS), the
+# lint server (plain), router (plain).  Every bad head: one answer, then close.
+# raw TARGET BYTES -> the status lines answered and "closed"/"open", joined by '|'
+raw() { python3 "$H" raw "$1" "$2" "${3:-2}"; }
+start "$T/frame.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --lint-listen 127.0.0.1:@P2@ --shutdown-delay 0
+FRAME=$SPID; FW=tls:$SP1; FL=$SP2
+start "$T/router.log" router --listen 127.0.0.1:@P1@ -f tests/router/ingresses.json
+ROUTER=$SPID; FR=$SP1
+framing() {  # server-label target path content-type
+  local l=$1 t=$2 p=$3 ct="Content-Type: $4\r\n" h='Host: localhost\r\n'
+  check "10. $l: two different Content-Lengths: 400, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: Content-Length with Transfer-Encoding: 400, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: unknown Transfer-Encoding: 501, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Transfer-Encoding: gzip\r\n\r\n{}")" "HTTP/1.1 501 Not Implemented|closed"
+  check "10. $l: gzip, chunked: 501, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n")" "HTTP/1.1 501 Not Implemented|closed"
+  # MHD answers this one itself, before any callback (0.9.75 writes its header block twice)
+  local o; o=$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Content-Length: -1\r\n\r\n{}")
+  check "10. $l: negative Content-Length: 400, closed" eq "${o%%|*}|${o##*|}" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: Transfer-Encoding on HTTP/1.0: 400, closed" eq "$(raw "$t" "POST $p HTTP/1.0\r\n$ct""Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: a NUL inside Content-Length: 400, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Content-Length: 2\x0040\r\n\r\n{}")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: whitespace before the colon: 400, closed" eq "$(raw "$t" "POST $p HTTP/1.1\r\n$h$ct""Content-Length : 2\r\n\r\n{}")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: a folded line: 400, closed" eq "$(raw "$t" "GET /healthz HTTP/1.1\r\n$h""X-A: 1\r\n 2\r\n\r\n")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: a bare CR in a value: 400, closed" eq "$(raw "$t" "GET /healthz HTTP/1.1\r\n$h""X-A: 1\r2\r\n\r\n")" "HTTP/1.1 400 Bad Request|closed"
+  check "10. $l: two equal Content-Lengths are one" eq "$(raw "$t" "GET /healthz HTTP/1.1\r\n$h""Content-Length: 0\r\nContent-Length: 0\r\n\r\n" 1)" "HTTP/1.1 200 OK|open"
+  check "10. $l: HTTP/1.1 without Host: 400, closed" eq "$(raw "$t" "GET /healthz HTTP/1.1\r\n\r\n")" "HTTP/1.1 400 Bad Request|closed"
+}
+framing "serve" "$FW" /validate application/json
+framing "lint server" "$FL" /lint application/yaml
+framing "router" "$FR" / text/plain
+check "12. router: the absolute-form authority wins over Host" eq \
+  "$(curl -sS --max-time 5 --request-target 'http://app.example.com/foo/x?q=1' -H 'Host: other.example.net' "http://127.0.0.1:$FR/" -D - | tr -d '\r' | grep -E '^X-Ingress|^\{')" \
+  'X-Ingress-Warden-Backend: shop/app/foo-old:8080
+{"match":"rule","namespace":"shop","ingress":"app","service":"foo-old","port":8080,"path":"/foo/x","host":"app.example.com"}'
+check "12. router: absolute-form without a path routes /" bash -c "curl -sS --max-time 5 --request-target 'http://app.example.com' -H 'Host: x' 'http://127.0.0.1:$FR/' | grep -q '\"path\":\"/\",\"host\":\"app.example.com\"'"
+check "12. router: two Host fields: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\r\nHost: app.example.com\r\nHost: other.example.net\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: no Host on HTTP/1.1: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: a Host with a space: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\r\nHost: app.example.com x\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: a Host with a NUL: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\r\nHost: app.example.com\x00.evil\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: a Host with userinfo: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\r\nHost: u@app.example.com\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: absolute-form with userinfo: 400, closed" eq "$(raw "$FR" 'GET http://u@app.example.com/ HTTP/1.1\r\nHost: app.example.com\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: a NUL in the request-target: 400, closed" eq "$(raw "$FR" 'GET /foo\x00/x HTTP/1.1\r\nHost: app.example.com\r\n\r\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: lines ended by a bare LF: 400, closed" eq "$(raw "$FR" 'GET / HTTP/1.1\nHost: app.example.com\n\n')" "HTTP/1.1 400 Bad Request|closed"
+check "12. router: HTTP/1.0 without Host is served" eq "$(raw "$FR" 'GET / HTTP/1.0\r\n\r\n')" "HTTP/1.1 200 OK|closed"
+check "12. router: keep-alive and pipelining still work" eq "$(raw "$FR" 'GET / HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 2\r\n\r\n{}GET /foo/x HTTP/1.1\r\nHost: app.example.com\r\n\r\n' 1)" "HTTP/1.1 200 OK|HTTP/1.1 200 OK|open"
+stop "$FRAME"; rc1=$RC; stop "$ROUTER"; rc2=$RC
+check "10, 12. serve and router stop cleanly after the bad heads" eq "$rc1 $rc2" "0 0"
+
 
 echo "hostile: $pass passed, $fail failed"
 [ $fail -eq 0 ]
