@@ -154,6 +154,8 @@ kill -TERM $servepid; wait $servepid; servepid=
 # API server's message, counted, and /readyz says why; after --max-stale a
 # start that cannot list answers degraded instead of leaving no endpoints
 KUBEFAKE_FORBID=ingresses "$FAKE" $KPORT s3cret >"$tmp/fake5.out" 2>&1 & fakepid=$!
+# listening before serve starts: its first failure must be the 403, not a refused connection
+for _ in $(seq 50); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$KPORT/" && break; sleep 0.1; done
 "$BIN" serve --lint-listen 127.0.0.1:$LPORT --kubeconfig "$tmp/kubeconfig" --max-stale 3 \
   2>"$tmp/serve5.log" & servepid=$!
 for _ in $(seq 50); do grep -q '"event":"watch_failure"' "$tmp/serve5.log" 2>/dev/null && break; sleep 0.1; done
