@@ -75,9 +75,14 @@ $(B)/ingress-warden: $(B)/src/main.o $(B)/libiw.a
 ingress-warden: build/default/ingress-warden
 	cp $< $@
 
+# The allocation-failure sweeps (tests/unit/<module>/test_torture.c, tests/unit/torture.h)
+# take every allocation of the library through the test's hooks.
+TORTURE_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
+
 $(B)/tests/%: tests/unit/%.c $(B)/libiw.a | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(B)/libiw.a $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(B)/libiw.a $(PKG_LIBS) -lcmocka $(LDFLAGS) \
+	  $(if $(findstring /test_torture,$@),$(TORTURE_WRAP))
 
 $(B)/tools/%: tests/tools/%.c $(B)/libiw.a | deps-build
 	@mkdir -p $(@D)

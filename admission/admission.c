@@ -2,6 +2,7 @@
 #include "admission/admission.h"
 
 #include "checks/policy.h"
+#include "model/jsonmem.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,100 +19,101 @@ enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subjec
 	return iw_policy_check_class(p, s->ic, s->old_ic, state, out);
 }
 
-/* Indexes of the distinct errors (same Error() string once), in order. */
-static size_t distinct(const struct errlist *el, size_t *idx)
+/* The distinct errors of el (the same Error() string once), in order, into d. */
+static enum iw_err distinct(const struct errlist *el, struct errlist *d)
 {
+	enum iw_err rc = IW_OK;
 	size_t n = 0;
 	char **seen = calloc(el->n + 1, sizeof *seen);
 	if (!seen)
-		return 0;
-	for (size_t i = 0; i < el->n; i++) {
+		return IW_ENOMEM;
+	for (size_t i = 0; i < el->n && !rc; i++) {
 		char *s = fe_string(&el->v[i]);
 		bool dup = false;
-		for (size_t j = 0; j < n && !dup && s; j++)
-			dup = seen[j] && !strcmp(s, seen[j]);
+		if (!s) {
+			rc = IW_ENOMEM;
+			break;
+		}
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = !strcmp(s, seen[j]);
 		if (dup) {
 			free(s);
 			continue;
 		}
-		idx[n] = i;
-		seen[n++] = s;   /* NULL (out of memory) never equals anything */
+		seen[n++] = s;
+		fe_add_str(d, el->v[i].type, el->v[i].field, el->v[i].value, el->v[i].detail);
+		rc = d->err;
 	}
 	for (size_t j = 0; j < n; j++)
 		free(seen[j]);
 	free(seen);
-	return n;
+	return rc;
 }
 
-static json_t *invalid_status(const struct errlist *el, const char *kind, const char *group,
-                              const char *name)
+static enum iw_err invalid_status(const struct errlist *el, const char *kind, const char *group,
+                                  const char *name, json_t **out)
 {
-	size_t *idx = calloc(el->n + 1, sizeof *idx);
-	if (!idx)
-		return NULL;
-	size_t n = distinct(el, idx);
 	struct errlist d = { 0 };
-	for (size_t i = 0; i < n; i++)
-		fe_add_str(&d, el->v[idx[i]].type, el->v[idx[i]].field, el->v[idx[i]].value,
-		           el->v[idx[i]].detail);
-	bool bad_request = errlist_has_type_error(el);
-	char *msg = fe_invalid_message(&d, kind, group, name);
-	json_t *causes = json_array();
-	for (size_t i = 0; i < d.n; i++) {
+	char *msg = NULL;
+	json_t *causes = NULL;
+	enum iw_err rc = distinct(el, &d);
+	*out = NULL;
+	if (!rc && (!(msg = fe_invalid_message(&d, kind, group, name)) || !(causes = json_array())))
+		rc = IW_ENOMEM;
+	for (size_t i = 0; i < d.n && !rc; i++) {
 		char *body = fe_body(&d.v[i]);
-		json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
-		                                        fe_type_reason(d.v[i].type), "message",
-		                                        body ? body : "", "field", d.v[i].field));
+		if (!body || json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
+		                                                     fe_type_reason(d.v[i].type),
+		                                                     "message", body, "field",
+		                                                     d.v[i].field)))
+			rc = IW_ENOMEM;
 		free(body);
 	}
-	json_t *st = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:i}",
-	                       "metadata", "status", "Failure", "message", msg ? msg : "",
-	                       "reason", bad_request ? "BadRequest" : "Invalid",
-	                       "details", "name", name, "group", group, "kind", kind, "causes", causes,
-	                       "code", bad_request ? 400 : 422);
+	if (!rc) {
+		bool bad_request = errlist_has_type_error(el);
+		*out = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:O}, s:i}",
+		                 "metadata", "status", "Failure", "message", msg,
+		                 "reason", bad_request ? "BadRequest" : "Invalid",
+		                 "details", "name", name, "group", group, "kind", kind, "causes", causes,
+		                 "code", bad_request ? 400 : 422);
+		rc = *out ? IW_OK : IW_ENOMEM;
+	}
+	json_decref(causes);
 	free(msg);
-	free(idx);
 	errlist_release(&d);
-	return st;
+	return rc;
 }
 
-static json_t *forbidden_status(const struct findings *fl, const char *kind, const char *group,
-                                const char *name)
+static enum iw_err forbidden_status(const struct findings *fl, const char *kind,
+                                    const char *group, const char *name, json_t **out)
 {
 	json_t *causes = json_array();
-	size_t cap = 256, len = 0;
-	char *msg = malloc(cap);
-	if (!causes || !msg) {
-		json_decref(causes);
-		free(msg);
-		return NULL;
-	}
-	len = (size_t)snprintf(msg, cap, "%s%s%s \"%s\" is forbidden: ", kind, *group ? "." : "",
-	                       group, name);
+	struct buf msg;
+	buf_init(&msg, ADM_MAX_RESPONSE);
+	buf_printf(&msg, "%s%s%s \"%s\" is forbidden: ", kind, *group ? "." : "", group, name);
+	enum iw_err rc = causes ? IW_OK : IW_ENOMEM;
+	*out = NULL;
 	size_t nerr = 0;
-	for (size_t i = 0; i < fl->n; i++) {
+	for (size_t i = 0; i < fl->n && !rc; i++) {
 		const struct finding *f = &fl->v[i];
 		if (f->severity != IW_SEV_ERROR)
 			continue;
-		json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason", f->check,
-		                                        "message", f->message, "field", f->field));
-		size_t need = len + strlen(f->check) + strlen(f->field) + strlen(f->message) + 16;
-		if (need > cap) {
-			char *m = realloc(msg, need * 2);
-			if (!m)
-				continue;
-			msg = m;
-			cap = need * 2;
-		}
-		len += (size_t)snprintf(msg + len, cap - len, "%s%s: %s%s%s", nerr++ ? "; " : "",
-		                        f->check, f->field, *f->field ? ": " : "", f->message);
+		if (json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason", f->check,
+		                                            "message", f->message, "field", f->field)))
+			rc = IW_ENOMEM;
+		buf_printf(&msg, "%s%s: %s%s%s", nerr++ ? "; " : "", f->check, f->field,
+		           *f->field ? ": " : "", f->message);
 	}
-	json_t *st = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:i}",
-	                       "metadata", "status", "Failure", "message", msg, "reason", "Forbidden",
-	                       "details", "name", name, "group", group, "kind", kind, "causes", causes,
-	                       "code", 403);
-	free(msg);
-	return st;
+	if (!rc && !(rc = (enum iw_err)msg.err)) {
+		*out = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:O}, s:i}",
+		                 "metadata", "status", "Failure", "message", msg.p ? msg.p : "",
+		                 "reason", "Forbidden", "details", "name", name, "group", group,
+		                 "kind", kind, "causes", causes, "code", 403);
+		rc = *out ? IW_OK : IW_ENOMEM;
+	}
+	json_decref(causes);
+	buf_release(&msg);
+	return rc;
 }
 
 /* Nesting depth of the raw text, counted outside strings, so that the parser
@@ -339,13 +341,9 @@ static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_op
 		goto done;
 	}
 	if (el.n) {
-		json_t *st = invalid_status(&el, kind, group, name);
-		if (!st) {
-			rc = IW_ENOMEM;
+		if ((rc = invalid_status(&el, kind, group, name, &resp->status)))
 			goto done;
-		}
 		resp->allowed = false;
-		resp->status = st;
 		*out = ADM_DENIED;
 		goto done;
 	}
@@ -356,32 +354,26 @@ static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_op
 	if ((rc = o->policy(o->policy_arg, &subj, &fl, &extra)) || (rc = fl.err))
 		goto done;
 	json_t *warnings = json_array();
-	if (extra)
-		json_array_append_new(warnings, json_string(extra));
-	for (size_t i = 0; i < fl.n; i++) {
+	if (!warnings || (extra && json_array_append_new(warnings, json_string(extra))))
+		rc = IW_ENOMEM;
+	for (size_t i = 0; i < fl.n && !rc; i++) {
 		if (fl.v[i].severity != IW_SEV_WARNING)
 			continue;
-		size_t n = strlen(fl.v[i].check) + strlen(fl.v[i].field) + strlen(fl.v[i].message) + 8;
-		char *w = malloc(n);
-		if (w) {
-			snprintf(w, n, "%s: %s%s%s", fl.v[i].check, fl.v[i].field, *fl.v[i].field ? ": " : "",
-			         fl.v[i].message);
-			json_array_append_new(warnings, json_string(w));
-			free(w);
-		}
-	}
-	if (json_array_size(warnings))
-		resp->warnings = warnings;
-	else
-		json_decref(warnings);
-	if (findings_deny(&fl)) {
-		json_t *st = forbidden_status(&fl, kind, group, name);
-		if (!st) {
+		struct buf w;
+		buf_init(&w, ADM_MAX_RESPONSE);
+		buf_printf(&w, "%s: %s%s%s", fl.v[i].check, fl.v[i].field, *fl.v[i].field ? ": " : "",
+		           fl.v[i].message);
+		if (w.err || json_array_append_new(warnings, json_stringn(w.p, w.len)))
 			rc = IW_ENOMEM;
+		buf_release(&w);
+	}
+	if (!rc && json_array_size(warnings))
+		resp->warnings = json_incref(warnings);
+	json_decref(warnings);
+	if (!rc && findings_deny(&fl)) {
+		if ((rc = forbidden_status(&fl, kind, group, name, &resp->status)))
 			goto done;
-		}
 		resp->allowed = false;
-		resp->status = st;
 		*out = ADM_DENIED;
 	}
 done:
@@ -395,8 +387,8 @@ done:
 	return rc;
 }
 
-enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts *o,
-                             struct adm_result *res, char *msg, size_t msgsize)
+static enum iw_err handle(const char *body, size_t len, const struct adm_opts *o,
+                          struct adm_result *res, char *msg, size_t msgsize)
 {
 	json_error_t je;
 	*res = (struct adm_result){ ADM_INVALID, NULL, NULL, NULL, 0 };
@@ -475,5 +467,23 @@ enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts
 	res->log_fields = buf_steal(&lf, NULL);
 	buf_release(&lf);
 	json_decref(root);
+	return rc;
+}
+
+enum iw_err admission_handle(const char *body, size_t len, const struct adm_opts *o,
+                             struct adm_result *res, char *msg, size_t msgsize)
+{
+	unsigned long f0 = iw_json_failures();
+	enum iw_err rc = handle(body, len, o, res, msg, msgsize);
+	if (rc != IW_ENOMEM && iw_json_failures() != f0) {
+		/* jansson lost an allocation without saying so (model/jsonmem.h): a
+		 * syntax error, a missing key or a whole answer may be its doing */
+		free(res->response);
+		res->response = NULL;
+		res->response_len = 0;
+		res->outcome = ADM_ERROR;
+		rc = IW_ENOMEM;
+		snprintf(msg, msgsize, "the request could not be decided: %s", iw_strerror(rc));
+	}
 	return rc;
 }

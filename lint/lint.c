@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "model/jsonmem.h"
 #include "model/model.h"
 #include "checks/policy.h"
 #include "checks/state.h"
@@ -299,7 +300,7 @@ static enum iw_err take_findings(struct lint_report *r, struct lint_object *ob, 
 		if (f->severity == IW_SEV_WARNING)
 			r->warnings++;
 	}
-	return IW_OK;
+	return d->err;   /* IW_ENOMEM when a position could not be computed */
 }
 
 static struct lint_pending_ *pending_of(struct lint_report *r)
@@ -411,6 +412,8 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	}
 	if (fl.n && !rc)
 		rc = take_findings(r, &ob, &fl, d, at, v1beta1);
+	if (!rc && d->err)   /* a position could not be computed */
+		rc = d->err;
 	ob.allowed = el.n == 0 && !findings_deny(&fl);
 	errlist_release(&el);
 	findings_release(&fl);
@@ -560,7 +563,7 @@ static enum iw_err lctx_begin(struct lctx *c, struct lint_report *r, const char 
 	return r->err;
 }
 
-enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+static enum iw_err lint_doc_(struct lint_report *r, const char *source, struct yd_doc *d,
                      const struct lint_opts *o)
 {
 	struct lint_opts def;
@@ -574,7 +577,7 @@ enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d
 	return r->err;
 }
 
-enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+static enum iw_err lint_buffer_(struct lint_report *r, const char *source, const char *buf, size_t len,
                         const struct lint_opts *o)
 {
 	struct lint_opts def;
@@ -595,7 +598,7 @@ enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *b
 }
 
 /* Pass two: the policy checks of every kept Ingress against the full state. */
-enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o)
+static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o)
 {
 	struct lint_pending_ *p = r->pending_;
 	if (!p || !o || !o->collect)
@@ -646,4 +649,38 @@ enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o)
 	pending_free(p);
 	r->pending_ = NULL;
 	return r->err;
+}
+
+/* ---------------------------------------------------------------- entry points */
+
+/* jansson does not always say when an allocation failed (model/jsonmem.h):
+ * a report built while one did may lack what it could not add. */
+static enum iw_err check_json(struct lint_report *r, unsigned long f0)
+{
+	if (iw_json_failures() != f0)
+		fail(r, IW_ENOMEM);
+	return r->err;
+}
+
+enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
+                     const struct lint_opts *o)
+{
+	unsigned long f0 = iw_json_failures();
+	enum iw_err rc = lint_doc_(r, source, d, o);
+	return rc == IW_EINVAL ? rc : check_json(r, f0);
+}
+
+enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,
+                        const struct lint_opts *o)
+{
+	unsigned long f0 = iw_json_failures();
+	lint_buffer_(r, source, buf, len, o);
+	return check_json(r, f0);
+}
+
+enum iw_err lint_finish(struct lint_report *r, const struct lint_opts *o)
+{
+	unsigned long f0 = iw_json_failures();
+	lint_finish_(r, o);
+	return check_json(r, f0);
 }

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "load/jarena.h"
+#include "model/jsonmem.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -266,6 +267,7 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned flags,
                         char **text, size_t *len)
 {
+	unsigned long f0 = iw_json_failures();
 	struct buf b;
 	buf_init(&b, LINT_RENDER_MAX);
 	struct buf *f = &b;
@@ -276,6 +278,8 @@ enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned
 	case LINT_OUT_SARIF: ok = render_sarif(f, r); break;
 	}
 	enum iw_err rc = b.err ? b.err : ok ? IW_OK : IW_ENOMEM;
+	if (!rc && iw_json_failures() != f0)
+		rc = IW_ENOMEM;   /* jansson dropped part of an object (model/jsonmem.h) */
 	*text = rc ? NULL : buf_steal(&b, len);
 	if (!rc && !*text)
 		rc = IW_ENOMEM;

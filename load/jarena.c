@@ -1,5 +1,6 @@
 /* jarena: a bump arena for jansson's allocations (see jarena.h). */
 #include "load/jarena.h"
+#include "model/jsonmem.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -49,7 +50,7 @@ static void *hook_malloc(size_t n)
 		}
 		a->spilled = true;
 	}
-	return malloc(n);
+	return iw_json_malloc(n);   /* counts a failure (model/jsonmem.h) */
 }
 
 static void hook_free(void *p)
@@ -57,7 +58,7 @@ static void hook_free(void *p)
 	struct jarena *a = bound;
 	if (a && (uintptr_t)p - (uintptr_t)a->base < a->cap)
 		return;   /* the arena's: dies at the next reset */
-	free(p);
+	iw_json_free(p);
 }
 
 void jarena_install(void)

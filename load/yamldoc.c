@@ -1,5 +1,6 @@
 /* yamldoc: YAML/JSON documents to jansson values with positions (see yamldoc.h). */
 #include "load/yamldoc.h"
+#include "model/jsonmem.h"
 
 #include "load/jarena.h"
 #include "base/err.h"
@@ -792,6 +793,7 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 	b->line0 = line0;
 	jarena_begin(r->lim->arena);
 	bool in_doc = false;
+	unsigned long doc_failures = iw_json_failures();
 	size_t doc_start = from;
 	unsigned doc_line = line0 + 1;
 	size_t resume = r->len;
@@ -849,6 +851,7 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 		switch (t) {
 		case YAML_DOCUMENT_START_EVENT:
 			in_doc = true;
+			doc_failures = iw_json_failures();
 			doc_start = from + e.start_mark.index;
 			doc_line = (unsigned)(e.start_mark.line + line0 + 1);
 			builder_clear_doc(b);
@@ -892,6 +895,8 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			d.offset = doc_start;
 			d.length = end > doc_start ? end - doc_start : 0;
 			d.start_line = doc_line;
+			if (iw_json_failures() != doc_failures)
+				b->oom = true;   /* the tree may lack what jansson could not add */
 			if (!b->oom)
 				emit(r, &d);
 			builder_clear_doc(b);
@@ -966,9 +971,12 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	lz->tried = true;
 	size_t ls = line_start(lz->buf, lz->off);
 	size_t pad = lz->off - ls;
+	unsigned long f0 = iw_json_failures();
 	char *copy = malloc(pad + lz->len);
-	if (!copy)
+	if (!copy) {
+		doc->err = IW_ENOMEM;
 		return NULL;
+	}
 	memset(copy, ' ', pad);
 	memcpy(copy + pad, lz->buf + lz->off, lz->len);
 	struct yd_limits lim;
@@ -981,19 +989,23 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	if (!builder_init(&r.b, &lim)) {
 		free(copy);
 		jarena_scratch_end(scratch);
+		doc->err = IW_ENOMEM;
 		return NULL;
 	}
 	/* one document, parsed by hand so that its tree survives */
 	yaml_parser_t p;
 	yaml_event_t e;
 	bool ok = false;
-	if (yaml_parser_initialize(&p)) {
+	bool oom = !yaml_parser_initialize(&p);
+	if (!oom) {
 		struct feed in;
 		feed_init(&in, &p, copy, r.len, &lim);
 		r.b.line0 = lz->line - 1;
 		for (;;) {
-			if (!yaml_parser_parse(&p, &e))
+			if (!yaml_parser_parse(&p, &e)) {
+				oom = p.error == YAML_MEMORY_ERROR;
 				break;
+			}
 			yaml_event_type_t t = e.type;
 			switch (t) {
 			case YAML_SCALAR_EVENT: on_scalar(&r.b, &e); break;
@@ -1017,6 +1029,10 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 		yaml_parser_delete(&p);
 	}
 	free(copy);
+	if (oom || r.b.oom || iw_json_failures() != f0) {
+		doc->err = IW_ENOMEM;
+		ok = false;
+	}
 	struct yd_tree *t = NULL;
 	if (ok) {
 		t = r.b.tree;
@@ -1047,10 +1063,20 @@ static void run_json(struct run *r)
 		if (at >= r->len)
 			break;
 		json_error_t err;
+		unsigned long f0 = iw_json_failures();
 		jarena_begin(r->lim->arena);
 		json_t *v = json_loadb(r->buf + at, r->len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
 		                       &err);
 		jarena_end(r->lim->arena);
+		if (iw_json_failures() != f0) {
+			/* jansson lost an allocation: an error it reports, or a value
+			 * it returns, may be its doing (model/jsonmem.h) */
+			if (v && !jarena_exclusive(r->lim->arena))
+				json_decref(v);
+			jarena_reset(r->lim->arena);
+			r->stop = IW_ENOMEM;
+			break;
+		}
 		struct yd_doc d = { 0 };
 		struct lazy_json lz = { 0 };
 		d.line = line;

@@ -97,6 +97,8 @@ struct yd_doc {
 	unsigned err_line, err_col;
 	size_t offset, length; /* the document's text: buf[offset .. offset+length) */
 	unsigned start_line;  /* line of buf[offset] */
+	enum iw_err err;      /* IW_ENOMEM once positions could not be computed for lack of
+	                         memory (yd_locate then answers "unknown"): sticky */
 	/* private */
 	struct yd_tree *tree_;
 	void *lazy_;          /* where to find the text to compute positions from */

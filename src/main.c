@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "src/cmd.h"
+#include "model/jsonmem.h"
 
 struct cmd {
 	const char *name;
@@ -34,6 +35,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	iw_json_install();   /* before any thread: jansson's failed allocations are counted */
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
