@@ -18,19 +18,6 @@ int rt_path_type_of(const char *s)
 	return -1;
 }
 
-/* sec. 2c: the default IngressClass (iw_class_default_cmp: newest first,
- * then the smaller name). */
-static const char *find_default_class(const struct rt_input *in)
-{
-	const struct ingress_class *best = NULL;
-	for (size_t i = 0; i < in->nclasses; i++) {
-		const struct ingress_class *c = in->classes[i];
-		if (c && c->is_default && c->meta.name && (!best || iw_class_default_cmp(c, best) < 0))
-			best = c;
-	}
-	return best ? best->meta.name : NULL;
-}
-
 /* sec. 2: is the Ingress served when the router serves class 'cls'? */
 static bool served(const struct ingress *ing, const char *cls, const char *dflt, bool *via_default)
 {
@@ -153,36 +140,12 @@ static void *table_alloc(struct arena *mem, size_t n, size_t size)
 	return arena_zalloc(mem, n * size);
 }
 
-/* Slots of a hash table for n keys: a power of two, at least 2n. */
-static size_t hash_slots(size_t n)
-{
-	size_t cap = 8;
-	while (cap < 2 * n)
-		cap <<= 1;
-	return cap;
-}
-
-static bool index_init(struct arena *mem, struct rt_index *x, size_t n)
-{
-	size_t cap = hash_slots(n);
-	x->slot = table_alloc(mem, cap, sizeof *x->slot);
-	x->mask = cap - 1;
-	return x->slot != NULL;
-}
-
-static void index_put(struct rt_index *x, uint64_t h, uint32_t v)
-{
-	size_t i = h & x->mask;
-	while (x->slot[i].hash)
-		i = (i + 1) & x->mask;
-	x->slot[i].hash = h;
-	x->slot[i].value = v;
-}
-
 void rt_free(struct rt_table *t)
 {
 	if (!t)
 		return;
+	map_index_release(&t->keys);
+	map_index_release(&t->hosts);
 	struct arena mem = t->mem;   /* t lives in this arena */
 	arena_release(&mem);
 }
@@ -201,7 +164,9 @@ struct rt_table *rt_build(const struct rt_input *in)
 		goto oom;
 	t->hostless = -1;
 	t->global_dflt = -1;
-	t->default_class = find_default_class(in);
+	/* sec. 2c: the default IngressClass, newest first, then the smaller name */
+	const struct ingress_class *dc = iw_default_class(in->classes, in->nclasses);
+	t->default_class = dc ? dc->meta.name : NULL;
 
 	/* sec. 2: the served Ingresses, oldest first (their rank) */
 	size_t nrules = 0, npaths = 0, hostbytes = 0;
@@ -323,6 +288,9 @@ struct rt_table *rt_build(const struct rt_input *in)
 				e->path_p = ip;
 				e->rule_host = iw_nz(rule->host);
 				e->rule_path = iw_nz(ip->path);
+				e->ing = ing;
+				e->ns = t->ings[r].ns;
+				e->name = t->ings[r].name;
 			}
 		}
 	}
@@ -336,67 +304,83 @@ struct rt_table *rt_build(const struct rt_input *in)
 
 	/* buckets: runs of entries with the same group, type and key */
 	struct eref *er = table_alloc(&mem, t->nents, sizeof *er);
-	t->bkts = table_alloc(&mem, hash_slots(t->nents), sizeof *t->bkts);
-	t->bkt_mask = hash_slots(t->nents) - 1;
-	t->lens = table_alloc(&mem, t->nents, sizeof *t->lens);
-	if (!er || !t->bkts || !t->lens || !index_init(&mem, &t->hosts, t->ngroups))
+	size_t *lens = table_alloc(&mem, t->nents, sizeof *lens);   /* by group and type */
+	size_t *first_len = table_alloc(&mem, 3 * t->ngroups, sizeof *first_len);
+	if (!er || !lens || !first_len || map_index_reserve(&t->keys, t->nents) ||
+	    map_index_reserve(&t->hosts, t->ngroups))
 		goto oom;
 	for (size_t i = 0; i < t->nents; i++)
 		er[i] = (struct eref){ &t->ents[i], (uint32_t)i };
 	sort(er, t->nents, sizeof *er, qcmp_eref);
-	size_t keybytes = 0;
+	size_t bytes = 0;   /* of the bucket records: at most one per entry */
 	for (size_t i = 0; i < t->nents; i++)
-		keybytes += er[i].e->klen;
-	char *kt = t->keytext = table_alloc(&mem, keybytes, 1);
-	if (!kt)
+		bytes += rt_bkt_size(er[i].e->klen);
+	if (bytes / RT_BKT_ALIGN > UINT32_MAX || !(t->bkts = table_alloc(&mem, bytes, 1)))
 		goto oom;
+	size_t at = 0;   /* where the next bucket goes */
 	size_t nlens = 0;
 	for (size_t i = 0, j; i < t->nents; i = j) {
 		const struct rt_ent *e = er[i].e;
 		for (j = i + 1; j < t->nents && same_key(er[j].e, e); j++)
 			;
-		uint64_t h = rt_hash(e->path, e->klen, rt_key_tag(e->group, e->type));
-		size_t slot = h & t->bkt_mask;
-		while (t->bkts[slot].hash)
-			slot = (slot + 1) & t->bkt_mask;
-		struct rt_bkt *b = &t->bkts[slot];
-		b->hash = h;
+		struct rt_bkt *b = (struct rt_bkt *)(t->bkts + at);
 		b->group = e->group;
-		b->type = e->type;
-		b->key = memcpy(kt, e->path, e->klen);   /* near the keys of its group */
-		kt += e->klen;
-		b->klen = e->klen;
+		b->type = (uint8_t)e->type;
+		b->klen = (uint32_t)e->klen;
+		memcpy(b->key, e->path, e->klen);
 		b->best = er[i].i;
 		b->second = j - i > 1 ? er[i + 1].i : RT_NO_ENTRY;
+		/* room was reserved: no failure */
+		map_index_put(&t->keys, rt_hash(b->key, b->klen, rt_key_tag(b->group, e->type)),
+		              (uint32_t)(at / RT_BKT_ALIGN));
+		at += rt_bkt_size(e->klen);
+		t->nbkts++;
 		/* buckets of one group and type are consecutive: so are the
 		 * lengths of the group's keys of that type */
 		struct rt_group *g = &t->groups[e->group];
 		if (g->nlens[e->type] == 0)
-			g->first_len[e->type] = nlens;
-		t->lens[nlens++] = e->klen;
+			first_len[3 * e->group + e->type] = nlens;
+		lens[nlens++] = e->klen;
 		g->nlens[e->type]++;
 	}
 	for (size_t gi = 0; gi < t->ngroups; gi++) {
 		struct rt_group *g = &t->groups[gi];
+		size_t all = 0;
 		for (int type = 0; type < 3; type++) {   /* distinct lengths, ascending */
-			size_t *l = t->lens + g->first_len[type], u = 0;
+			size_t *l = lens + first_len[3 * gi + type], u = 0;
 			sort(l, g->nlens[type], sizeof *l, qcmp_size);
 			for (size_t i = 0; i < g->nlens[type]; i++)
 				if (u == 0 || l[i] != l[u - 1])
 					l[u++] = l[i];
 			g->nlens[type] = u;
+			all += u;
 		}
+		/* the block of the lengths and the host's text */
+		uint32_t *block = arena_alloc(&mem, all * sizeof *block + g->hlen + 1);
+		if (!block)
+			goto oom;
+		for (int type = 0; type < 3; type++) {
+			const size_t *l = lens + first_len[3 * gi + type];
+			g->lens[type] = block;
+			for (size_t i = 0; i < g->nlens[type]; i++)
+				*block++ = (uint32_t)l[i];
+		}
+		g->host = memcpy(block, g->host, g->hlen + 1);
 		/* a wildcard group is found by the host's suffix after "*." */
 		if (g->kind == RT_G_EXACT)
-			index_put(&t->hosts, rt_hash(g->host, g->hlen, rt_host_tag(g->kind)),
-			          (uint32_t)gi);
+			map_index_put(&t->hosts, rt_hash(g->host, g->hlen, rt_host_tag(g->kind)),
+			              (uint32_t)gi);
 		else if (g->kind == RT_G_WILDCARD)
-			index_put(&t->hosts, rt_hash(g->host + 2, g->hlen - 2, rt_host_tag(g->kind)),
-			          (uint32_t)gi);
+			map_index_put(&t->hosts, rt_hash(g->host + 2, g->hlen - 2,
+			                                 rt_host_tag(g->kind)), (uint32_t)gi);
 	}
 	t->mem = mem;
 	return t;
 oom:
+	if (t) {
+		map_index_release(&t->keys);
+		map_index_release(&t->hosts);
+	}
 	arena_release(&mem);
 	return NULL;
 }

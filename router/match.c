@@ -18,9 +18,10 @@ static long find_host(const struct rt_table *t, enum rt_group_kind kind, const c
 {
 	uint64_t h = rt_hash(k, kl, rt_host_tag(kind));
 	size_t off = kind == RT_G_WILDCARD ? 2 : 0;
+	struct map_it it;
 	uint32_t v;
-	for (size_t i = rt_index_first(&t->hosts, h, &v); i != RT_INDEX_END;
-	     i = rt_index_next(&t->hosts, h, i, &v)) {
+	for (bool ok = map_index_first(&t->hosts, h, &it, &v); ok;
+	     ok = map_index_next(&t->hosts, &it, &v)) {
 		const struct rt_group *g = &t->groups[v];
 		if (g->kind == kind && g->hlen == kl + off && !memcmp(g->host + off, k, kl))
 			return (long)v;
@@ -68,10 +69,12 @@ static void lookup(const struct rt_table *t, size_t g, enum rt_path_type type, c
                    size_t len, uint64_t h, struct top2 *tp)
 {
 	uint64_t hf = rt_hash_final(h, rt_key_tag(g, type), len);
-	for (size_t i = hf & t->bkt_mask; t->bkts[i].hash; i = (i + 1) & t->bkt_mask) {
-		const struct rt_bkt *b = &t->bkts[i];
-		if (b->hash == hf && b->group == g && b->type == type && b->klen == len &&
-		    !memcmp(b->key, np, len)) {
+	struct map_it it;
+	uint32_t v;
+	for (bool ok = map_index_first(&t->keys, hf, &it, &v); ok;
+	     ok = map_index_next(&t->keys, &it, &v)) {
+		const struct rt_bkt *b = (const struct rt_bkt *)(t->bkts + (size_t)v * RT_BKT_ALIGN);
+		if (b->group == g && b->type == type && b->klen == len && !memcmp(b->key, np, len)) {
 			offer(tp, b->best);
 			if (b->second != RT_NO_ENTRY)
 				offer(tp, b->second);
@@ -89,9 +92,9 @@ static void lookup(const struct rt_table *t, size_t g, enum rt_path_type type, c
 static struct top2 match_group(const struct rt_table *t, size_t g, const char *np, size_t n)
 {
 	const struct rt_group *gr = &t->groups[g];
-	const size_t *len[3], *end[3];   /* per type: the next key length to try */
+	const uint32_t *len[3], *end[3];   /* per type: the next key length to try */
 	for (int type = 0; type < 3; type++) {
-		len[type] = t->lens + gr->first_len[type];
+		len[type] = gr->lens[type];
 		end[type] = len[type] + gr->nlens[type];
 	}
 	struct top2 tp = { -1, -1 };

@@ -105,6 +105,19 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
 			ch |= RT_N_QUERY;
 			break;
 		}
+	/* Most targets are normal already: absolute, no '%' and no '/'
+	 * followed by '/' or '.' (so nothing to decode, no run of '/', no dot
+	 * segment).  Steps 2-5 would copy them unchanged. */
+	bool normal = len > 0 && t[0] == '/';
+	for (size_t i = 0; i < len && normal; i++)
+		normal = t[i] != '%' && !(t[i] == '/' && i + 1 < len && (t[i + 1] == '/' || t[i + 1] == '.'));
+	if (normal) {
+		memcpy(out, t, len);
+		out[len] = '\0';
+		if (changes)
+			*changes = ch;
+		return (long)len;
+	}
 	/* 2-4. decode unreserved %XX, upper-case the others, merge '/' runs.
 	 * The result is never longer than the input plus a leading '/'. */
 	size_t w = 0;

@@ -4,7 +4,7 @@
  * document (its sections are cited as "sec. N").  It reads the table's list
  * of served Ingresses, its host groups and its entries, never the hash
  * indexes nor the order of the entries; rt_match (match.c) must decide
- * exactly as it does (tests/unit/test_router_ref.c), and rt_explain
+ * exactly as it does (tests/unit/router/test_router_ref.c), and rt_explain
  * (explain.c) shows its steps.  Its cost grows with the table: it is for
  * tests and explanations, not for traffic.
  *
@@ -235,11 +235,13 @@ void rt_decision_fill(const struct rt_table *t, long g, long best, long second, 
                       struct rt_decision *d)
 {
 	d->group = g >= 0 ? t->groups[g].kind : RT_G_NONE;
-	const struct rt_ing *ii;
+	d->kind = "Ingress";
 	if (best >= 0) {
 		const struct rt_ent *e = &t->ents[best];
-		ii = &t->ings[e->rank];
 		d->match = RT_RULE;
+		d->ingress = e->ing;
+		d->namespace_ = e->ns;
+		d->name = e->name;
 		d->backend = e->backend;
 		d->rule = e->rule_p;
 		d->path = e->path_p;
@@ -254,16 +256,15 @@ void rt_decision_fill(const struct rt_table *t, long g, long best, long second, 
 		if (second >= 0)
 			rt_ref_before(t, e, &t->ents[second], &d->key);
 	} else if (dflt >= 0) {
-		ii = &t->ings[dflt];
+		const struct rt_ing *ii = &t->ings[dflt];
 		d->match = RT_DEFAULT;
 		d->backend = &ii->ing->default_backend;
+		d->ingress = ii->ing;
+		d->namespace_ = ii->ns;
+		d->name = ii->name;
 	} else {
-		return;   /* RT_NONE */
+		d->kind = NULL;   /* RT_NONE */
 	}
-	d->kind = "Ingress";
-	d->ingress = ii->ing;
-	d->namespace_ = ii->ns;
-	d->name = ii->name;
 }
 
 int rt_match_ref(const struct rt_table *t, const char *host, size_t host_len, const char *path,

@@ -7,7 +7,7 @@
  *   match.c    rt_match: the fast path, through the two hash indexes
  *   ref.c      rt_match_ref: the reference matcher, a plain scan of the
  *              served Ingresses that follows SEMANTICS.md step by step; the
- *              fast path is tested against it (tests/unit/test_router_ref.c)
+ *              fast path is tested against it (tests/unit/router/test_router_ref.c)
  *   explain.c  rt_explain: the reference's scan, written out for a person
  *
  * What the table holds:
@@ -22,10 +22,18 @@
  *   bkts    the entries that match exactly the same requests (same group,
  *           path type and key) form a bucket, best first.  The key is the
  *           path for Exact and ImplementationSpecific, the path without its
- *           trailing '/' for Prefix.  The buckets are a hash table (open
- *           addressing) by the hash of (group, type, key);
- *   hosts   a hash index: host key -> group.
- * Everything is allocated from 'mem'; the strings are the models'.
+ *           trailing '/' for Prefix;
+ *   two hash indexes (base/map.h map_index): (group, type, key) -> bucket,
+ *   host key -> group.
+ * Everything is allocated from 'mem' but the two indexes (their own
+ * slots); the strings are the models' (the bucket keys and the group hosts
+ * are copied).
+ *
+ * Layout for speed, kept to what the benchmark needs (bench/router): a
+ * decision reads memory the size of the table at random, so the data one
+ * decision needs is kept together: a bucket holds its key, a group's host
+ * text and key lengths share a block, an entry carries its Ingress's name;
+ * then a decision at 10,000 Ingresses waits on about seven cache misses.
  */
 #ifndef IW_ROUTER_TABLE_H
 #define IW_ROUTER_TABLE_H
@@ -35,6 +43,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/map.h"
 #include "router/norm.h"
 #include "router/router.h"
 
@@ -59,6 +68,10 @@ struct rt_ent {                 /* a routable path */
 	const struct iw_rule *rule_p;
 	const struct iw_path *path_p;
 	const char *rule_host, *rule_path;   /* as written ("" when absent) */
+	/* its Ingress's, as t->ings[rank] has them: a decision reads the
+	 * winning entry only */
+	const struct ingress *ing;
+	const char *ns, *name;
 };
 
 struct rt_group {               /* a host group (sec. 5) */
@@ -68,30 +81,32 @@ struct rt_group {               /* a host group (sec. 5) */
 	size_t first, n;            /* its entries: ents[first .. first + n) */
 	long dflt;                  /* rank of the Ingress whose defaultBackend applies, -1 */
 	/* the distinct lengths of its keys of each type (RT_EXACT, RT_PREFIX,
-	 * RT_IS), ascending: lens[first[type] .. first[type] + nlens[type]) */
-	size_t first_len[3], nlens[3];
+	 * RT_IS), ascending: lens[type][0 .. nlens[type]); they and the host's
+	 * text are side by side in one block, which a lookup reads once */
+	const uint32_t *lens[3];
+	size_t nlens[3];
 };
 
-struct rt_bkt {                 /* entries that match the same requests */
-	uint64_t hash;              /* rt_hash(key, klen, rt_key_tag(group, type)); 0: empty */
+/* A bucket: the entries that match the same requests, best first, and the
+ * key they share.  Buckets are records of varying length (the key's bytes
+ * follow the fields, so that checking a key reads one place), 8-byte
+ * aligned, one after the other in t->bkts; the index 'keys' gives a
+ * bucket's position / 8. */
+struct rt_bkt {
 	uint32_t group;
-	enum rt_path_type type;
-	const char *key;            /* klen bytes, in t->keytext */
-	size_t klen;
+	uint32_t klen;
 	uint32_t best, second;      /* entries; second: RT_NO_ENTRY when alone */
+	uint8_t type;               /* enum rt_path_type */
+	char key[];                 /* klen bytes */
 };
-#define RT_NO_ENTRY UINT32_MAX
+#define RT_BKT_ALIGN 8
 
-/* A hash index (of hosts): 64-bit hash -> 32-bit value, open addressing, built once.
- * Several values may share a hash (the caller compares its own keys). */
-struct rt_slot {
-	uint64_t hash;              /* 0: empty */
-	uint32_t value;
-};
-struct rt_index {
-	struct rt_slot *slot;
-	size_t mask;                /* slots - 1 (a power of two) */
-};
+static inline size_t rt_bkt_size(size_t klen)
+{
+	return (sizeof(struct rt_bkt) + klen + RT_BKT_ALIGN - 1) / RT_BKT_ALIGN * RT_BKT_ALIGN;
+}
+
+#define RT_NO_ENTRY UINT32_MAX
 
 struct rt_table {
 	struct rt_ing *ings;
@@ -102,20 +117,21 @@ struct rt_table {
 	size_t ngroups;
 	long hostless;              /* the group of rules without a host, -1 */
 	long global_dflt;           /* rank of the oldest Ingress with a defaultBackend, -1 (sec. 8.2) */
-	struct rt_bkt *bkts;        /* the bucket hash table: bkt_mask + 1 slots */
-	size_t bkt_mask;
-	size_t *lens;               /* key lengths, by group and type (rt_group) */
-	char *keytext;              /* the bucket keys, in bucket order (by group) */
-	struct rt_index hosts;      /* host key (a wildcard's without "*.") -> group */
+	char *bkts;                 /* the buckets, records one after the other */
+	size_t nbkts;
+	struct map_index keys;      /* rt_hash(key, klen, rt_key_tag(group, type)) -> the
+	                               bucket's position in bkts / RT_BKT_ALIGN */
+	struct map_index hosts;     /* rt_hash(host key, rt_host_tag(kind)) -> group (a
+	                               wildcard's key is its host without "*.") */
 	const char *default_class;
 	size_t skipped;
-	struct arena mem;           /* everything the table allocated */
+	struct arena mem;           /* everything else the table allocated (t itself too) */
 };
 
 /* ---- hashing (build.c and match.c agree on it) ----------------------------
- * FNV-1a over the bytes, so that the hash of every prefix of a request path
- * comes out of one pass over it, then a finaliser that mixes in what the
- * key belongs to (a tag) and its length. */
+ * FNV-1a over the bytes (as base/map.h's map_hash), so that the hash of
+ * every prefix of a request path comes out of one pass over it, then a
+ * finaliser that mixes in what the key belongs to (a tag) and its length. */
 #define RT_HASH_SEED 0xCBF29CE484222325ULL
 
 static inline uint64_t rt_hash_byte(uint64_t h, unsigned char c)
@@ -151,25 +167,6 @@ static inline uint32_t rt_host_tag(enum rt_group_kind kind)
 static inline uint32_t rt_key_tag(size_t group, enum rt_path_type type)
 {
 	return (uint32_t)(group * 3 + type);
-}
-
-/* The values stored under hash h: for (size_t i = rt_index_first(x, h, &v);
- * i != RT_INDEX_END; i = rt_index_next(x, h, i, &v)) ... */
-#define RT_INDEX_END SIZE_MAX
-
-static inline size_t rt_index_next(const struct rt_index *x, uint64_t h, size_t i, uint32_t *v)
-{
-	for (i = (i + 1) & x->mask; x->slot[i].hash; i = (i + 1) & x->mask)
-		if (x->slot[i].hash == h) {
-			*v = x->slot[i].value;
-			return i;
-		}
-	return RT_INDEX_END;
-}
-
-static inline size_t rt_index_first(const struct rt_index *x, uint64_t h, uint32_t *v)
-{
-	return rt_index_next(x, h, (h - 1) & x->mask, v);
 }
 
 /* ---- the facts both matchers use (build.c, ref.c) ------------------------ */
