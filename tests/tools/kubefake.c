@@ -22,6 +22,10 @@
  * KUBEFAKE_FORBID=ingresses (or ingressclasses, services): lists and
  * watches of that resource get 403 with the API server's Status message.
  *
+ * KUBEFAKE_OBJECTS=FILE: instead of the script, the objects of FILE (a List,
+ * as kubectl get ingress,ingressclass,service -A -o json writes it): each
+ * list at resourceVersion 1, watches that stay open (tests/suites/same_verdict.sh).
+ *
  * Any other path is a small object store (for `certs --in-cluster`):
  *   POST <collection>        creates <collection>/<metadata.name>: 201, or 409
  *   GET <collection>/<name>  200 with the object, or 404
@@ -44,6 +48,7 @@
 
 static atomic_bool stopping;
 static const char *token;
+static char *objects[3];   /* KUBEFAKE_OBJECTS: the three lists */
 static const char *forbid;
 
 /* ---- the object store ------------------------------------------------------ */
@@ -328,6 +333,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
 	const char *bm = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "allowWatchBookmarks");
 	bool is_watch = watch && (!strcmp(watch, "1") || !strcmp(watch, "true"));
+	if (objects[0]) {   /* KUBEFAKE_OBJECTS: the file's objects, watches that stay open */
+		int k = !strcmp(url, "/apis/networking.k8s.io/v1/ingresses") ? 0 :
+		        !strcmp(url, "/apis/networking.k8s.io/v1/ingressclasses") ? 1 : 2;
+		printf("%s %s\n", is_watch ? "WATCH" : "LIST", url);
+		fflush(stdout);
+		return is_watch ? send_stream(c, hold) : send_text(c, 200, objects[k]);
+	}
 	if (strcmp(url, "/apis/networking.k8s.io/v1/ingresses")) {
 		return is_watch ? send_stream(c, hold)
 		                : send_text(c, 200, "{\"kind\":\"List\",\"metadata\":"
@@ -367,6 +379,36 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 }
 
+/* KUBEFAKE_OBJECTS=FILE: a List (kubectl get ... -o json) served as three
+ * lists (Ingresses, IngressClasses, Services) at resourceVersion 1. */
+static int load_objects(const char *path)
+{
+	json_error_t je;
+	json_t *all = json_load_file(path, 0, &je), *lists[3];
+	if (!all) {
+		fprintf(stderr, "kubefake: %s:%d: %s\n", path, je.line, je.text);
+		return -1;
+	}
+	static const char *const kinds[3] = { "Ingress", "IngressClass", "Service" };
+	for (int k = 0; k < 3; k++)
+		lists[k] = json_pack("{s:s, s:{s:s}, s:[]}", "kind", "List", "metadata",
+		                     "resourceVersion", "1", "items");
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(all, "items"), i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		for (int k = 0; k < 3; k++)
+			if (kind && !strcmp(kind, kinds[k]))
+				json_array_append(json_object_get(lists[k], "items"), it);
+	}
+	for (int k = 0; k < 3; k++) {
+		objects[k] = json_dumps(lists[k], JSON_COMPACT);
+		json_decref(lists[k]);
+	}
+	json_decref(all);
+	return objects[0] && objects[1] && objects[2] ? 0 : -1;
+}
+
 static void done_cb(void *cls, struct MHD_Connection *c, void **req, enum MHD_RequestTerminationCode t)
 {
 	(void)cls; (void)c; (void)t;
@@ -393,6 +435,8 @@ int main(int argc, char **argv)
 	int port = atoi(argv[1]);
 	token = argc == 3 ? argv[2] : NULL;
 	forbid = getenv("KUBEFAKE_FORBID");
+	if (getenv("KUBEFAKE_OBJECTS") && load_objects(getenv("KUBEFAKE_OBJECTS")))
+		return 1;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(0x7f000001);
 	struct sigaction act = { .sa_handler = on_signal };
