@@ -116,4 +116,15 @@ static void torture_init(void)
 	iw_json_install();
 }
 
+/* A sweep prints every failing run (the first 20, each with a newline)
+ * and fails at the end: fail_msg(...) when 'failures' is not 0. */
+static int failures;
+#define report(...) \
+	do { \
+		if (failures++ < 20) { \
+			print_error(__VA_ARGS__); \
+			print_error("\n"); \
+		} \
+	} while (0)
+
 #endif

@@ -22,14 +22,6 @@
 #include "checks/stateload.h"
 #include "../torture.h"
 
-/* Every failing run is printed (the first 20); the test fails at the end. */
-static int failures;
-#define report(...) \
-	do { \
-		if (failures++ < 20) \
-			print_error(__VA_ARGS__), print_error("\n"); \
-	} while (0)
-
 struct pol {
 	const struct iw_policy *p;
 	const struct iw_state *st;
