@@ -149,6 +149,9 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 	bool note = *c->note && id != IW_CHK_DEPRECATED_API && id != IW_CHK_UNKNOWN_INGRESS_CLASS &&
 	            id != IW_CHK_NO_INGRESS_CLASS && id != IW_CHK_DANGLING_SERVICE &&
 	            id != IW_CHK_DANGLING_SERVICE_PORT;
-	findings_add(c->out, iw_check_info(id)->id, sev, at, "%s%s%s%s", msg, note ? " [" : "",
-	             note ? c->note : "", note ? "]" : "");
+	if (findings_add(c->out, iw_check_info(id)->id, sev, at, "%s%s%s%s", msg, note ? " [" : "",
+	                 note ? c->note : "", note ? "]" : "") == IW_OK && note) {
+		c->out->v[c->out->n - 1].profile = c->prof->name;
+		c->out->v[c->out->n - 1].profile_inferred = c->pc.how == IW_PROFILE_BY_ANNOTATIONS;
+	}
 }

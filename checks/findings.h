@@ -22,6 +22,11 @@ struct finding {
 	enum iw_severity severity;
 	char *field;                /* "spec.rules[0].http.paths[1]" or ""; owned */
 	char *message;              /* owned */
+	/* the controller profile that decided (static: "ingress-nginx"), or NULL
+	 * when the finding does not depend on one or the profile is spec by
+	 * fallback; whether it was inferred from the annotations */
+	const char *profile;
+	bool profile_inferred;
 };
 
 struct findings {

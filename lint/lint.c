@@ -295,6 +295,8 @@ static enum iw_err take_findings(struct lint_report *r, struct lint_object *ob, 
 		f->severity = fl->v[i].severity;
 		f->field = fl->v[i].field;
 		f->message = fl->v[i].message;
+		f->profile = fl->v[i].profile;
+		f->profile_inferred = fl->v[i].profile_inferred;
 		fl->v[i].field = fl->v[i].message = NULL;
 		locate(d, at, v1beta1, f->field, &f->line, &f->column);
 		if (f->severity == IW_SEV_WARNING)

@@ -71,6 +71,8 @@ struct lint_finding {
 	char *field;
 	char *message;
 	unsigned line, column;
+	const char *profile;          /* static: the profile that decided, or NULL (findings.h) */
+	bool profile_inferred;
 };
 
 struct lint_object {

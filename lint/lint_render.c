@@ -106,9 +106,14 @@ static json_t *object_json(const struct lint_report *r, const struct lint_object
 	}
 	for (size_t i = 0; i < o->nfindings; i++) {
 		const struct lint_finding *fd = &o->findings[i];
-		json_array_append_new(fnd, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}",
+		json_t *x = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}",
 		    "check", fd->check, "severity", iw_severity_name(fd->severity), "field", fd->field,
-		    "message", fd->message, "line", (int)fd->line, "column", (int)fd->column));
+		    "message", fd->message, "line", (int)fd->line, "column", (int)fd->column);
+		if (x && fd->profile) {
+			json_object_set_new(x, "profile", json_string(fd->profile));
+			json_object_set_new(x, "profileInferred", json_boolean(fd->profile_inferred));
+		}
+		json_array_append_new(fnd, x);
 	}
 	json_t *j = json_pack("{s:s, s:I, s:i}", "source", r->sources[o->source],
 	                      "document", (json_int_t)o->document, "line", (int)o->line);

@@ -52,6 +52,16 @@ assert "team-c/late" in st["message"], st["message"]
 EOP
 "$BIN" review "$tmp/exact.json" >"$tmp/out"; rc=$?
 [ $rc -eq 0 ] && ok "without --against nothing to conflict with: allowed" || bad "alone (rc $rc)"
+# --controller gce: GKE makes one load balancer of each Ingress, nothing to conflict with
+"$BIN" review --controller gce --against $D/cluster.json "$tmp/exact.json" >"$tmp/out"; rc=$?
+python3 - "$tmp/out" <<'EOP' && [ $rc -eq 0 ] && ok "--controller gce: one load balancer per Ingress, allowed" || { bad "--controller gce (rc $rc)"; cat "$tmp/out"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+# no conflict; the one warning: GKE takes no action on spec.ingressClassName alone
+assert r["allowed"] is True and [w.split(":")[0] for w in r["warnings"]] == ["deprecated-class-annotation"], r
+EOP
+"$BIN" review --controller haproxy "$tmp/exact.json" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown controller profile haproxy" "$tmp/out" && ok "--controller: an unknown profile is a usage error" || { bad "--controller haproxy (rc $rc)"; cat "$tmp/out"; }
 wrap $D/team-a-same-ns.yaml >"$tmp/same.json"
 python3 -c 'import sys,json,yaml; print(json.dumps({"kind":"List","items":[yaml.safe_load(open(sys.argv[1]))]}))' $D/team-a.yaml >"$tmp/team-a.json"
 "$BIN" review --against "$tmp/team-a.json" "$tmp/same.json" >"$tmp/out"; rc=$?
