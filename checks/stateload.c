@@ -6,41 +6,19 @@
 
 #include "model/model.h"
 
-/* What no check reads and the API server sends anyway: managedFields, the
- * last-applied-configuration annotation (a second copy of the object) and
- * status.  The model keeps the JSON it was parsed from, so this is memory
- * the state would hold for every object. */
-static void strip(json_t *obj)
+enum iw_err iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n)
 {
-	json_t *md = json_object_get(obj, "metadata");
-	json_object_del(md, "managedFields");
-	json_object_del(json_object_get(md, "annotations"),
-	                "kubectl.kubernetes.io/last-applied-configuration");
-	json_object_del(obj, "status");
-}
-
-static enum iw_err add(struct iw_state *st, json_t *obj, struct iw_load_counts *n, int depth)
-{
+	struct iw_load_counts dummy = { 0 };
+	if (!n)
+		n = &dummy;
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
-	json_t *items = json_object_get(obj, "items");
-	if (json_is_array(items) && (!kind || strstr(kind, "List"))) {
-		if (depth >= 4) {
-			n->skipped++;
-			return IW_OK;
-		}
-		size_t i;
-		json_t *it;
-		enum iw_err rc;
-		json_array_foreach(items, i, it)
-			if ((rc = add(st, it, n, depth + 1)))
-				return rc;
-		return IW_OK;
-	}
 	if (!kind || !json_is_object(obj)) {
 		n->skipped++;
 		return IW_OK;
 	}
-	strip(obj);
+	/* the model keeps the JSON it was parsed from: what no check reads
+	 * would be memory the state holds for every object */
+	iw_strip_unread(obj);
 	struct errlist el = { 0 };
 	enum iw_err rc = IW_OK;
 	if (!strcmp(kind, "Ingress")) {
@@ -81,10 +59,4 @@ static enum iw_err add(struct iw_state *st, json_t *obj, struct iw_load_counts *
 	}
 	errlist_release(&el);
 	return rc;
-}
-
-enum iw_err iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_counts *n)
-{
-	struct iw_load_counts dummy = { 0 };
-	return add(st, obj, n ? n : &dummy, 0);
 }

@@ -9,6 +9,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "load/manifest.h"
 #include "model/jsonmem.h"
 #include "model/model.h"
 #include "checks/policy.h"
@@ -88,7 +89,7 @@ struct pending_doc {
 struct pending_ing {
 	size_t object;                /* index into r->objects */
 	size_t doc;                   /* index into docs */
-	size_t item;                  /* List item, or SIZE_MAX */
+	size_t item;                  /* List item to look up in the document, or SIZE_MAX (its root) */
 	bool v1beta1;
 	const struct ingress *ing;    /* compact copy, owned by the state (o->collect) */
 };
@@ -316,10 +317,11 @@ static struct lint_pending_ *pending_of(struct lint_report *r)
  * state's compact copy (valid until the state is freed, even when a later
  * document replaces it there) and, once per document, where its text is for
  * lint_finish.  The object will be r->objects[r->nobjects]. */
-static enum iw_err defer_checks(struct lctx *c, struct yd_doc *d, struct ingress *ing,
-                                size_t item, bool v1beta1)
+static enum iw_err defer_checks(struct lctx *c, const struct mf_object *mo, struct ingress *ing,
+                                bool v1beta1)
 {
 	struct lint_report *r = c->r;
+	struct yd_doc *d = mo->doc;
 	struct lint_pending_ *p = pending_of(r);
 	enum iw_err rc;
 	if (!p) {
@@ -329,8 +331,11 @@ static enum iw_err defer_checks(struct lctx *c, struct yd_doc *d, struct ingress
 	const struct ingress *copy;
 	if ((rc = iw_state_put_ingress_kept(c->o->collect, ing, &copy)))
 		return rc;
+	/* one saved text per document (the items of a List read item by item
+	 * are each their own document: told apart by where they are) */
 	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
-	if (!last || last->buf != c->buf || last->saved.index != d->index) {
+	if (!last || last->buf != c->buf || last->saved.index != d->index ||
+	    last->saved.offset != d->offset) {
 		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
 			return IW_ENOMEM;
 		struct pending_doc *pd = &p->docs[p->ndocs];
@@ -342,26 +347,24 @@ static enum iw_err defer_checks(struct lctx *c, struct yd_doc *d, struct ingress
 	}
 	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
 		return IW_ENOMEM;
+	size_t item = mo->alone ? SIZE_MAX : mo->item;
 	p->ings[p->nings++] = (struct pending_ing){ r->nobjects, p->cur_doc, item, v1beta1, copy };
 	return IW_OK;
 }
 
-static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item,
-                         enum iw_kind kind, enum iw_api api)
+static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind, enum iw_api api)
 {
 	struct lint_report *r = c->r;
+	struct yd_doc *d = mo->doc;
+	json_t *obj = mo->obj;
+	yd_node at = mo->node;
 	struct errlist el = { 0 };
 	struct findings fl = { 0 };
 	struct lint_object ob = { 0 };
 	ob.source = c->src;
-	ob.document = d->index;
-	ob.item = item;
-	if (item == SIZE_MAX || !at) {
-		ob.line = d->line;
-	} else {
-		struct yd_pos p = yd_node_pos(d, at);
-		ob.line = p.line ? p.line : d->line;
-	}
+	ob.document = mo->document;
+	ob.item = mo->item;
+	ob.line = mo->line;
 	const struct lint_object *prev = r->nobjects ? &r->objects[r->nobjects - 1] : NULL;
 	ob.api_version = strs_dup(r, json_string_value(json_object_get(obj, "apiVersion")),
 	                          prev ? prev->api_version : NULL);
@@ -382,7 +385,7 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	} else {
 		/* the state keeps the class (and the JSON its strings point into):
 		 * a tree in an arena dies after this document, so copy it */
-		json_t *own = collect && d->in_arena_ ? json_deep_copy(obj) : json_incref(obj);
+		json_t *own = collect ? mf_keep(mo) : json_incref(obj);
 		rc = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el, &ic) : IW_ENOMEM;
 		json_decref(own);
 		if (!rc) {
@@ -420,7 +423,7 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	errlist_release(&el);
 	findings_release(&fl);
 	if (!rc && collect && ing) {
-		rc = defer_checks(c, d, ing, item, v1beta1);
+		rc = defer_checks(c, mo, ing, v1beta1);
 		ing = NULL;   /* the state took it */
 	}
 	if (!rc && collect && ic && *iw_nz(ic->meta.name)) {   /* a class without a name is not kept */
@@ -443,86 +446,25 @@ static void check_object(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node 
 	r->objects[r->nobjects++] = ob;
 }
 
-static const char *json_kind_name(const json_t *v)
+/* One object the loader read (a document, or an item of a List). */
+static enum iw_err on_object(void *ctx, struct mf_object *mo)
 {
-	switch (json_typeof(v)) {
-	case JSON_ARRAY: return "a sequence";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
-/* One object (a document, or an item of a List). */
-static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_t item, int depth)
-{
-	unsigned line = d->line, col = 1;
-	if (at) {
-		struct yd_pos p = yd_node_pos(d, at);
-		if (p.line) {
-			line = p.line;
-			col = p.col;
-		}
-	}
-	char where[48] = "";
-	if (item != SIZE_MAX)
-		snprintf(where, sizeof where, "items[%zu]: ", item);
-	if (!json_is_object(obj)) {
-		problem(c->r, c->src, d->index, line, col, "%sdocument is %s, not an object", where,
-		        json_kind_name(obj));
-		return;
-	}
-	json_t *k = json_object_get(obj, "kind"), *av = json_object_get(obj, "apiVersion");
-	if (!json_is_string(k) || !json_string_length(k)) {
-		problem(c->r, c->src, d->index, line, col, "%sObject 'Kind' is missing", where);
-		return;
-	}
-	if (!json_is_string(av) || !json_string_length(av)) {
-		problem(c->r, c->src, d->index, line, col, "%sObject 'apiVersion' is missing", where);
-		return;
-	}
+	struct lctx *c = ctx;
 	enum iw_kind kind;
 	enum iw_api api;
-	iw_object_type(obj, &kind, &api);
-	const char *ks = json_string_value(k);
-	switch (kind) {
-	case IW_KIND_LIST: {
-		if (depth > 0) {
-			problem(c->r, c->src, d->index, line, col, "%sa List inside a List", where);
-			return;
-		}
-		json_t *items = json_object_get(obj, "items");
-		yd_node in = at ? yd_lookup(d, at, "items") : yd_lookup(d, 0, "items");
-		size_t n = json_array_size(items);
-		yd_node *nodes = n ? calloc(n, sizeof *nodes) : NULL;
-		if (n && !nodes) {
-			fail(c->r, IW_ENOMEM);
-			return;
-		}
-		if (in)
-			yd_children(d, in, nodes, n);
-		for (size_t i = 0; i < n; i++)
-			one(c, d, json_array_get(items, i), nodes[i], i, depth + 1);
-		free(nodes);
-		return;
-	}
-	case IW_KIND_INGRESS:
-	case IW_KIND_INGRESSCLASS:
-		check_object(c, d, obj, at, item, kind, api);
-		return;
-	default:
-		if (!strcmp(ks, "Ingress") || !strcmp(ks, "IngressClass")) {
-			problem(c->r, c->src, d->index, line, col,
-			        "%sno matches for kind \"%s\" in version \"%s\"", where, ks,
-			        json_string_value(av));
-			return;
-		}
-		if (c->o->collect && !strcmp(ks, "Service") && !strcmp(json_string_value(av), "v1")) {
+	iw_object_type(mo->obj, &kind, &api);
+	if (kind == IW_KIND_INGRESS || kind == IW_KIND_INGRESSCLASS) {
+		check_object(c, mo, kind, api);
+	} else if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass")) {
+		char where[48] = "";
+		if (mo->item != SIZE_MAX)
+			snprintf(where, sizeof where, "items[%zu]: ", mo->item);
+		problem(c->r, c->src, mo->document, mo->line, mo->col,
+		        "%sno matches for kind \"%s\" in version \"%s\"", where, mo->kind, mo->api_version);
+	} else {
+		if (c->o->collect && !strcmp(mo->kind, "Service") && !strcmp(mo->api_version, "v1")) {
 			struct iw_service *svc;
-			enum iw_err rc = iw_service_parse(obj, &svc);
+			enum iw_err rc = iw_service_parse(mo->obj, &svc);
 			if (!rc)
 				rc = iw_state_put_service(c->o->collect, svc);
 			if (rc == IW_ENOMEM)   /* IW_EINVAL: a Service without a name is not kept */
@@ -530,16 +472,13 @@ static void one(struct lctx *c, struct yd_doc *d, json_t *obj, yd_node at, size_
 		}
 		c->r->skipped++;
 	}
+	return c->r->err;
 }
 
-static enum iw_err on_doc(void *ctx, struct yd_doc *d)
+static void on_problem(void *ctx, const struct mf_problem *p)
 {
 	struct lctx *c = ctx;
-	if (d->error)
-		problem(c->r, c->src, d->index, d->err_line, d->err_col, "%s", d->error);
-	else if (!d->empty)
-		one(c, d, d->root, 0, SIZE_MAX, 0);
-	return c->r->err;
+	problem(c->r, c->src, p->document, p->line, p->col, "%s", p->message);
 }
 
 /* Sets up a lint context for one source: the options (defaults when o is NULL,
@@ -565,20 +504,6 @@ static enum iw_err lctx_begin(struct lctx *c, struct lint_report *r, const char 
 	return r->err;
 }
 
-static enum iw_err lint_doc_(struct lint_report *r, const char *source, struct yd_doc *d,
-                     const struct lint_opts *o)
-{
-	struct lint_opts def;
-	struct lctx c;
-	struct iw_policy *own;
-	if (o && o->collect)   /* two-pass mode needs the buffer: lint_buffer */
-		return IW_EINVAL;
-	if (!lctx_begin(&c, r, source, o, &def, &own))
-		on_doc(&c, d);
-	iw_policy_free(own);
-	return r->err;
-}
-
 static enum iw_err lint_buffer_(struct lint_report *r, const char *source, const char *buf, size_t len,
                         const struct lint_opts *o)
 {
@@ -590,7 +515,13 @@ static enum iw_err lint_buffer_(struct lint_report *r, const char *source, const
 		return r->err;
 	}
 	c.buf = buf;
-	enum iw_err rc = yd_parse(buf, len, c.o->format, &c.o->limits, on_doc, &c);
+	struct mf_opts mo;
+	mf_opts_init(&mo);
+	mo.format = c.o->format;
+	mo.limits = c.o->limits;
+	mo.strip = c.o->strip;
+	struct mf_sink sink = { on_object, on_problem, &c };
+	enum iw_err rc = mf_parse(buf, len, &mo, &sink);
 	if (r->pending_)
 		r->pending_->have_cur = false;   /* the next buffer's documents are new */
 	iw_policy_free(own);
@@ -662,14 +593,6 @@ static enum iw_err check_json(struct lint_report *r, unsigned long f0)
 	if (iw_json_failures() != f0)
 		fail(r, IW_ENOMEM);
 	return r->err;
-}
-
-enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
-                     const struct lint_opts *o)
-{
-	unsigned long f0 = iw_json_failures();
-	enum iw_err rc = lint_doc_(r, source, d, o);
-	return rc == IW_EINVAL ? rc : check_json(r, f0);
 }
 
 enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *buf, size_t len,

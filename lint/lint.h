@@ -7,7 +7,8 @@
  *   rc = lint_render(r, LINT_OUT_JSON, 0, &json, &n);
  *   lint_report_free(r);
  *
- * Each buffer holds YAML or JSON documents (load/yamldoc.h).  Ingress and
+ * Each buffer holds YAML or JSON documents, read by the manifest loader
+ * (load/manifest.h: the same formats, limits and messages as every command).  Ingress and
  * IngressClass objects (List/IngressList items too) are decoded strictly
  * (unknown fields are errors, as kubectl's server-side strict validation),
  * validated as the API server would on CREATE (validate/validate.h) and run
@@ -48,7 +49,8 @@ struct lint_opts {
 	const struct iw_policy *policy;  /* NULL: every check at its default */
 	const struct iw_state *state;    /* other objects for the cross-object checks, or NULL */
 	enum yd_format format;           /* YD_AUTO: by content */
-	struct yd_limits limits;
+	struct yd_limits limits;         /* max_doc_bytes bounds one object (load/manifest.h) */
+	bool strip;                      /* drop managedFields, last-applied, status (a snapshot) */
 	/* Two-pass mode (the CLI over many files): when set, every Ingress,
 	 * IngressClass and v1 Service read joins this state, and the policy
 	 * checks of the Ingresses wait for lint_finish(), which runs them
@@ -124,16 +126,7 @@ enum iw_err lint_buffer(struct lint_report *r, const char *source, const char *b
                         const struct lint_opts *o);
 
 /*
- * Lints one document of 'source' (from a yd_parse callback, or reopened with
- * yd_saved_open() after a first pass that filled o->state).  Returns r->err
- * (IW_OK or IW_ENOMEM); IW_EINVAL, leaving r alone, in two-pass mode
- * (o->collect set: use lint_buffer).
- */
-enum iw_err lint_doc(struct lint_report *r, const char *source, struct yd_doc *d,
-                     const struct lint_opts *o);
-
-/*
- * Two-pass mode (o->collect set): lint_buffer() / lint_doc() validate each
+ * Two-pass mode (o->collect set): lint_buffer() validates each
  * object and put it into o->collect; the report remembers the state's
  * compact copy of each Ingress (about 1 KB; the document's JSON is not kept;
  * iw_state_put_ingress_kept: the state owns the copy and keeps it even when

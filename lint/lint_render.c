@@ -248,11 +248,26 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 			                      fd->message, src, fd->line, fd->column));
 		}
 	}
-	json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
+	/* the run's invocation: unsuccessful when any input could not be read
+	 * (a CI upload still gets a whole document, and says why) */
+	json_t *notes = json_array();
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const struct lint_problem *p = &r->problems[i];
+		json_array_append_new(notes, json_pack("{s:s, s:{s:s}, s:o}", "level", "error", "message",
+		                      "text", p->message, "locations",
+		                      sarif_location(r->sources[p->source], p->line, p->column)));
+	}
+	if (r->err)
+		json_array_append_new(notes, json_pack("{s:s, s:{s:s+}}", "level", "error", "message",
+		                                       "text", iw_strerror(r->err),
+		                                       ": the report is incomplete"));
+	json_t *inv = json_pack("{s:b, s:o}", "executionSuccessful", !r->nproblems && !r->err,
+	                        "toolExecutionNotifications", notes);
+	json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:[o], s:o}]}",
 	    "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
 	    "tool", "driver", "name", "ingress-warden", "version", IW_VERSION, "informationUri",
 	    "https://kubernetes.io/docs/concepts/services-networking/ingress/", "rules", rules,
-	    "results", results);
+	    "invocations", inv, "results", results);
 	json_decref(seen);
 	if (!doc)
 		return false;

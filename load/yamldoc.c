@@ -3,6 +3,7 @@
 #include "model/jsonmem.h"
 
 #include "load/jarena.h"
+#include "load/jsonscan.h"
 #include "base/err.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@ void yd_limits_init(struct yd_limits *lim)
 	lim->max_nodes = 1000000;
 	lim->arena = NULL;
 	lim->cancel = NULL;
+	lim->split_lists = false;
 }
 
 bool yd_cancelled(const struct yd_limits *lim)
@@ -63,7 +65,7 @@ static void tree_free(struct yd_tree *t)
 }
 
 /* new node id, or 0 on OOM */
-static uint32_t tree_add(struct yd_tree *t, const yaml_mark_t *m, unsigned line0, bool coll)
+static uint32_t tree_add(struct yd_tree *t, uint32_t line, uint32_t col, bool coll)
 {
 	if (t->n >= t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
@@ -77,8 +79,8 @@ static uint32_t tree_add(struct yd_tree *t, const yaml_mark_t *m, unsigned line0
 	}
 	struct tnode *nd = &t->v[t->n];
 	*nd = (struct tnode){ 0 };
-	nd->line = (uint32_t)(m->line + line0 + 1);
-	nd->col = (uint32_t)(m->column + 1);
+	nd->line = line;
+	nd->col = col;
 	nd->klen = UINT32_MAX;
 	nd->coll = coll;
 	return (uint32_t)t->n++;
@@ -317,8 +319,42 @@ struct frame {
 	char *anchor;     /* owned */
 	bool map;
 	bool have_key, merge_key;
+	bool merged;      /* a merge key brought keys in */
 	uint32_t key, klen, kline, kcol;
 };
+
+/* libyaml counts characters in its marks (a CRLF is two); offsets into the
+ * buffer are bytes.  A cursor turns one into the other, moving from where it
+ * was (the marks a parse asks for only go forward, so the whole buffer is
+ * walked once).  A BOM libyaml skipped is not counted either. */
+struct u8cur {
+	const char *buf;
+	size_t base, len;     /* the parser's input: buf[base .. len), BOM excluded */
+	size_t ci, bi;        /* character index ci is at byte bi */
+};
+
+static size_t u8_byte(struct u8cur *c, size_t ci)
+{
+	const unsigned char *b = (const unsigned char *)c->buf;
+	while (c->ci < ci && c->bi < c->len) {
+		c->bi++;
+		while (c->bi < c->len && (b[c->bi] & 0xC0) == 0x80)
+			c->bi++;
+		c->ci++;
+	}
+	while (c->ci > ci && c->bi > c->base) {
+		c->bi--;
+		while (c->bi > c->base && (b[c->bi] & 0xC0) == 0x80)
+			c->bi--;
+		c->ci--;
+	}
+	return c->bi;
+}
+
+static size_t bom_len(const char *buf, size_t len)
+{
+	return len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
 
 struct builder {
 	const struct yd_limits *lim;
@@ -331,10 +367,33 @@ struct builder {
 	json_t *root;
 	uint32_t root_node;
 	unsigned line0;       /* lines before the parser's input */
+	unsigned col0;        /* columns before it on its first line */
 	char err[160];
-	yaml_mark_t err_mark;
+	unsigned err_line, err_col;
 	bool failed, oom;
+	/* yd_limits.split_lists: the items sequence of the root mapping */
+	struct u8cur *cur;    /* marks to byte offsets; NULL: no item ranges */
+	bool in_items;        /* st[1] is that sequence */
+	bool skim;            /* its items are recorded, not built */
+	bool split_used;      /* this document was split */
+	size_t skim_depth;    /* collections open inside the current item (skim) */
+	uint32_t items_node;  /* the sequence's node */
+	size_t items_plen, items_nan, items_nodes;   /* pool, anchors, nodes before its items */
+	size_t items_start, items_span;              /* its text */
+	struct yd_range *items, open_item;
+	size_t nitems, cap_items;
 };
+
+/* A mark's line and column in the whole buffer. */
+static uint32_t mline(const struct builder *b, const yaml_mark_t *m)
+{
+	return (uint32_t)(m->line + b->line0 + 1);
+}
+
+static uint32_t mcol(const struct builder *b, const yaml_mark_t *m)
+{
+	return (uint32_t)(m->column + 1 + (m->line == 0 ? b->col0 : 0));
+}
 
 static void builder_clear_doc(struct builder *b)
 {
@@ -359,22 +418,120 @@ static void builder_clear_doc(struct builder *b)
 	b->nodes = 0;
 	b->failed = false;
 	b->err[0] = 0;
+	b->in_items = b->skim = b->split_used = false;
+	b->skim_depth = b->nitems = b->items_span = 0;
 	jarena_reset(b->lim->arena);   /* no value of the document is alive now */
 }
 
-static void fail(struct builder *b, const yaml_mark_t *m, const char *msg)
+static void fail_at(struct builder *b, unsigned line, unsigned col, const char *msg)
 {
 	if (b->failed)
 		return;
 	b->failed = true;
-	b->err_mark = *m;
+	b->err_line = line;
+	b->err_col = col;
 	snprintf(b->err, sizeof b->err, "%s", msg);
+}
+
+static void fail(struct builder *b, const yaml_mark_t *m, const char *msg)
+{
+	fail_at(b, mline(b, m), mcol(b, m), msg);
 }
 
 static void fail_oom(struct builder *b, const yaml_mark_t *m)
 {
 	b->oom = true;
 	fail(b, m, "out of memory");
+}
+
+/* ---- the items of a List (yd_limits.split_lists) */
+
+static void item_begin(struct builder *b, const yaml_mark_t *m)
+{
+	b->open_item.offset = u8_byte(b->cur, m->index);
+	b->open_item.line = mline(b, m);
+	b->open_item.col = mcol(b, m);
+}
+
+static void item_end(struct builder *b, const yaml_mark_t *end)
+{
+	if (b->nitems == b->cap_items) {
+		size_t cap = b->cap_items ? b->cap_items * 2 : 64;
+		struct yd_range *v = realloc(b->items, cap * sizeof *v);
+		if (!v) {
+			b->oom = true;
+			fail(b, end, "out of memory");
+			return;
+		}
+		b->items = v;
+		b->cap_items = cap;
+	}
+	struct yd_range it = b->open_item;
+	size_t e = u8_byte(b->cur, end->index);
+	it.length = e > it.offset ? e - it.offset : 0;
+	b->items[b->nitems++] = it;
+}
+
+/* A value starts or ends directly inside the items sequence. */
+static bool at_item(const struct builder *b)
+{
+	return b->in_items && b->depth == 2;
+}
+
+/* The document passed the bound inside its items: drop what was built of
+ * them and record the rest. */
+static void skim_start(struct builder *b)
+{
+	b->skim_depth = b->depth - 2;   /* collections open inside the current item */
+	while (b->depth > 2) {
+		struct frame *f = &b->st[--b->depth];
+		json_decref(f->v);
+		free(f->anchor);
+	}
+	json_array_clear(b->st[1].v);
+	b->st[1].weight = 1;
+	while (b->nan > b->items_nan) {
+		struct anchor *a = &b->an[--b->nan];
+		free(a->name);
+		json_decref(a->v);
+	}
+	struct yd_tree *t = b->tree;
+	t->n = (size_t)b->items_node + 1;
+	t->v[b->items_node].first = t->v[b->items_node].last = 0;
+	t->plen = b->items_plen;
+	b->nodes = b->items_nodes;
+	b->skim = b->split_used = true;
+}
+
+/* One event while skimming the items; false when it is not the skim's
+ * (the end of the items sequence itself). */
+static bool skim_event(struct builder *b, const yaml_event_t *e)
+{
+	switch (e->type) {
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+		if (b->skim_depth == 0)
+			item_begin(b, &e->start_mark);
+		if (2 + ++b->skim_depth > b->lim->max_depth)
+			fail(b, &e->start_mark, "document nested too deeply");
+		return true;
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		if (b->skim_depth == 0)
+			return false;
+		if (--b->skim_depth == 0)
+			item_end(b, &e->end_mark);
+		return true;
+	case YAML_SCALAR_EVENT:
+	case YAML_ALIAS_EVENT:
+		if (b->skim_depth == 0) {
+			item_begin(b, &e->start_mark);
+			item_end(b, &e->end_mark);
+		}
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool count_nodes(struct builder *b, size_t w, const yaml_mark_t *m)
@@ -407,6 +564,35 @@ static bool add_anchor(struct builder *b, const char *name, json_t *v, uint32_t 
 	}
 	b->an[b->nan++] = (struct anchor){ nm, json_incref(v), node, w };
 	return true;
+}
+
+/* Was the key already in mapping f brought in by a merge key (which a key
+ * given in the mapping overrides) rather than given in it? */
+static bool from_merge(const struct builder *b, const struct frame *f, const char *key)
+{
+	if (!f->merged)
+		return false;
+	const struct yd_tree *t = b->tree;
+	for (uint32_t c = t->v[f->node].first; c; c = t->v[c].next)
+		if (t->v[c].klen == f->klen && !memcmp(t->pool + t->v[c].key, key, f->klen))
+			return false;
+	return true;
+}
+
+static void duplicate_key(struct builder *b, const struct frame *f, const char *key)
+{
+	char q[72];
+	size_t k = 0;
+	for (size_t i = 0; i < f->klen && k + 4 < sizeof q; i++)
+		q[k++] = (unsigned char)key[i] < 0x20 || key[i] == 0x7f ? '?' : key[i];
+	if (k + 4 >= sizeof q && f->klen > k) {
+		memcpy(q + k, "...", 3);
+		k += 3;
+	}
+	q[k] = 0;
+	char msg[120];
+	snprintf(msg, sizeof msg, "duplicate key \"%s\"", q);
+	fail_at(b, f->kline, f->kcol, msg);
 }
 
 /* Attaches a finished value (a new reference, stolen) to the open container. */
@@ -453,11 +639,17 @@ static void attach(struct builder *b, json_t *v, uint32_t node, size_t w, const 
 			bad = 1;
 		}
 		json_decref(v);
+		f->merged = true;
 		if (bad)
 			fail(b, m, "map merge requires a mapping or a sequence of mappings as its value");
 		return;
 	}
 	const char *key = b->tree->pool + f->key;
+	if (json_object_getn(f->v, key, f->klen) && !from_merge(b, f, key)) {
+		json_decref(v);
+		duplicate_key(b, f, key);
+		return;
+	}
 	if (json_object_setn_new_nocheck(f->v, key, f->klen, v)) {
 		fail_oom(b, m);
 		return;
@@ -505,8 +697,8 @@ static void set_key(struct builder *b, struct frame *f, const yaml_mark_t *m, co
 	}
 	f->key = off;
 	f->klen = (uint32_t)len;
-	f->kline = (uint32_t)(m->line + b->line0 + 1);
-	f->kcol = (uint32_t)(m->column + 1);
+	f->kline = mline(b, m);
+	f->kcol = mcol(b, m);
 	f->have_key = true;
 	f->merge_key = merge;
 }
@@ -535,7 +727,7 @@ static void on_scalar(struct builder *b, const yaml_event_t *e)
 		v = resolve_plain(s, len);
 	else
 		v = json_stringn_nocheck(s, len);
-	uint32_t node = tree_add(b->tree, m, b->line0, false);
+	uint32_t node = tree_add(b->tree, mline(b, m), mcol(b, m), false);
 	if (!v || !node) {
 		json_decref(v);
 		fail_oom(b, m);
@@ -545,6 +737,10 @@ static void on_scalar(struct builder *b, const yaml_event_t *e)
 	    !add_anchor(b, (const char *)e->data.scalar.anchor, v, node, 1, m)) {
 		json_decref(v);
 		return;
+	}
+	if (at_item(b)) {
+		item_begin(b, m);
+		item_end(b, &e->end_mark);
 	}
 	attach(b, v, node, 1, m);
 }
@@ -576,10 +772,14 @@ static void on_alias(struct builder *b, const yaml_event_t *e)
 	}
 	if (!count_nodes(b, a->weight, m))
 		return;
-	uint32_t node = tree_add(b->tree, m, b->line0, false);
+	uint32_t node = tree_add(b->tree, mline(b, m), mcol(b, m), false);
 	if (!node) {
 		fail_oom(b, m);
 		return;
+	}
+	if (at_item(b)) {
+		item_begin(b, m);
+		item_end(b, &e->end_mark);
 	}
 	attach(b, json_incref(a->v), node, a->weight, m);
 }
@@ -598,6 +798,10 @@ static void on_start(struct builder *b, const yaml_event_t *e, bool map)
 	}
 	if (!count_nodes(b, 1, m))
 		return;
+	/* the root mapping's items sequence, when Lists may be split (f is
+	 * read before the stack may move) */
+	bool items = b->cur && b->lim->split_lists && !map && b->depth == 1 && f && f->map &&
+	             !f->merge_key && f->klen == 5 && !memcmp(b->tree->pool + f->key, "items", 5);
 	if (b->depth == b->stcap) {
 		size_t cap = b->stcap ? b->stcap * 2 : 16;
 		struct frame *st = realloc(b->st, cap * sizeof *st);
@@ -609,10 +813,12 @@ static void on_start(struct builder *b, const yaml_event_t *e, bool map)
 		b->stcap = cap;
 	}
 	const yaml_char_t *anchor = map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
+	if (at_item(b))
+		item_begin(b, m);
 	struct frame nf = { 0 };
 	nf.map = map;
 	nf.v = map ? json_object() : json_array();
-	nf.node = tree_add(b->tree, m, b->line0, true);
+	nf.node = tree_add(b->tree, mline(b, m), mcol(b, m), true);
 	nf.weight = 1;
 	if (anchor)
 		nf.anchor = strdup((const char *)anchor);
@@ -623,6 +829,15 @@ static void on_start(struct builder *b, const yaml_event_t *e, bool map)
 		return;
 	}
 	b->st[b->depth++] = nf;
+	if (items) {
+		b->in_items = true;
+		b->items_node = nf.node;
+		b->items_plen = b->tree->plen;
+		b->items_nan = b->nan;
+		b->items_nodes = b->nodes;
+		b->items_start = u8_byte(b->cur, m->index);
+		b->nitems = 0;
+	}
 }
 
 static void on_end(struct builder *b, const yaml_event_t *e)
@@ -631,6 +846,12 @@ static void on_end(struct builder *b, const yaml_event_t *e)
 	if (!b->depth)
 		return;
 	struct frame f = b->st[--b->depth];
+	if (at_item(b))
+		item_end(b, &e->end_mark);
+	else if (b->in_items && b->depth == 1) {   /* the items sequence ends */
+		b->in_items = b->skim = false;
+		b->items_span = u8_byte(b->cur, e->end_mark.index) - b->items_start;
+	}
 	if (f.anchor) {
 		bool ok = add_anchor(b, f.anchor, f.v, f.node, f.weight, m);
 		free(f.anchor);
@@ -708,6 +929,9 @@ struct run {
 	size_t index;
 	enum iw_err stop;     /* the callback's failure: stop reading */
 	bool halt;            /* the document count bound was hit */
+	unsigned line0;       /* lines before buf[0] (yd_parse_range) */
+	unsigned col0;        /* columns before buf[0] on its line (yd_parse_range) */
+	size_t shift;         /* buf[i] is the caller's buffer at i + shift (yd_parse_range) */
 	struct builder b;
 };
 
@@ -722,6 +946,25 @@ static unsigned count_lines(const char *s, size_t n)
 	return k;
 }
 
+/* "3 MiB", "512 KiB", "1000 bytes": a bound as people say it. */
+static void size_text(size_t n, char *out, size_t size)
+{
+	if (n >= (1u << 20) && n % (1u << 20) == 0)
+		snprintf(out, size, "%zu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, size, "%zu KiB", n >> 10);
+	else
+		snprintf(out, size, "%zu bytes", n);
+}
+
+static void too_large(const struct yd_limits *lim, char *msg, size_t size)
+{
+	char lt[32];
+	size_text(lim->max_doc_bytes, lt, sizeof lt);
+	snprintf(msg, size, "document too large (the limit is %s per object%s)", lt,
+	         lim->split_lists ? "; only a List may be larger" : "");
+}
+
 static enum iw_err emit(struct run *r, struct yd_doc *d)
 {
 	if (r->index >= r->lim->max_docs) {
@@ -729,6 +972,8 @@ static enum iw_err emit(struct run *r, struct yd_doc *d)
 		d->tree_ = NULL;
 		d->lazy_ = NULL;
 		d->empty = false;
+		d->split = false;
+		d->nitems = 0;
 		d->error = "too many documents: the rest of the input is not read";
 		d->err_line = d->err_line ? d->err_line : d->line;
 		d->err_col = d->err_col ? d->err_col : 1;
@@ -736,6 +981,7 @@ static enum iw_err emit(struct run *r, struct yd_doc *d)
 	}
 	d->index = r->index++;
 	d->in_arena_ = r->lim->arena != NULL;
+	d->offset += r->shift;
 	jarena_end(r->lim->arena);   /* the callback allocates from the heap */
 	enum iw_err rc = r->fn(r->ctx, d);
 	jarena_begin(r->lim->arena);
@@ -774,10 +1020,19 @@ static size_t line_start(const char *buf, size_t at)
 	return at;
 }
 
+/* Bytes of a document so far, as they count against max_doc_bytes: a split
+ * List's items do not. */
+static size_t doc_bytes(const struct builder *b, size_t now, size_t doc_start)
+{
+	size_t n = now > doc_start ? now - doc_start : 0;
+	if (b->split_used)
+		n = n > b->items_span ? n - b->items_span : 0;
+	return n;
+}
+
 /*
  * Runs libyaml over buf[from..len), building documents; on a failed document
- * returns the offset to resume at (len when done).  'tree_only' builds for
- * positions (JSON lazily): then exactly one document is built and kept in b.
+ * returns the offset to resume at (len when done).
  */
 static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 {
@@ -790,13 +1045,18 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 	}
 	struct feed in;
 	feed_init(&in, &p, r->buf + from, r->len - from, r->lim);
+	size_t start = from + (from == 0 ? bom_len(r->buf, r->len) : 0);
+	struct u8cur cur = { r->buf, start, r->len, 0, start };
+	b->cur = &cur;
 	b->line0 = line0;
+	b->col0 = from == 0 ? r->col0 : 0;
 	jarena_begin(r->lim->arena);
 	bool in_doc = false;
 	unsigned long doc_failures = iw_json_failures();
-	size_t doc_start = from;
-	unsigned doc_line = line0 + 1;
+	size_t doc_start = from, doc_ci = 0;
+	unsigned doc_line = line0 + 1, doc_col = 1;
 	size_t resume = r->len;
+	size_t max = r->lim->max_doc_bytes;
 	for (;;) {
 		if (!yaml_parser_parse(&p, &e)) {
 			yaml_mark_t mk = p.problem_mark;
@@ -820,20 +1080,21 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 				snprintf(msg + k, sizeof msg - (size_t)k,
 				         " (a key at a deeper indentation than the line above: is a parent "
 				         "line such as 'metadata:' missing?)");
-			size_t at = from + mk.index;
-			if (at > r->len)
-				at = r->len;
+			size_t at = u8_byte(&cur, mk.index);
+			unsigned err_line = mline(b, &mk), err_col = mcol(b, &mk);
 			if (in.cut && !b->failed)   /* flow nesting past the bound (feed_read) */
 				fail(b, &p.mark, "document nested too deeply");
 			if (in.cut) {   /* the error is the bound's, not the end of input it caused */
-				mk = b->err_mark;
+				err_line = b->err_line;
+				err_col = b->err_col;
 				snprintf(msg, sizeof msg, "%s", b->err);
 			}
 			struct yd_doc d = { 0 };
+			d.format = YD_YAML;
 			d.line = in_doc ? doc_line : (unsigned)(mk.line + line0 + 1);
 			d.error = msg;
-			d.err_line = (unsigned)(mk.line + line0 + 1);
-			d.err_col = (unsigned)(mk.column + 1);
+			d.err_line = err_line;
+			d.err_col = err_col;
 			emit(r, &d);
 			builder_clear_doc(b);
 			/* the next document starts at the next "---" line after this one's start */
@@ -848,12 +1109,20 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			builder_clear_doc(b);
 			break;
 		}
+		if (b->skim && b->depth == 2 && !b->failed && skim_event(b, &e)) {
+			yaml_event_delete(&e);
+			if (b->oom)
+				break;
+			continue;
+		}
 		switch (t) {
 		case YAML_DOCUMENT_START_EVENT:
 			in_doc = true;
 			doc_failures = iw_json_failures();
-			doc_start = from + e.start_mark.index;
-			doc_line = (unsigned)(e.start_mark.line + line0 + 1);
+			doc_ci = e.start_mark.index;
+			doc_start = u8_byte(&cur, doc_ci);
+			doc_line = mline(b, &e.start_mark);
+			doc_col = mcol(b, &e.start_mark);
 			builder_clear_doc(b);
 			tree_reset(b->tree);
 			break;
@@ -878,23 +1147,33 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 		case YAML_DOCUMENT_END_EVENT: {
 			in_doc = false;
 			struct yd_doc d = { 0 };
-			size_t end = from + e.end_mark.index;
-			if (!b->failed && end - doc_start > r->lim->max_doc_bytes)
-				fail(b, &e.start_mark, "document too large");
+			d.format = YD_YAML;
+			size_t end = u8_byte(&cur, e.end_mark.index);
+			char big[96];
+			if (!b->failed && doc_bytes(b, end, doc_start) > max) {
+				too_large(r->lim, big, sizeof big);
+				fail(b, &e.start_mark, big);
+			}
 			if (b->failed) {
 				d.line = doc_line;
 				d.error = b->err;
-				d.err_line = (unsigned)(b->err_mark.line + line0 + 1);
-				d.err_col = (unsigned)(b->err_mark.column + 1);
+				d.err_line = b->err_line;
+				d.err_col = b->err_col;
 			} else {
 				d.root = b->root;
 				d.line = b->root_node ? b->tree->v[b->root_node].line : doc_line;
 				d.empty = !b->root || json_is_null(b->root);
 				d.tree_ = b->tree;
+				if (b->split_used) {
+					d.split = true;
+					d.items = b->items;
+					d.nitems = b->nitems;
+				}
 			}
 			d.offset = doc_start;
 			d.length = end > doc_start ? end - doc_start : 0;
 			d.start_line = doc_line;
+			d.start_col = doc_col;
 			if (iw_json_failures() != doc_failures)
 				b->oom = true;   /* the tree may lack what jansson could not add */
 			if (!b->oom)
@@ -909,23 +1188,36 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 		yaml_event_delete(&e);
 		if (done || r->stop || r->halt || b->oom)
 			break;
-		/* a document that grows past the bound fails early */
-		if (in_doc && !b->failed && from + p.mark.index - doc_start > r->lim->max_doc_bytes) {
-			yaml_mark_t mk = p.mark;
-			fail(b, &mk, "document too large");
-			struct yd_doc d = { 0 };
-			d.line = doc_line;
-			d.error = b->err;
-			d.err_line = (unsigned)(mk.line + line0 + 1);
-			d.err_col = (unsigned)(mk.column + 1);
-			emit(r, &d);
-			builder_clear_doc(b);
-			resume = next_doc_marker(r->buf, r->len, doc_start + 1);
-			break;
+		/* a document that grows past the bound fails early, unless it is a
+		 * List whose items may be read one by one; characters are at most
+		 * 4 bytes, so the exact count is needed only near the bound */
+		if (!in_doc || b->failed || (b->split_used && b->in_items) ||
+		    (p.mark.index - doc_ci) < max / 4)
+			continue;
+		if (doc_bytes(b, u8_byte(&cur, p.mark.index), doc_start) <= max)
+			continue;
+		if (b->in_items && !b->split_used) {
+			skim_start(b);
+			continue;
 		}
+		yaml_mark_t mk = p.mark;
+		char big[96];
+		too_large(r->lim, big, sizeof big);
+		fail(b, &mk, big);
+		struct yd_doc d = { 0 };
+		d.format = YD_YAML;
+		d.line = doc_line;
+		d.error = b->err;
+		d.err_line = b->err_line;
+		d.err_col = b->err_col;
+		emit(r, &d);
+		builder_clear_doc(b);
+		resume = next_doc_marker(r->buf, r->len, doc_start + 1);
+		break;
 	}
 	jarena_end(r->lim->arena);
 	yaml_parser_delete(&p);
+	b->cur = NULL;
 	return resume;
 }
 
@@ -945,49 +1237,73 @@ static void builder_release(struct builder *b)
 	builder_clear_doc(b);
 	free(b->st);
 	free(b->an);
+	free(b->items);
 	tree_free(b->tree);
 	b->tree = NULL;
 }
 
-static void run_yaml(struct run *r)
+/* Text to read again or alone: buf[off .. off+len), whose first byte is at
+ * line:col.  A block (YAML) text keeps its indentation by padding its first
+ * line with spaces; a flow or JSON text is read in place, its first line's
+ * columns shifted. */
+struct view {
+	const char *p;
+	size_t n;
+	char *copy;           /* owned, or NULL */
+	size_t shift;         /* p[i] is the caller's buffer at i + shift */
+	unsigned line0, col0;
+};
+
+static bool make_view(const char *buf, size_t off, size_t len, unsigned line, unsigned col,
+                      bool json, struct view *v)
 {
-	size_t at = 0;
-	unsigned line0 = 0;
-	while (at < r->len && !r->stop && !r->halt && !r->b.oom) {
-		size_t next = parse_yaml_from(r, at, line0);
-		if (next >= r->len)
-			break;
-		line0 += count_lines(r->buf + at, next - at);
-		at = next;
+	memset(v, 0, sizeof *v);
+	v->line0 = line ? line - 1 : 0;
+	size_t i = off;
+	while (i < off + len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	bool flow = json || (i < off + len && (buf[i] == '{' || buf[i] == '['));
+	if (flow || col <= 1) {
+		v->p = buf + off;
+		v->n = len;
+		v->shift = off;
+		v->col0 = col ? col - 1 : 0;
+		return true;
 	}
+	size_t pad = col - 1;
+	if (!(v->copy = malloc(pad + len)))
+		return false;
+	memset(v->copy, ' ', pad);
+	memcpy(v->copy + pad, buf + off, len);
+	v->p = v->copy;
+	v->n = pad + len;
+	v->shift = off - (pad <= off ? pad : off);
+	return true;
 }
 
-/* Lazy positions for one JSON document: parse its text again with libyaml. */
+/* Lazy positions for one document (a JSON one, or one saved): parse its text
+ * again with libyaml. */
 static struct yd_tree *lazy_tree(struct yd_doc *doc)
 {
 	struct lazy_json *lz = doc->lazy_;
 	if (doc->tree_ || !lz || lz->tried)
 		return doc->tree_;
 	lz->tried = true;
-	size_t ls = line_start(lz->buf, lz->off);
-	size_t pad = lz->off - ls;
 	unsigned long f0 = iw_json_failures();
-	char *copy = malloc(pad + lz->len);
-	if (!copy) {
+	struct view v;
+	if (!make_view(lz->buf, lz->off, lz->len, lz->line, lz->col, false, &v)) {
 		doc->err = IW_ENOMEM;
 		return NULL;
 	}
-	memset(copy, ' ', pad);
-	memcpy(copy + pad, lz->buf + lz->off, lz->len);
 	struct yd_limits lim;
 	yd_limits_init(&lim);
 	struct jarena_scope scratch = jarena_scratch_begin();   /* the values are not kept */
 	struct run r = { 0 };
-	r.buf = copy;
-	r.len = pad + lz->len;
+	r.buf = v.p;
+	r.len = v.n;
 	r.lim = &lim;
 	if (!builder_init(&r.b, &lim)) {
-		free(copy);
+		free(v.copy);
 		jarena_scratch_end(scratch);
 		doc->err = IW_ENOMEM;
 		return NULL;
@@ -999,8 +1315,9 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	bool oom = !yaml_parser_initialize(&p);
 	if (!oom) {
 		struct feed in;
-		feed_init(&in, &p, copy, r.len, &lim);
-		r.b.line0 = lz->line - 1;
+		feed_init(&in, &p, v.p, v.n, &lim);
+		r.b.line0 = v.line0;
+		r.b.col0 = v.col0;
 		for (;;) {
 			if (!yaml_parser_parse(&p, &e)) {
 				oom = p.error == YAML_MEMORY_ERROR;
@@ -1028,7 +1345,7 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 		}
 		yaml_parser_delete(&p);
 	}
-	free(copy);
+	free(v.copy);
 	if (oom || r.b.oom || iw_json_failures() != f0) {
 		doc->err = IW_ENOMEM;
 		ok = false;
@@ -1045,11 +1362,105 @@ static struct yd_tree *lazy_tree(struct yd_doc *doc)
 	return t;
 }
 
-static void run_json(struct run *r)
+static void run_yaml(struct run *r)
 {
 	size_t at = 0;
-	unsigned line = 1;
-	while (!r->stop && !r->halt) {
+	unsigned line0 = r->line0;
+	while (at < r->len && !r->stop && !r->halt && !r->b.oom) {
+		size_t next = parse_yaml_from(r, at, line0);
+		if (next >= r->len)
+			break;
+		line0 += count_lines(r->buf + at, next - at);
+		at = next;
+	}
+}
+
+/* Where buf[off] is, for a JSON document starting at buf[at] on 'line',
+ * whose line starts at buf[ls] with col0 columns before it. */
+static void json_pos(const struct run *r, size_t at, unsigned line, size_t ls, unsigned col0,
+                     size_t off, unsigned *l, unsigned *c)
+{
+	js_position(r->buf, at, line, off, l, c);
+	if (*l == line)
+		*c += col0 + (unsigned)(at - ls);
+}
+
+/* jansson's duplicate-key error points after the key: the key's opening
+ * quote, and its text into msg. */
+static size_t dup_key_at(const char *buf, size_t at, size_t pos, char *msg, size_t size)
+{
+	size_t q = pos;
+	while (q > at && buf[q - 1] != '"')
+		q--;
+	if (q <= at) {
+		snprintf(msg, size, "duplicate key");
+		return pos;
+	}
+	size_t close = q - 1, open = close;
+	while (open > at) {
+		open--;
+		if (buf[open] != '"')
+			continue;
+		size_t bs = 0;
+		while (open - bs > at && buf[open - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			break;
+	}
+	char k[72];
+	size_t n = 0;
+	for (size_t i = open + 1; i < close && n + 4 < sizeof k; i++)
+		k[n++] = (unsigned char)buf[i] < 0x20 ? '?' : buf[i];
+	if (close - open - 1 > n) {
+		memcpy(k + n, "...", 3);
+		n += 3;
+	}
+	k[n] = 0;
+	snprintf(msg, size, "duplicate key \"%s\"", k);
+	return open;
+}
+
+/* Moves the line count past buf[from .. to), keeping where the line starts. */
+static void json_advance(const struct run *r, size_t from, size_t to, unsigned *line, size_t *ls,
+                         unsigned *col0)
+{
+	unsigned k = count_lines(r->buf + from, to - from);
+	if (k) {
+		*line += k;
+		size_t i = to;
+		while (i > from && r->buf[i - 1] != '\n')
+			i--;
+		*ls = i;
+		*col0 = 0;
+	}
+}
+
+/* One JSON document larger than max_doc_bytes at buf[at]: a List is handed
+ * over split (its items unread), anything else fails.  Returns where the
+ * document ends, or 0 when it could not be read to its end (*err then set). */
+static size_t json_big(struct run *r, size_t at, unsigned line, size_t ls, struct js_doc *sd,
+                       bool *too_big)
+{
+	*too_big = false;
+	int rc = js_scan(r->buf, r->len, at, line, ls, r->lim->max_depth, sd);
+	if (rc == IW_ENOMEM) {
+		r->b.oom = true;
+		return 0;
+	}
+	if (rc)
+		return 0;
+	*too_big = sd->end - at > r->lim->max_doc_bytes;
+	return sd->end;
+}
+
+static void run_json(struct run *r)
+{
+	size_t at = bom_len(r->buf, r->len);
+	unsigned line = r->line0 + 1;
+	size_t ls = at;             /* where the line of buf[at] starts (after a BOM) */
+	unsigned col0 = r->col0;    /* columns before buf[ls] (the first line of a range) */
+	size_t max = r->lim->max_doc_bytes;
+	while (!r->stop && !r->halt && !r->b.oom) {
 		if (yd_cancelled(r->lim)) {
 			r->stop = IW_ECANCELED;
 			break;
@@ -1058,15 +1469,21 @@ static void run_json(struct run *r)
 		while (ws < r->len && (r->buf[ws] == ' ' || r->buf[ws] == '\t' || r->buf[ws] == '\n' ||
 		                       r->buf[ws] == '\r'))
 			ws++;
-		line += count_lines(r->buf + at, ws - at);
+		json_advance(r, at, ws, &line, &ls, &col0);
 		at = ws;
 		if (at >= r->len)
 			break;
+		unsigned col = col0 + (unsigned)(at - ls) + 1;
+		/* at most one byte more than a document may have: a larger one
+		 * is not built (a List may still be read item by item) */
+		size_t rest = r->len - at, win = rest;
+		if (max < rest - 1)
+			win = max + 1;
 		json_error_t err;
 		unsigned long f0 = iw_json_failures();
 		jarena_begin(r->lim->arena);
-		json_t *v = json_loadb(r->buf + at, r->len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
-		                       &err);
+		json_t *v = json_loadb(r->buf + at, win,
+		                       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 		jarena_end(r->lim->arena);
 		if (iw_json_failures() != f0) {
 			/* jansson lost an allocation: an error it reports, or a value
@@ -1079,17 +1496,68 @@ static void run_json(struct run *r)
 		}
 		struct yd_doc d = { 0 };
 		struct lazy_json lz = { 0 };
+		d.format = YD_JSON;
 		d.line = line;
-		if (!v) {
-			char msg[200];
-			snprintf(msg, sizeof msg, "%s", err.text);
-			d.error = msg;
-			d.err_line = line + (unsigned)(err.line > 0 ? err.line - 1 : 0);
-			d.err_col = (unsigned)(err.column > 0 ? err.column : 1);
-			if (err.line == 1) {
-				size_t ls = line_start(r->buf, at);
-				d.err_col += (unsigned)(at - ls);
+		d.start_line = line;
+		d.start_col = col;
+		d.offset = at;
+		char msg[200];
+		if (!v && win < rest && json_error_code(&err) != json_error_out_of_memory) {
+			jarena_reset(r->lim->arena);   /* what json_loadb built before the window ended */
+			struct js_doc sd;
+			bool big;
+			size_t end = json_big(r, at, line, ls, &sd, &big);
+			if (!r->b.oom && iw_json_failures() != f0) {
+				r->b.oom = true;   /* an envelope member jansson could not build */
+				if (end)
+					js_doc_release(&sd);
 			}
+			if (r->b.oom)
+				break;
+			if (end && big) {
+				if (r->lim->split_lists && sd.envelope && sd.has_items && sd.envelope_bytes <= max) {
+					d.root = sd.envelope;
+					d.split = true;
+					d.items = sd.items;
+					d.nitems = sd.nitems;
+					d.length = end - at;
+				} else {
+					too_large(r->lim, msg, sizeof msg);
+					d.error = msg;
+					d.err_line = line;
+					d.err_col = col;
+				}
+				emit(r, &d);
+				js_doc_release(&sd);
+				json_advance(r, at, end, &line, &ls, &col0);
+				at = end;
+				continue;
+			}
+			if (!end && sd.err_at >= at + win) {
+				/* an error past the window: the scanner's */
+				snprintf(msg, sizeof msg, "%s", sd.error);
+				err.position = (int)(sd.err_at - at);
+				json_pos(r, at, line, ls, col0, sd.err_at, &d.err_line, &d.err_col);
+				d.error = msg;
+				goto failed;
+			}
+			if (end)
+				js_doc_release(&sd);
+			/* else the document ends inside the window: jansson's error is the one */
+		}
+		if (!v) {
+			if (json_error_code(&err) == json_error_duplicate_key) {
+				size_t k = dup_key_at(r->buf, at, at + (size_t)err.position, msg, sizeof msg);
+				json_pos(r, at, line, ls, col0, k, &d.err_line, &d.err_col);
+			} else {
+				snprintf(msg, sizeof msg, "%s", err.text);
+				d.err_line = line + (unsigned)(err.line > 0 ? err.line - 1 : 0);
+				d.err_col = (unsigned)(err.column > 0 ? err.column : 1);
+				if (err.line <= 1)
+					d.err_col += col0 + (unsigned)(at - ls);
+			}
+			d.error = msg;
+		failed:
 			emit(r, &d);
 			jarena_end(r->lim->arena);
 			jarena_reset(r->lim->arena);   /* what json_loadb built before failing */
@@ -1103,31 +1571,31 @@ static void run_json(struct run *r)
 					next = i;
 					break;
 				}
-			line += count_lines(r->buf + at, next - at);
+			json_advance(r, at, next, &line, &ls, &col0);
 			at = next;
 			continue;
 		}
 		size_t used = (size_t)err.position;
 		if (used == 0)
 			used = r->len - at;
-		if (used > r->lim->max_doc_bytes) {
+		if (used > max) {
 			json_decref(v);
 			jarena_reset(r->lim->arena);
-			d.error = "document too large";
+			too_large(r->lim, msg, sizeof msg);
+			d.error = msg;
 			d.err_line = line;
-			d.err_col = 1;
+			d.err_col = col;
 			emit(r, &d);
 		} else {
 			lz.buf = r->buf;
 			lz.off = at;
 			lz.len = used;
 			lz.line = line;
+			lz.col = col;
 			d.root = v;
 			d.empty = json_is_null(v);
 			d.lazy_ = &lz;
-			d.offset = at;
 			d.length = used;
-			d.start_line = line;
 			emit(r, &d);
 			jarena_end(r->lim->arena);
 			if (!jarena_exclusive(r->lim->arena))
@@ -1135,9 +1603,30 @@ static void run_json(struct run *r)
 			jarena_reset(r->lim->arena);
 			tree_free(d.tree_);
 		}
-		line += count_lines(r->buf + at, used);
+		json_advance(r, at, at + used, &line, &ls, &col0);
 		at += used;
 	}
+}
+
+static enum yd_format detect(const char *buf, size_t len)
+{
+	size_t i = bom_len(buf, len);
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
+		i++;
+	return i < len && (buf[i] == '{' || buf[i] == '[') ? YD_JSON : YD_YAML;
+}
+
+static enum iw_err run(struct run *r, enum yd_format fmt)
+{
+	if (!builder_init(&r->b, r->lim))
+		return IW_ENOMEM;
+	if (fmt == YD_JSON)
+		run_json(r);
+	else
+		run_yaml(r);
+	bool oom = r->b.oom;
+	builder_release(&r->b);
+	return r->stop ? r->stop : oom ? IW_ENOMEM : IW_OK;
 }
 
 enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
@@ -1148,28 +1637,45 @@ enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
 		yd_limits_init(&def);
 		lim = &def;
 	}
-	if (fmt == YD_AUTO) {
-		size_t i = 0;
-		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
-			i++;
-		fmt = i < len && (buf[i] == '{' || buf[i] == '[') ? YD_JSON : YD_YAML;
-	}
+	if (fmt == YD_AUTO)
+		fmt = detect(buf, len);
 	struct run r = { 0 };
 	r.buf = buf;
 	r.len = len;
 	r.lim = lim;
 	r.fn = fn;
 	r.ctx = ctx;
-	if (fmt == YD_JSON) {
-		run_json(&r);
-		return r.stop;
+	return run(&r, fmt);
+}
+
+enum iw_err yd_parse_range(const char *buf, size_t len, const struct yd_range *at,
+                           enum yd_format fmt, const struct yd_limits *lim, yd_doc_fn fn,
+                           void *ctx)
+{
+	struct yd_limits def;
+	if (!lim) {
+		yd_limits_init(&def);
+		lim = &def;
 	}
-	if (!builder_init(&r.b, lim))
+	if (at->offset > len || at->length > len - at->offset)
+		return IW_EINVAL;
+	if (fmt == YD_AUTO)
+		fmt = detect(buf + at->offset, at->length);
+	struct view v;
+	if (!make_view(buf, at->offset, at->length, at->line, at->col, fmt == YD_JSON, &v))
 		return IW_ENOMEM;
-	run_yaml(&r);
-	bool oom = r.b.oom;
-	builder_release(&r.b);
-	return r.stop ? r.stop : oom ? IW_ENOMEM : IW_OK;
+	struct run r = { 0 };
+	r.buf = v.p;
+	r.len = v.n;
+	r.lim = lim;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.line0 = v.line0;
+	r.col0 = v.col0;
+	r.shift = v.shift;
+	enum iw_err rc = run(&r, fmt);
+	free(v.copy);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- saved */
@@ -1182,6 +1688,7 @@ enum iw_err yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_valu
 	out->length = d->length;
 	out->line = d->line;
 	out->start_line = d->start_line;
+	out->start_col = d->start_col;
 	out->err_line = d->err_line;
 	out->err_col = d->err_col;
 	out->empty = d->empty;
@@ -1211,10 +1718,12 @@ void yd_saved_open(struct yd_saved *s, const char *buf, struct yd_doc *d)
 	d->offset = s->offset;
 	d->length = s->length;
 	d->start_line = s->start_line;
+	d->start_col = s->start_col;
 	s->lz_.buf = buf;
 	s->lz_.off = s->offset;
 	s->lz_.len = s->length;
 	s->lz_.line = s->start_line;
+	s->lz_.col = s->start_col;
 	s->lz_.tried = false;
 	d->lazy_ = !s->error && s->length ? (void *)&s->lz_ : NULL;
 }

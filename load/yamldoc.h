@@ -29,6 +29,12 @@
  * only when asked for (yd_locate), by reading that one document again with
  * libyaml.
  *
+ * A key that appears twice in one mapping fails its document at the second
+ * key ("duplicate key \"host\""), in YAML and in JSON, as kubectl's strict
+ * decoding does (a key a merge key brought in may be given again: that is
+ * how merges are overridden).  A UTF-8 byte order mark at the start is
+ * skipped in both.
+ *
  * Untrusted input: depth, document size, document count and the expanded
  * node count (aliases count their whole expansion: "billion laughs" stops at
  * the bound) are bounded by struct yd_limits.  A syntax error or a bound hit
@@ -47,6 +53,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "load/range.h"
 
 struct jarena;
 
@@ -72,6 +79,17 @@ struct yd_limits {
 	 * returns IW_ECANCELED at the next document or within about a kilobyte
 	 * of input, without calling the callback again.  NULL: never. */
 	const atomic_bool *cancel;
+	/* Not a limit: Lists larger than max_doc_bytes (a cluster snapshot).
+	 * When set, a document whose top level is a mapping with an `items`
+	 * sequence may be larger than max_doc_bytes: once it passes the bound,
+	 * its items are no longer built (those built so far are dropped), only
+	 * the byte range of each item is recorded.  The callback then gets the
+	 * rest of the document as root (`items` an empty sequence), 'split' set
+	 * and every item's range in 'items' (read each with yd_parse_range()).
+	 * The rest of the document is still bounded by max_doc_bytes, and the
+	 * callback decides whether the document is a List at all.  An item of a
+	 * split List is read alone: an alias to an anchor outside it fails. */
+	bool split_lists;
 };
 
 /* true when lim->cancel is set and true */
@@ -99,6 +117,12 @@ struct yd_doc {
 	unsigned start_line;  /* line of buf[offset] */
 	enum iw_err err;      /* IW_ENOMEM once positions could not be computed for lack of
 	                         memory (yd_locate then answers "unknown"): sticky */
+	unsigned start_col;   /* its column */
+	enum yd_format format; /* YD_YAML or YD_JSON: how the document was read */
+	/* yd_limits.split_lists: a List too large to build whole */
+	bool split;
+	const struct yd_range *items;   /* split: each item's text */
+	size_t nitems;
 	/* private */
 	struct yd_tree *tree_;
 	void *lazy_;          /* where to find the text to compute positions from */
@@ -120,6 +144,18 @@ typedef enum iw_err (*yd_doc_fn)(void *ctx, struct yd_doc *doc);
  */
 enum iw_err yd_parse(const char *buf, size_t len, enum yd_format fmt,
                      const struct yd_limits *lim, yd_doc_fn fn, void *ctx);
+
+/*
+ * yd_parse() over the text 'at' of buf only, with the positions and offsets
+ * of the whole buffer (at->line and at->col are those of its first byte).
+ * For one item of a split List: yd_parse_range(buf, len, &d->items[i],
+ * d->format, ...).
+ * Positions computed later (yd_save / yd_saved_open) use the whole buffer.
+ * Returns as yd_parse() (IW_EINVAL when 'at' is not inside buf).
+ */
+enum iw_err yd_parse_range(const char *buf, size_t len, const struct yd_range *at,
+                           enum yd_format fmt, const struct yd_limits *lim, yd_doc_fn fn,
+                           void *ctx);
 
 /* A position; 0 when unknown. */
 struct yd_pos {
@@ -172,13 +208,13 @@ yd_node yd_lookup(struct yd_doc *doc, yd_node from, const char *path);
 struct yd_saved {
 	json_t *root;
 	size_t index, offset, length;
-	unsigned line, start_line, err_line, err_col;
+	unsigned line, start_line, start_col, err_line, err_col;
 	bool empty;
 	char *error;
 	struct yd_lazy_ {       /* private */
 		const char *buf;
 		size_t off, len;
-		unsigned line;
+		unsigned line, col;
 		bool tried;
 	} lz_;
 };

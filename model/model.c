@@ -678,3 +678,12 @@ const char *ingress_class_of(const struct ingress *ing)
 	const char *a = iw_meta_annotation(&ing->meta, "kubernetes.io/ingress.class");
 	return a ? a : ing->ingress_class_name;
 }
+
+void iw_strip_unread(json_t *obj)
+{
+	json_t *md = json_object_get(obj, "metadata");
+	json_object_del(md, "managedFields");
+	json_object_del(json_object_get(md, "annotations"),
+	                "kubectl.kubernetes.io/last-applied-configuration");
+	json_object_del(obj, "status");
+}

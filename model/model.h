@@ -184,4 +184,12 @@ const struct ingress_class *iw_default_class(const struct ingress_class *const *
  * candidate yet). */
 bool iw_default_class_beats(const struct ingress_class *c, const struct ingress_class *best);
 
+/*
+ * Removes from an object what the API server stores and no check reads:
+ * metadata.managedFields, the kubectl.kubernetes.io/last-applied-configuration
+ * annotation (a second copy of the object) and status.  A cluster snapshot is
+ * mostly these.
+ */
+void iw_strip_unread(json_t *obj);
+
 #endif

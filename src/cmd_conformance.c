@@ -9,13 +9,14 @@
 #include <string.h>
 
 #include "router/probes.h"
+#include "src/cliopt.h"
 #include "src/cmd.h"
 #include "src/rtload.h"
 
 #define CONF_USAGE \
 	"usage: ingress-warden conformance --target URL -f PATH [-f PATH...] [-o text|json|junit]\n" \
 	"                                  [--class NAME] [--backend-header NAME] [--backend-field F]\n" \
-	"                                  [--timeout SECONDS]\n"
+	"                                  [--timeout SECONDS] [--allow-invalid]\n"
 #define ROUTER_HEADER "X-Ingress-Warden-Backend"
 #define MAX_BODY (64 * 1024)
 #define MAX_REDIRECTS 5
@@ -38,7 +39,10 @@ static void conf_help(void)
 	       "    namespace/ingress/service fields of the router and of the\n"
 	       "    ingress-controller-conformance echoserver;\n"
 	       "  - 404 means no backend.  Redirects are followed to the same address.\n"
-	       "Exit status: 0 no divergence, 1 divergences, 2 usage or input error.\n");
+	       "The files are read and validated as `route` reads them (objects the API server\n"
+	       "would refuse are reported and refused, exit 2, unless --allow-invalid).\n"
+	       "Exit status: 0 no divergence, 1 divergences, 2 usage or input error, or nothing\n"
+	       "answering at the target (\"cannot connect\").\n");
 }
 
 struct answer {
@@ -274,49 +278,98 @@ static int bad(const char *why, const char *arg)
 	return 2;
 }
 
+enum { O_HELP = 1, O_FILE, O_TARGET, O_OUT, O_CLASS, O_BHEADER, O_BFIELD, O_TIMEOUT, O_ALLOW,
+       O_MAXFILE, O_EXCLUDE };
+static const struct cli_opt conf_opts[] = {
+	{ "--help", "-h", false, O_HELP },
+	{ "--file", "-f", true, O_FILE },
+	{ "--target", NULL, true, O_TARGET },
+	{ "--output", "-o", true, O_OUT },
+	{ "--class", NULL, true, O_CLASS },
+	{ "--backend-header", NULL, true, O_BHEADER },
+	{ "--backend-field", NULL, true, O_BFIELD },
+	{ "--timeout", NULL, true, O_TIMEOUT },
+	{ "--allow-invalid", NULL, false, O_ALLOW },
+	{ "--max-file-bytes", NULL, true, O_MAXFILE },
+	{ "--exclude", NULL, true, O_EXCLUDE },
+	{ NULL, NULL, false, 0 },
+};
+
+/* Can the target be reached at all?  NULL, or curl's reason. */
+static const char *unreachable(const struct opts *o)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return "out of memory";
+	curl_easy_setopt(c, CURLOPT_URL, o->base);
+	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? NULL : curl_easy_strerror(rc);
+}
+
 int cmd_conformance(int argc, char **argv)
 {
 	struct opts o = { .out = "text", .timeout = 5 };
 	char **files = calloc((size_t)argc + 1, sizeof *files);
-	size_t nfiles = 0;
-	if (!files)
-		return 2;
+	char **exclude = calloc((size_t)argc + 1, sizeof *exclude);
+	size_t nfiles = 0, nexclude = 0;
+	struct rtload_opts lo = { .cmd = "conformance", .read.flag = "--max-file-bytes" };
 	int ret = 2;
 	struct rtset *set = NULL;
 	struct rt_probes probes = { 0 };
 	struct result *res = NULL;
 	CURL *c = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool v = i + 1 < argc;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	if (!files || !exclude)
+		goto out;
+	struct cli cl;
+	cli_init(&cl, "conformance", argc, argv, conf_opts);
+	const char *v;
+	int id;
+	while ((id = cli_next(&cl, &v)) != CLI_END) {
+		switch (id) {
+		case CLI_ERROR:
+			fprintf(stderr, "ingress-warden conformance: %s\n", cl.error);
+			goto out;
+		case CLI_ARG:
+			ret = bad("unexpected argument (files go after -f):", v);
+			goto out;
+		case O_HELP:
 			conf_help();
 			ret = 0;
 			goto out;
-		} else if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && v) {
-			files[nfiles++] = argv[++i];
-		} else if (!strcmp(a, "--target") && v) {
-			o.target = argv[++i];
-		} else if (!strcmp(a, "-o") && v) {
-			o.out = argv[++i];
-		} else if (!strcmp(a, "--class") && v) {
-			o.cls = argv[++i];
-		} else if (!strcmp(a, "--backend-header") && v) {
-			o.bheader = argv[++i];
-		} else if (!strcmp(a, "--backend-field") && v) {
-			o.bfield = argv[++i];
-		} else if (!strcmp(a, "--timeout") && v) {
-			char *end;
-			o.timeout = strtol(argv[++i], &end, 10);
-			if (*end || o.timeout <= 0 || o.timeout > 3600) {
-				ret = bad("--timeout takes seconds (1-3600), not", argv[i]);
+		case O_FILE: files[nfiles++] = (char *)v; break;
+		case O_TARGET: o.target = v; break;
+		case O_OUT: o.out = v; break;
+		case O_CLASS: o.cls = lo.cls = v; break;
+		case O_BHEADER: o.bheader = v; break;
+		case O_BFIELD: o.bfield = v; break;
+		case O_ALLOW: lo.allow_invalid = true; break;
+		case O_EXCLUDE: exclude[nexclude++] = (char *)v; break;
+		case O_MAXFILE:
+			if (iw_parse_size(v, &lo.read.max_file_bytes) || !lo.read.max_file_bytes) {
+				ret = bad("--max-file-bytes takes a size such as 1Gi or 500Mi, not", v);
 				goto out;
 			}
-		} else {
-			ret = bad("unknown argument or missing value:", a);
-			goto out;
+			break;
+		case O_TIMEOUT: {
+			char *end;
+			o.timeout = strtol(v, &end, 10);
+			if (*end || o.timeout <= 0 || o.timeout > 3600) {
+				ret = bad("--timeout takes seconds (1-3600), not", v);
+				goto out;
+			}
+			break;
+		}
 		}
 	}
+	lo.read.exclude = exclude;
+	lo.read.nexclude = nexclude;
 	if (!o.target || !nfiles) {
 		ret = bad("--target URL and -f PATH are required", NULL);
 		goto out;
@@ -330,9 +383,14 @@ int cmd_conformance(int argc, char **argv)
 		goto out;
 	}
 	char err[1024];
-	set = rtset_load(files, nfiles, o.cls, err, sizeof err);
-	if (!set) {
+	if (rtset_load(files, nfiles, &lo, &set, err, sizeof err)) {
 		fprintf(stderr, "ingress-warden conformance: %s\n", err);
+		goto out;
+	}
+	const char *why = unreachable(&o);
+	if (why) {
+		fprintf(stderr, "ingress-warden conformance: cannot connect to %s: %s (is the "
+		        "controller listening there?)\n", o.base, why);
 		goto out;
 	}
 	if (rt_probes_generate(set->table, &probes) < 0) {
@@ -411,5 +469,6 @@ out:
 	rt_probes_release(&probes);
 	rtset_free(set);
 	free(files);
+	free(exclude);
 	return ret;
 }

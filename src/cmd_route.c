@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/cliopt.h"
 #include "src/cmd.h"
 #include "src/rtload.h"
 
 #define ROUTE_USAGE \
 	"usage: ingress-warden route -f PATH [-f PATH...] [--class NAME] [-o text|json]\n" \
-	"                            (--host H --path P | URL)\n"
+	"                            [--allow-invalid] (--host H --path P | URL)\n"
 
 static void route_help(void)
 {
@@ -17,7 +18,10 @@ static void route_help(void)
 	       "\nSays which backend the request (Host H, path P) reaches through the Ingresses\n"
 	       "in PATH (YAML or JSON files, List documents, directories, '-' for stdin), per\n"
 	       "the Ingress specification and the reference choices where it is silent.\n\n"
-	       "  -f, --file PATH   Ingress / IngressClass objects (repeatable)\n"
+	       "  -f, --file PATH   Ingress / IngressClass objects (repeatable; read as lint reads\n"
+	       "                    them: --exclude GLOB and --max-file-bytes N too)\n"
+	       "  --allow-invalid   route objects the API server would refuse (default: they are\n"
+	       "                    reported with their errors, exit 2)\n"
 	       "  --class NAME      serve only Ingresses of this IngressClass (default: all)\n"
 	       "  -o text|json      text explains every candidate; json is one object:\n"
 	       "                    match (rule|default|none), namespace, ingress, service,\n"
@@ -72,45 +76,72 @@ out:
 	return rc;
 }
 
+enum { O_HELP = 1, O_FILE, O_CLASS, O_OUT, O_HOST, O_PATH, O_ALLOW, O_MAXFILE, O_EXCLUDE };
+static const struct cli_opt route_opts[] = {
+	{ "--help", "-h", false, O_HELP },
+	{ "--file", "-f", true, O_FILE },
+	{ "--class", NULL, true, O_CLASS },
+	{ "--output", "-o", true, O_OUT },
+	{ "--host", NULL, true, O_HOST },
+	{ "--path", NULL, true, O_PATH },
+	{ "--allow-invalid", NULL, false, O_ALLOW },
+	{ "--max-file-bytes", NULL, true, O_MAXFILE },
+	{ "--exclude", NULL, true, O_EXCLUDE },
+	{ NULL, NULL, false, 0 },
+};
+
 int cmd_route(int argc, char **argv)
 {
 	char **files = calloc((size_t)argc + 1, sizeof *files);
-	size_t nfiles = 0;
-	const char *cls = NULL, *out = "text", *host = NULL, *path = NULL, *url = NULL;
+	char **exclude = calloc((size_t)argc + 1, sizeof *exclude);
+	size_t nfiles = 0, nexclude = 0;
+	const char *out = "text", *host = NULL, *path = NULL, *url = NULL;
 	int ret = 2;
 	char *uhost = NULL, *upath = NULL;
 	struct rtset *set = NULL;
-	if (!files)
+	struct rtload_opts lo = { .cmd = "route", .read.flag = "--max-file-bytes" };
+	if (!files || !exclude) {
+		free(files);
+		free(exclude);
 		return usage_err("out of memory");
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	}
+	struct cli cl;
+	cli_init(&cl, "route", argc, argv, route_opts);
+	const char *v;
+	int id;
+	while ((id = cli_next(&cl, &v)) != CLI_END) {
+		switch (id) {
+		case CLI_ERROR:
+			ret = usage_err(cl.error);
+			goto done;
+		case O_HELP:
 			route_help();
 			ret = 0;
 			goto done;
-		} else if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && has_val) {
-			files[nfiles++] = argv[++i];
-		} else if (!strcmp(a, "--class") && has_val) {
-			cls = argv[++i];
-		} else if (!strcmp(a, "-o") && has_val) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--host") && has_val) {
-			host = argv[++i];
-		} else if (!strcmp(a, "--path") && has_val) {
-			path = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			char m[256];
-			snprintf(m, sizeof m, "unknown option or missing value: '%s'", a);
-			ret = usage_err(m);
-			goto done;
-		} else if (!url) {
-			url = a;
-		} else {
-			ret = usage_err("more than one URL given");
-			goto done;
+		case O_FILE: files[nfiles++] = (char *)v; break;
+		case O_CLASS: lo.cls = v; break;
+		case O_OUT: out = v; break;
+		case O_HOST: host = v; break;
+		case O_PATH: path = v; break;
+		case O_ALLOW: lo.allow_invalid = true; break;
+		case O_EXCLUDE: exclude[nexclude++] = (char *)v; break;
+		case O_MAXFILE:
+			if (iw_parse_size(v, &lo.read.max_file_bytes) || !lo.read.max_file_bytes) {
+				ret = usage_err("--max-file-bytes takes a size such as 1Gi or 500Mi");
+				goto done;
+			}
+			break;
+		case CLI_ARG:
+			if (url) {
+				ret = usage_err("more than one URL given");
+				goto done;
+			}
+			url = v;
+			break;
 		}
 	}
+	lo.read.exclude = exclude;
+	lo.read.nexclude = nexclude;
 	if (!nfiles) {
 		ret = usage_err("no Ingress file given (-f PATH)");
 		goto done;
@@ -143,8 +174,7 @@ int cmd_route(int argc, char **argv)
 		path = "/";
 
 	char err[1024];
-	set = rtset_load(files, nfiles, cls, err, sizeof err);
-	if (!set) {
+	if (rtset_load(files, nfiles, &lo, &set, err, sizeof err)) {
 		fprintf(stderr, "ingress-warden route: %s\n", err);
 		goto done;
 	}
@@ -178,5 +208,6 @@ done:
 	free(uhost);
 	free(upath);
 	free(files);
+	free(exclude);
 	return ret;
 }

@@ -15,11 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "src/cliopt.h"
 #include "src/cmd.h"
 #include "src/rtload.h"
 #include "webhook/httphead.h"
 
-#define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME]\n"
+#define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME] [--allow-invalid]\n"
 #define BACKEND_HEADER "X-Ingress-Warden-Backend"
 
 struct server {
@@ -27,7 +28,7 @@ struct server {
 	struct rtset *set;
 	char **files;
 	size_t nfiles;
-	const char *cls;
+	struct rtload_opts lo;
 };
 
 static void router_help(void)
@@ -40,6 +41,8 @@ static void router_help(void)
 	       "      the header " BACKEND_HEADER ": NAMESPACE/INGRESS/SERVICE:PORT\n"
 	       "      (match is \"rule\" or \"default\"; a resource backend gives \"resource\")\n"
 	       "  404 {\"match\":\"none\",...} when no Ingress serves the request.\n"
+	       "The files are read and validated as `route` reads them (objects the API server\n"
+	       "would refuse are reported and refused, exit 2, unless --allow-invalid).\n"
 	       "SIGHUP reloads the files (a bad reload keeps the old table and logs why);\n"
 	       "SIGINT/SIGTERM stop the server.\n");
 }
@@ -167,6 +170,9 @@ static int parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_t
 	memcpy(host, addr, hl);
 	host[hl] = '\0';
 	port = colon + 1;
+	/* a port is 0 (any free one) to 65535: getaddrinfo would take 99999 modulo 65536 */
+	if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 || atol(port) > 65535)
+		return -1;
 	char *h = host;
 	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
 		host[hl - 1] = '\0';
@@ -189,6 +195,18 @@ static void log_set(const char *what, const struct rtset *s)
 	        what, rt_nserved(s->table), rt_npaths(s->table), rt_skipped(s->table));
 }
 
+enum { O_HELP = 1, O_FILE, O_LISTEN, O_CLASS, O_ALLOW, O_MAXFILE, O_EXCLUDE };
+static const struct cli_opt router_opts[] = {
+	{ "--help", "-h", false, O_HELP },
+	{ "--file", "-f", true, O_FILE },
+	{ "--listen", NULL, true, O_LISTEN },
+	{ "--class", NULL, true, O_CLASS },
+	{ "--allow-invalid", NULL, false, O_ALLOW },
+	{ "--max-file-bytes", NULL, true, O_MAXFILE },
+	{ "--exclude", NULL, true, O_EXCLUDE },
+	{ NULL, NULL, false, 0 },
+};
+
 int cmd_router(int argc, char **argv)
 {
 	struct server sv = { 0 };
@@ -196,44 +214,69 @@ int cmd_router(int argc, char **argv)
 	int ret = 2;
 	struct MHD_Daemon *daemon = NULL;
 	sv.files = calloc((size_t)argc + 1, sizeof *sv.files);
-	if (!sv.files)
+	char **exclude = calloc((size_t)argc + 1, sizeof *exclude);
+	size_t nexclude = 0;
+	sv.lo.cmd = "router";
+	sv.lo.read.flag = "--max-file-bytes";
+	if (!sv.files || !exclude) {
+		free(sv.files);
+		free(exclude);
 		return 2;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	}
+	struct cli cl;
+	cli_init(&cl, "router", argc, argv, router_opts);
+	const char *v;
+	int id;
+	while ((id = cli_next(&cl, &v)) != CLI_END) {
+		const char *bad = NULL;
+		switch (id) {
+		case CLI_ERROR: bad = cl.error; break;
+		case CLI_ARG: bad = "unexpected argument (files go after -f)"; break;
+		case O_HELP:
 			router_help();
 			free(sv.files);
+			free(exclude);
 			return 0;
-		} else if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && has_val) {
-			sv.files[sv.nfiles++] = argv[++i];
-		} else if (!strcmp(a, "--listen") && has_val) {
-			listen = argv[++i];
-		} else if (!strcmp(a, "--class") && has_val) {
-			sv.cls = argv[++i];
-		} else {
-			fprintf(stderr, "ingress-warden router: unknown argument or missing value: '%s'\n", a);
+		case O_FILE: sv.files[sv.nfiles++] = (char *)v; break;
+		case O_LISTEN: listen = v; break;
+		case O_CLASS: sv.lo.cls = v; break;
+		case O_ALLOW: sv.lo.allow_invalid = true; break;
+		case O_EXCLUDE: exclude[nexclude++] = (char *)v; break;
+		case O_MAXFILE:
+			if (iw_parse_size(v, &sv.lo.read.max_file_bytes) || !sv.lo.read.max_file_bytes)
+				bad = "--max-file-bytes takes a size such as 1Gi or 500Mi";
+			break;
+		}
+		if (bad) {
+			fprintf(stderr, "ingress-warden router: %s%s%s\n", bad, id == CLI_ARG ? ": " : "",
+			        id == CLI_ARG ? v : "");
 			free(sv.files);
+			free(exclude);
 			return 2;
 		}
 	}
+	sv.lo.read.exclude = exclude;
+	sv.lo.read.nexclude = nexclude;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	if (!listen || !sv.nfiles) {
 		fprintf(stderr, "ingress-warden router: --listen ADDR and -f PATH are required\n");
 		free(sv.files);
+		free(exclude);
 		return 2;
 	}
 	if (parse_listen(listen, &ss, &sl) < 0) {
-		fprintf(stderr, "ingress-warden router: cannot parse --listen '%s' (HOST:PORT)\n", listen);
+		fprintf(stderr, "ingress-warden router: cannot use --listen '%s': an address is IP:PORT, "
+		        "[IPv6]:PORT or :PORT, with a port from 0 to 65535\n", listen);
 		free(sv.files);
+		free(exclude);
 		return 2;
 	}
 	char err[1024];
-	sv.set = rtset_load(sv.files, sv.nfiles, sv.cls, err, sizeof err);
-	if (!sv.set) {
+	if (rtset_load(sv.files, sv.nfiles, &sv.lo, &sv.set, err, sizeof err)) {
 		fprintf(stderr, "ingress-warden router: %s\n", err);
 		free(sv.files);
+		free(exclude);
 		return 2;
 	}
 	pthread_rwlock_init(&sv.lock, NULL);
@@ -278,8 +321,8 @@ int cmd_router(int argc, char **argv)
 			fprintf(stderr, "ingress-warden router: stopping on signal %d\n", sig);
 			break;
 		}
-		struct rtset *ns = rtset_load(sv.files, sv.nfiles, sv.cls, err, sizeof err);
-		if (!ns) {
+		struct rtset *ns;
+		if (rtset_load(sv.files, sv.nfiles, &sv.lo, &ns, err, sizeof err)) {
 			fprintf(stderr, "ingress-warden router: reload failed, keeping the previous "
 			                "table: %s\n", err);
 			continue;
@@ -298,5 +341,6 @@ out:
 	pthread_rwlock_destroy(&sv.lock);
 	rtset_free(sv.set);
 	free(sv.files);
+	free(exclude);
 	return ret;
 }

@@ -1,204 +1,191 @@
-/* Loading Ingress sets for route / router / conformance; decision rendering. */
+/* Loading Ingress sets for route / router / conformance (see rtload.h). */
 #include "src/rtload.h"
 
-#include "load/yamldoc.h"
-
-#include <dirent.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "base/err.h"
+#include "lint/lint.h"
+#include "load/manifest.h"
+#include "validate/validate.h"
 
-#define MAX_FILE_BYTES (64u << 20)   /* one manifest file */
-#define MAX_LIST_DEPTH 8             /* List in a List ... */
-#define MAX_DIR_DEPTH 16
+struct ctx {
+	struct rtset *s;
+	const struct rtload_opts *o;
+	const char *name;            /* the file being read */
+	struct iw_vopts v;
+};
 
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
+/* FILE:LINE:COL: error: MESSAGE on stderr, prefixed with the command. */
+static void say(const struct ctx *c, const char *name, unsigned line, unsigned col, bool error,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void say(const struct ctx *c, const char *name, unsigned line, unsigned col, bool error,
+                const char *fmt, ...)
 {
+	char msg[1200];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (line)
+		fprintf(stderr, "ingress-warden %s: %s:%u:%u: %s: %s\n", c->o->cmd, name, line, col,
+		        error ? "error" : "warning", msg);
+	else
+		fprintf(stderr, "ingress-warden %s: %s: %s: %s\n", c->o->cmd, name,
+		        error ? "error" : "warning", msg);
 }
 
-/* Appends obj (borrowed) to out, expanding Lists. */
-static int collect(json_t *out, json_t *obj, const char *src, int depth, char *err, size_t errsz)
+static void on_read_problem(void *ctx, const char *name, unsigned line, unsigned col,
+                            const char *msg)
 {
-	if (!json_is_object(obj)) {
-		seterr(err, errsz, "%s: a document is not an object", src);
-		return -1;
+	struct ctx *c = ctx;
+	c->s->problems++;
+	say(c, name, line, col, true, "%s", msg);
+}
+
+static void on_problem(void *ctx, const struct mf_problem *p)
+{
+	struct ctx *c = ctx;
+	c->s->problems++;
+	say(c, c->name, p->line, p->col, true, "%s", p->message);
+}
+
+static enum iw_err keep(struct ctx *c, struct mf_object *mo)
+{
+	json_t *own = mf_keep(mo);
+	if (!own || json_array_append_new(c->s->objects, own))
+		return IW_ENOMEM;
+	return IW_OK;
+}
+
+static bool grow(void **v, size_t n, size_t size)
+{
+	/* room for 16, then doubled whenever n reaches a power of two */
+	if (n && (n < 16 || (n & (n - 1))))
+		return true;
+	void *nv = realloc(*v, (n ? 2 * n : 16) * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	return true;
+}
+
+/* The errors of one refused object, each at its field. */
+static enum iw_err refused(struct ctx *c, struct mf_object *mo, const char *what, bool v1beta1,
+                           const struct errlist *el)
+{
+	bool error = !c->o->allow_invalid;
+	for (size_t i = 0; i < el->n; i++) {
+		char *msg = fe_string(&el->v[i]);
+		if (!msg)
+			return IW_ENOMEM;
+		/* the API server repeats metadata errors; each is said once */
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++) {
+			char *prev = fe_string(&el->v[k]);
+			dup = prev && !strcmp(prev, msg);
+			free(prev);
+		}
+		if (!dup) {
+			char mapped[512];
+			const char *f = iw_nz(el->v[i].field);
+			if (v1beta1) {
+				lint_map_v1beta1_path(f, mapped, sizeof mapped);
+				f = mapped;
+			}
+			struct yd_pos p = yd_locate(mo->doc, mo->node, f, NULL);
+			say(c, c->name, p.line ? p.line : mo->line, p.line ? p.col : mo->col, error,
+			    "%s: %s", what, msg);
+		}
+		free(msg);
 	}
+	return IW_OK;
+}
+
+/* One Ingress or IngressClass: decoded strictly, validated as an object the
+ * API server would store (an UPDATE to itself), kept for the table. */
+static enum iw_err take(struct ctx *c, struct mf_object *mo, enum iw_kind kind, enum iw_api api)
+{
+	struct rtset *s = c->s;
+	enum iw_err rc = keep(c, mo);
+	if (rc)
+		return rc;
+	json_t *obj = json_array_get(s->objects, json_array_size(s->objects) - 1);
+	struct errlist el = { 0 };
+	const char *ns = NULL, *name = NULL;
+	if (kind == IW_KIND_INGRESS) {
+		struct ingress *ing;
+		if (!(rc = ingress_parse(obj, IW_PARSE_STRICT, &el, &ing))) {
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress(ing, ing, &c->v, &el);
+			ns = iw_namespace(&ing->meta);
+			name = ing->meta.name;
+			if (grow((void **)&s->ings, s->nings, sizeof *s->ings))
+				s->ings[s->nings++] = ing;
+			else {
+				ingress_free(ing);
+				rc = IW_ENOMEM;
+			}
+		}
+	} else {
+		struct ingress_class *ic;
+		if (!(rc = ingress_class_parse(obj, IW_PARSE_STRICT, &el, &ic))) {
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress_class(ic, ic, &c->v, &el);
+			name = ic->meta.name;
+			if (grow((void **)&s->classes, s->nclasses, sizeof *s->classes))
+				s->classes[s->nclasses++] = ic;
+			else {
+				ingress_class_free(ic);
+				rc = IW_ENOMEM;
+			}
+		}
+	}
+	if (!rc)
+		rc = el.err;
+	if (rc) {
+		errlist_release(&el);
+		return rc;
+	}
+	char what[400];
+	if (kind == IW_KIND_INGRESS)
+		snprintf(what, sizeof what, "Ingress %s/%s", iw_nz(ns), *iw_nz(name) ? name : "(no name)");
+	else
+		snprintf(what, sizeof what, "IngressClass %s", *iw_nz(name) ? name : "(no name)");
+	char rm[160], hint[300];
+	bool gone = iw_unserved_version(kind, api, rm, sizeof rm, hint, sizeof hint);
+	if (gone) {
+		yd_node at = yd_lookup(mo->doc, mo->node, "apiVersion");
+		struct yd_pos p = at ? yd_node_pos(mo->doc, at) : (struct yd_pos){ mo->line, mo->col };
+		say(c, c->name, p.line, p.col, !c->o->allow_invalid, "%s: %s (%s)", what, rm, hint);
+	}
+	if (el.n)
+		rc = refused(c, mo, what, api == IW_API_EXTENSIONS_V1BETA1 || api == IW_API_NETWORKING_V1BETA1,
+		             &el);
+	if (gone || el.n)
+		s->invalid++;
+	errlist_release(&el);
+	return rc;
+}
+
+static enum iw_err on_object(void *ctx, struct mf_object *mo)
+{
+	struct ctx *c = ctx;
 	enum iw_kind kind;
 	enum iw_api api;
-	iw_object_type(obj, &kind, &api);
-	if (kind == IW_KIND_LIST) {
-		if (depth >= MAX_LIST_DEPTH) {
-			seterr(err, errsz, "%s: Lists nested deeper than %d", src, MAX_LIST_DEPTH);
-			return -1;
-		}
-		json_t *items = json_object_get(obj, "items");
-		size_t i;
-		json_t *it;
-		if (items && !json_is_array(items) && !json_is_null(items)) {
-			seterr(err, errsz, "%s: List items is not an array", src);
-			return -1;
-		}
-		json_array_foreach(items, i, it)
-			if (collect(out, it, src, depth + 1, err, errsz) < 0)
-				return -1;
-		return 0;
+	iw_object_type(mo->obj, &kind, &api);
+	if (kind == IW_KIND_INGRESS || kind == IW_KIND_INGRESSCLASS)
+		return take(c, mo, kind, api);
+	if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass")) {
+		c->s->problems++;
+		say(c, c->name, mo->line, mo->col, true, "no matches for kind \"%s\" in version \"%s\"",
+		    mo->kind, mo->api_version);
+	} else {
+		c->s->ignored++;
 	}
-	return json_array_append(out, obj) == 0 ? 0 : (seterr(err, errsz, "out of memory"), -1);
-}
-
-/* Every document of the buffer (YAML or JSON, through load/yamldoc); a
- * top-level array is a list of objects. */
-static int load_buffer(json_t *out, const char *buf, size_t len, const char *src, char *err,
-                       size_t errsz)
-{
-	char yerr[512] = "";
-	json_t *docs;
-	if (yd_load_all(buf, len, YD_AUTO, NULL, &docs, yerr, sizeof yerr)) {
-		seterr(err, errsz, "%s:%s", src, yerr);
-		return -1;
-	}
-	int rc = 0;
-	size_t d;
-	json_t *doc;
-	json_array_foreach(docs, d, doc) {
-		if (json_is_array(doc)) {
-			size_t i;
-			json_t *it;
-			json_array_foreach(doc, i, it)
-				if ((rc = collect(out, it, src, 0, err, errsz)) < 0)
-					break;
-		} else {
-			rc = collect(out, doc, src, 0, err, errsz);
-		}
-		if (rc < 0)
-			break;
-	}
-	json_decref(docs);
-	return rc;
-}
-
-static int read_all(FILE *f, char **buf, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
-	if (!b)
-		return -ENOMEM;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_FILE_BYTES) {
-				free(b);
-				return -EFBIG;
-			}
-			cap *= 2;
-			char *nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (k == 0) {
-			if (ferror(f)) {
-				free(b);
-				return -EIO;
-			}
-			break;
-		}
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-static bool manifest_name(const char *n)
-{
-	size_t l = strlen(n);
-	return (l > 5 && !strcmp(n + l - 5, ".yaml")) || (l > 4 && !strcmp(n + l - 4, ".yml")) ||
-	       (l > 5 && !strcmp(n + l - 5, ".json"));
-}
-
-static int load_path(json_t *out, const char *path, int depth, char *err, size_t errsz)
-{
-	if (!strcmp(path, "-")) {
-		char *buf;
-		size_t len;
-		int rc = read_all(stdin, &buf, &len);
-		if (rc < 0) {
-			seterr(err, errsz, "cannot read stdin: %s", strerror(-rc));
-			return -1;
-		}
-		rc = load_buffer(out, buf, len, "<stdin>", err, errsz);
-		free(buf);
-		return rc;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0) {
-		seterr(err, errsz, "cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (depth >= MAX_DIR_DEPTH) {
-			seterr(err, errsz, "'%s': directories nested deeper than %d", path, MAX_DIR_DEPTH);
-			return -1;
-		}
-		struct dirent **ents;
-		int n = scandir(path, &ents, NULL, alphasort);
-		if (n < 0) {
-			seterr(err, errsz, "cannot read '%s': %s", path, strerror(errno));
-			return -1;
-		}
-		int rc = 0;
-		for (int i = 0; i < n; i++) {
-			const char *nm = ents[i]->d_name;
-			if (rc == 0 && nm[0] != '.') {
-				size_t pl = strlen(path) + strlen(nm) + 2;
-				char *sub = malloc(pl);
-				if (!sub) {
-					seterr(err, errsz, "out of memory");
-					rc = -1;
-				} else {
-					snprintf(sub, pl, "%s/%s", path, nm);
-					struct stat ss;
-					if (stat(sub, &ss) == 0 &&
-					    (S_ISDIR(ss.st_mode) || (S_ISREG(ss.st_mode) && manifest_name(nm))))
-						rc = load_path(out, sub, depth + 1, err, errsz);
-					free(sub);
-				}
-			}
-			free(ents[i]);
-		}
-		free(ents);
-		return rc;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		seterr(err, errsz, "cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	char *buf;
-	size_t len;
-	int rc = read_all(f, &buf, &len);
-	fclose(f);
-	if (rc < 0) {
-		seterr(err, errsz, "cannot read '%s': %s", path,
-		       rc == -EFBIG ? "file larger than 64 MiB" : strerror(-rc));
-		return -1;
-	}
-	rc = load_buffer(out, buf, len, path, err, errsz);
-	free(buf);
-	return rc;
+	return IW_OK;
 }
 
 void rtset_free(struct rtset *s)
@@ -216,75 +203,68 @@ void rtset_free(struct rtset *s)
 	free(s);
 }
 
-struct rtset *rtset_load(char *const *paths, size_t npaths, const char *cls, char *err,
-                         size_t errsz)
+enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_opts *o,
+                       struct rtset **out, char *msg, size_t msgsize)
 {
+	*out = NULL;
 	struct rtset *s = calloc(1, sizeof *s);
-	json_t *all = json_array();
-	if (!s || !all) {
-		free(s);
-		json_decref(all);
-		seterr(err, errsz, "out of memory");
-		return NULL;
-	}
-	s->objects = all;
-	for (size_t i = 0; i < npaths; i++)
-		if (load_path(all, paths[i], 0, err, errsz) < 0)
+	struct iw_files fs = { 0 };
+	struct ctx c = { s, o, NULL, { 0 } };
+	enum iw_err rc = IW_ENOMEM;
+	iw_vopts_init(&c.v);
+	if (!s || !(s->objects = json_array()))
+		goto fail;
+	if ((rc = iw_files_expand(&fs, paths, npaths, &o->read, on_read_problem, &c)))
+		goto fail;
+	struct mf_opts mo;
+	mf_opts_init(&mo);
+	mo.strip = true;   /* routing reads none of it; an object is kept whole */
+	struct mf_sink sink = { on_object, on_problem, &c };
+	for (size_t i = 0; i < fs.n; i++) {
+		struct iw_file *f = &fs.v[i];
+		char why[300];
+		c.name = f->name;
+		rc = iw_file_read(f, &o->read, why, sizeof why);
+		if (rc == IW_ENOMEM)
 			goto fail;
-	size_t n = json_array_size(all);
-	s->ings = calloc(n ? n : 1, sizeof *s->ings);
-	s->classes = calloc(n ? n : 1, sizeof *s->classes);
-	if (!s->ings || !s->classes)
-		goto oom;
-	size_t i;
-	json_t *obj;
-	json_array_foreach(all, i, obj) {
-		enum iw_kind kind;
-		enum iw_api api;
-		iw_object_type(obj, &kind, &api);
-		struct errlist el = { 0 };
-		if (kind == IW_KIND_INGRESS) {
-			struct ingress *ing;
-			if (ingress_parse(obj, 0, &el, &ing) == IW_ENOMEM) {
-				errlist_release(&el);
-				goto oom;
-			}
-			if (ing)
-				s->ings[s->nings++] = ing;
-		} else if (kind == IW_KIND_INGRESSCLASS) {
-			struct ingress_class *ic;
-			if (ingress_class_parse(obj, 0, &el, &ic) == IW_ENOMEM) {
-				errlist_release(&el);
-				goto oom;
-			}
-			if (ic)
-				s->classes[s->nclasses++] = ic;
-		} else {
-			s->ignored++;
+		if (rc) {
+			on_read_problem(&c, f->name, 0, 0, why);
+			continue;
 		}
-		if (el.n) {
-			s->decode_errors++;
-			const char *nm = json_string_value(json_object_get(json_object_get(obj, "metadata"),
-			                                                   "name"));
-			char *m = fe_string(&el.v[0]);
-			fprintf(stderr, "ingress-warden: warning: %s: %s%s\n", nm ? nm : "(no name)",
-			        m ? m : "decode error", el.n > 1 ? " (and more)" : "");
-			free(m);
-		}
-		errlist_release(&el);
+		mo.format = f->format;
+		rc = mf_parse(f->buf, f->len, &mo, &sink);
+		iw_file_drop(f);
+		if (rc)
+			goto fail;
+	}
+	if (s->problems) {
+		snprintf(msg, msgsize, "%zu input error%s (above)", s->problems,
+		         s->problems == 1 ? "" : "s");
+		rc = IW_ESYNTAX;
+		goto out;
+	}
+	if (s->invalid && !o->allow_invalid) {
+		snprintf(msg, msgsize, "%zu object%s the API server would refuse (above); "
+		         "--allow-invalid routes %s as written", s->invalid, s->invalid == 1 ? "" : "s",
+		         s->invalid == 1 ? "it" : "them");
+		rc = IW_EINVAL;
+		goto out;
 	}
 	struct rt_input in = {
 		.ingresses = (const struct ingress *const *)s->ings, .ningresses = s->nings,
 		.classes = (const struct ingress_class *const *)s->classes, .nclasses = s->nclasses,
-		.ingress_class = cls,
+		.ingress_class = o->cls,
 	};
-	s->table = rt_build(&in);
-	if (!s->table)
-		goto oom;
-	return s;
-oom:
-	seterr(err, errsz, "out of memory");
+	rc = IW_ENOMEM;
+	if (!(s->table = rt_build(&in)))
+		goto fail;
+	iw_files_release(&fs);
+	*out = s;
+	return IW_OK;
 fail:
+	snprintf(msg, msgsize, "%s", iw_strerror(rc));
+out:
+	iw_files_release(&fs);
 	rtset_free(s);
-	return NULL;
+	return rc;
 }

@@ -1,19 +1,31 @@
 /*
  * Shared by route, router and conformance: loading Ingress / IngressClass
- * objects from files into a routing table (decisions are rendered by
- * router/router.h: rt_decision_json, rt_backend_id).
+ * objects into a routing table (decisions are rendered by router/router.h:
+ * rt_decision_json, rt_backend_id).
  *
- * A file is JSON (one or more documents, a List/IngressList expanded) or
- * YAML (several documents); a directory is walked for .yaml/.yml/.json;
- * "-" is stdin.  Objects of other kinds are ignored.
+ * Files, directories and "-" are read by src/files.h and the manifest
+ * loader (load/manifest.h): the same formats, limits and messages as lint.
+ * Objects of other kinds are ignored.  Every Ingress and IngressClass is
+ * decoded strictly and validated as one that could be stored in a cluster
+ * (the API server's rules for an UPDATE of the object to itself: the rules
+ * of CREATE, less the ones that only CREATE applies, such as the class
+ * annotation next to ingressClassName); Ingresses of versions no API server
+ * serves any more (extensions/v1beta1, networking.k8s.io/v1beta1) are
+ * refused the way kubectl refuses them.  A refused object is reported on
+ * stderr with its position (FILE:LINE:COL: error: Ingress NS/NAME: ...);
+ * the load fails unless allow_invalid, which routes such objects as decoded
+ * (the same lines then say "warning").
  */
 #ifndef IW_SRC_RTLOAD_H
 #define IW_SRC_RTLOAD_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
 #include "router/router.h"
+#include "src/files.h"
 
 /* One loaded set: owns the documents, the models and the table. */
 struct rtset {
@@ -24,17 +36,26 @@ struct rtset {
 	size_t nclasses;
 	struct rt_table *table;
 	size_t ignored;                 /* objects of other kinds */
-	size_t decode_errors;           /* objects whose decoding reported errors */
+	size_t invalid;                 /* objects the API server would refuse */
+	size_t problems;                /* input errors (unreadable, syntax, ...) */
+};
+
+struct rtload_opts {
+	const char *cmd;                /* for messages: "route" */
+	const char *cls;                /* the class served; NULL: every Ingress */
+	bool allow_invalid;             /* route refused objects anyway, with warnings */
+	struct iw_read_opts read;       /* --max-file-bytes, --exclude */
 };
 
 /*
- * Loads every path and builds the table serving 'cls' (NULL: every Ingress).
- * Returns NULL with a one-line reason in 'err' ("cannot read 'x.yaml': ...",
- * "x.json:3:5: ...").  Decode errors of single objects are printed to
- * stderr as warnings; the object is still routed as decoded.
+ * Loads every path and builds the table into *out.  Returns IW_OK;
+ * IW_ESYNTAX (input errors), IW_EINVAL (objects the API server would refuse,
+ * without allow_invalid) or IW_ENOMEM, with a one-line summary in 'msg'
+ * ("1 object the API server would refuse (above); ..."): every problem and
+ * refused object is on stderr already.
  */
-struct rtset *rtset_load(char *const *paths, size_t npaths, const char *cls,
-                         char *err, size_t errsz);
+enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_opts *o,
+                       struct rtset **out, char *msg, size_t msgsize);
 void rtset_free(struct rtset *s);
 
 #endif

@@ -165,3 +165,26 @@ void iw_validate_ingress_class(const struct ingress_class *ic, const struct ingr
 	vr_core_object_meta(&m, false, minor, el);
 	vr_ingress_class_spec(ic, minor, el);
 }
+
+bool iw_unserved_version(enum iw_kind kind, enum iw_api api, char *msg, size_t msg_size,
+                         char *hint, size_t hint_size)
+{
+	const char *version, *what;
+	if (kind == IW_KIND_INGRESS && api == IW_API_EXTENSIONS_V1BETA1) {
+		version = "extensions/v1beta1";
+		what = "Ingress";
+	} else if (kind == IW_KIND_INGRESS && api == IW_API_NETWORKING_V1BETA1) {
+		version = "networking.k8s.io/v1beta1";
+		what = "Ingress";
+	} else if (kind == IW_KIND_INGRESSCLASS && api == IW_API_NETWORKING_V1BETA1) {
+		version = "networking.k8s.io/v1beta1";
+		what = "IngressClass";
+	} else {
+		return false;
+	}
+	snprintf(msg, msg_size, "no matches for kind \"%s\" in version \"%s\"", what, version);
+	snprintf(hint, hint_size, "removed in Kubernetes 1.22; every Kubernetes from 1.%d to 1.%d "
+	         "serves networking.k8s.io/v1: `ingress-warden convert FILE` writes it",
+	         IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX);
+	return true;
+}

@@ -49,6 +49,19 @@ void iw_validate_ingress_class(const struct ingress_class *ic, const struct ingr
                                const struct iw_vopts *o, struct errlist *el);
 
 /*
+ * The API server's answer to a version it no longer serves (Ingress of
+ * extensions/v1beta1 and networking.k8s.io/v1beta1, IngressClass of
+ * networking.k8s.io/v1beta1: removed in 1.22, before every version above):
+ * writes kubectl's error into msg, `no matches for kind "Ingress" in version
+ * "extensions/v1beta1"`, and the way out into hint ("removed in Kubernetes
+ * 1.22; every Kubernetes from 1.34 to 1.37 serves networking.k8s.io/v1:
+ * `ingress-warden convert FILE` writes it"), and returns true.  The model
+ * still decodes such objects (as the API server converts them).
+ */
+bool iw_unserved_version(enum iw_kind kind, enum iw_api api, char *msg, size_t msg_size,
+                         char *hint, size_t hint_size);
+
+/*
  * The name the API server generates for generateName on CREATE:
  * generateName[:58] + 5 characters.  The server's are random; this one is a
  * fixed valid suffix ("bcdfg"), which validates the same way.  Into buf.

@@ -1,6 +1,7 @@
 /*
- * libFuzzer target: any bytes -> jansson -> a List of Ingresses,
- * IngressClasses and Services -> a cluster state (checks/stateload) -> every
+ * libFuzzer target: any bytes -> the manifest loader (load/manifest.h, as
+ * --against reads a snapshot) -> Ingresses, IngressClasses and Services -> a
+ * cluster state (checks/stateload) -> every
  * policy check of every Ingress against the rest (the audit), and the
  * AdmissionReview codec on the first Ingress wrapped as a request.
  * Must never crash or leak.
@@ -13,6 +14,7 @@
 #include <jansson.h>
 
 #include "checks/stateload.h"
+#include "load/manifest.h"
 #include "model/model.h"
 #include "checks/policy.h"
 #include "admission/admission.h"
@@ -26,16 +28,39 @@ static enum iw_err pol(void *arg, const struct adm_subject *s, struct findings *
 	return adm_check_subject(arg, s, NULL, out);
 }
 
+/* Every object the loader reads, kept in one array. */
+static enum iw_err keep(void *ctx, struct mf_object *o)
+{
+	json_t *own = mf_keep(o);
+	return own && !json_array_append_new(ctx, own) ? IW_OK : IW_ENOMEM;
+}
+
+static void add_all(struct iw_state *st, json_t *objs)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o) {
+		json_t *copy = json_deep_copy(o);   /* the state strips what it takes */
+		if (copy)
+			iw_state_add_json(st, copy, NULL);
+		json_decref(copy);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_error_t err;
-	json_t *j = json_loadb((const char *)data, size, 0, &err);
+	json_t *j = json_array();
 	if (!j)
 		return 0;
+	struct mf_opts mo;
+	mf_opts_init(&mo);
+	mo.strip = true;
+	struct mf_sink sink = { keep, NULL, j };
+	mf_parse((const char *)data, size, &mo, &sink);
 	struct iw_state *st = iw_state_new(ingress_free, ingress_class_free);
 	struct iw_policy *p = iw_policy_new();
 	if (st && p) {
-		iw_state_add_json(st, j, NULL);
+		add_all(st, j);
 		iw_policy_audit(p, st, NULL, NULL, NULL);
 		/* delete and re-add every Ingress: the indexes must stay consistent */
 		for (size_t i = 0; i < iw_state_slots(st); i++) {
@@ -43,9 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ing && ing->meta.name)
 				iw_state_del_ingress(st, ing->meta.namespace_, ing->meta.name);
 		}
-		iw_state_add_json(st, j, NULL);
+		add_all(st, j);
 		iw_policy_audit(p, st, NULL, NULL, NULL);
-		json_t *first = json_array_get(json_object_get(j, "items"), 0);
+		json_t *first = json_array_get(j, 0);
 		if (json_is_object(first)) {
 			json_t *req = json_pack("{s:s, s:s, s:{s:s, s:{s:s}, s:s, s:O}}", "apiVersion",
 			                        "admission.k8s.io/v1", "kind", "AdmissionReview", "request",

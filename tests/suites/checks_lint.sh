@@ -49,7 +49,7 @@ t "--config: host-path-conflict lowered to a warning" 0 'warning: host-path-conf
 t "--config: a check turned off" 0 '!dangling-service' \
   -- --config $D/lenient.conf --against $D/cluster.json $D/team-b-apis.yaml
 printf 'checks:\n  no-such-check: off\n' >"$out.cfg"
-t "--config: an unknown check ID is a usage error naming file:line" 2 "$out.cfg:2:3: unknown check" \
+t "--config: an unknown check ID is a usage error naming file:line" 2 "$out.cfg:2:3: error: unknown check" \
   -- --config "$out.cfg" $D/team-a.yaml
 rm -f "$out.cfg"
 t "audit: conflicts already in the cluster are found offline" 1 \

@@ -59,7 +59,7 @@ for args in "--bogus" "a.json b.json" "--kube-version" "--kube-version 1.20"; do
 	else ko "usage '$args': exit $rc"; fi
 done
 "$BIN" review missing-file.json > /dev/null 2> "$T/err"; rc=$?
-if [ "$rc" = 2 ] && grep -q "missing-file.json: No such file" "$T/err"; then ok; else ko "missing file: exit $rc"; fi
+if [ "$rc" = 2 ] && grep -q "missing-file.json: cannot read: No such file" "$T/err"; then ok; else ko "missing file: exit $rc"; fi
 if "$BIN" review --help | grep -q "usage: ingress-warden review"; then ok; else ko "--help"; fi
 
 # --kube-version is accepted for every supported version and changes nothing here.

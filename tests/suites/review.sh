@@ -63,7 +63,7 @@ EOP
 "$BIN" review --controller haproxy "$tmp/exact.json" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown controller profile haproxy" "$tmp/out" && ok "--controller: an unknown profile is a usage error" || { bad "--controller haproxy (rc $rc)"; cat "$tmp/out"; }
 wrap $D/team-a-same-ns.yaml >"$tmp/same.json"
-python3 -c 'import sys,json,yaml; print(json.dumps({"kind":"List","items":[yaml.safe_load(open(sys.argv[1]))]}))' $D/team-a.yaml >"$tmp/team-a.json"
+python3 -c 'import sys,json,yaml; print(json.dumps({"apiVersion":"v1","kind":"List","items":[yaml.safe_load(open(sys.argv[1]))]}))' $D/team-a.yaml >"$tmp/team-a.json"
 "$BIN" review --against "$tmp/team-a.json" "$tmp/same.json" >"$tmp/out"; rc=$?
 python3 - "$tmp/out" <<'EOP' && [ $rc -eq 0 ] && ok "same-namespace conflict: allowed with a warning" || { bad "warning (rc $rc)"; cat "$tmp/out"; }
 import json, sys
@@ -89,7 +89,7 @@ echo '{"kind":"AdmissionReview"}' | "$BIN" review - >"$tmp/out" 2>"$tmp/err"; rc
 echo '{"apiVersion":' | "$BIN" review - >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "malformed JSON at line [0-9]* column" "$tmp/err" && ok "malformed JSON: exit 2 with line and column" || bad "malformed (rc $rc)"
 "$BIN" review --bogus 2>"$tmp/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "unknown option --bogus" "$tmp/err" && ok "unknown option: exit 2" || bad "usage (rc $rc)"
+[ $rc -eq 2 ] && grep -q "unknown option '--bogus'" "$tmp/err" && ok "unknown option: exit 2" || bad "usage (rc $rc)"
 
 echo "review: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -143,7 +143,7 @@ static void load_missing_file(void **state)
 	struct iw_policy *p;
 	assert_int_equal(iw_policyconf_load("/nonexistent/policy.yaml", &p, err, sizeof err), IW_EIO);
 	assert_null(p);
-	assert_string_equal(err, "/nonexistent/policy.yaml: No such file or directory");
+	assert_string_equal(err, "/nonexistent/policy.yaml: cannot read: No such file or directory");
 }
 
 int main(void)

@@ -107,7 +107,7 @@ static void bad_files(void **state)
 	struct iw_state *st = iw_state_new(ing_free_cb, ic_free_cb);
 	char err[300];
 	assert_int_equal(iw_state_load_file(st, "/nonexistent.json", NULL, err, sizeof err), IW_EIO);
-	assert_string_equal(err, "/nonexistent.json: No such file or directory");
+	assert_string_equal(err, "/nonexistent.json: cannot read: No such file or directory");
 	char path[] = "/tmp/iw-state-XXXXXX";
 	int fd = mkstemp(path);
 	assert_int_equal(write(fd, "{\"items\": [\n  {,", 16), 16);
@@ -115,8 +115,7 @@ static void bad_files(void **state)
 	assert_int_equal(iw_state_load_file(st, path, NULL, err, sizeof err), IW_ESYNTAX);
 	unlink(path);
 	char want[300];
-	snprintf(want, sizeof want, "%s:2:4: string or '}' expected near ',' (expected the JSON of "
-	         "kubectl get ingress,ingressclass,service -A -o json)", path);
+	snprintf(want, sizeof want, "%s:2:4: string or '}' expected near ','", path);
 	assert_string_equal(err, want);
 	iw_state_free(st);
 }
