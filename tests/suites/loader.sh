@@ -56,6 +56,9 @@ EOF
 same "lint --against the 21 MB JSON snapshot: the intruder is denied" 1 "$T/want.txt" -- lint --against cluster.json grab.yaml
 same "lint --against the same snapshot as -o yaml: the same answer" 1 "$T/want.txt" -- lint --against cluster.yaml grab.yaml
 # peak memory: the List is read item by item, managedFields dropped
+if [[ "$1" == *san* ]]; then
+  echo "skipped: peak RSS under AddressSanitizer is the sanitizer's, not the program's"
+else
 python3 - "$BIN" "$T" <<'EOP' && ok "lint --against the snapshot: peak RSS under 150 MB" || bad "peak RSS"
 import resource, subprocess, sys
 b, t = sys.argv[1], sys.argv[2]
@@ -64,6 +67,7 @@ kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print("    peak RSS %d KB" % kb)
 sys.exit(0 if kb < 150 * 1024 else 1)
 EOP
+fi
 python3 - "$T/grab.yaml" >"$T/review.json" <<'EOP'
 import json, sys, yaml
 obj = yaml.safe_load(open(sys.argv[1]))
