@@ -49,7 +49,7 @@ spec:
               number: 80
 EOF
 cat >"$T/want.txt" <<'EOF'
-grab.yaml:13:9: error: host-path-conflict: Prefix /api on host "app-7.example.com" is already served by ingress team-7/app-7 (spec.rules[0].http.paths[1]): while both exist team-7/app-7 keeps it (it has a creationTimestamp, this object none yet); this path takes over when that Ingress goes away
+grab.yaml:13:9: error: host-path-conflict: Prefix /api on host "app-7.example.com" is already served by ingress team-7/app-7 (spec.rules[0].http.paths[1]): while both exist team-7/app-7 keeps it (it has a creationTimestamp, this object none yet); this path takes over when that Ingress goes away [profile ingress-nginx: class "nginx"]
 grab.yaml:17:19: warning: dangling-service: service "intruder/app-7" does not exist: requests for this backend get 503
 1 object checked: 1 denied, 0 errors, 2 findings (1 warning); 0 documents of other kinds skipped; 0 input errors
 EOF
