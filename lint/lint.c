@@ -383,8 +383,8 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 				rc = iw_policy_check(c->policy, ing, NULL, c->o->state, &fl);
 		}
 	} else {
-		/* the state keeps the class (and the JSON its strings point into):
-		 * a tree in an arena dies after this document, so copy it */
+		/* the state keeps the class and the JSON its strings point into
+		 * (a copy when the document's tree is in lint's arena) */
 		json_t *own = collect ? mf_keep(mo) : json_incref(obj);
 		rc = own ? ingress_class_parse(own, IW_PARSE_STRICT, &el, &ic) : IW_ENOMEM;
 		json_decref(own);

@@ -20,7 +20,7 @@ void mf_opts_init(struct mf_opts *o)
 
 json_t *mf_keep(const struct mf_object *o)
 {
-	return o->doc && o->doc->in_arena_ ? json_deep_copy(o->obj) : json_incref(o->obj);
+	return o->doc ? yd_keep(o->doc, o->obj) : json_incref(o->obj);
 }
 
 struct run {

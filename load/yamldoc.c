@@ -1680,6 +1680,15 @@ enum iw_err yd_parse_range(const char *buf, size_t len, const struct yd_range *a
 
 /* ---------------------------------------------------------------- saved */
 
+json_t *yd_keep(const struct yd_doc *d, json_t *v)
+{
+	if (!d->in_arena_)
+		return json_incref(v);
+	/* the copy is made on the heap: the arena allocates only while the tree
+	 * is being built, not during the callback */
+	return json_deep_copy(v);
+}
+
 enum iw_err yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_value)
 {
 	memset(out, 0, sizeof *out);
@@ -1695,7 +1704,7 @@ enum iw_err yd_save(const struct yd_doc *d, struct yd_saved *out, bool keep_valu
 	if (d->error && !(out->error = strdup(d->error)))
 		return IW_ENOMEM;
 	if (keep_value && d->root) {
-		out->root = d->in_arena_ ? json_deep_copy(d->root) : json_incref(d->root);
+		out->root = yd_keep(d, d->root);
 		if (!out->root) {
 			free(out->error);
 			out->error = NULL;

@@ -130,6 +130,15 @@ struct yd_doc {
 };
 
 /*
+ * A value of d's tree (the root or any part of it) that the caller may keep
+ * past the callback: a new reference to v, or, when the tree is built in an
+ * arena (yd_limits.arena, whose values die when the callback returns), a
+ * deep copy on jansson's heap.  NULL on OOM.  The one way to keep a value
+ * of a document: json_incref alone is not enough under an arena.
+ */
+json_t *yd_keep(const struct yd_doc *d, json_t *v);
+
+/*
  * Called once per document, in order.  Return IW_OK to go on, a failure to
  * stop (yd_parse then returns it).
  */

@@ -6,7 +6,12 @@
  *
  * Strings are borrowed from the source json_t, which the model holds a
  * reference to (json_incref) until *_free: the caller may drop its own
- * reference at any time.  A NULL string means "absent" (Go nil pointer or
+ * reference at any time.  A source built in a jarena (load/jarena.h: lint's
+ * documents) is the exception: its values die with the document whatever
+ * their reference count, so a model parsed from one is released, or
+ * replaced by its compact copy (which owns its strings), before the
+ * document's callback returns; to keep the source itself, yd_keep
+ * (load/yamldoc.h) copies it.  A NULL string means "absent" (Go nil pointer or
  * omitted field); "" means present and empty.  Arrays and the structs are
  * allocated from one block owned by the model.
  *
