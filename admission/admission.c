@@ -333,7 +333,7 @@ static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_op
 			iw_validate_ingress_class(ic, oldic, &o->v, &el);
 	}
 	const struct iw_meta *m = ing ? &ing->meta : &ic->meta;
-	const char *name = m->name ? m->name : "";
+	const char *name = iw_nz(m->name);
 	enum iw_api api = ing ? ing->api : ic->api;
 	const char *group = api == IW_API_EXTENSIONS_V1BETA1 ? "extensions" : "networking.k8s.io";
 	if (el.err) {

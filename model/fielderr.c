@@ -76,21 +76,12 @@ size_t fpath_render(const struct fpath *p, char *buf, size_t size)
 	return n;
 }
 
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 static void push(struct errlist *el, enum fe_type t, char *field, const char *value, char *detail)
 {
 	char *val = NULL;
 	if (el->err)
 		goto fail;
-	if (value && !(val = xstrdup(value)))
+	if (value && !(val = strdup(value)))
 		goto fail;
 	if (!field || !detail)
 		goto fail;
@@ -118,12 +109,12 @@ void fe_add(struct errlist *el, enum fe_type t, const struct fpath *at,
 	char small[256], *field, *detail = NULL;
 	size_t n = fpath_render(at, small, sizeof small);
 	if (n < sizeof small) {
-		field = xstrdup(small);
+		field = strdup(small);
 	} else if ((field = malloc(n + 1))) {
 		fpath_render(at, field, n + 1);
 	}
 	if (!fmt || !*fmt) {
-		detail = xstrdup("");
+		detail = strdup("");
 	} else {
 		va_list ap;
 		va_start(ap, fmt);
@@ -141,7 +132,7 @@ void fe_add(struct errlist *el, enum fe_type t, const struct fpath *at,
 void fe_add_str(struct errlist *el, enum fe_type t, const char *field,
                 const char *value, const char *detail)
 {
-	push(el, t, xstrdup(field ? field : ""), value, xstrdup(detail ? detail : ""));
+	push(el, t, strdup(field ? field : ""), value, strdup(detail ? detail : ""));
 }
 
 void errlist_extend(struct errlist *el, const struct errlist *src)

@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 void iw_service_free(struct iw_service *s)
 {
 	if (!s)
@@ -37,8 +28,8 @@ enum iw_err iw_service_parse(const json_t *obj, struct iw_service **out)
 	struct iw_service *s = calloc(1, sizeof *s);
 	if (!s)
 		return IW_ENOMEM;
-	s->name = dup_str(name);
-	s->namespace_ = dup_str(iw_namespace_of(ns));
+	s->name = strdup(name);
+	s->namespace_ = strdup(iw_namespace_of(ns));
 	if (!s->name || !s->namespace_)
 		goto fail;
 	const json_t *ports = json_object_get(json_object_get(obj, "spec"), "ports");
@@ -51,7 +42,7 @@ enum iw_err iw_service_parse(const json_t *obj, struct iw_service **out)
 		const json_t *p = json_array_get(ports, i);
 		const char *pn = json_string_value(json_object_get(p, "name"));
 		const json_t *num = json_object_get(p, "port");
-		if (!(s->ports[s->nports].name = dup_str(pn ? pn : "")))
+		if (!(s->ports[s->nports].name = strdup(pn ? pn : "")))
 			goto fail;
 		s->ports[s->nports].port = json_is_integer(num) ? json_integer_value(num) : 0;
 		s->nports++;

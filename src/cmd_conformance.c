@@ -127,7 +127,7 @@ static bool judge(const struct opts *o, const struct answer *a, const struct rt_
 		return false;
 	}
 	const char *svc = d->match == RT_NONE ? "" : d->backend->has_resource
-	                ? (d->backend->resource.name ? d->backend->resource.name : "")
+	                ? iw_nz(d->backend->resource.name)
 	                : d->backend->service.name;
 	if (a->backend[0]) {
 		snprintf(obs, osz, "%s", a->backend);
