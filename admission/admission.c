@@ -121,9 +121,14 @@ static enum iw_err forbidden_status(const struct findings *fl, const char *kind,
  * the bound is crossed, or -1 when within it. */
 static long depth_exceeded(const char *s, size_t len)
 {
+	/* the bytes that matter here: a quote, an opening or closing bracket */
+	static const bool special[256] = { ['"'] = true, ['{'] = true, ['['] = true,
+	                                   ['}'] = true, [']'] = true };
 	int depth = 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
+		if (!special[(unsigned char)c])
+			continue;
 		if (c == '"') {
 			/* a string: up to the next '"' that no odd run of '\\' escapes */
 			for (;;) {
@@ -140,7 +145,7 @@ static long depth_exceeded(const char *s, size_t len)
 		} else if (c == '{' || c == '[') {
 			if (++depth > ADM_MAX_DEPTH)
 				return (long)i;
-		} else if ((c == '}' || c == ']') && depth > 0) {
+		} else if (depth > 0) {
 			depth--;
 		}
 	}
