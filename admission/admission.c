@@ -191,7 +191,16 @@ static void one_line(char *s)
 			*s = '?';
 }
 
-static bool envelope_error(const json_t *root, char *err, size_t errsize)
+/* The envelope's values, read once (json_object_get each). */
+struct envelope {
+	const char *api;            /* apiVersion */
+	json_t *req;                /* request */
+	const json_t *uid, *op;     /* request.uid, request.operation (strings) */
+	json_t *obj, *old;          /* request.object, request.oldObject (or NULL) */
+	const json_t *kind;         /* request.kind (or NULL) */
+};
+
+static bool envelope_error(json_t *root, struct envelope *e, char *err, size_t errsize)
 {
 	char q[400];
 #define BAD(...) do { snprintf(err, errsize, "not an AdmissionReview request: " __VA_ARGS__); return true; } while (0)
@@ -208,7 +217,7 @@ static bool envelope_error(const json_t *root, char *err, size_t errsize)
 	const char *api = json_string_value(a);
 	if (strcmp(api, "admission.k8s.io/v1") && strcmp(api, "admission.k8s.io/v1beta1"))
 		BAD("unsupported apiVersion %s (admission.k8s.io/v1 or v1beta1)", shown(api, 64, q, sizeof q));
-	const json_t *req = json_object_get(root, "request");
+	json_t *req = json_object_get(root, "request");
 	if (!json_is_object(req))
 		BAD("request is %s, not an object", type_name(req));
 	const json_t *uid = json_object_get(req, "uid");
@@ -223,14 +232,16 @@ static bool envelope_error(const json_t *root, char *err, size_t errsize)
 	if (strcmp(o, "CREATE") && strcmp(o, "UPDATE") && strcmp(o, "DELETE") && strcmp(o, "CONNECT"))
 		BAD("request.operation %s is not CREATE, UPDATE, DELETE or CONNECT", shown(o, 32, q, sizeof q));
 	static const char *const objs[] = { "object", "oldObject" };
+	json_t *ov[2];
 	for (size_t i = 0; i < 2; i++) {
-		const json_t *v = json_object_get(req, objs[i]);
+		json_t *v = ov[i] = json_object_get(req, objs[i]);
 		if (v && !json_is_null(v) && !json_is_object(v))
 			BAD("request.%s is %s, not an object", objs[i], type_name(v));
 	}
 	const json_t *rk = json_object_get(req, "kind");
 	if (rk && !json_is_null(rk) && !json_is_object(rk))
 		BAD("request.kind is %s, not an object", type_name(rk));
+	*e = (struct envelope){ api, req, uid, op, ov[0], ov[1], rk };
 	return false;
 #undef BAD
 }
@@ -249,17 +260,16 @@ static void log_member(struct buf *b, const char *key, const json_t *v)
 }
 
 /* The request's uid, kind, namespace, name and operation as JSON members. */
-static void log_fields(struct buf *b, const json_t *req)
+static void log_fields(struct buf *b, const struct envelope *e)
 {
-	const json_t *name = json_object_get(req, "name");
-	log_member(b, "uid", json_object_get(req, "uid"));
-	log_member(b, "kind", json_object_get(json_object_get(req, "kind"), "kind"));
-	log_member(b, "namespace", json_object_get(req, "namespace"));
+	const json_t *name = json_object_get(e->req, "name");
+	log_member(b, "uid", e->uid);
+	log_member(b, "kind", json_object_get(e->kind, "kind"));
+	log_member(b, "namespace", json_object_get(e->req, "namespace"));
 	if (!json_is_string(name) || !json_string_length(name))
-		name = json_object_get(json_object_get(json_object_get(req, "object"), "metadata"),
-		                       "name");
+		name = json_object_get(json_object_get(e->obj, "metadata"), "name");
 	log_member(b, "name", name);
-	log_member(b, "operation", json_object_get(req, "operation"));
+	log_member(b, "operation", e->op);
 }
 
 /* json_dump_callback into a buf */
@@ -283,15 +293,16 @@ struct verdict {
 };
 
 /* Decides the request. */
-static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_opts *o,
-                          enum adm_outcome *out)
+static enum iw_err decide(const struct envelope *e, struct verdict *resp,
+                          const struct adm_opts *o, enum adm_outcome *out)
 {
-	const char *kind = json_string_value(json_object_get(json_object_get(req, "kind"), "kind"));
-	const char *op = json_string_value(json_object_get(req, "operation"));
-	json_t *obj = json_object_get(req, "object");
-	if (!kind && !json_object_get(req, "kind"))   /* no request.kind: the object's own */
+	const json_t *gvk = e->kind;
+	const char *kind = json_string_value(json_object_get(gvk, "kind"));
+	const char *op = json_string_value(e->op);
+	json_t *obj = e->obj;
+	if (!kind && !gvk)   /* no request.kind: the object's own */
 		kind = json_string_value(json_object_get(obj, "kind"));
-	json_t *oldj = json_object_get(req, "oldObject");
+	json_t *oldj = e->old;
 	bool update = op && !strcmp(op, "UPDATE");
 	*out = ADM_ALLOWED;
 	resp->allowed = true;
@@ -299,7 +310,6 @@ static enum iw_err decide(json_t *req, struct verdict *resp, const struct adm_op
 	    (strcmp(op, "CREATE") && !update) || !json_is_object(obj))
 		return IW_OK;   /* not ours: allowed */
 	/* the object's own apiVersion/kind may be missing in hand-written requests */
-	const json_t *gvk = json_object_get(req, "kind");
 	if (!json_object_get(obj, "kind"))
 		json_object_set_new(obj, "kind", json_string(kind));
 	if (!json_object_get(obj, "apiVersion")) {
@@ -415,25 +425,24 @@ static enum iw_err handle(const char *body, size_t len, const struct adm_opts *o
 		one_line(msg);
 		return IW_ESYNTAX;
 	}
-	if (envelope_error(root, msg, msgsize)) {
+	struct envelope e;
+	if (envelope_error(root, &e, msg, msgsize)) {
 		one_line(msg);
 		json_decref(root);
 		return IW_EINVAL;
 	}
-	const char *api = json_string_value(json_object_get(root, "apiVersion"));
-	json_t *req = json_object_get(root, "request");
-	const json_t *uid = json_object_get(req, "uid");
-	res->api_version = !strcmp(api, "admission.k8s.io/v1") ? "admission.k8s.io/v1"
-	                                                       : "admission.k8s.io/v1beta1";
+	const json_t *uid = e.uid;
+	res->api_version = !strcmp(e.api, "admission.k8s.io/v1") ? "admission.k8s.io/v1"
+	                                                         : "admission.k8s.io/v1beta1";
 	struct buf lf;
 	buf_init(&lf, ADM_MAX_RESPONSE);
-	log_fields(&lf, req);
+	log_fields(&lf, &e);
 	/* the response, written as json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER)
 	 * writes the object {apiVersion, kind, response{uid, allowed, warnings,
 	 * status}} */
 	struct verdict v = { false, NULL, NULL };
 	enum adm_outcome oc;
-	enum iw_err rc = decide(req, &v, o, &oc);
+	enum iw_err rc = decide(&e, &v, o, &oc);
 	if (!rc) {
 		struct buf b;
 		buf_init(&b, ADM_MAX_RESPONSE);

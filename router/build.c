@@ -9,12 +9,13 @@
 
 int rt_path_type_of(const char *s)
 {
-	if (!s || !strcmp(s, "ImplementationSpecific"))
+	if (!s)
 		return RT_IS;   /* absent: v1beta1 defaulting; v1 refuses it */
-	if (!strcmp(s, "Exact"))
-		return RT_EXACT;
-	if (!strcmp(s, "Prefix"))
-		return RT_PREFIX;
+	switch (s[0]) {   /* the first letter tells them apart */
+	case 'I': return strcmp(s, "ImplementationSpecific") ? -1 : RT_IS;
+	case 'E': return strcmp(s, "Exact") ? -1 : RT_EXACT;
+	case 'P': return strcmp(s, "Prefix") ? -1 : RT_PREFIX;
+	}
 	return -1;
 }
 
@@ -118,15 +119,30 @@ static int qcmp_size(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* qsort, without its call for what is sorted already (most arrays of the
- * small tables the policy checks build for one object) */
+/* qsort; a short array (the tables the policy checks build for one object
+ * have a handful of hosts and paths) is sorted by insertion, without
+ * qsort's set-up.  Every order sorted here is total, or its equal elements
+ * are interchangeable: the result does not depend on the algorithm. */
+#define SORT_SHORT 8
+#define SORT_ELEM_MAX 128
 static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
-	for (size_t i = 1; i < n; i++)
-		if (cmp((char *)base + (i - 1) * size, (char *)base + i * size) > 0) {
-			qsort(base, n, size, cmp);
-			return;
-		}
+	if (n > SORT_SHORT || size > SORT_ELEM_MAX) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	char *b = base, tmp[SORT_ELEM_MAX];
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		if (cmp(b + (j - 1) * size, b + j * size) <= 0)
+			continue;
+		memcpy(tmp, b + i * size, size);
+		do {
+			memcpy(b + j * size, b + (j - 1) * size, size);
+			j--;
+		} while (j > 0 && cmp(b + (j - 1) * size, tmp) > 0);
+		memcpy(b + j * size, tmp, size);
+	}
 }
 
 /* ---- memory and indexes ----------------------------------------------------- */

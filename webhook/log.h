@@ -17,8 +17,9 @@ void wh_log_set_level(enum wh_level l);
 int wh_log_enabled(enum wh_level l);
 /* Logs msg with 'fields' (an object, stolen; NULL for none). */
 void wh_log(enum wh_level l, const char *msg, json_t *fields);
-/* Logs msg with fields already written as JSON object members
- * ("a":1,"b":"x"; NULL or "" for none), as wh_log would write them. */
-void wh_log_members(enum wh_level l, const char *msg, const char *members);
+/* The review line: msg "review", the request's fields (JSON members text,
+ * adm_result.log_fields; NULL for none), then "status" and "duration_us". */
+void wh_log_review(enum wh_level l, const char *fields, unsigned status,
+                   unsigned long long duration_us);
 
 #endif

@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/buf.h"
 #include "webhook/httphead.h"
 #include "webhook/log.h"
 
@@ -469,20 +468,7 @@ static enum MHD_Result answer_review(struct wh_server *s, struct MHD_Connection 
 	r->observed = 1;
 	enum wh_level lvl = info.outcome == WH_OUT_ERROR ? WH_LOG_ERROR :
 	                    info.outcome == WH_OUT_INVALID ? WH_LOG_WARN : WH_LOG_INFO;
-	if (wh_log_enabled(lvl)) {
-		char m[96];
-		struct buf f;
-		buf_init(&f, SIZE_MAX / 2);
-		if (info.log_fields && *info.log_fields) {
-			buf_puts(&f, info.log_fields);
-			buf_putc(&f, ',');
-		}
-		snprintf(m, sizeof m, "\"status\":%u,\"duration_us\":%llu", r->status, ns / 1000);
-		buf_puts(&f, m);
-		if (!f.err)
-			wh_log_members(lvl, "review", f.p);
-		buf_release(&f);
-	}
+	wh_log_review(lvl, info.log_fields, r->status, ns / 1000);
 	free(info.log_fields);
 	return ret;
 }
