@@ -1,6 +1,7 @@
 /* ingress-warden serve: the admission webhook (HTTPS) and the local lint server. */
 #include <errno.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ enum {
 	OPT_LISTEN, OPT_CERT, OPT_KEY, OPT_CLIENT_CA, OPT_PATH, OPT_LINT_LISTEN, OPT_MAX_BODY,
 	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
 	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK,
-	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_MAX_STALE, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER, OPT_N
+	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_MAX_STALE, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER,
+	OPT_HEADER, OPT_PROBE_LISTEN, OPT_BODY_MEM, OPT_PARSE_MEM, OPT_N
 };
 
 static const struct opt opts[OPT_N] = {
@@ -44,7 +46,8 @@ static const struct opt opts[OPT_N] = {
 	[OPT_THREADS] = { "--threads", "IW_THREADS", "0", "MHD worker threads (0: one per core)", O_UINT, 0, 256 },
 	[OPT_THREADING] = { "--threading", "IW_THREADING", "pool", "pool (epoll thread pool) or per-connection", O_STR, 0, 0 },
 	[OPT_MAX_CONNS] = { "--max-connections", "IW_MAX_CONNECTIONS", "1000", "open connections at most", O_UINT, 1, 100000 },
-	[OPT_PER_IP] = { "--max-connections-per-ip", "IW_MAX_CONNECTIONS_PER_IP", "0", "per client address (0: no limit)", O_UINT, 0, 100000 },
+	[OPT_PER_IP] = { "--max-connections-per-ip", "IW_MAX_CONNECTIONS_PER_IP", "128", "per client address (0: no limit)", O_UINT, 0, 100000 },
+	[OPT_HEADER] = { "--header-timeout", "IW_HEADER_TIMEOUT", "5", "seconds from the accept (TLS handshake included) to the end of the request head", O_UINT, 1, 600 },
 	[OPT_IDLE] = { "--idle-timeout", "IW_IDLE_TIMEOUT", "60", "seconds a connection may wait for its next request", O_UINT, 1, 3600 },
 	[OPT_READ] = { "--read-timeout", "IW_READ_TIMEOUT", "10", "seconds to receive one request once it started", O_UINT, 1, 600 },
 	[OPT_RELOAD] = { "--reload-interval", "IW_RELOAD_INTERVAL", "10", "seconds between certificate file checks (inotify acts at once)", O_UINT, 1, 3600 },
@@ -61,6 +64,9 @@ static const struct opt opts[OPT_N] = {
 	[OPT_AUDIT] = { "--audit-interval", "IW_AUDIT_INTERVAL", "300", "seconds between audits of the watched state: a log line per finding, a metric per check (0: off)", O_UINT, 0, 86400 },
 	[OPT_POLICY] = { "--config", "IW_CONFIG", NULL, "policy file: check severities and scopes (README: Policy file)", O_STR, 0, 0 },
 	[OPT_CONTROLLER] = { "--controller", "IW_CONTROLLER", NULL, "judge every Ingress under this controller profile (spec, ingress-nginx, aws-alb, gce, traefik, nginx-inc, contour, agic); default: each Ingress's class decides", O_STR, 0, 0 },
+	[OPT_PROBE_LISTEN] = { "--probe-listen", "IW_PROBE_LISTEN", NULL, "also serve GET /healthz and /readyz in plain HTTP on this address (the kubelet's probes: no client certificate, their own connections)", O_STR, 0, 0 },
+	[OPT_BODY_MEM] = { "--body-memory", "IW_BODY_MEMORY", "16Mi", "bytes of request bodies over 64 KiB held at once; a large request past it gets 503", O_SIZE, 1u << 20, 1ull << 32 },
+	[OPT_PARSE_MEM] = { "--parse-memory", "IW_PARSE_MEMORY", "0", "bytes of request bodies over 64 KiB parsed at once (a parse takes up to ~25x its body); others wait their turn (0: --max-body)", O_SIZE, 0, 1ull << 32 },
 };
 
 static void usage(FILE *f)
@@ -172,12 +178,14 @@ static void reload_on_hup(struct wh_tls *tls, const char *config, const struct i
 }
 
 /* Readiness follows the cluster state (webhook/audit.h). */
-static struct wh_server *ready_servers[2];
+static struct wh_server *ready_servers[3];
 
 static void set_servers_ready(void *arg, int ready, const char *note)
 {
 	(void)arg;
-	for (int i = 0; i < 2; i++)
+	if (ready)
+		malloc_trim(0);   /* the lists' memory goes back once they are in */
+	for (int i = 0; i < 3; i++)
 		if (ready_servers[i]) {
 			wh_server_set_ready_note(ready_servers[i], note);
 			wh_server_set_ready(ready_servers[i], ready);
@@ -350,18 +358,27 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	wh_glue_set_policy(glue, policy, cluster, unsynced);
+	/* Memory of large requests, shared by the listeners (bench/memory). */
+	size_t parse_mem = num[OPT_PARSE_MEM] ? (size_t)num[OPT_PARSE_MEM] : (size_t)num[OPT_MAX_BODY];
+	struct wh_budget *bodies = wh_budget_new((size_t)num[OPT_BODY_MEM]);
+	struct wh_budget *parses = wh_budget_new(parse_mem);
 	struct wh_config base = {
 		.tls_priorities = val[OPT_PRIO], .path = val[OPT_PATH],
 		.max_body = (size_t)num[OPT_MAX_BODY], .threads = (unsigned)num[OPT_THREADS],
 		.thread_per_connection = per_conn, .max_conns = (unsigned)num[OPT_MAX_CONNS],
 		.per_ip = (unsigned)num[OPT_PER_IP], .idle_timeout = (unsigned)num[OPT_IDLE],
 		.read_timeout = (unsigned)num[OPT_READ], .mem_limit = (size_t)num[OPT_MEM],
+		.header_timeout = (unsigned)num[OPT_HEADER], .bodies = bodies, .parses = parses,
 		.review = wh_glue_review, .review_ctx = glue, .lint = wh_glue_lint, .lint_ctx = glue,
 		.metrics = &metrics, .start_unready = cluster != NULL,
 	};
-	struct wh_server *web = NULL, *lint = NULL;
+	struct wh_server *web = NULL, *lint = NULL, *probe = NULL;
 	struct wh_audit *audit = NULL;
 	int ret = 1;
+	if (!bodies || !parses) {
+		fprintf(stderr, "ingress-warden serve: out of memory\n");
+		goto out;
+	}
 	if (webhook) {
 		struct wh_config c = base;
 		c.role = WH_ROLE_WEBHOOK;
@@ -388,6 +405,25 @@ int cmd_serve(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (val[OPT_PROBE_LISTEN]) {
+		/* The kubelet's probes: plain HTTP (it sends no client certificate),
+		 * GET /healthz and /readyz only, a few slots of their own that an
+		 * idle flood on the webhook port cannot take. */
+		struct wh_config c = base;
+		c.role = WH_ROLE_PROBE;
+		c.listen = val[OPT_PROBE_LISTEN];
+		c.tls = NULL;
+		c.threads = 1;
+		c.thread_per_connection = 0;
+		c.max_conns = 64;
+		c.per_ip = 16;
+		c.mem_limit = 16384;
+		if (!(probe = wh_server_start(&c, err, sizeof err))) {
+			fprintf(stderr, "ingress-warden serve: %s\n", err);
+			ret = 2;
+			goto out;
+		}
+	}
 	{
 		char exp[32] = "";
 		if (tls) {
@@ -396,10 +432,14 @@ int cmd_serve(int argc, char **argv)
 			gmtime_r(&na, &tm);
 			strftime(exp, sizeof exp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		}
-		json_t *f = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:s}",
+		json_t *f = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
 		                      "pid", (int)getpid(), "version", IW_VERSION,
 		                      "max_body", (json_int_t)num[OPT_MAX_BODY],
+		                      "body_memory", (json_int_t)num[OPT_BODY_MEM],
+		                      "parse_memory", (json_int_t)parse_mem,
 		                      "max_connections", (json_int_t)num[OPT_MAX_CONNS],
+		                      "max_connections_per_ip", (json_int_t)num[OPT_PER_IP],
+		                      "header_timeout_s", (json_int_t)num[OPT_HEADER],
 		                      "idle_timeout_s", (json_int_t)num[OPT_IDLE],
 		                      "read_timeout_s", (json_int_t)num[OPT_READ],
 		                      "threads", (json_int_t)num[OPT_THREADS],
@@ -415,11 +455,16 @@ int cmd_serve(int argc, char **argv)
 			json_object_set_new(f, "lint_listen", json_string(val[OPT_LINT_LISTEN]));
 			json_object_set_new(f, "lint_port", json_integer(wh_server_port(lint)));
 		}
+		if (probe) {
+			json_object_set_new(f, "probe_listen", json_string(val[OPT_PROBE_LISTEN]));
+			json_object_set_new(f, "probe_port", json_integer(wh_server_port(probe)));
+		}
 		wh_log(WH_LOG_INFO, "ready", f);
 	}
 	if (cluster) {
 		ready_servers[0] = web;
 		ready_servers[1] = lint;
+		ready_servers[2] = probe;
 		if (!(audit = wh_audit_start(cluster, policy, (unsigned)num[OPT_AUDIT], unsynced,
 		                             &metrics, set_servers_ready, NULL))) {
 			fprintf(stderr, "ingress-warden serve: cannot start the audit thread\n");
@@ -448,6 +493,7 @@ int cmd_serve(int argc, char **argv)
 	 *    the pod out of the Service before we stop accepting. */
 	if (web) wh_server_set_ready(web, 0);
 	if (lint) wh_server_set_ready(lint, 0);
+	if (probe) wh_server_set_ready(probe, 0);   /* answers 503 until the exit */
 	struct timespec d = { (time_t)num[OPT_SHUT_DELAY], 0 };
 	while (nanosleep(&d, &d) < 0 && errno == EINTR)
 		;
@@ -470,6 +516,9 @@ out:
 	wh_audit_stop(audit);
 	wh_server_stop(web);
 	wh_server_stop(lint);
+	wh_server_stop(probe);
+	wh_budget_free(bodies);
+	wh_budget_free(parses);
 	iw_cluster_stop(cluster);
 	wh_glue_free(glue);
 	wh_tls_close(tls);

@@ -82,7 +82,11 @@ static void write_line(enum wh_level l, const char *msg, const char *a, size_t a
 	buf_puts(&b, names[l]);
 	buf_puts(&b, "\",\"msg\":");
 	buf_json_string(&b, msg ? msg : "", msg ? strlen(msg) : 0);
-	if (alen) {
+	if (alen > WH_LOG_MAX_LINE) {   /* fields already written by a caller: kept out whole */
+		char note[64];
+		snprintf(note, sizeof note, ",\"fields_left_out_bytes\":%zu", alen);
+		buf_puts(&b, note);
+	} else if (alen) {
 		buf_putc(&b, ',');
 		buf_add(&b, a, alen);
 	}
@@ -119,6 +123,63 @@ static int dump_to_buf(const char *p, size_t n, void *b)
 	return buf_add(b, p, n) ? -1 : 0;
 }
 
+/*
+ * The last line of defence against a request reaching a log line unbounded
+ * (the codec caps what it echoes first): a string value longer than
+ * WH_LOG_MAX_STRING bytes keeps its first bytes (cut on a UTF-8 boundary) and
+ * says how many it left out; at most WH_LOG_MAX_FIELDS fields, nested values
+ * WH_LOG_MAX_DEPTH deep.  Keys are the callers' own.
+ */
+static json_t *capped(json_t *v, int depth)
+{
+	if (json_is_string(v)) {
+		size_t n = json_string_length(v);
+		if (n <= WH_LOG_MAX_STRING)
+			return json_incref(v);
+		const char *p = json_string_value(v);
+		size_t k = WH_LOG_MAX_STRING;
+		while (k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80)
+			k--;
+		char tail[64];
+		int t = snprintf(tail, sizeof tail, "...(%zu more bytes)", n - k);
+		char *b = malloc(k + (size_t)t + 1);
+		if (!b)
+			return json_string("(out of memory)");
+		memcpy(b, p, k);
+		memcpy(b + k, tail, (size_t)t + 1);
+		json_t *r = json_stringn_nocheck(b, k + (size_t)t);
+		free(b);
+		return r;
+	}
+	if (!json_is_object(v) && !json_is_array(v))
+		return json_incref(v);
+	if (depth >= WH_LOG_MAX_DEPTH)
+		return json_string("(nested too deeply)");
+	json_t *out = json_is_object(v) ? json_object() : json_array();
+	size_t i = 0, total = json_is_object(v) ? json_object_size(v) : json_array_size(v);
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) {
+			if (i++ == WH_LOG_MAX_FIELDS)
+				break;
+			json_object_set_new(out, k, capped(x, depth + 1));
+		}
+		if (total > WH_LOG_MAX_FIELDS)
+			json_object_set_new(out, "fields_left_out", json_integer((json_int_t)(total - WH_LOG_MAX_FIELDS)));
+	} else {
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (i == WH_LOG_MAX_FIELDS) {
+				json_array_append_new(out, json_sprintf("(%zu more)", total - i));
+				break;
+			}
+			json_array_append_new(out, capped(x, depth + 1));
+		}
+	}
+	return out;
+}
+
 void wh_log(enum wh_level l, const char *msg, json_t *fields)
 {
 	if (!wh_log_enabled(l)) {
@@ -130,9 +191,13 @@ void wh_log(enum wh_level l, const char *msg, json_t *fields)
 	buf_init(&m, LOG_LINE_MAX);
 	if (!fields || !json_object_size(fields))
 		write_line(l, msg, "", 0, "", 0);
-	else if (!json_dump_callback(fields, dump_to_buf, &m, JSON_COMPACT | JSON_PRESERVE_ORDER) &&
-	         !m.err && m.len >= 2)
-		write_line(l, msg, m.p + 1, m.len - 2, "", 0);
+	else {
+		json_t *c = capped(fields, 0);
+		if (c && !json_dump_callback(c, dump_to_buf, &m, JSON_COMPACT | JSON_PRESERVE_ORDER) &&
+		    !m.err && m.len >= 2)
+			write_line(l, msg, m.p + 1, m.len - 2, "", 0);
+		json_decref(c);
+	}
 	buf_release(&m);
 	json_decref(fields);
 }

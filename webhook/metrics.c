@@ -95,6 +95,12 @@ char *wh_metrics_render(const struct wh_metrics *cm, const struct wh_metrics_ext
 	put(&o, "# HELP ingress_warden_slow_requests_cut_total Connections closed because a request was not received in time.\n"
 	        "# TYPE ingress_warden_slow_requests_cut_total counter\n"
 	        "ingress_warden_slow_requests_cut_total %lu\n", LOAD(m->slow_cut));
+	put(&o, "# HELP ingress_warden_connections_evicted_total Connections without a request in progress closed to make room for new ones.\n"
+	        "# TYPE ingress_warden_connections_evicted_total counter\n"
+	        "ingress_warden_connections_evicted_total %lu\n", LOAD(m->evicted));
+	put(&o, "# HELP ingress_warden_requests_busy_total Large requests answered 503 because too many large bodies were held or parsed at once.\n"
+	        "# TYPE ingress_warden_requests_busy_total counter\n"
+	        "ingress_warden_requests_busy_total %lu\n", LOAD(m->busy));
 	put(&o, "# HELP ingress_warden_lint_requests_total Lint endpoint requests by result.\n"
 	        "# TYPE ingress_warden_lint_requests_total counter\n"
 	        "ingress_warden_lint_requests_total{result=\"ok\"} %lu\n"

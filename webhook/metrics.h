@@ -29,6 +29,8 @@ struct wh_metrics {
 	atomic_long in_flight;
 	atomic_ulong lint[3];                /* ok, findings denied, bad request */
 	atomic_ulong slow_cut;               /* connections cut for a slow request */
+	atomic_ulong evicted;                /* idle connections that gave way (conntab.h) */
+	atomic_ulong busy;                   /* large requests answered 503 (budgets) */
 	/* Cluster state and audit (serve --kubeconfig / --in-cluster, webhook/audit.h);
 	 * rendered only when cluster_watch is set. */
 	atomic_int cluster_watch;

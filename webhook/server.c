@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -17,30 +19,34 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "webhook/budget.h"
+#include "webhook/conntab.h"
 #include "webhook/httphead.h"
 #include "webhook/log.h"
 
-/* One open connection, for the deadline sweeper. */
-struct conn {
-	struct MHD_Connection *mc;
-	int fd;
-	long long deadline_ns;       /* monotonic; 0: none (answering) */
-	int cut;                     /* already shut down */
-	atomic_bool cancel;          /* set with cut: the work for it may stop */
-	struct conn *prev, *next;
-};
+/* A body up to this size is always taken; a larger one needs room in the
+ * server's budgets (wh_config.bodies, .parses). */
+#define SMALL_BODY (64u * 1024)
 
 /* One request. */
 struct req {
 	struct wh_server *srv;
-	struct conn *conn;
+	struct wh_conn *conn;
 	long long start_ns;
+	long long deadline_ns;       /* of reading the request (head and body) */
+	long long answer_ns;         /* when the whole body was in */
 	int seen;                    /* the handler saw the headers */
 	int kind;                    /* REQ_* */
 	int too_big;
 	int must_close;              /* answer with "Connection: close" */
 	struct wh_target target;     /* the raw request-target */
 	int has_body;                /* Content-Length > 0 or chunked */
+	int cut_short;               /* answered while the body came in: the rest is dropped */
+	size_t body_held;            /* taken from cfg.bodies */
+	size_t parse_held;           /* taken from cfg.parses */
+	struct MHD_Connection *mc;   /* for the resume */
+	struct wh_budget_waiter wait;   /* queued for cfg.parses, the connection suspended */
 	char *body;
 	size_t len, cap;
 	long timeout_ms;             /* ?timeout=, or -1 */
@@ -63,20 +69,10 @@ struct wh_server {
 	pthread_mutex_t note_mu;     /* guards ready_note */
 	char ready_note[512];        /* why not ready, or why degraded ("" when none) */
 	atomic_long in_flight;
-	pthread_mutex_t mu;          /* the connection list */
-	struct conn *conns;
-	unsigned nconns;
-	pthread_t sweeper;
-	int sweeper_on;
-	atomic_int stop;
+	struct wh_conntab *conns;    /* deadlines, eviction */
 };
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+static long long now_ns(void) { return wh_now_ns(); }
 
 long wh_parse_duration_ms(const char *s)
 {
@@ -107,15 +103,11 @@ long wh_parse_duration_ms(const char *s)
 	return (long)total;
 }
 
-/* ---- connection tracking and the deadline sweeper ---- */
+/* ---- connections (webhook/conntab.h) ---- */
 
-static void conn_deadline(struct wh_server *s, struct conn *c, long long deadline)
+static void conn_deadline(struct wh_server *s, struct wh_conn *c, long long deadline)
 {
-	if (!c)
-		return;
-	pthread_mutex_lock(&s->mu);
-	c->deadline_ns = deadline;
-	pthread_mutex_unlock(&s->mu);
+	wh_conn_deadline(s->conns, c, deadline);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
@@ -123,64 +115,14 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
 {
 	struct wh_server *s = cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		struct conn *c = calloc(1, sizeof *c);
-		if (!c)
-			return;   /* untracked: MHD's inactivity timeout still applies */
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
-		c->mc = mc;
-		c->fd = ci ? ci->connect_fd : -1;
-		c->deadline_ns = now_ns() + (long long)s->cfg.idle_timeout * 1000000000LL;
-		pthread_mutex_lock(&s->mu);
-		c->next = s->conns;
-		if (s->conns)
-			s->conns->prev = c;
-		s->conns = c;
-		s->nconns++;
-		pthread_mutex_unlock(&s->mu);
-		*socket_context = c;
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ad = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		/* NULL when out of memory: MHD's inactivity timeout still applies */
+		*socket_context = wh_conn_open(s->conns, fd ? fd->connect_fd : -1, ad ? ad->client_addr : NULL);
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-		struct conn *c = *socket_context;
-		if (!c)
-			return;
-		/* Unlinked under the lock before MHD closes the fd: the sweeper never
-		 * touches a descriptor number that may have been reused. */
-		pthread_mutex_lock(&s->mu);
-		if (c->prev) c->prev->next = c->next;
-		else s->conns = c->next;
-		if (c->next) c->next->prev = c->prev;
-		s->nconns--;
-		pthread_mutex_unlock(&s->mu);
-		free(c);
+		wh_conn_close(s->conns, *socket_context);
 		*socket_context = NULL;
 	}
-}
-
-static void *sweeper_main(void *arg)
-{
-	struct wh_server *s = arg;
-	while (!atomic_load(&s->stop)) {
-		struct timespec ts = { 0, 200 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-		long long now = now_ns();
-		unsigned cut = 0;
-		pthread_mutex_lock(&s->mu);
-		for (struct conn *c = s->conns; c; c = c->next)
-			if (!c->cut && c->deadline_ns && now > c->deadline_ns && c->fd >= 0) {
-				shutdown(c->fd, SHUT_RDWR);
-				c->cut = 1;
-				atomic_store(&c->cancel, true);
-				cut++;
-			}
-		pthread_mutex_unlock(&s->mu);
-		if (cut) {
-			atomic_fetch_add(&s->cfg.metrics->slow_cut, cut);
-			if (wh_log_enabled(WH_LOG_INFO))
-				wh_log(WH_LOG_INFO, "closed connections past their deadline",
-				       json_pack("{s:i}", "connections", (int)cut));
-		}
-	}
-	return NULL;
 }
 
 /* ---- responses ---- */
@@ -231,7 +173,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
 	r->version = WH_VER_NONE;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	r->conn = ci ? ci->socket_context : NULL;
-	conn_deadline(s, r->conn, r->start_ns + (long long)s->cfg.read_timeout * 1000000000LL);
+	/* the head by the header deadline (from the accept for a first request) */
+	long long head = wh_conn_request(s->conns, r->conn);
+	r->deadline_ns = r->start_ns + (long long)s->cfg.read_timeout * 1000000000LL;
+	conn_deadline(s, r->conn, head < r->deadline_ns ? head : r->deadline_ns);
 	atomic_fetch_add(&s->in_flight, 1);
 	atomic_fetch_add(&s->cfg.metrics->in_flight, 1);
 	return r;
@@ -254,11 +199,20 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **req_cls,
 	}
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && wh_log_enabled(WH_LOG_DEBUG))
 		wh_log(WH_LOG_DEBUG, "request ended early", json_pack("{s:i}", "code", (int)toe));
-	conn_deadline(s, r->conn, now_ns() + (long long)s->cfg.idle_timeout * 1000000000LL);
+	if (s->cfg.parses)
+		wh_budget_cancel(s->cfg.parses, &r->wait);
+	wh_conn_idle(s->conns, r->conn);
 	atomic_fetch_sub(&s->in_flight, 1);
 	atomic_fetch_sub(&s->cfg.metrics->in_flight, 1);
+	if (r->parse_held)
+		wh_budget_release(s->cfg.parses, r->parse_held);
+	if (r->body_held)
+		wh_budget_release(s->cfg.bodies, r->body_held);
+	int large = r->body && r->cap > SMALL_BODY;   /* not parsed: not trimmed yet */
 	free(r->body);
 	free(r);
+	if (large)
+		malloc_trim(0);
 	*req_cls = NULL;
 }
 
@@ -305,6 +259,8 @@ static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc,
 		pthread_mutex_unlock(&s->note_mu);
 		return reply_text(mc, r, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body, NULL);
 	}
+	if (s->cfg.role == WH_ROLE_PROBE)
+		return reply_text(mc, r, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
 	/* /metrics */
 	struct wh_metrics_extra x = { .now = (long long)time(NULL), .version = IW_VERSION };
 	if (s->cfg.tls) {
@@ -314,9 +270,7 @@ static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc,
 		x.reloads = loads ? loads - 1 : 0;   /* the first load is not a reload */
 		x.reload_failures = refused;
 	}
-	pthread_mutex_lock(&s->mu);
-	x.connections = s->nconns;
-	pthread_mutex_unlock(&s->mu);
+	x.connections = wh_conntab_count(s->conns);
 	char *text = wh_metrics_render(s->cfg.metrics, &x);
 	if (!text)
 		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
@@ -339,6 +293,79 @@ static int client_ok(struct wh_server *s, struct MHD_Connection *mc)
 	if (gnutls_certificate_verify_peers2(ts, &status) < 0)
 		return 0;
 	return status == 0;
+}
+
+/*
+ * An answer while the body is coming in (a chunked body past --max-body, or
+ * past the bodies budget).  MHD 0.9.75 refuses MHD_queue_response once it
+ * reads a body (only in the headers-only call or after the whole body), and
+ * returning MHD_NO from here closes the connection without a word.  So the
+ * answer is written on the connection directly, through the TLS session when
+ * there is one (this is the connection's own MHD thread: nothing else writes
+ * on it now), then the sending side is closed (close_notify, FIN) and the rest
+ * of the body is read and dropped for at most LINGER_S seconds, so that the
+ * client reads the answer instead of a reset.  MHD closes the connection at
+ * the end of the body, when the client closes, or when the sweeper cuts it.
+ */
+#define LINGER_S 2
+
+static int send_all(int fd, gnutls_session_t ts, const char *buf, size_t len)
+{
+	long long until = now_ns() + 1000000000LL;
+	while (len) {
+		ssize_t k = ts ? gnutls_record_send(ts, buf, len) : send(fd, buf, len, MSG_NOSIGNAL);
+		if (k > 0) {
+			buf += k;
+			len -= (size_t)k;
+			continue;
+		}
+		int again = ts ? (k == GNUTLS_E_AGAIN || k == GNUTLS_E_INTERRUPTED)
+		               : (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+		if (!again || now_ns() > until)
+			return -1;
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		poll(&p, 1, 100);
+	}
+	return 0;
+}
+
+static enum MHD_Result answer_mid_body(struct wh_server *s, struct MHD_Connection *mc, struct req *r,
+                                       unsigned status, const char *text)
+{
+	const union MHD_ConnectionInfo *fi = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ti = s->cfg.tls ?
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_GNUTLS_SESSION) : NULL;
+	gnutls_session_t ts = ti ? ti->tls_session : NULL;
+	r->status = status;
+	r->cut_short = 1;
+	if (!fi || (s->cfg.tls && !ts))
+		return MHD_NO;
+	char date[64], head[512];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	int n = snprintf(head, sizeof head,
+	                 "HTTP/1.1 %u %s\r\nDate: %s\r\nConnection: close\r\n"
+	                 "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+	                 "%sContent-Length: %zu\r\n\r\n%s",
+	                 status, MHD_get_reason_phrase_for(status), date,
+	                 status == MHD_HTTP_SERVICE_UNAVAILABLE ? "Retry-After: 1\r\n" : "",
+	                 strlen(text), text);
+	if (n <= 0 || (size_t)n >= sizeof head || send_all(fi->connect_fd, ts, head, (size_t)n) < 0)
+		return MHD_NO;
+	if (ts)
+		gnutls_bye(ts, GNUTLS_SHUT_WR);   /* non-blocking: best effort */
+	shutdown(fi->connect_fd, SHUT_WR);
+	conn_deadline(s, r->conn, now_ns() + LINGER_S * 1000000000LL);
+	if (r->body_held) {   /* nothing more is kept */
+		wh_budget_release(s->cfg.bodies, r->body_held);
+		r->body_held = 0;
+	}
+	free(r->body);
+	r->body = NULL;
+	r->len = r->cap = 0;
+	return MHD_YES;
 }
 
 /*
@@ -376,6 +403,21 @@ static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection 
 		return reply(mc, r, bad, "text/plain; charset=utf-8", text, strlen(text), 0, NULL);
 	}
 	r->has_body = hd.chunked || (hd.has_length && hd.length > 0);
+	/* The head is in: from here the request keeps its slot (conntab.h) and
+	 * the body is due by the read deadline. */
+	wh_conn_busy(s->conns, r->conn);
+	conn_deadline(s, r->conn, r->deadline_ns);
+	if (s->cfg.role == WH_ROLE_PROBE) {
+		/* the kubelet's: GET /healthz and /readyz, nothing else, no body */
+		if (r->has_body) {
+			r->too_big = 1;
+			return reply_text(mc, r, MHD_HTTP_CONTENT_TOO_LARGE, "no body here\n", NULL);
+		}
+		if (strcmp(url, "/healthz") != 0 && strcmp(url, "/readyz") != 0)
+			return early(mc, r, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
+		r->defer_get = 1;
+		return MHD_YES;
+	}
 	if (!client_ok(s, mc))
 		return early(mc, r, MHD_HTTP_FORBIDDEN, "client certificate required\n", NULL);
 	if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz") || !strcmp(url, "/metrics")) {
@@ -401,22 +443,28 @@ static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection 
 			if (r->timeout_ms <= 0)
 				return early(mc, r, MHD_HTTP_BAD_REQUEST, "invalid timeout parameter\n", NULL);
 			long long dl = r->start_ns + (long long)r->timeout_ms * 1000000LL;
-			long long rd = r->start_ns + (long long)s->cfg.read_timeout * 1000000000LL;
-			conn_deadline(s, r->conn, dl < rd ? dl : rd);
+			if (dl < r->deadline_ns)
+				r->deadline_ns = dl;
+			conn_deadline(s, r->conn, r->deadline_ns);
 		}
 	}
-	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	size_t want_cap = 4096;
-	if (cl) {
-		char *end;
-		errno = 0;
-		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno || *end || end == cl || n > s->cfg.max_body) {
+	size_t want_cap = 16384;
+	if (hd.has_length) {
+		if (hd.length > s->cfg.max_body) {
 			r->too_big = 1;
 			return reply_text(mc, r, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n", NULL);
 		}
-		if (n > 0)
-			want_cap = (size_t)n;
+		want_cap = (size_t)hd.length;
+		/* A large body holds its room in the bodies budget from the start. */
+		if (want_cap > SMALL_BODY && s->cfg.bodies) {
+			if (wh_budget_try(s->cfg.bodies, want_cap) < 0) {
+				atomic_fetch_add(&s->cfg.metrics->busy, 1);
+				r->must_close = 1;
+				return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+				                  "busy: too many large request bodies at once, retry\n", NULL);
+			}
+			r->body_held = want_cap;
+		}
 	}
 	r->body = malloc(want_cap + 1);
 	if (!r->body)
@@ -425,19 +473,27 @@ static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection 
 	return MHD_YES;
 }
 
-static int body_append(struct wh_server *s, struct req *r, const char *data, size_t n)
+/* 0 appended; 413 past --max-body; 503 past the bodies budget; 500 out of memory. */
+static unsigned body_append(struct wh_server *s, struct req *r, const char *data, size_t n)
 {
 	if (n > s->cfg.max_body - r->len)
-		return -1;
+		return MHD_HTTP_CONTENT_TOO_LARGE;
 	if (r->len + n > r->cap) {
 		size_t nc = r->cap * 2;
 		if (nc < r->len + n)
 			nc = r->len + n;
 		if (nc > s->cfg.max_body)
 			nc = s->cfg.max_body;
+		/* a chunked body past SMALL_BODY takes room as it grows */
+		size_t need = nc > SMALL_BODY ? nc - (r->cap > SMALL_BODY ? r->cap : SMALL_BODY) : 0;
+		if (need && s->cfg.bodies) {
+			if (wh_budget_try(s->cfg.bodies, need) < 0)
+				return MHD_HTTP_SERVICE_UNAVAILABLE;
+			r->body_held += need;
+		}
 		char *nb = realloc(r->body, nc + 1);
 		if (!nb)
-			return -2;
+			return MHD_HTTP_INTERNAL_SERVER_ERROR;
 		r->body = nb;
 		r->cap = nc;
 	}
@@ -446,15 +502,95 @@ static int body_append(struct wh_server *s, struct req *r, const char *data, siz
 	return 0;
 }
 
+/*
+ * Parsing costs memory in proportion to the body (bench/memory): a large
+ * body waits for room in the parses budget, until the request's deadline
+ * (503 then).  The thread pool does not wait: the connection is suspended
+ * (MHD_suspend_connection) and queued on the budget, which resumes it when
+ * room comes back or its deadline passes, and MHD calls the handler again.
+ * Returns 0 when the parse may start, 1 when suspended, -1 past the deadline.
+ */
+static void resume_waiter(void *arg)
+{
+	struct req *r = arg;
+	MHD_resume_connection(r->mc);
+}
+
+static int parse_begin(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
+{
+	if (r->len <= SMALL_BODY || !s->cfg.parses || r->parse_held)
+		return 0;
+	if (now_ns() >= r->deadline_ns) {
+		atomic_fetch_add(&s->cfg.metrics->busy, 1);
+		return -1;
+	}
+	if (s->cfg.thread_per_connection) {   /* a thread of its own: it may wait */
+		if (wh_budget_wait(s->cfg.parses, r->len, r->deadline_ns) < 0) {
+			atomic_fetch_add(&s->cfg.metrics->busy, 1);
+			return -1;
+		}
+	} else if (wh_budget_try(s->cfg.parses, r->len) < 0) {
+		/* Suspended before queued: a wake may come at once.  Never answered
+		 * while suspended: the parse runs in the call after the resume. */
+		r->mc = mc;
+		r->wait = (struct wh_budget_waiter){ .deadline_ns = r->deadline_ns,
+		                                     .wake = resume_waiter, .arg = r };
+		MHD_suspend_connection(mc);
+		if (wh_budget_take_or_queue(s->cfg.parses, r->len, &r->wait) == 0) {
+			r->parse_held = r->len;
+			MHD_resume_connection(mc);
+		}
+		return 1;
+	}
+	r->parse_held = r->len;
+	return 0;
+}
+
+/* The parses budget's deadlines, from each listener's sweeper. */
+static void expire_waiters(void *arg)
+{
+	struct wh_server *s = arg;
+	if (s->cfg.parses)
+		wh_budget_expire(s->cfg.parses, now_ns());
+}
+
+/* After the parse: the body and the room go back at once, and a large
+ * request's memory goes back to the system (glibc keeps freed memory in its
+ * per-thread arenas otherwise). */
+static void parse_end(struct wh_server *s, struct req *r)
+{
+	int large = r->parse_held > 0;
+	free(r->body);
+	r->body = NULL;
+	if (r->parse_held) {
+		wh_budget_release(s->cfg.parses, r->parse_held);
+		r->parse_held = 0;
+	}
+	if (r->body_held) {
+		wh_budget_release(s->cfg.bodies, r->body_held);
+		r->body_held = 0;
+	}
+	if (large)
+		malloc_trim(0);
+}
+
 static enum MHD_Result answer_review(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
 {
 	if (r->timeout_ms > 0 && now_ns() - r->start_ns > r->timeout_ms * 1000000LL)
 		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE, "deadline exceeded\n", NULL);
+	int wait = parse_begin(s, mc, r);
+	if (wait > 0)
+		return MHD_YES;
+	if (wait < 0)
+		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                  "busy: too many large requests at once, retry\n", NULL);
 	struct wh_answer a = { 0 };
 	struct wh_review_info info = { WH_OUT_ERROR, WH_VER_NONE, NULL };
 	r->body[r->len] = 0;
 	enum MHD_Result ret;
-	if (s->cfg.review(s->cfg.review_ctx, r->body, r->len, &a, &info) < 0) {
+	int rc = s->cfg.review(s->cfg.review_ctx, r->body, r->len, &a, &info);
+	parse_end(s, r);
+	if (rc < 0) {
 		free(a.body);
 		info.outcome = WH_OUT_ERROR;
 		ret = reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
@@ -477,10 +613,19 @@ static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *m
 {
 	struct wh_answer a = { 0 };
 	int denied = 0;
+	int wait = parse_begin(s, mc, r);
+	if (wait > 0)
+		return MHD_YES;
+	if (wait < 0)
+		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                  "busy: too many large requests at once, retry\n", NULL);
 	r->body[r->len] = 0;
 	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	const atomic_bool *cancel = r->conn ? &r->conn->cancel : NULL;
-	if (!s->cfg.lint || s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct, cancel, &a, &denied) < 0) {
+	/* the sweeper cutting this connection stops the parse and the checks */
+	int rc = s->cfg.lint ? s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct,
+	                                   wh_conn_cancel_flag(r->conn), &a, &denied) : -1;
+	parse_end(s, r);
+	if (rc < 0) {
 		free(a.body);
 		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
 	}
@@ -501,6 +646,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		r->seen = 1;
 		return headers_phase(s, mc, r, url, method, version);
 	}
+	if (r->cut_short) {       /* answered while the body came in: drop the rest */
+		if (!*data_len)
+			return MHD_NO;
+		*data_len = 0;
+		return MHD_YES;
+	}
 	if (r->status)            /* answered early (413 ...): discard, never buffer */
 		return MHD_NO;
 	if (r->defer_get) {
@@ -512,18 +663,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return reply_text(mc, r, r->defer_status, r->defer_text, r->defer_allow);
 	}
 	if (*data_len) {
-		int rc = body_append(s, r, data, *data_len);
+		unsigned st = body_append(s, r, data, *data_len);
 		*data_len = 0;
-		if (rc == -1) {
-			r->too_big = 1;
-			return reply_text(mc, r, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n", NULL);
-		}
-		if (rc < 0)
-			return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
-		return MHD_YES;
+		if (st == MHD_HTTP_SERVICE_UNAVAILABLE)
+			atomic_fetch_add(&s->cfg.metrics->busy, 1);
+		return !st ? MHD_YES :
+		       answer_mid_body(s, mc, r, st,
+		                       st == MHD_HTTP_CONTENT_TOO_LARGE ? "request body too large\n" :
+		                       st == MHD_HTTP_SERVICE_UNAVAILABLE ? "busy: too many large request bodies at once, retry\n" :
+		                       "out of memory\n");
 	}
 	/* The whole body is in: writing the answer gets its own bounded time. */
-	conn_deadline(s, r->conn, now_ns() + (long long)s->cfg.read_timeout * 1000000000LL);
+	if (!r->answer_ns) {
+		r->answer_ns = now_ns();
+		conn_deadline(s, r->conn, r->answer_ns + (long long)s->cfg.read_timeout * 1000000000LL);
+	}
 	return r->kind == REQ_LINT ? answer_lint(s, mc, r) : answer_review(s, mc, r);
 }
 
@@ -601,7 +755,7 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 	int loopback = 0;
 	if (parse_listen(cfg->listen, &ss, &sl, &loopback, err, errlen) < 0)
 		return NULL;
-	if (!cfg->tls && !loopback) {
+	if (!cfg->tls && !loopback && cfg->role != WH_ROLE_PROBE) {
 		snprintf(err, errlen, "plain HTTP is only served on loopback: '%s' is not", cfg->listen);
 		return NULL;
 	}
@@ -610,9 +764,19 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->note_mu, NULL);
 	s->cfg = *cfg;
+	struct wh_conntab_opts co = {
+		.max_conns = cfg->max_conns, .per_ip = cfg->per_ip,
+		.header_timeout = cfg->header_timeout ? cfg->header_timeout : cfg->read_timeout,
+		.idle_timeout = cfg->idle_timeout,
+		.cut = &cfg->metrics->slow_cut, .evicted = &cfg->metrics->evicted,
+		.tick = expire_waiters, .tick_arg = s,
+	};
+	if (!(s->conns = wh_conntab_new(&co))) {
+		snprintf(err, errlen, "cannot start the deadline thread");
+		goto fail;
+	}
 	s->path = strdup(cfg->path ? cfg->path : "/validate");
 	s->priorities = strdup(cfg->tls_priorities ? cfg->tls_priorities : WH_TLS_PRIORITIES);
 	if (!s->path || !s->priorities) {
@@ -628,7 +792,8 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 && n < 256 ? (unsigned)n : 2;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (cfg->tls)
@@ -670,11 +835,6 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
-	if (pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
-		snprintf(err, errlen, "cannot start the deadline thread");
-		goto fail;
-	}
-	s->sweeper_on = 1;
 	return s;
 fail:
 	wh_server_stop(s);
@@ -714,10 +874,7 @@ void wh_server_stop(struct wh_server *s)
 		return;
 	if (s->d)
 		MHD_stop_daemon(s->d);
-	atomic_store(&s->stop, 1);
-	if (s->sweeper_on)
-		pthread_join(s->sweeper, NULL);
-	pthread_mutex_destroy(&s->mu);
+	wh_conntab_free(s->conns);
 	pthread_mutex_destroy(&s->note_mu);
 	free(s->path);
 	free(s->priorities);

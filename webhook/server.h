@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "webhook/budget.h"
 #include "webhook/metrics.h"
 #include "webhook/tlsstore.h"
 
@@ -57,7 +58,9 @@ typedef int (*wh_review_fn)(void *ctx, const char *body, size_t len,
 typedef int (*wh_lint_fn)(void *ctx, const char *body, size_t len, const char *content_type,
                           const atomic_bool *cancel, struct wh_answer *ans, int *denied);
 
-enum wh_role { WH_ROLE_WEBHOOK, WH_ROLE_LINT };
+/* The probe role serves GET /healthz and /readyz only, in plain HTTP on any
+ * address (the kubelet's probes: no client certificate, their own slots). */
+enum wh_role { WH_ROLE_WEBHOOK, WH_ROLE_LINT, WH_ROLE_PROBE };
 
 struct wh_config {
 	enum wh_role role;
@@ -69,9 +72,12 @@ struct wh_config {
 	unsigned threads;            /* MHD thread pool size; 0: one per core */
 	int thread_per_connection;   /* measured alternative (bench/serve/README.md) */
 	unsigned max_conns, per_ip;  /* 0 per_ip: unlimited */
+	unsigned header_timeout;     /* seconds: accept (or request line) to the end of the head */
 	unsigned idle_timeout;       /* seconds */
 	unsigned read_timeout;       /* seconds */
 	size_t mem_limit;            /* MHD memory per connection, bytes */
+	struct wh_budget *bodies;    /* bodies over 64 KiB held at once (NULL: no cap) */
+	struct wh_budget *parses;    /* bodies over 64 KiB parsed at once (NULL: no cap) */
 	wh_review_fn review;
 	void *review_ctx;
 	wh_lint_fn lint;

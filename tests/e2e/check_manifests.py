@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Checks one `kubectl kustomize` output: check_manifests.py NAME OUT.yaml.
 Prints one "ok - ..." or "FAIL - ..." line per check."""
+import os
+import re
 import sys
 
 import yaml
@@ -51,11 +53,20 @@ check("Deployment: 2 replicas", spec["replicas"] == 2)
 tsc = pod.get("topologySpreadConstraints", [])
 check("Deployment: spread across nodes", any(t["topologyKey"] == "kubernetes.io/hostname" and
                                              t["whenUnsatisfiable"] == "DoNotSchedule" for t in tsc))
-check("Deployment: liveness /healthz, readiness /readyz over HTTPS",
+env = {e["name"]: e.get("value") for e in c.get("env", [])}
+ports = {p.get("name"): p["containerPort"] for p in c["ports"]}
+probe_port = int(env.get("IW_PROBE_LISTEN", ":0").rsplit(":", 1)[1])
+check("Deployment: liveness /healthz, readiness /readyz on the plain-HTTP probe listener (no client certificate)",
       c["livenessProbe"]["httpGet"]["path"] == "/healthz" and c["readinessProbe"]["httpGet"]["path"] == "/readyz"
-      and c["readinessProbe"]["httpGet"]["scheme"] == "HTTPS")
+      and all(c[p]["httpGet"]["port"] == "probes" and c[p]["httpGet"].get("scheme", "HTTP") == "HTTP"
+              for p in ("livenessProbe", "readinessProbe"))
+      and ports.get("probes") == probe_port == 8081)
 res = c.get("resources", {})
 check("Deployment: requests and limits", all(k in res.get(w, {}) for w in ("requests", "limits") for k in ("cpu", "memory")))
+bench = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../bench/memory/README.md")).read()
+measured = re.search(r"^Deployment limit: (\S+)$", bench, re.M)
+check("Deployment: the memory limit measured in bench/memory (%s)" % (measured.group(1) if measured else "none"),
+      measured is not None and res.get("limits", {}).get("memory") == measured.group(1))
 sc, psc = c.get("securityContext", {}), pod.get("securityContext", {})
 check("Deployment: non-root", psc.get("runAsNonRoot") is True and psc.get("runAsUser", 0) != 0)
 check("Deployment: read-only root filesystem", sc.get("readOnlyRootFilesystem") is True)
@@ -63,7 +74,7 @@ check("Deployment: no capabilities, no privilege escalation",
       sc.get("capabilities", {}).get("drop") == ["ALL"] and not sc.get("capabilities", {}).get("add")
       and sc.get("allowPrivilegeEscalation") is False)
 check("Deployment: seccomp RuntimeDefault", psc.get("seccompProfile", {}).get("type") == "RuntimeDefault")
-port = c["ports"][0]["containerPort"]
+port = ports["https"]
 svc = one("Service")
 check("Service 443 -> 8443", svc["spec"]["ports"][0]["port"] == 443 and svc["spec"]["ports"][0]["targetPort"] == 8443 == port)
 pdb = one("PodDisruptionBudget")

@@ -14,10 +14,16 @@ $CAFILE, and sends a client certificate when $CLIENT_CERT/$CLIENT_KEY are set).
         send the bytes (Python escapes: \\r\\n, \\x00), read until the server
         closes or WAIT seconds (default 3) pass; print on one line every status
         line it answered, then "closed" or "open", joined by '|'
+  stall TARGET MODE
+        open a connection and stop: MODE none (no byte), hello (5 bytes of a
+        TLS ClientHello), handshake (a whole TLS handshake, no request),
+        served (one GET /healthz answered, then nothing); print the seconds
+        until the server closes it (at most 15)
   chunked TARGET PATH CTYPE TOTAL
         POST a chunked body of TOTAL bytes in 16 KiB chunks without waiting;
-        stop when an answer arrives; print its status line, "closed"/"open",
-        and whether the server answered before the whole body was sent
+        stop when an answer arrives; print its status line, "closed"/"open"
+        and whether the server answered before the whole body was sent,
+        joined by '|'
 """
 import os
 import re
@@ -129,6 +135,25 @@ def raw(target, escaped, wait=3.0):
     print("|".join(status_lines(ans) + ["closed" if closed else "open"]))
 
 
+def stall(target, mode):
+    tls, port = parse_target(target)
+    s = socket.create_connection(("127.0.0.1", port), timeout=15)
+    t0 = time.time()
+    if mode == "hello":
+        s.sendall(b"\x16\x03\x01\x02\x00")
+    elif mode in ("handshake", "served"):
+        s = wrap(s, True)
+        t0 = time.time()
+        if mode == "served":
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            data = b""
+            while b"ok\n" not in data:
+                data += s.recv(4096)
+            t0 = time.time()
+    read_answer(s, 15)
+    print("%.1f" % (time.time() - t0))
+
+
 def chunked(target, path, ctype, total):
     s = connect(target)
     s.sendall(("POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: %s\r\n"
@@ -177,9 +202,8 @@ def chunked(target, path, ctype, total):
         more, closed = read_answer(s, 3)
         ans += more
     lines = status_lines(ans)
-    print(lines[0] if lines else "no answer")
-    print("closed" if closed else "open")
-    print("before the end of the body" if early else "after the whole body")
+    print("|".join([lines[0] if lines else "no answer", "closed" if closed else "open",
+                    "before the end of the body" if early else "after the whole body"]))
 
 
 def main():
@@ -191,6 +215,8 @@ def main():
         idle(a[1], int(a[2]), a[3], int(a[4]) if len(a) > 4 else None)
     elif a[0] == "raw":
         raw(a[1], a[2], float(a[3]) if len(a) > 3 else 3.0)
+    elif a[0] == "stall":
+        stall(a[1], a[2])
     elif a[0] == "chunked":
         chunked(a[1], a[2], a[3], int(a[4]))
     else:

@@ -156,6 +156,40 @@ TLS=(--tls-cert "$T/c/tls.crt" --tls-key "$T/c/tls.key")
 CURL=(curl -sS --max-time 5 --cacert "$CAFILE")
 JSON=(-H 'Content-Type: application/json')
 
+# ---- 1. Connection slots: idle sockets must not starve /healthz nor reviews
+# idle_ok OUTPUT: "opened=1000 healthz=200 T review=200 T" with both T <= 1 s
+idle_ok() {
+  python3 -c '
+import sys
+f = dict(w.split("=") for w in sys.argv[1].split() if "=" in w)
+t = sys.argv[1].split()
+ok = f["opened"] == "1000" and f["healthz"] == "200" and f["review"] == "200" \
+     and float(t[2]) <= 1.0 and float(t[4]) <= 1.0
+sys.exit(0 if ok else 1)' "$1"
+}
+start "$T/slots.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --probe-listen 127.0.0.1:@P2@ \
+  --header-timeout 2 --idle-timeout 4 --shutdown-delay 0
+SLOTS=$SPID; SW=tls:$SP1; SPR=$SP2
+out=$(python3 "$H" idle "$SW" 1000 127.0.0.2 "$SPR")
+check "1. 1,000 idle connections from another address: /healthz (probe port) and a review within 1 s ($out)" idle_ok "$out"
+out=$(python3 "$H" idle "$SW" 1000 127.0.0.2)
+check "1. ... /healthz on the webhook port too ($out)" idle_ok "$out"
+out=$(python3 "$H" idle "$SW" 1000 127.0.0.1)
+check "1. 1,000 idle connections from the reviewer's own address: within 1 s ($out)" idle_ok "$out"
+"${CURL[@]}" "https://localhost:${SW#tls:}/metrics" > "$T/slots.metrics"
+check "1. the idle ones gave way (metric)" grep -qE '^ingress_warden_connections_evicted_total [1-9]' "$T/slots.metrics"
+for m in none hello; do
+  t=$(python3 "$H" stall "$SW" $m)
+  check "1. a connection that stops at '$m' is closed at --header-timeout 2 (${t}s)" within 1.5 "$t" -- "$t" 4
+done
+# (timed from the end of the handshake: the deadline runs from the accept)
+t=$(python3 "$H" stall "$SW" handshake)
+check "1. a TLS connection that sends no request is closed by --header-timeout 2 (${t}s after its handshake)" within "$t" 4
+t=$(python3 "$H" stall "$SW" served)
+check "1. a kept-alive connection waits --idle-timeout 4, not the header timeout (${t}s)" within 3.5 "$t" -- "$t" 6
+stop "$SLOTS"
+check "1. serve stops cleanly after the floods" eq "$RC" 0
+
 # ---- 8. SIGHUP: certificates and --config read again, never a crash
 python3 - examples/admission-allowed.json "$T/dup.json" <<'EOF'
 import copy, json, sys
@@ -191,6 +225,57 @@ check "8. SIGHUP after a certificate change: the new pair is served" \
 stop "$HUP"
 check "8. SIGTERM after SIGHUPs: a clean exit" eq "$RC" 0
 cp "$T/c2/ca.crt" "$CAFILE"
+
+# ---- 7. Memory: large bodies held and parsed at once are bounded, and given back
+# (skipped under AddressSanitizer: its quarantine keeps freed memory on purpose)
+if grep -q __asan_init "$BIN"; then
+  echo "skipped: 7. memory figures (AddressSanitizer build)"
+else
+  python3 bench/memory/gen.py numbers 1000000 "$T/n1m.json"
+  start "$T/mem.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --max-body 1Mi --threads 2 --shutdown-delay 0
+  MEM=$SPID
+  out=$(python3 bench/memory/load.py "$SP1" "$CAFILE" "$T/n1m.json" 6 1)
+  peak=$(awk '/VmHWM/{print $2}' /proc/$MEM/status); now=$(awk '/VmRSS/{print $2}' /proc/$MEM/status)
+  check "7. six concurrent 1 MB bodies of small numbers: all answered ($out)" bash -c "[[ '$out' == '200=6 '* ]]"
+  # one such parse at a time (--parse-memory = --max-body): two at once peaked at 53 MB
+  check "7. ... peak RSS under 45 MB (${peak} kB)" within "$peak" 46080
+  check "7. ... and the memory given back afterwards: RSS under 20 MB (${now} kB)" within "$now" 20480
+  stop "$MEM"
+fi
+
+# ---- 9. A chunked body over --max-body: 413 at once, then close
+start "$T/chunk.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --lint-listen 127.0.0.1:@P2@ \
+  --max-body 65536 --shutdown-delay 0
+CHUNK=$SPID; CW=tls:$SP1; CL=$SP2
+want="HTTP/1.1 413 Content Too Large|closed|before the end of the body"
+check "9. serve: a 20 MB chunked body, raw over TLS: 413, closed, while it is still sent" \
+  eq "$(python3 "$H" chunked "$CW" /validate application/json 20000000)" "$want"
+check "9. lint server: the same over plain HTTP" \
+  eq "$(python3 "$H" chunked "$CL" /lint application/yaml 20000000)" "$want"
+head -c 200000 /dev/zero | tr '\0' ' ' > "$T/big"
+check "9. serve: curl, chunked body over --max-body: 413" eq \
+  "$("${CURL[@]}" "${JSON[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "https://localhost:${CW#tls:}/validate" -o /dev/null -w '%{http_code}')" 413
+check "9. lint server: curl, chunked body over --max-body: 413" eq \
+  "$(curl -sS --max-time 5 -H 'Content-Type: application/yaml' -H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "http://127.0.0.1:$CL/lint" -o /dev/null -w '%{http_code}')" 413
+check "9. a chunked body under --max-body is still answered" eq \
+  "$("${CURL[@]}" "${JSON[@]}" -H 'Transfer-Encoding: chunked' --data-binary @examples/admission-allowed.json "https://localhost:${CW#tls:}/validate" -o /dev/null -w '%{http_code}')" 200
+stop "$CHUNK"
+check "9. serve stops cleanly" eq "$RC" 0
+
+# ---- 11. --client-ca and the kubelet's probes: plain HTTP on the probe port
+start "$T/mtls.log" serve --listen 127.0.0.1:@P1@ "${TLS[@]}" --client-ca "$T/c2/ca.crt" \
+  --probe-listen 127.0.0.1:@P2@ --shutdown-delay 2
+MTLS=$SPID; MW=$SP1; MP=$SP2
+check "11. --client-ca: /healthz and /readyz answer on the probe port without a client certificate" \
+  eq "$(curl -sS --max-time 5 "http://127.0.0.1:$MP/healthz") $(curl -sS --max-time 5 "http://127.0.0.1:$MP/readyz")" "ok ok"
+check "11. ... while the webhook port still refuses a client without one" \
+  bash -c "! curl -s --max-time 5 --cacert '$CAFILE' 'https://localhost:$MW/healthz' >/dev/null 2>&1"
+check "11. the probe port serves nothing else" eq "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MP/metrics") $(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$MP/validate")" "404 413"
+kill -TERM "$MTLS"; sleep 0.5
+check "11. SIGTERM: /readyz on the probe port fails during --shutdown-delay" \
+  eq "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MP/readyz")" 503
+stop "$MTLS"
+check "11. serve stops cleanly" eq "$RC" 0
 
 # ---- 10, 12. HTTP framing and Host (RFC 9112), over raw sockets: serve (TLS), the
 # lint server (plain), router (plain).  Every bad head: one answer, then close.
