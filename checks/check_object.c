@@ -138,13 +138,13 @@ void chk_duplicate_path(struct chk_ctx *c)
 	const char *wins = c->prof->dup_winner == IW_DUP_FIRST ? "the first one receives the traffic" :
 	                   c->prof->dup_winner == IW_DUP_LAST ? "the later one receives the traffic" :
 	                   "which one receives the traffic is the controller's choice";
+	size_t f = 0;   /* first of the run of equal host, path and pathType */
 	for (size_t k = 1; k < n; k++) {
-		size_t f = k;   /* first of the run */
-		while (f > 0 && !strcmp(v[f - 1].host, v[k].host) && !strcmp(v[f - 1].path, v[k].path) &&
-		       !strcmp(v[f - 1].type, v[k].type))
-			f--;
-		if (f == k)
+		if (strcmp(v[k - 1].host, v[k].host) || strcmp(v[k - 1].path, v[k].path) ||
+		    strcmp(v[k - 1].type, v[k].type)) {
+			f = k;
 			continue;
+		}
 		const struct pref *a = &v[f], *b = &v[k];
 		char ba[300], bb[300];
 		backend_text(a->be, ba, sizeof ba);
@@ -219,38 +219,72 @@ void chk_regex_in_path(struct chk_ctx *c)
 
 /* ---- tls-host-unserved ----------------------------------------------------- */
 
-/* true when wildcard "*.suffix" covers the exact host 'h' on one label */
-static bool wild_covers(const char *w, const char *h)
+static int cmp_str(const void *a, const void *b)
 {
-	if (w[0] != '*' || w[1] != '.' || h[0] == '*')
-		return false;
-	const char *dot = strchr(h, '.');
-	return dot && dot != h && !strcmp(dot, w + 1);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static bool in_sorted(const char *const *v, size_t n, const char *s)
+{
+	return n && bsearch(&s, v, n, sizeof *v, cmp_str);
+}
+
+/*
+ * A TLS host is served when a rule names it, when a wildcard rule covers it,
+ * or when it is a wildcard covering a rule's exact host ("*.suffix" covers
+ * an exact host whose first label is not empty and whose rest is
+ * ".suffix").  Three sorted sets of the rule hosts answer each TLS host in
+ * O(log rules): the hosts, the ".suffix" of the wildcard hosts, and the
+ * ".suffix" after the first label of the exact hosts.
+ */
 void chk_tls_host_unserved(struct chk_ctx *c)
 {
 	const struct ingress *ing = c->ing;
-	if (!chk_enabled(c, IW_CHK_TLS_HOST_UNSERVED))
+	if (!chk_enabled(c, IW_CHK_TLS_HOST_UNSERVED) || !ing->ntls)
 		return;
 	/* a host-less rule serves every host (under ingress-nginx: every host
 	 * without a server of its own, SEMANTICS-ingress-nginx sec. 9.1); so does
 	 * the defaultBackend, except under ingress-nginx, where it serves other
 	 * hosts only when the Ingress has no rules at all (sec. 5.3) */
 	bool hostless = false;
-	for (size_t r = 0; r < ing->nrules && !hostless; r++)
-		hostless = !*iw_nz(ing->rules[r].host);
+	for (size_t k = 0; k < c->nhosts && !hostless; k++)
+		hostless = !*iw_nz(ing->rules[c->host_rules[k]].host);
 	bool fallback = ing->has_default_backend &&
 	                (c->prof->id != IW_PROFILE_INGRESS_NGINX || !ing->nrules);
+	if (hostless || fallback)
+		return;
+	const char *small[3][16], **hosts = small[0], **wild = small[1], **sfx = small[2];
+	size_t nh = 0, nw = 0, ns = 0;
+	if (c->nhosts > 16) {
+		if (!(hosts = malloc(3 * c->nhosts * sizeof *hosts))) {
+			c->out->err = IW_ENOMEM;
+			return;
+		}
+		wild = hosts + c->nhosts;
+		sfx = wild + c->nhosts;
+	}
+	for (size_t k = 0; k < c->nhosts; k++) {
+		const char *rh = iw_nz(ing->rules[c->host_rules[k]].host);
+		if (!*rh)
+			continue;
+		hosts[nh++] = rh;
+		const char *dot = strchr(rh, '.');
+		if (rh[0] == '*' && rh[1] == '.')
+			wild[nw++] = rh + 1;
+		else if (rh[0] != '*' && dot && dot != rh)
+			sfx[ns++] = dot;
+	}
+	qsort(hosts, nh, sizeof *hosts, cmp_str);
+	qsort(wild, nw, sizeof *wild, cmp_str);
+	qsort(sfx, ns, sizeof *sfx, cmp_str);
 	for (size_t i = 0; i < ing->ntls; i++)
 		for (size_t j = 0; j < ing->tls[i].nhosts; j++) {
 			const char *h = iw_nz(ing->tls[i].hosts[j]);
-			bool served = false;
-			for (size_t r = 0; r < ing->nrules && !served; r++) {
-				const char *rh = iw_nz(ing->rules[r].host);
-				served = *rh && (!strcmp(rh, h) || wild_covers(rh, h) || wild_covers(h, rh));
-			}
-			if (served || hostless || fallback)
+			const char *dot = strchr(h, '.');
+			bool served = in_sorted(hosts, nh, h) ||
+			              (h[0] != '*' && dot && dot != h && in_sorted(wild, nw, dot)) ||
+			              (h[0] == '*' && h[1] == '.' && in_sorted(sfx, ns, h + 1));
+			if (served)
 				continue;
 			chk_emit(c, IW_CHK_TLS_HOST_UNSERVED, false,
 			         FP_IDX(FP_KEY(FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "tls"), i), "hosts"), j),
@@ -260,6 +294,8 @@ void chk_tls_host_unserved(struct chk_ctx *c)
 			         ? " (ingress-nginx sends an Ingress's spec.defaultBackend only the requests "
 			           "of the hosts it creates, when it has rules)" : "");
 		}
+	if (hosts != small[0])
+		free(hosts);
 }
 
 /* ---- deprecated-api, deprecated-class-annotation --------------------------- */

@@ -15,6 +15,73 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ---- the distinct rule hosts of the object ------------------------------ */
+
+struct hkey {
+	const char *host;
+	size_t rule;
+};
+
+static int cmp_hkey(const void *a, const void *b)
+{
+	const struct hkey *x = a, *y = b;
+	int r = strcmp(x->host, y->host);
+	return r ? r : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+enum iw_err chk_hosts(struct chk_ctx *c)
+{
+	const struct ingress *ing = c->ing;
+	size_t n = ing ? ing->nrules : 0;
+	c->host_rules = c->hosts_small_;
+	c->nhosts = 0;
+	if (!n)
+		return IW_OK;
+	size_t *out = c->hosts_small_;
+	if (n > sizeof c->hosts_small_ / sizeof *c->hosts_small_) {
+		if (!(out = c->hosts_own_ = malloc(n * sizeof *out)))
+			return IW_ENOMEM;
+	} else {
+		/* a few rules: compare each with those before it */
+		for (size_t i = 0; i < n; i++) {
+			const char *h = iw_nz(ing->rules[i].host);
+			bool seen = false;
+			for (size_t k = 0; k < i && !seen; k++)
+				seen = !strcmp(h, iw_nz(ing->rules[k].host));
+			if (!seen)
+				out[c->nhosts++] = i;
+		}
+		return IW_OK;
+	}
+	struct hkey *v = malloc(n * sizeof *v);
+	if (!v)
+		return IW_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct hkey){ iw_nz(ing->rules[i].host), i };
+	qsort(v, n, sizeof *v, cmp_hkey);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i].host, v[i - 1].host))
+			out[c->nhosts++] = v[i].rule;
+	free(v);
+	qsort(out, c->nhosts, sizeof *out, cmp_size);   /* rule order */
+	c->host_rules = out;
+	return IW_OK;
+}
+
+void chk_release(struct chk_ctx *c)
+{
+	free(c->hosts_own_);
+	c->hosts_own_ = NULL;
+	c->host_rules = NULL;
+	c->nhosts = 0;
+}
+
 enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out, size_t *n)
 {
 	const struct ingress **v = NULL;
@@ -27,13 +94,8 @@ enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out,
 	/* an ALB IngressGroup: every member, whatever hosts it names (a
 	 * host-less rule of one member takes every host of the others) */
 	bool group = c->prof->merge == IW_MERGE_ALB_GROUP;
-	for (size_t i = 0; i < (group ? 1 : c->ing->nrules); i++) {
-		const char *h = group ? "" : iw_nz(c->ing->rules[i].host);
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = !strcmp(h, iw_nz(c->ing->rules[k].host));
-		if (seen)
-			continue;
+	for (size_t hi = 0; hi < (group ? 1 : c->nhosts); hi++) {
+		const char *h = group ? "" : iw_nz(c->ing->rules[c->host_rules[hi]].host);
 		size_t m;
 		const struct ingress *const *l = group ? iw_state_by_group(c->st, iw_alb_group(c->ing), &m)
 		                                       : iw_state_by_host(c->st, h, &m);
@@ -139,6 +201,13 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 	enum iw_severity sev = alt && iw_check_info(id)->alt_key ? cf->alt_severity : cf->severity;
 	if (sev == IW_SEV_OFF || c->out->err || !runs_here(c, id))
 		return;
+	if (c->emitted[id] >= CHK_MAX_PER_CHECK) {
+		c->dropped[id]++;
+		if (sev > c->dropped_sev[id])
+			c->dropped_sev[id] = sev;
+		return;
+	}
+	c->emitted[id]++;
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -154,4 +223,13 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 		c->out->v[c->out->n - 1].profile = c->prof->name;
 		c->out->v[c->out->n - 1].profile_inferred = c->pc.how == IW_PROFILE_BY_ANNOTATIONS;
 	}
+}
+
+void chk_finish(struct chk_ctx *c)
+{
+	for (size_t id = 0; id < IW_NCHECKS && !c->out->err; id++)
+		if (c->dropped[id])
+			findings_add(c->out, iw_check_info((enum iw_check_id)id)->id, c->dropped_sev[id],
+			             NULL, "%zu more findings of this check are not listed (at most %d "
+			             "per object)", c->dropped[id], CHK_MAX_PER_CHECK);
 }

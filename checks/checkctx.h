@@ -28,7 +28,33 @@ struct chk_ctx {
 	char note[240];
 	bool audit;                     /* only the checks that need_state (check.h) run */
 	struct findings *out;
+	struct iw_check_memo *memo;     /* may be NULL (policy.h) */
+	/* the rules whose host is the first rule with that host (as written), in
+	 * rule order: chk_hosts() fills them once per object (one sort: an
+	 * object with 10,000 rules is not looked at 10,000 x 10,000 times) */
+	const size_t *host_rules;
+	size_t nhosts;
+	size_t *hosts_own_;             /* private: heap copy when larger than hosts_small_ */
+	size_t hosts_small_[16];
+	/* findings emitted per check for this object, and those not recorded
+	 * past CHK_MAX_PER_CHECK (their worst severity): see chk_finish() */
+	unsigned emitted[IW_NCHECKS];
+	size_t dropped[IW_NCHECKS];
+	enum iw_severity dropped_sev[IW_NCHECKS];
 };
+
+/* Findings recorded per check and object; the rest are counted and said in
+ * one closing finding of the same check (chk_finish), so that 30,000
+ * duplicate paths or 2,000 Ingresses on one host give a bounded list and
+ * still deny when one of them would. */
+#define CHK_MAX_PER_CHECK 100
+
+/* Fills c->host_rules/c->nhosts (IW_OK or IW_ENOMEM); chk_release frees. */
+enum iw_err chk_hosts(struct chk_ctx *c);
+/* Appends, per check that dropped findings, "N more findings of this check
+ * are not listed" with the worst dropped severity. */
+void chk_finish(struct chk_ctx *c);
+void chk_release(struct chk_ctx *c);
 
 /* Appends a finding of check 'id' with its configured severity ('alt': the
  * variant's severity), unless that severity is off or the check does not
@@ -63,6 +89,10 @@ bool chk_same_domain(const struct chk_ctx *c, const struct ingress *o);
 #define CHK_PATH_FP(i, j) \
 	FP_IDX(FP_KEY(FP_KEY(FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), (i)), "http"), "paths"), (j))
 #define CHK_RULE_FP(i) FP_IDX(FP_KEY(FP_KEY(NULL, "spec"), "rules"), (i))
+
+/* The memo of policy.h: its contents belong to check_routing.c. */
+struct iw_check_memo *chk_memo_new(void);        /* NULL on OOM */
+void chk_memo_release(struct iw_check_memo *m);  /* empties it; NULL is a no-op */
 
 /* The checks (one file each family).  Each looks at c->ing unless said; a
  * failure (lack of memory) is left in c->out->err. */

@@ -28,8 +28,13 @@ static void (*const class_checks[])(struct chk_ctx *) = {
 
 static enum iw_err run(struct chk_ctx *c, void (*const *v)(struct chk_ctx *), size_t n)
 {
+	enum iw_err e = chk_hosts(c);
+	if (e)
+		return c->out->err = e;
 	for (size_t i = 0; i < n && !c->out->err; i++)
 		v[i](c);
+	chk_finish(c);
+	chk_release(c);
 	return c->out->err;
 }
 
@@ -49,11 +54,35 @@ static struct chk_ctx ingress_ctx(const struct iw_policy *p, const struct ingres
 	return c;
 }
 
+struct iw_check_memo *iw_check_memo_new(void)
+{
+	return chk_memo_new();
+}
+
+void iw_check_memo_clear(struct iw_check_memo *m)
+{
+	chk_memo_release(m);
+}
+
+void iw_check_memo_free(struct iw_check_memo *m)
+{
+	chk_memo_release(m);
+	free(m);
+}
+
 enum iw_err iw_policy_check(const struct iw_policy *p, const struct ingress *ing,
                             const struct ingress *old, const struct iw_state *state,
                             struct findings *out)
 {
+	return iw_policy_check_memo(p, ing, old, state, NULL, out);
+}
+
+enum iw_err iw_policy_check_memo(const struct iw_policy *p, const struct ingress *ing,
+                                 const struct ingress *old, const struct iw_state *state,
+                                 struct iw_check_memo *m, struct findings *out)
+{
 	struct chk_ctx c = ingress_ctx(p, ing, old, state, false, out);
+	c.memo = m;
 	return run(&c, ingress_checks, sizeof ingress_checks / sizeof *ingress_checks);
 }
 

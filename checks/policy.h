@@ -46,6 +46,23 @@ enum iw_err iw_policy_check(const struct iw_policy *p, const struct ingress *ing
                             struct findings *out);
 
 /*
+ * Checking many objects against one state that does not change meanwhile
+ * (lint's second pass, the audit): a memo keeps the routing table of the
+ * last set of neighbours (an object's Ingresses that share one of its hosts,
+ * with the object), so that the objects that have the same set (1,000
+ * Ingresses on one host) build it once instead of once each.  A memo
+ * belongs to one caller (one thread); clear it, or free it, when the state
+ * changes.  iw_policy_check_memo(..., NULL, ...) is iw_policy_check.
+ */
+struct iw_check_memo;
+struct iw_check_memo *iw_check_memo_new(void);   /* NULL on OOM */
+void iw_check_memo_clear(struct iw_check_memo *m);
+void iw_check_memo_free(struct iw_check_memo *m);   /* NULL is a no-op */
+enum iw_err iw_policy_check_memo(const struct iw_policy *p, const struct ingress *ing,
+                                 const struct ingress *old, const struct iw_state *state,
+                                 struct iw_check_memo *m, struct findings *out);
+
+/*
  * The same for an IngressClass: the checks of the table marked on_class
  * (check.h).  A class is cluster-scoped: a check scoped to namespaces never
  * applies to it, and its "class" for the ingressClasses scope is its own

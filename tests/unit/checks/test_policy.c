@@ -324,6 +324,161 @@ static void tls_checks(void **state)
 	ing_free_test(x);
 }
 
+/* ---- bounded under attack (issue 11) ------------------------------------------------ */
+
+/* 30,000 copies of one path: duplicate-path in one sorted pass, 100 findings
+ * and one that counts the rest (still a warning: same backend); 30,000
+ * distinct paths: none */
+static void many_paths_bounded(void **state)
+{
+	struct fx *f = *state;
+	size_t n = 30000;
+	struct tp *tps = calloc(n, sizeof *tps);
+	char (*paths)[16] = calloc(n, sizeof *paths);
+	assert_non_null(tps);
+	assert_non_null(paths);
+	for (size_t i = 0; i < n; i++)
+		tps[i] = (struct tp){ "foo.com", "/p", "Prefix", "svc", 80 };
+	struct ingress *x = mk("a", "x", NULL, NULL, tps, n);
+	run(f, x, NULL);
+	assert_int_equal(count(f, "duplicate-path", NULL, NULL), 101);
+	assert_int_equal(f->fl.n, 101);
+	assert_string_equal(f->fl.v[0].field, "spec.rules[0].http.paths[1]");
+	assert_string_equal(f->fl.v[0].message, "host \"foo.com\" path \"/p\" (Prefix) is already "
+	                    "defined at spec.rules[0].http.paths[0] with the same backend service "
+	                    "svc:80; the first one wins");
+	assert_string_equal(f->fl.v[99].field, "spec.rules[0].http.paths[100]");
+	assert_string_equal(f->fl.v[100].field, "");
+	assert_int_equal(f->fl.v[100].severity, IW_SEV_WARNING);
+	assert_string_equal(f->fl.v[100].message, "29899 more findings of this check are not "
+	                    "listed (at most 100 per object)");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(paths[i], sizeof paths[i], "/p%zu", i);
+		tps[i].path = paths[i];
+	}
+	struct ingress *y = mk("a", "y", NULL, NULL, tps, n);
+	run(f, y, NULL);
+	dump(f);
+	assert_int_equal(f->fl.n, 0);
+	ing_free_test(x);
+	ing_free_test(y);
+	free(tps);
+	free(paths);
+}
+
+/* A path that three other Ingresses already serve: one finding naming the
+ * one that keeps it and counting the others (was one finding per other
+ * Ingress: 1,000 Ingresses on one path gave 499,501) */
+static void conflict_grouped(void **state)
+{
+	struct fx *f = *state;
+	iw_state_put_ingress(f->st, MK("b", "one", T1, "nginx", { "foo.com", "/", "Prefix" }));
+	iw_state_put_ingress(f->st, MK("c", "two", T2, "nginx", { "foo.com", "/", "Prefix" }));
+	iw_state_put_ingress(f->st, MK("d", "three", "2024-03-01T00:00:00Z", "nginx",
+	                               { "foo.com", "/", "Prefix" }));
+	struct ingress *x = MK("a", "x", NULL, "nginx", { "foo.com", "/", "Prefix" });
+	run(f, x, NULL);
+	dump(f);
+	assert_int_equal(f->fl.n, 1);
+	assert_string_equal(f->fl.v[0].check, "host-path-conflict");
+	assert_string_equal(f->fl.v[0].message,
+	                    "Prefix / on host \"foo.com\" is already served by ingress b/one "
+	                    "(spec.rules[0].http.paths[0]): while both exist b/one keeps it (it has "
+	                    "a creationTimestamp, this object none yet); this path takes over when "
+	                    "that Ingress goes away; 2 more paths of other Ingresses with the same "
+	                    "host, path and pathType come before this one (c/two, d/three)");
+	/* the TLS host given three other secrets by three Ingresses: one finding */
+	struct ingress *t1 = MK("b", "t1", T1, "nginx", { "bar.com", "/t1", "Prefix" });
+	struct ingress *t2 = MK("c", "t2", T1, "nginx", { "bar.com", "/t2", "Prefix" });
+	add_tls(t1, "bar.com", "one");
+	add_tls(t2, "bar.com", "two");
+	iw_state_put_ingress(f->st, t1);
+	iw_state_put_ingress(f->st, t2);
+	struct ingress *y = MK("a", "y", NULL, "nginx", { "bar.com", "/y", "Prefix" });
+	add_tls(y, "bar.com", "mine");
+	add_tls(y, "bar.com", "mine");   /* listed again: nothing new */
+	run(f, y, NULL);
+	dump(f);
+	const char *msg = NULL;
+	assert_int_equal(count(f, "tls-secret-conflict", NULL, &msg), 1);
+	assert_true(!strcmp(msg, "TLS host \"bar.com\" uses secret a/mine here but b/one in ingress "
+	                         "b/t1: the controller serves one certificate per host (the oldest "
+	                         "Ingress's); 1 more Ingress with another secret for this host (c/t2)") ||
+	            !strcmp(msg, "TLS host \"bar.com\" uses secret a/mine here but c/two in ingress "
+	                         "c/t2: the controller serves one certificate per host (the oldest "
+	                         "Ingress's); 1 more Ingress with another secret for this host (b/t1)"));
+	ing_free_test(x);
+	ing_free_test(y);
+}
+
+/* tls-host-unserved through the sorted sets (more than 16 rules) and the
+ * small path give the same answers: exact, covered by a wildcard rule, a
+ * wildcard covering an exact rule host, unserved */
+static void tls_unserved_many_rules(void **state)
+{
+	struct fx *f = *state;
+	for (size_t nr = 3; nr <= 40; nr += 37) {
+		struct tp tps[40];
+		char hosts[40][32];
+		for (size_t i = 0; i < nr; i++) {
+			snprintf(hosts[i], sizeof hosts[i], i == 0 ? "*.w.com" : "h%zu.example.com", i);
+			tps[i] = (struct tp){ hosts[i], "/", "Prefix", "svc", 80 };
+		}
+		struct ingress *x = mk("a", "x", NULL, NULL, tps, nr);
+		add_tls(x, "h2.example.com", "s");
+		add_tls(x, "x.w.com", "s");
+		add_tls(x, "*.example.com", "s");
+		add_tls(x, "nope.com", "s");
+		add_tls(x, "*.w.com", "s");
+		add_tls(x, ".w.com", "s");
+		run(f, x, NULL);
+		dump(f);
+		const char *msg = NULL;
+		assert_int_equal(count(f, "tls-host-unserved", NULL, &msg), 2);
+		assert_string_equal(f->fl.v[0].field, "spec.tls[3].hosts[0]");
+		assert_string_equal(f->fl.v[1].field, "spec.tls[5].hosts[0]");
+		ing_free_test(x);
+	}
+}
+
+/* The memo (lint's second pass) gives every object the same findings as
+ * checking it alone */
+static void memo_same_findings(void **state)
+{
+	struct fx *f = *state;
+	struct ingress *objs[6] = {
+		MK("b", "one", T1, "nginx", { "foo.com", "/", "Prefix" }),
+		MK("c", "two", T2, "nginx", { "foo.com", "/", "Prefix" }, { "foo.com", "/api", "Exact" }),
+		MK("c", "three", T2, "nginx", { "foo.com", "/api", "Prefix" }),
+		MK("d", "four", T1, "nginx", { "bar.com", "/", "Prefix" }),
+		MK("d", "five", T2, "nginx", { "bar.com", "/", "Prefix" }, { "foo.com", "/x", "Exact" }),
+		MK("e", "six", T2, "other", { "foo.com", "/", "Prefix" }),
+	};
+	for (int i = 0; i < 6; i++) {   /* the state keeps a compact copy: check that one */
+		const char *ns = objs[i]->meta.namespace_, *name = objs[i]->meta.name;
+		iw_state_put_ingress(f->st, objs[i]);
+		objs[i] = (struct ingress *)iw_state_get_ingress(f->st, ns, name);
+		assert_non_null(objs[i]);
+	}
+	struct iw_check_memo *m = iw_check_memo_new();
+	assert_non_null(m);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 6; i++) {
+			struct findings a = { 0 }, b = { 0 };
+			assert_int_equal(iw_policy_check(f->p, objs[i], NULL, f->st, &a), IW_OK);
+			assert_int_equal(iw_policy_check_memo(f->p, objs[i], NULL, f->st, m, &b), IW_OK);
+			assert_int_equal(a.n, b.n);
+			for (size_t k = 0; k < a.n; k++) {
+				assert_string_equal(a.v[k].check, b.v[k].check);
+				assert_string_equal(a.v[k].field, b.v[k].field);
+				assert_string_equal(a.v[k].message, b.v[k].message);
+			}
+			findings_release(&a);
+			findings_release(&b);
+		}
+	iw_check_memo_free(m);
+}
+
 /* ---- references: Services and IngressClasses --------------------------------------- */
 
 static struct iw_service *svc(const char *json)
@@ -609,6 +764,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exact_over_wildcard_is_overlap_not_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(wildcard_over_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicate_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_paths_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(conflict_grouped, setup, teardown),
+		cmocka_unit_test_setup_teardown(tls_unserved_many_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(memo_same_findings, setup, teardown),
 		cmocka_unit_test_setup_teardown(shadowed_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(tls_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(references, setup, teardown),
