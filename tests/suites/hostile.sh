@@ -54,6 +54,26 @@ f = open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")", 1)[1].split()
 print((int(f[11]) + int(f[12])) * 1000 // os.sysconf("SC_CLK_TCK"))' "$1"
 }
 
+# q WHAT FILE: one line read from a JSON answer (the queries below), so
+# that no Python code sits inside $(...)
+cat >"$T/q.py" <<'EOP'
+import json, sys
+what, f = sys.argv[1], sys.argv[2]
+d = json.load(open(f))
+if what == "dup-warnings":      # review: duplicate-path warnings of paths, and the closing one
+    w = d["response"].get("warnings", [])
+    print(sum(x.startswith("duplicate-path: spec.rules[0].http.paths[") for x in w),
+          [x for x in w if x.startswith("duplicate-path: 2")])
+elif what == "findings-shape":  # lint: total findings, and the distinct per-object counts
+    print(d["summary"]["findings"], sorted({len(r["findings"]) for r in d["results"]}))
+elif what == "last-finding":    # lint: the message of the last object's first finding
+    print(d["results"][-1]["findings"][0]["message"])
+elif what == "first-problem":   # lint: line, column and message of the first problem
+    p = d["problems"][0]
+    print(p["line"], p["column"], p["message"])
+EOP
+q() { python3 "$T/q.py" "$@"; }
+
 # Ports: 19500-19599, random among the free ones.
 free_port() {
   python3 -c 'import random,socket
@@ -174,9 +194,7 @@ else
   bad "serve starts"; cat "$T/web.log"
 fi
 check "30,000 copies of one path: 100 duplicate-path warnings and one that counts the rest" \
-  eq "$(python3 -c 'import json,sys
-w = json.load(open(sys.argv[1]))["response"].get("warnings", [])
-print(sum(x.startswith("duplicate-path: spec.rules[0].http.paths[") for x in w), [x for x in w if x.startswith("duplicate-path: 2")])' "$T/r-same-paths.out")" \
+  eq "$(q dup-warnings "$T/r-same-paths.out")" \
     "100 ['duplicate-path: 29899 more findings of this check are not listed (at most 100 per object)']"
 
 # ---- item 3: findings across objects are N^2
@@ -189,10 +207,10 @@ check "lint -o json, 1,000 Ingresses on one host and path: exit 1 (denied)" eq "
 check "   ... within 1 s of CPU" le "$CPU" $((1000 * X))
 check "   ... and 2 MB of output ($OUTB bytes)" le "$OUTB" 2000000
 check "   ... one finding per Ingress" \
-  eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["summary"]["findings"], sorted({len(r["findings"]) for r in d["results"]}))' "$T/same-host.json")" \
+  eq "$(q findings-shape "$T/same-host.json")" \
      "1000 [1]"
 check "   ... the last one names the Ingress that keeps the path and counts the rest" \
-  eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["results"][999]["findings"][0]["message"])' "$T/same-host.json")" \
+  eq "$(q last-finding "$T/same-host.json")" \
      'Prefix / on host "a.example.com" is already served by ingress ns0/web0 (spec.rules[0].http.paths[0]): while both exist ns0/web0 keeps it (older, or first by namespace/name); this path takes over when that Ingress goes away; 998 more paths of other Ingresses with the same host, path and pathType come before this one (ns1/web1, ns10/web10, ns100/web100, ns101/web101, ns102/web102 and 993 more)'
 # The 50 MB file of 177,000 Ingresses over 1,000 hosts (before: killed at
 # 9.7 GB; after: 12 s CPU, 361 MB, bench/hostile/README.md) at a tenth:
@@ -227,7 +245,7 @@ if launch "$T/lint.log" --lint-listen "127.0.0.1:@P1@" --max-body 1Mi --shutdown
   c1=$(proc_cpu_ms "$LINT")
   check "lint server: 100,000-deep flow nesting answered 200" eq "$code" 200
   check "   ... with the bound's error" \
-    eq "$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["problems"][0]; print(p["line"], p["column"], p["message"])' "$T/deep-lint.json")" \
+    eq "$(q first-problem "$T/deep-lint.json")" \
        "1 101 document nested too deeply"
   check "   ... within 500 ms of server CPU (target 50 ms)" le $((c1 - c0)) $((500 * X))
 else
