@@ -346,7 +346,7 @@ static void many_paths_bounded(void **state)
 	assert_string_equal(f->fl.v[0].field, "spec.rules[0].http.paths[1]");
 	assert_string_equal(f->fl.v[0].message, "host \"foo.com\" path \"/p\" (Prefix) is already "
 	                    "defined at spec.rules[0].http.paths[0] with the same backend service "
-	                    "svc:80; the first one wins");
+	                    "svc:80; which one receives the traffic is the controller's choice");
 	assert_string_equal(f->fl.v[99].field, "spec.rules[0].http.paths[100]");
 	assert_string_equal(f->fl.v[100].field, "");
 	assert_int_equal(f->fl.v[100].severity, IW_SEV_WARNING);
@@ -386,7 +386,8 @@ static void conflict_grouped(void **state)
 	                    "(spec.rules[0].http.paths[0]): while both exist b/one keeps it (it has "
 	                    "a creationTimestamp, this object none yet); this path takes over when "
 	                    "that Ingress goes away; 2 more paths of other Ingresses with the same "
-	                    "host, path and pathType come before this one (c/two, d/three)");
+	                    "host, path and pathType come before this one (c/two, d/three) [profile "
+	                    "ingress-nginx: class \"nginx\"]");
 	/* the TLS host given three other secrets by three Ingresses: one finding */
 	struct ingress *t1 = MK("b", "t1", T1, "nginx", { "bar.com", "/t1", "Prefix" });
 	struct ingress *t2 = MK("c", "t2", T1, "nginx", { "bar.com", "/t2", "Prefix" });
@@ -403,10 +404,12 @@ static void conflict_grouped(void **state)
 	assert_int_equal(count(f, "tls-secret-conflict", NULL, &msg), 1);
 	assert_true(!strcmp(msg, "TLS host \"bar.com\" uses secret a/mine here but b/one in ingress "
 	                         "b/t1: the controller serves one certificate per host (the oldest "
-	                         "Ingress's); 1 more Ingress with another secret for this host (c/t2)") ||
+	                         "Ingress's); 1 more Ingress with another secret for this host (c/t2) "
+	                         "[profile ingress-nginx: class \"nginx\"]") ||
 	            !strcmp(msg, "TLS host \"bar.com\" uses secret a/mine here but c/two in ingress "
 	                         "c/t2: the controller serves one certificate per host (the oldest "
-	                         "Ingress's); 1 more Ingress with another secret for this host (b/t1)"));
+	                         "Ingress's); 1 more Ingress with another secret for this host (b/t1) "
+	                         "[profile ingress-nginx: class \"nginx\"]"));
 	ing_free_test(x);
 	ing_free_test(y);
 }
