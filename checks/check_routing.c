@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/map.h"
 #include "profile/ingress_nginx.h"
 #include "router/router.h"
 
@@ -302,47 +303,41 @@ struct taken {
 	size_t rule, path;
 };
 
-struct taken_set {   /* open addressing; grows at half full */
+struct taken_set {   /* the pairs, and base/map's index over them */
 	struct taken *v;
-	size_t cap, n;
+	size_t n, cap;
+	struct map_index ix;
 };
-
-static size_t taken_hash(const struct ingress *o, size_t r, size_t p)
-{
-	size_t h = (size_t)(uintptr_t)o * 0x9E3779B97F4A7C15ull;
-	h ^= (r + 0x7F4A7C15u) * 0xBF58476D1CE4E5B9ull;
-	h ^= (p + 0x1CE4E5B9u) * 0x94D049BB133111EBull;
-	return h ^ (h >> 31);
-}
 
 /* true when (o, r, p) was already seen; records it otherwise.  -1 on OOM. */
 static int seen_pair(struct taken_set *s, const struct ingress *o, size_t r, size_t p)
 {
-	if (2 * (s->n + 1) > s->cap) {
-		size_t nc = s->cap ? 2 * s->cap : 64;
-		struct taken *nv = calloc(nc, sizeof *nv);
+	struct taken key = { o, r, p };
+	uint64_t h = map_hash(&key, sizeof key);
+	struct map_it it;
+	uint32_t v;
+	for (bool ok = map_index_first(&s->ix, h, &it, &v); ok; ok = map_index_next(&s->ix, &it, &v))
+		if (s->v[v].other == o && s->v[v].rule == r && s->v[v].path == p)
+			return 1;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 16;
+		struct taken *nv = realloc(s->v, nc * sizeof *nv);
 		if (!nv)
 			return -1;
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i].other) {
-				size_t j = taken_hash(s->v[i].other, s->v[i].rule, s->v[i].path) & (nc - 1);
-				while (nv[j].other)
-					j = (j + 1) & (nc - 1);
-				nv[j] = s->v[i];
-			}
-		free(s->v);
 		s->v = nv;
 		s->cap = nc;
 	}
-	size_t j = taken_hash(o, r, p) & (s->cap - 1);
-	for (; s->v[j].other; j = (j + 1) & (s->cap - 1))
-		if (s->v[j].other == o && s->v[j].rule == r && s->v[j].path == p)
-			return 1;
-	s->v[j] = (struct taken){ o, r, p };
-	s->n++;
+	if (s->n >= UINT32_MAX || map_index_put(&s->ix, h, (uint32_t)s->n))
+		return -1;
+	s->v[s->n++] = key;
 	return 0;
 }
 
+static void taken_release(struct taken_set *s)
+{
+	free(s->v);
+	map_index_release(&s->ix);
+}
 
 /* How a message names the requests of a probe: "\"/api\"", or, for a probe
  * standing for many paths, "paths under \"/api/\"" / "paths that start with
@@ -744,7 +739,7 @@ oom:
 out:
 	free(set);
 	rtab_release(&local);
-	free(tk.v);
+	taken_release(&tk);
 	rt_free(bf.t);
 	free(nb);
 }
