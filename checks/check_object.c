@@ -312,7 +312,8 @@ void chk_deprecated_api(struct chk_ctx *c)
 	else
 		return;
 	chk_emit(c, IW_CHK_DEPRECATED_API, false, FP_KEY(NULL, "apiVersion"),
-	         "%s %s was removed in Kubernetes 1.22: use networking.k8s.io/v1", version,
+	         "%s %s was removed in Kubernetes 1.22 and no API server of 1.34 to 1.37 "
+	         "serves it: use networking.k8s.io/v1 (`ingress-warden convert` writes it)", version,
 	         c->kind == IW_KIND_INGRESS ? "Ingress" : "IngressClass");
 }
 

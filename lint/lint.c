@@ -291,6 +291,10 @@ static enum iw_err take_findings(struct lint_report *r, struct lint_object *ob, 
 	if (!(ob->findings = calloc(fl->n, sizeof *ob->findings)))
 		return IW_ENOMEM;
 	for (size_t i = 0; i < fl->n; i++) {
+		/* a v1beta1 object is refused for its version (an error of its
+		 * own, unserved()): the deprecated-api warning would say it twice */
+		if (v1beta1 && !strcmp(fl->v[i].check, "deprecated-api"))
+			continue;
 		struct lint_finding *f = &ob->findings[ob->nfindings++];
 		f->check = fl->v[i].check;
 		f->severity = fl->v[i].severity;
@@ -352,6 +356,32 @@ static enum iw_err defer_checks(struct lctx *c, const struct mf_object *mo, stru
 	return IW_OK;
 }
 
+/* The object's version is one the API server no longer serves: kubectl's
+ * error, the first of the object (the API server refuses it before any
+ * rule), at its apiVersion. */
+static enum iw_err unserved(struct lint_error *e, struct yd_doc *d, yd_node at, const char *msg,
+                            const char *hint)
+{
+	char text[512];
+	snprintf(text, sizeof text, "%s (%s)", msg, hint);
+	e->type = FE_NOT_SUPPORTED;
+	e->field = strdup("apiVersion");
+	e->detail = strdup("supported values: \"networking.k8s.io/v1\"");
+	e->message = strdup(text);
+	if (!e->field || !e->detail || !e->message)
+		return IW_ENOMEM;
+	locate(d, at, false, "apiVersion", &e->line, &e->column);
+	return IW_OK;
+}
+
+static bool any_denial(const struct lint_object *ob)
+{
+	for (size_t i = 0; i < ob->nfindings; i++)
+		if (ob->findings[i].severity == IW_SEV_ERROR)
+			return true;
+	return false;
+}
+
 static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind, enum iw_api api)
 {
 	struct lint_report *r = c->r;
@@ -402,8 +432,12 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	if (!rc && (el.err || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name))
 		rc = IW_ENOMEM;
 	bool v1beta1 = api == IW_API_NETWORKING_V1BETA1 || api == IW_API_EXTENSIONS_V1BETA1;
-	if (el.n && !rc && !(ob.errors = calloc(el.n, sizeof *ob.errors)))
+	char gone_msg[160], gone_hint[300];
+	bool gone = iw_unserved_version(kind, api, gone_msg, sizeof gone_msg, gone_hint, sizeof gone_hint);
+	if ((el.n || gone) && !rc && !(ob.errors = calloc(el.n + gone, sizeof *ob.errors)))
 		rc = IW_ENOMEM;
+	if (gone && !rc)
+		rc = unserved(&ob.errors[ob.nerrors++], d, at, gone_msg, gone_hint);
 	for (size_t i = 0; !rc && i < el.n; i++) {
 		struct lint_error *e = &ob.errors[ob.nerrors++];
 		e->type = el.v[i].type;
@@ -419,7 +453,7 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 		rc = take_findings(r, &ob, &fl, d, at, v1beta1);
 	if (!rc && d->err)   /* a position could not be computed */
 		rc = d->err;
-	ob.allowed = el.n == 0 && !findings_deny(&fl);
+	ob.allowed = ob.nerrors == 0 && !any_denial(&ob);
 	errlist_release(&el);
 	findings_release(&fl);
 	if (!rc && collect && ing) {
@@ -605,6 +639,7 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 				yd_node in = yd_lookup(&d, 0, "items");
 				at = in ? yd_child_at(&d, in, pi->item) : 0;
 			}
+			size_t before = ob->nfindings;
 			rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
 			yd_saved_close(&d);
 			if (rc) {
@@ -612,8 +647,8 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 				fail(r, rc);
 				break;
 			}
-			r->findings += fl.n;
-			if (ob->allowed && findings_deny(&fl)) {
+			r->findings += ob->nfindings - before;
+			if (ob->allowed && any_denial(ob)) {
 				ob->allowed = false;
 				r->denied++;
 			}

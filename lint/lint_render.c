@@ -61,38 +61,98 @@ static void sev(struct buf *f, const char *what, bool color)
 		buf_printf(f, " %s: ", what);
 }
 
-static void render_text(struct buf *f, const struct lint_report *r, bool color)
+/* One line of the text output: where, how bad, what, why. */
+struct tline {
+	size_t src;
+	unsigned line, col;
+	size_t seq;                   /* input order, for equal positions */
+	bool error;
+	const struct lint_object *ob; /* NULL for a problem */
+	const char *check;            /* a finding's check, or NULL */
+	const char *msg;
+};
+
+static int tline_cmp(const void *a, const void *b)
 {
+	const struct tline *x = a, *y = b;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* "Ingress ns/name", "IngressClass name" */
+static void what(struct buf *f, const struct lint_object *o)
+{
+	const char *name = *o->name ? o->name : "(no name)";
+	if (*o->namespace_)
+		buf_printf(f, "%s %s/%s: ", o->kind, o->namespace_, name);
+	else
+		buf_printf(f, "%s %s: ", o->kind, name);
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* Compiler style, in position order within each file; the summary counts
+ * the lines above it: every "error:" line is one of the errors, every
+ * "warning:" line one of the warnings. */
+static bool render_text(struct buf *f, const struct lint_report *r, bool color)
+{
+	size_t n = r->nproblems;
+	for (size_t i = 0; i < r->nobjects; i++)
+		n += r->objects[i].nerrors + r->objects[i].nfindings;
+	struct tline *v = n ? malloc(n * sizeof *v) : NULL;
+	if (n && !v)
+		return false;
+	size_t k = 0, seq = 0;
 	struct cursor c = { r, 0, 0 };
-	int k;
-	while ((k = next_item(&c))) {
-		if (k == 2) {
+	int kind;
+	while ((kind = next_item(&c))) {
+		if (kind == 2) {
 			const struct lint_problem *p = &r->problems[c.pi++];
-			where(f, r->sources[p->source], p->line, p->column, color);
-			sev(f, "error", color);
-			buf_printf(f, "%s\n", p->message);
+			v[k++] = (struct tline){ p->source, p->line, p->column, seq++, true, NULL, NULL,
+			                         p->message };
 			continue;
 		}
 		const struct lint_object *o = &r->objects[c.oi++];
-		const char *src = r->sources[o->source];
-		for (size_t i = 0; i < o->nerrors; i++) {
-			where(f, src, o->errors[i].line, o->errors[i].column, color);
-			sev(f, "error", color);
-			buf_printf(f, "%s\n", o->errors[i].message);
-		}
+		for (size_t i = 0; i < o->nerrors; i++)
+			v[k++] = (struct tline){ o->source, o->errors[i].line, o->errors[i].column, seq++,
+			                         true, o, NULL, o->errors[i].message };
 		for (size_t i = 0; i < o->nfindings; i++) {
 			const struct lint_finding *fd = &o->findings[i];
-			where(f, src, fd->line, fd->column, color);
-			sev(f, iw_severity_name(fd->severity), color);
-			buf_printf(f, "%s: %s\n", fd->check, fd->message);
+			v[k++] = (struct tline){ o->source, fd->line, fd->column, seq++,
+			                         fd->severity == IW_SEV_ERROR, o, fd->check, fd->message };
 		}
 	}
-	buf_printf(f, "%zu object%s checked: %zu denied, %zu error%s, %zu finding%s (%zu warning%s); "
-	        "%zu document%s of other kinds skipped; %zu input error%s\n",
-	        r->nobjects, r->nobjects == 1 ? "" : "s", r->denied, r->errors,
-	        r->errors == 1 ? "" : "s", r->findings, r->findings == 1 ? "" : "s", r->warnings,
-	        r->warnings == 1 ? "" : "s", r->skipped, r->skipped == 1 ? "" : "s", r->nproblems,
-	        r->nproblems == 1 ? "" : "s");
+	if (k)
+		qsort(v, k, sizeof *v, tline_cmp);
+	size_t errors = 0, warnings = 0;
+	for (size_t i = 0; i < k; i++) {
+		where(f, r->sources[v[i].src], v[i].line, v[i].col, color);
+		sev(f, v[i].error ? "error" : "warning", color);
+		if (v[i].ob)
+			what(f, v[i].ob);
+		if (v[i].check)
+			buf_printf(f, "%s: ", v[i].check);
+		buf_printf(f, "%s\n", v[i].msg);
+		errors += v[i].error;
+		warnings += !v[i].error;
+	}
+	free(v);
+	size_t checks = r->findings - r->warnings;
+	buf_printf(f, "%zu %s checked, %zu denied: %zu %s (%zu from the API server's rules, %zu from "
+	           "checks, %zu input), %zu %s; %zu %s of other kinds skipped\n",
+	           r->nobjects, plural(r->nobjects, "object", "objects"), r->denied, errors,
+	           plural(errors, "error", "errors"), r->errors, checks, r->nproblems, warnings,
+	           plural(warnings, "warning", "warnings"), r->skipped,
+	           plural(r->skipped, "document", "documents"));
+	return true;
 }
 
 static json_t *object_json(const struct lint_report *r, const struct lint_object *o)
@@ -293,7 +353,7 @@ enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned
 	struct buf *f = &b;
 	bool ok = true;
 	switch (out) {
-	case LINT_OUT_TEXT: render_text(f, r, flags & LINT_COLOR); break;
+	case LINT_OUT_TEXT: ok = render_text(f, r, flags & LINT_COLOR); break;
 	case LINT_OUT_JSON: ok = render_json(f, r); break;
 	case LINT_OUT_SARIF: ok = render_sarif(f, r); break;
 	}

@@ -303,6 +303,24 @@ static json_t *resolve_plain(const char *s, size_t len)
 	return json_stringn_nocheck(s, len);
 }
 
+bool yd_plain_is_string(const char *s, size_t len)
+{
+	if (len == 0 || memchr(s, 0, len))
+		return false;
+	if (len == 2 && s[0] == '<' && s[1] == '<')
+		return false;   /* the merge key */
+	if (plain_word(s, len) != W_OTHER)
+		return false;
+	char c = s[0];
+	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+		json_t *v = resolve_plain(s, len);
+		bool str = json_is_string(v);
+		json_decref(v);
+		return str;
+	}
+	return true;
+}
+
 /* ---------------------------------------------------------------- builder */
 
 struct anchor {

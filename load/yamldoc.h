@@ -166,6 +166,13 @@ enum iw_err yd_parse_range(const char *buf, size_t len, const struct yd_range *a
                            enum yd_format fmt, const struct yd_limits *lim, yd_doc_fn fn,
                            void *ctx);
 
+/*
+ * Whether the plain (unquoted) scalar s[0..len) reads as that very string
+ * (not as a number, boolean, null, or the merge key "<<"): a writer of YAML
+ * quotes the strings for which this is false (load/yamlout.h).
+ */
+bool yd_plain_is_string(const char *s, size_t len);
+
 /* A position; 0 when unknown. */
 struct yd_pos {
 	unsigned line, col;

@@ -4,6 +4,7 @@
 
 int cmd_lint(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_router(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);

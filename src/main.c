@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "src/cliopt.h"
 #include "src/cmd.h"
-#include "model/jsonmem.h"
 
 struct cmd {
 	const char *name;
@@ -15,6 +15,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "lint", cmd_lint, "lint [-o text|json|sarif] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
 	{ "review", cmd_review, "review [--config FILE] [--against STATE] [--kube-version V] [FILE|-]" },
+	{ "convert", cmd_convert, "convert [-o yaml|json] FILE|-" },
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
 	{ "conformance", cmd_conformance, "conformance --target URL -f PATH... [-o text|json|junit]" },
@@ -30,17 +31,48 @@ static void usage(FILE *f)
 	           "a reference router and an admission webhook.\n\ncommands:\n");
 	for (const struct cmd *c = cmds; c->name; c++)
 		fprintf(f, "  %s\n", c->usage);
-	fprintf(f, "\n'ingress-warden COMMAND --help' describes each command.\n");
+	fprintf(f, "\n'ingress-warden help COMMAND' (or 'ingress-warden COMMAND --help') describes each command.\n");
+}
+
+static const struct cmd *find(const char *name)
+{
+	for (const struct cmd *c = cmds; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	return NULL;
+}
+
+static int unknown(const char *name)
+{
+	const char *names[sizeof cmds / sizeof *cmds + 1];
+	size_t n = 0;
+	for (const struct cmd *c = cmds; c->name; c++)
+		names[n++] = c->name;
+	names[n] = NULL;
+	const char *near = cli_nearest(name, names);
+	if (near)
+		fprintf(stderr, "ingress-warden: unknown command '%s' (did you mean '%s'?); "
+		        "'ingress-warden help' lists the commands\n", name, near);
+	else
+		fprintf(stderr, "ingress-warden: unknown command '%s'; 'ingress-warden help' lists the "
+		        "commands\n", name);
+	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	iw_json_install();   /* before any thread: jansson's failed allocations are counted */
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2) {   /* help COMMAND: that command's --help */
+			const struct cmd *c = find(argv[2]);
+			if (!c)
+				return unknown(argv[2]);
+			char *av[] = { argv[2], (char *)"--help", NULL };
+			return c->run(2, av);
+		}
 		usage(stdout);
 		return 0;
 	}
@@ -48,10 +80,8 @@ int main(int argc, char **argv)
 		printf("ingress-warden %s\n", IW_VERSION);
 		return 0;
 	}
-	for (const struct cmd *c = cmds; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "ingress-warden: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return 2;
+	const struct cmd *c = find(argv[1]);
+	if (c)
+		return c->run(argc - 1, argv + 1);
+	return unknown(argv[1]);
 }

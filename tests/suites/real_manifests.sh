@@ -26,6 +26,7 @@ for n, raw in enumerate(open("EXPECT"), 1):
         if not m:
             continue
         loc, sev, rest = m.groups()
+        rest = re.sub(r'^(Ingress|IngressClass) \S+: ', '', rest)   # the object the line is about
         c = re.match(r'^([a-z-]+): ', rest)
         if c and not rest.startswith("spec.") and not rest.startswith("metadata."):
             got.append(f"{loc} {sev} {c.group(1)}")

@@ -240,8 +240,9 @@ static void ingress_class_gets_the_policy(void **state)
 	assert_string_equal(res.response,
 		"{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":"
 		"{\"uid\":\"u-1\",\"allowed\":true,\"warnings\":[\"deprecated-api: apiVersion: "
-		"networking.k8s.io/v1beta1 IngressClass was removed in Kubernetes 1.22: use "
-		"networking.k8s.io/v1\"]}}");
+		"networking.k8s.io/v1beta1 IngressClass was removed in Kubernetes 1.22 and no API server "
+		"of 1.34 to 1.37 serves it: use networking.k8s.io/v1 (`ingress-warden convert` "
+		"writes it)\"]}}");
 	assert_int_equal(res.outcome, ADM_ALLOWED);
 	free(res.response);
 	free(req);

@@ -567,7 +567,8 @@ static void annotations_and_api(void **state)
 	run(f, x, NULL);
 	expect_findings(f,
 		"warning deprecated-api apiVersion: extensions/v1beta1 Ingress was removed in "
-		"Kubernetes 1.22: use networking.k8s.io/v1\n"
+		"Kubernetes 1.22 and no API server of 1.34 to 1.37 serves it: use networking.k8s.io/v1 "
+		"(`ingress-warden convert` writes it)\n"
 		"warning deprecated-class-annotation "
 		"metadata.annotations[kubernetes.io/ingress.class]: annotation "
 		"kubernetes.io/ingress.class is deprecated: use spec.ingressClassName: \"nginx\" "
@@ -723,7 +724,9 @@ static void class_checks(void **state)
 	assert_int_equal(f->fl.v[0].severity, IW_SEV_WARNING);
 	assert_string_equal(f->fl.v[0].field, "apiVersion");
 	assert_string_equal(f->fl.v[0].message, "networking.k8s.io/v1beta1 IngressClass was removed in "
-	                                        "Kubernetes 1.22: use networking.k8s.io/v1");
+	                                        "Kubernetes 1.22 and no API server of 1.34 to 1.37 "
+	                                        "serves it: use networking.k8s.io/v1 (`ingress-warden "
+	                                        "convert` writes it)");
 	findings_release(&f->fl);
 	f->p->check[IW_CHK_DEPRECATED_API].severity = IW_SEV_ERROR;
 	assert_int_equal(iw_policy_check_class(f->p, &ic, NULL, f->st, &f->fl), IW_OK);

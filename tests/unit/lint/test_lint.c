@@ -98,7 +98,7 @@ static void clean_object(void **state)
 	assert_int_equal(lint_exit_status(r), 0);
 	char *t;
 	assert_int_equal(lint_render(r, LINT_OUT_TEXT, 0, &t, NULL), IW_OK);
-	assert_non_null(strstr(t, "1 object checked: 0 denied"));
+	assert_non_null(strstr(t, "1 object checked, 0 denied: 0 errors"));
 	free(t);
 	lint_report_free(r);
 }
