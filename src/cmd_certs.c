@@ -11,6 +11,7 @@
 
 #include "certs/certs.h"
 #include "certs/incluster.h"
+#include "src/cliopt.h"
 #include "src/cmd.h"
 #include "webhook/kubeapi.h"
 
@@ -316,9 +317,21 @@ int cmd_certs(int argc, char **argv)
 			break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: {
-			char msg[160];
-			snprintf(msg, sizeof msg, "unknown or incomplete option '%.100s'",
-			         argv[optind - 1 > 0 ? optind - 1 : 1]);
+			char msg[240], w[104], names[sizeof longopts / sizeof *longopts][24];
+			const char *words[sizeof longopts / sizeof *longopts + 1];
+			const char *arg = argv[optind - 1 > 0 ? optind - 1 : 1];
+			size_t n = 0;
+			for (size_t i = 0; longopts[i].name; i++) {
+				snprintf(names[i], sizeof names[i], "--%s", longopts[i].name);
+				words[n++] = names[i];
+			}
+			words[n] = NULL;
+			snprintf(w, sizeof w, "%.*s", (int)strcspn(arg, "="), arg);
+			const char *near = cli_nearest(w, words);
+			if (near && strcmp(near, w))
+				snprintf(msg, sizeof msg, "unknown option '%s' (did you mean '%s'?)", w, near);
+			else
+				snprintf(msg, sizeof msg, "unknown or incomplete option '%.100s'", arg);
 			return bad_usage(msg);
 		}
 		}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "src/files.h"
+#include "src/cliopt.h"
 #include "src/cmd.h"
 #include "webhook/audit.h"
 #include "webhook/cluster.h"
@@ -41,7 +42,7 @@ static const struct opt opts[OPT_N] = {
 	[OPT_KEY] = { "--tls-key", "IW_TLS_KEY", NULL, "its private key (PEM)", O_STR, 0, 0 },
 	[OPT_CLIENT_CA] = { "--client-ca", "IW_CLIENT_CA", NULL, "require client certificates signed by this CA", O_STR, 0, 0 },
 	[OPT_PATH] = { "--path", "IW_PATH", "/validate", "URL path of the review endpoint", O_STR, 0, 0 },
-	[OPT_LINT_LISTEN] = { "--lint-listen", "IW_LINT_LISTEN", NULL, "also serve POST /lint on this address (plain HTTP on loopback, or HTTPS with the same certificate)", O_STR, 0, 0 },
+	[OPT_LINT_LISTEN] = { "--lint-listen", "IW_LINT_LISTEN", NULL, "also serve POST /lint on this address: plain HTTP, loopback addresses only (a developer tool)", O_STR, 0, 0 },
 	[OPT_MAX_BODY] = { "--max-body", "IW_MAX_BODY", "3Mi", "largest request body (bytes; K, M, Ki, Mi suffixes)", O_SIZE, 1024, 64ull << 20 },
 	[OPT_THREADS] = { "--threads", "IW_THREADS", "0", "MHD worker threads (0: one per core)", O_UINT, 0, 256 },
 	[OPT_THREADING] = { "--threading", "IW_THREADING", "pool", "pool (epoll thread pool) or per-connection", O_STR, 0, 0 },
@@ -234,8 +235,24 @@ int cmd_serve(int argc, char **argv)
 				break;
 			}
 		}
-		if (found < 0)
-			return bad("unknown argument '%s'", argv[a]);
+		if (found < 0) {
+			const char *flags[OPT_N + 3];
+			size_t nf = 0;
+			for (int i = 0; i < OPT_N; i++)
+				flags[nf++] = opts[i].flag;
+			flags[nf++] = "--help";
+			flags[nf] = NULL;
+			char w[80], msg[200];
+			snprintf(w, sizeof w, "%.*s", (int)strcspn(argv[a], "="), argv[a]);
+			const char *near = w[0] == '-' ? cli_nearest(w, flags) : NULL;
+			if (near) {
+				fprintf(stderr, "ingress-warden serve: unknown option '%s' (did you mean '%s'?)\n",
+				        w, near);
+				return 2;
+			}
+			snprintf(msg, sizeof msg, "unknown argument '%s'", argv[a]);
+			return bad("%s", msg);
+		}
 		if (opts[found].kind == O_FLAG) {
 			val[found] = "1";
 			continue;
@@ -273,6 +290,20 @@ int cmd_serve(int argc, char **argv)
 	if (!webhook && val[OPT_CLIENT_CA])
 		return bad("%s", "--client-ca needs --tls-cert and --tls-key");
 	wh_log_set_level(lvl);
+	{   /* what serve would refuse, --check refuses too */
+		char why[300];
+		const char *what = NULL, *addr = NULL;
+		if (webhook && wh_listen_check(val[OPT_LISTEN], true, why, sizeof why))
+			what = "--listen", addr = val[OPT_LISTEN];
+		else if (val[OPT_LINT_LISTEN] && wh_listen_check(val[OPT_LINT_LISTEN], false, why, sizeof why))
+			what = "--lint-listen", addr = val[OPT_LINT_LISTEN];
+		else if (val[OPT_PROBE_LISTEN] && wh_listen_check(val[OPT_PROBE_LISTEN], true, why, sizeof why))
+			what = "--probe-listen", addr = val[OPT_PROBE_LISTEN];
+		if (what) {
+			fprintf(stderr, "ingress-warden serve: %s %s: %s (see --help)\n", what, addr, why);
+			return 2;
+		}
+	}
 	enum iw_unsynced unsynced;
 	if (!iw_unsynced_parse(val[OPT_UNSYNCED], &unsynced))
 		return bad("--unsynced must be allow, deny or local, not '%s'", val[OPT_UNSYNCED]);

@@ -748,15 +748,56 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
 	return 0;
 }
 
+enum iw_err wh_listen_check(const char *listen, bool tls, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int loopback = 0;
+	if (parse_listen(listen, &ss, &sl, &loopback, err, errlen) < 0)
+		return IW_EINVAL;
+	if (!tls && !loopback) {
+		snprintf(err, errlen, "plain HTTP is only served on loopback: '%s' is not", listen);
+		return IW_EINVAL;
+	}
+	return IW_OK;
+}
+
+/* The system's reason when the address cannot be bound (in use, not an
+ * address of this machine, a privileged port): libmicrohttpd only says that
+ * it did not start.  Bound the way it binds (SO_REUSEADDR), then let go. */
+static int bind_probe(const struct sockaddr_storage *ss, socklen_t sl, char *why, size_t n)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	if (fd < 0) {
+		snprintf(why, n, "%s", strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	int rc = bind(fd, (const struct sockaddr *)ss, sl);
+	int e = errno;
+	close(fd);
+	if (rc < 0) {
+		snprintf(why, n, "%s", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int loopback = 0;
-	if (parse_listen(cfg->listen, &ss, &sl, &loopback, err, errlen) < 0)
+	/* the probe listener is plain HTTP anywhere: it answers only the probes */
+	if (wh_listen_check(cfg->listen, cfg->tls != NULL || cfg->role == WH_ROLE_PROBE, err, errlen) ||
+	    parse_listen(cfg->listen, &ss, &sl, &loopback, err, errlen) < 0)
 		return NULL;
-	if (!cfg->tls && !loopback && cfg->role != WH_ROLE_PROBE) {
-		snprintf(err, errlen, "plain HTTP is only served on loopback: '%s' is not", cfg->listen);
+	char why[160];
+	if (bind_probe(&ss, sl, why, sizeof why)) {
+		snprintf(err, errlen, "cannot listen on '%s': %s", cfg->listen, why);
 		return NULL;
 	}
 	struct wh_server *s = calloc(1, sizeof *s);
@@ -829,8 +870,9 @@ struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
 	                        MHD_OPTION_END);
 	if (!s->d) {
-		snprintf(err, errlen, "cannot listen on '%s' (address in use, bad TLS priorities or "
-		         "permission)", cfg->listen);
+		snprintf(err, errlen, "cannot start serving on '%s': libmicrohttpd refused%s "
+		         "(--log-level debug shows its reason)", cfg->listen,
+		         cfg->tls ? " the TLS settings (--tls-priorities?)" : "");
 		goto fail;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);

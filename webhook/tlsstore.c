@@ -111,7 +111,7 @@ static void pair_free(struct pair *p)
 /* Builds a pair from PEM texts: chain parsed, key parsed, key matches the
  * first certificate, the certificate is currently valid. */
 static struct pair *pair_load(const char *crt, size_t crtlen, const char *key, size_t keylen,
-                              char *err, size_t errlen)
+                              const char *crt_path, const char *key_path, char *err, size_t errlen)
 {
 	struct pair *p = calloc(1, sizeof *p);
 	gnutls_pubkey_t pub = NULL;
@@ -127,12 +127,13 @@ static struct pair *pair_load(const char *crt, size_t crtlen, const char *key, s
 	rc = gnutls_pcert_list_import_x509_raw(p->pcert, &p->npcert, &cd, GNUTLS_X509_FMT_PEM, 0);
 	if (rc < 0 || p->npcert == 0) {
 		p->npcert = 0;
-		snprintf(err, errlen, "certificate: %s", rc < 0 ? gnutls_strerror(rc) : "none found");
+		snprintf(err, errlen, "certificate '%s': %s", crt_path,
+		         rc < 0 ? gnutls_strerror(rc) : "no PEM certificate in it");
 		goto fail;
 	}
 	if ((rc = gnutls_privkey_init(&p->key)) < 0 ||
 	    (rc = gnutls_privkey_import_x509_raw(p->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		snprintf(err, errlen, "key: %s", gnutls_strerror(rc));
+		snprintf(err, errlen, "key '%s': %s", key_path, gnutls_strerror(rc));
 		goto fail;
 	}
 	unsigned char id1[64], id2[64];
@@ -141,21 +142,22 @@ static struct pair *pair_load(const char *crt, size_t crtlen, const char *key, s
 	    (rc = gnutls_pubkey_import_privkey(pub, p->key, 0, 0)) < 0 ||
 	    (rc = gnutls_pubkey_get_key_id(pub, GNUTLS_KEYID_USE_SHA256, id1, &l1)) < 0 ||
 	    (rc = gnutls_pubkey_get_key_id(p->pcert[0].pubkey, GNUTLS_KEYID_USE_SHA256, id2, &l2)) < 0) {
-		snprintf(err, errlen, "key check: %s", gnutls_strerror(rc));
+		snprintf(err, errlen, "key '%s': %s", key_path, gnutls_strerror(rc));
 		goto fail;
 	}
 	if (l1 != l2 || memcmp(id1, id2, l1) != 0) {
-		snprintf(err, errlen, "the key does not match the certificate");
+		snprintf(err, errlen, "'%s' and '%s': the key does not match the certificate", crt_path,
+		         key_path);
 		goto fail;
 	}
 	if ((rc = gnutls_x509_crt_init(&x)) < 0 ||
 	    (rc = gnutls_x509_crt_import(x, &p->pcert[0].cert, GNUTLS_X509_FMT_DER)) < 0) {
-		snprintf(err, errlen, "certificate: %s", gnutls_strerror(rc));
+		snprintf(err, errlen, "certificate '%s': %s", crt_path, gnutls_strerror(rc));
 		goto fail;
 	}
 	p->not_after = (long long)gnutls_x509_crt_get_expiration_time(x);
 	if (p->not_after <= (long long)time(NULL)) {
-		snprintf(err, errlen, "the certificate has expired");
+		snprintf(err, errlen, "certificate '%s' has expired", crt_path);
 		goto fail;
 	}
 	gnutls_x509_crt_deinit(x);
@@ -201,6 +203,11 @@ int wh_tls_check(struct wh_tls *t, char *msg, size_t msglen)
 	pthread_mutex_lock(&t->mu);
 	sweep_retired(t, time(NULL));
 	if (!crt || !key) {
+		if (!atomic_load(&t->cur)) {   /* at start-up: there is nothing to keep */
+			snprintf(msg, msglen, "%s", err);
+			ret = -1;
+			goto out;
+		}
 		/* A file missing mid-swap: report once per distinct state. */
 		if (t->cert_seen || t->key_seen) {
 			snprintf(msg, msglen, "%s; keeping the current certificate", err);
@@ -215,7 +222,7 @@ int wh_tls_check(struct wh_tls *t, char *msg, size_t msglen)
 	if (same(crt, cl, t->cert_seen, t->cert_seen_len) &&
 	    same(key, kl, t->key_seen, t->key_seen_len))
 		goto out;   /* unchanged, or the same refused contents */
-	struct pair *p = pair_load(crt, cl, key, kl, err, sizeof err);
+	struct pair *p = pair_load(crt, cl, key, kl, t->cert_path, t->key_path, err, sizeof err);
 	free(t->cert_seen);
 	free(t->key_seen);
 	t->cert_seen = crt;
@@ -223,9 +230,14 @@ int wh_tls_check(struct wh_tls *t, char *msg, size_t msglen)
 	t->key_seen = key;
 	t->key_seen_len = kl;
 	crt = key = NULL;
+	if (!p && !atomic_load(&t->cur)) {   /* at start-up: there is nothing to keep */
+		snprintf(msg, msglen, "%s", err);
+		ret = -1;
+		goto out;
+	}
 	if (!p) {
-		snprintf(msg, msglen, "refused new certificate pair from '%s' and '%s': %s; "
-		         "keeping the current one", t->cert_path, t->key_path, err);
+		snprintf(msg, msglen, "refused the new certificate pair: %s; keeping the current one",
+		         err);
 		atomic_fetch_add(&t->refused, 1);
 		ret = -1;
 		goto out;
@@ -279,7 +291,8 @@ struct wh_tls *wh_tls_open(const char *cert_path, const char *key_path,
 	}
 	char msg[600];
 	if (wh_tls_check(t, msg, sizeof msg) != 1) {
-		snprintf(err, errlen, "%s", msg[0] ? msg : "cannot load the certificate pair");
+		snprintf(err, errlen, "cannot load the certificate pair: %s",
+		         msg[0] ? msg : "no certificate and key");
 		goto fail;
 	}
 	atomic_store(&active, t);
