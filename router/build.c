@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
+#include "router/ngx.h"
 #include "router/table.h"
 
 int rt_path_type_of(const char *s)
@@ -160,6 +162,7 @@ void rt_free(struct rt_table *t)
 {
 	if (!t)
 		return;
+	rt_ngx_free(t->ngx);
 	map_index_release(&t->keys);
 	map_index_release(&t->hosts);
 	struct arena mem = t->mem;   /* t lives in this arena */
@@ -172,8 +175,35 @@ void rt_free(struct rt_table *t)
  * large table's arrays get blocks of their own. */
 #define TABLE_BLOCK (16 * 1024)
 
+/* Profile ingress-nginx: the emulation (router/ngx.h) decides; the
+ * reference table of the Ingresses ingress-nginx serves keeps rt_entry_get,
+ * the probes and the checks working on the same objects. */
+static struct rt_table *build_ngx(const struct rt_input *in)
+{
+	struct ngx_table *x;
+	if (rt_ngx_build(in, &x) != IW_OK)
+		return NULL;
+	const struct ingress **sel = malloc((x->nings ? x->nings : 1) * sizeof *sel);
+	if (!sel) {
+		rt_ngx_free(x);
+		return NULL;
+	}
+	for (size_t i = 0; i < x->nings; i++)
+		sel[i] = in->ingresses[x->input_served[i]];
+	struct rt_input sub = { sel, x->nings, in->classes, in->nclasses, NULL, IW_PROFILE_SPEC };
+	struct rt_table *t = rt_build(&sub);
+	free(sel);
+	if (!t)
+		rt_ngx_free(x);
+	else
+		t->ngx = x;
+	return t;
+}
+
 struct rt_table *rt_build(const struct rt_input *in)
 {
+	if (in->profile == IW_PROFILE_INGRESS_NGINX)
+		return build_ngx(in);
 	struct arena mem = ARENA_INIT(TABLE_BLOCK, TABLE_BLOCK / 2);
 	struct rt_table *t = table_alloc(&mem, 1, sizeof *t);
 	if (!t)

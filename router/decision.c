@@ -87,6 +87,10 @@ json_t *rt_decision_json(const struct rt_decision *d, const char *reason)
 		        "path", d->rule_path ? d->rule_path : "",
 		        "pathType", rt_path_type_name(d->path_type)));
 	}
+	if (d->status)
+		json_object_set_new(o, "status", json_integer(d->status));
+	if (d->profile != IW_PROFILE_SPEC)
+		json_object_set_new(o, "profile", json_string(rt_profile_name(d->profile)));
 	if (reason)
 		json_object_set_new(o, "reason", json_string(reason));
 	return o;
@@ -135,6 +139,8 @@ void rt_text_changes(struct buf *b, unsigned c)
 		{ RT_N_SLASHES, "runs of '/' merged" },
 		{ RT_N_DOTSEG, "dot segments removed" },
 		{ RT_N_ROOT, "made absolute" },
+		{ RT_N_ABSOLUTE, "host taken from the absolute-form target" },
+		{ RT_N_PCT_ALL, "every %XX decoded (%2F is a '/')" },
 	};
 	bool first = true;
 	for (size_t i = 0; i < sizeof tx / sizeof *tx; i++)

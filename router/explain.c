@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "router/ngx.h"
 #include "router/table.h"
 
 /* An explanation longer than this is refused (NULL, as out of memory). */
@@ -135,6 +136,8 @@ char *rt_explain(const struct rt_table *t, const char *host, size_t host_len,
                  const char *path, size_t path_len, const struct rt_decision *d,
                  char **reason)
 {
+	if (t->ngx)
+		return rt_ngx_explain(t->ngx, host, host_len, path, path_len, d, reason);
 	struct buf b, why;
 	struct rt_nreq *r = malloc(sizeof *r);
 	buf_init(&b, EXPLAIN_MAX);

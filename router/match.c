@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "router/ngx.h"
 #include "router/table.h"
 
 /* The group of host key k (a wildcard group's key is its host without
@@ -138,6 +139,8 @@ static void decide(const struct rt_table *t, long g, const char *np, size_t n,
 int rt_match(const struct rt_table *t, const char *host, size_t host_len,
              const char *path, size_t path_len, struct rt_decision *d)
 {
+	if (t->ngx)
+		return rt_ngx_match(t->ngx, host, host_len, path, path_len, d);
 	struct rt_nreq r;
 	rt_decision_init(d);
 	if (rt_norm_request(host, host_len, path, path_len, &r) != IW_OK)
@@ -150,6 +153,8 @@ int rt_match(const struct rt_table *t, const char *host, size_t host_len,
 int rt_host_prepare(const struct rt_table *t, const char *host, size_t host_len,
                     struct rt_host *h)
 {
+	if (t->ngx)
+		return rt_ngx_host_prepare(t->ngx, host, host_len, h);
 	char hb[RT_MAX_HOST + 1];
 	size_t hn = 0;
 	unsigned hc = 0;
@@ -163,6 +168,8 @@ int rt_host_prepare(const struct rt_table *t, const char *host, size_t host_len,
 int rt_match_host(const struct rt_table *t, const struct rt_host *h, const char *path,
                   size_t path_len, struct rt_decision *d)
 {
+	if (t->ngx)
+		return rt_ngx_match_host(t->ngx, h, path, path_len, d);
 	char pb[RT_MAX_PATH + 2];
 	unsigned pc = 0;
 	rt_decision_init(d);

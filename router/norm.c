@@ -185,6 +185,7 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
 int rt_norm_request(const char *host, size_t host_len, const char *path, size_t path_len,
                     struct rt_nreq *r)
 {
+	r->invalid = NULL;
 	r->host_kind = rt_norm_host(host, host_len, r->host, sizeof r->host, &r->host_len,
 	                            &r->host_changes);
 	if (r->host_kind < 0)

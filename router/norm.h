@@ -28,6 +28,8 @@ enum {
 	RT_N_SLASHES   = 1u << 6,  /* runs of '/' merged */
 	RT_N_DOTSEG    = 1u << 7,  /* "." / ".." segments removed (RFC 3986 5.2.4) */
 	RT_N_ROOT      = 1u << 8,  /* empty or relative path made absolute */
+	RT_N_ABSOLUTE  = 1u << 9,  /* nginx: the host came from an absolute-form target */
+	RT_N_PCT_ALL   = 1u << 10, /* nginx: every %XX decoded before the path is read */
 };
 
 enum rt_host_kind {
@@ -63,6 +65,7 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
  * nothing useful).
  */
 struct rt_nreq {
+	const char *invalid;            /* nginx option: why nginx answers 400, else NULL */
 	int host_kind;                  /* enum rt_host_kind */
 	size_t host_len, path_len;
 	unsigned host_changes, path_changes;
@@ -71,6 +74,21 @@ struct rt_nreq {
 };
 int rt_norm_request(const char *host, size_t host_len, const char *path, size_t path_len,
                     struct rt_nreq *r);
+
+/*
+ * The nginx option (the ingress-nginx profile): the request as nginx 1.27
+ * reads it (SEMANTICS-ingress-nginx.md sec. 9.1, 9.2).  Host: lower-cased,
+ * cut at the first ':', one trailing dot dropped; "..", '/', control bytes
+ * or an empty host are refused.  Target: a space or control byte is
+ * refused; an absolute-form target ("http://h/p") gives the host; every
+ * %XX is decoded before the path is read (%2F is a separator, %2E a dot;
+ * %00 and bad escapes are refused), runs of '/' merged, "." and ".."
+ * segments resolved ('..' above the root is refused), the query and
+ * fragment cut.  A refused request is IW_OK with r->invalid saying why
+ * (nginx answers 400); IW_ETOOBIG as rt_norm_request.
+ */
+int rt_norm_request_nginx(const char *host, size_t host_len, const char *target,
+                          size_t target_len, struct rt_nreq *r);
 
 /* true when the (normalised) host is an IPv4 dotted quad or a [..] literal */
 bool rt_host_is_ip(const char *h, size_t len);

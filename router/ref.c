@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "router/ngx.h"
 #include "router/table.h"
 
 /* ---- sec. 7: precedence ----------------------------------------------------- */
@@ -270,6 +271,8 @@ void rt_decision_fill(const struct rt_table *t, long g, long best, long second, 
 int rt_match_ref(const struct rt_table *t, const char *host, size_t host_len, const char *path,
                  size_t path_len, struct rt_decision *d)
 {
+	if (t->ngx)   /* the emulation is itself a plain walk of nginx's structures */
+		return rt_ngx_match(t->ngx, host, host_len, path, path_len, d);
 	struct rt_nreq r;
 	rt_decision_init(d);
 	/* sec. 3 and 4: the request's host and path */

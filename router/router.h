@@ -113,6 +113,11 @@ struct rt_decision {
 	unsigned changes;                   /* RT_N_* bits of host and path normalisation */
 	long runner_up;                     /* private: candidate index, -1 if none */
 	long winner;                        /* private: candidate index, -1 if none */
+	/* what the controller answers, for profiles that model it (0 under spec):
+	 * 200 when a backend serves the request, else the status the proxy
+	 * answers itself (301/302/308 redirects, 400, 403, 404) */
+	int status;
+	const char *note;                   /* static text: a caveat of the decision, or NULL */
 };
 
 /* "Exact", "Prefix", "ImplementationSpecific" */

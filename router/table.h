@@ -47,6 +47,8 @@
 #include "router/norm.h"
 #include "router/router.h"
 
+struct ngx_table;
+
 struct rt_ing {                 /* a served Ingress */
 	const struct ingress *ing;
 	const char *ns, *name;      /* effective namespace ("default" when absent), name */
@@ -126,6 +128,7 @@ struct rt_table {
 	const char *default_class;
 	size_t skipped;
 	struct arena mem;           /* everything else the table allocated (t itself too) */
+	struct ngx_table *ngx;      /* profile ingress-nginx: the emulation decides (ngx.h) */
 };
 
 /* ---- hashing (build.c and match.c agree on it) ----------------------------

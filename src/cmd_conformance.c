@@ -16,7 +16,8 @@
 #define CONF_USAGE \
 	"usage: ingress-warden conformance --target URL -f PATH [-f PATH...] [-o text|json|junit]\n" \
 	"                                  [--class NAME] [--backend-header NAME] [--backend-field F]\n" \
-	"                                  [--timeout SECONDS] [--allow-invalid]\n"
+	"                                  [--timeout SECONDS] [--allow-invalid]\n" \
+	"                                  [--controller spec|ingress-nginx]\n"
 #define ROUTER_HEADER "X-Ingress-Warden-Backend"
 #define MAX_BODY (64 * 1024)
 #define MAX_REDIRECTS 5
@@ -39,6 +40,12 @@ static void conf_help(void)
 	       "    namespace/ingress/service fields of the router and of the\n"
 	       "    ingress-controller-conformance echoserver;\n"
 	       "  - 404 means no backend.  Redirects are followed to the same address.\n"
+	       "With --controller ingress-nginx the expectations are those of the\n"
+	       "ingress-nginx emulation, the probes add letter case, percent-encoding and\n"
+	       "regex variants, and the status must be the one ingress-nginx answers with\n"
+	       "(redirects are not followed; 200 with the expected backend, or 301, 302,\n"
+	       "308, 400, 403, 404 without one).  Probes whose outcome the emulation cannot\n"
+	       "tell are skipped.\n"
 	       "The files are read and validated as `route` reads them (objects the API server\n"
 	       "would refuse are reported and refused, exit 2, unless --allow-invalid).\n"
 	       "Exit status: 0 no divergence, 1 divergences, 2 usage or input error, or nothing\n"
@@ -103,11 +110,12 @@ struct result {
 	char sent_path[2100];
 	char expected[640];
 	char observed[600];
-	bool ok;
+	bool ok, skipped;
 };
 
 struct opts {
 	const char *target, *out, *cls, *bheader, *bfield;
+	enum iw_profile_id profile;
 	long timeout;
 	char base[1024];          /* scheme://authority of the target */
 	char authority[512];      /* its host[:port] */
@@ -160,6 +168,35 @@ static bool judge(const struct opts *o, const struct answer *a, const struct rt_
 	return ok;
 }
 
+/* A profile that models the controller's answer (ingress-nginx): the status
+ * must be the expected one; with a backend (200), its identity too; a 200
+ * without one (/healthz) carries no identity. */
+static bool judge_status(const struct answer *a, const struct rt_decision *d,
+                         const char *want_id, char *obs, size_t osz)
+{
+	char id[600] = "";
+	if (a->backend[0]) {
+		snprintf(id, sizeof id, "%s", a->backend);
+	} else if (a->status == 200 && a->body && d->match != RT_NONE) {
+		json_t *j = json_loadb(a->body, a->blen, 0, NULL);
+		const char *ns = json_string_value(json_object_get(j, "namespace"));
+		const char *ing = json_string_value(json_object_get(j, "ingress"));
+		const char *sv = json_string_value(json_object_get(j, "service"));
+		if (ns && ing && sv)
+			snprintf(id, sizeof id, "%s/%s/%s", ns, ing, sv);
+		json_decref(j);
+	}
+	snprintf(obs, osz, "%.500s %ld", id[0] ? id : "none", a->status);
+	if (a->status != d->status)
+		return false;
+	if (d->status != 200)
+		return true;   /* nginx's own answer (a redirect carries the location's headers) */
+	if (d->match == RT_NONE)
+		return !id[0];
+	/* the body names NS/INGRESS/SERVICE; the header NS/INGRESS/SERVICE:PORT */
+	return a->backend[0] ? !strcmp(id, want_id) : !strncmp(want_id, id, strlen(id));
+}
+
 /* Sends one probe (following redirects to the same address); fills r. */
 static void run_probe(CURL *c, const struct opts *o, const struct rt_table *t,
                       const struct rt_probe *p, struct result *r)
@@ -176,8 +213,18 @@ static void run_probe(CURL *c, const struct opts *o, const struct rt_table *t,
 	char want_id[600];
 	rt_match(t, host, strlen(host), path, strlen(path), &d);
 	rt_backend_id(&d, want_id, sizeof want_id);
+	bool status = o->profile != IW_PROFILE_SPEC;
 	snprintf(r->expected, sizeof r->expected, "%s%s", d.match == RT_DEFAULT ? "default " : "",
 	         want_id);
+	if (status)
+		snprintf(r->expected + strlen(r->expected), sizeof r->expected - strlen(r->expected),
+		         " %d", d.status);
+	if (status && d.status == 0) {
+		snprintf(r->observed, sizeof r->observed, "not sent: %s",
+		         d.note ? d.note : "the emulation cannot tell");
+		r->ok = r->skipped = true;
+		return;
+	}
 
 	for (int hop = 0;; hop++) {
 		char hh[1200];
@@ -200,8 +247,8 @@ static void run_probe(CURL *c, const struct opts *o, const struct rt_table *t,
 			break;
 		}
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
-		bool redirect = (a.status == 301 || a.status == 302 || a.status == 303 ||
-		                 a.status == 307 || a.status == 308) && a.location[0];
+		bool redirect = !status && (a.status == 301 || a.status == 302 || a.status == 303 ||
+		                            a.status == 307 || a.status == 308) && a.location[0];
 		if (redirect && hop < MAX_REDIRECTS) {
 			/* the conformance suite follows to the same address with the
 			 * Location's host and path */
@@ -224,7 +271,8 @@ static void run_probe(CURL *c, const struct opts *o, const struct rt_table *t,
 			curl_url_cleanup(u);
 			continue;
 		}
-		r->ok = judge(o, &a, &d, want_id, r->observed, sizeof r->observed);
+		r->ok = status ? judge_status(&a, &d, want_id, r->observed, sizeof r->observed)
+		               : judge(o, &a, &d, want_id, r->observed, sizeof r->observed);
 		if (hop)
 			snprintf(r->observed + strlen(r->observed),
 			         sizeof r->observed - strlen(r->observed), " after %d redirect%s", hop,
@@ -279,7 +327,7 @@ static int bad(const char *why, const char *arg)
 }
 
 enum { O_HELP = 1, O_FILE, O_TARGET, O_OUT, O_CLASS, O_BHEADER, O_BFIELD, O_TIMEOUT, O_ALLOW,
-       O_MAXFILE, O_EXCLUDE };
+       O_MAXFILE, O_EXCLUDE, O_CONTROLLER };
 static const struct cli_opt conf_opts[] = {
 	{ "--help", "-h", false, O_HELP },
 	{ "--file", "-f", true, O_FILE },
@@ -292,6 +340,7 @@ static const struct cli_opt conf_opts[] = {
 	{ "--allow-invalid", NULL, false, O_ALLOW },
 	{ "--max-file-bytes", NULL, true, O_MAXFILE },
 	{ "--exclude", NULL, true, O_EXCLUDE },
+	{ "--controller", NULL, true, O_CONTROLLER },
 	{ NULL, NULL, false, 0 },
 };
 
@@ -347,6 +396,15 @@ int cmd_conformance(int argc, char **argv)
 		case O_TARGET: o.target = v; break;
 		case O_OUT: o.out = v; break;
 		case O_CLASS: o.cls = lo.cls = v; break;
+		case O_CONTROLLER: {
+			int p = rt_profile_parse(v);
+			if (p != IW_PROFILE_SPEC && p != IW_PROFILE_INGRESS_NGINX) {
+				ret = bad("--controller takes spec or ingress-nginx, not", v);
+				goto out;
+			}
+			o.profile = lo.profile = (enum iw_profile_id)p;
+			break;
+		}
 		case O_BHEADER: o.bheader = v; break;
 		case O_BFIELD: o.bfield = v; break;
 		case O_ALLOW: lo.allow_invalid = true; break;
@@ -393,7 +451,8 @@ int cmd_conformance(int argc, char **argv)
 		        "controller listening there?)\n", o.base, why);
 		goto out;
 	}
-	if (rt_probes_generate(set->table, &probes) < 0) {
+	if (rt_probes_generate_ex(set->table, o.profile == IW_PROFILE_SPEC ? 0 : RT_PROBE_ALL,
+	                          &probes) != IW_OK) {
 		fprintf(stderr, "ingress-warden conformance: out of memory\n");
 		goto out;
 	}
@@ -409,24 +468,27 @@ int cmd_conformance(int argc, char **argv)
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);   /* as the conformance suite */
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	size_t failed = 0;
+	size_t failed = 0, skipped = 0;
 	for (size_t i = 0; i < probes.n; i++) {
 		run_probe(c, &o, set->table, &probes.v[i], &res[i]);
 		failed += !res[i].ok;
+		skipped += res[i].skipped;
 	}
 
 	if (!strcmp(o.out, "json")) {
 		json_t *arr = json_array(), *root = json_object();
 		for (size_t i = 0; i < probes.n; i++)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}",
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
 			        "host", res[i].sent_host, "path", res[i].sent_path,
 			        "note", probes.v[i].note, "expected", res[i].expected,
-			        "observed", res[i].observed, "ok", res[i].ok));
+			        "observed", res[i].observed, "ok", res[i].ok, "skipped", res[i].skipped));
 		json_object_set_new(root, "target", json_string(o.target));
 		json_object_set_new(root, "probes", arr);
-		json_object_set_new(root, "summary", json_pack("{s:I, s:I, s:I, s:b}",
-		        "probes", (json_int_t)probes.n, "passed", (json_int_t)(probes.n - failed),
-		        "failed", (json_int_t)failed, "truncated", probes.truncated));
+		json_object_set_new(root, "summary", json_pack("{s:I, s:I, s:I, s:I, s:b}",
+		        "probes", (json_int_t)probes.n,
+		        "passed", (json_int_t)(probes.n - failed - skipped),
+		        "failed", (json_int_t)failed, "skipped", (json_int_t)skipped,
+		        "truncated", probes.truncated));
 		char *s = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
 		if (s)
 			puts(s);
@@ -455,11 +517,15 @@ int cmd_conformance(int argc, char **argv)
 		printf("</testsuite>\n");
 	} else {
 		for (size_t i = 0; i < probes.n; i++)
-			printf("%s %s%s: expected %s, got %s (%s)\n", res[i].ok ? "ok  " : "FAIL",
+			printf("%s %s%s: expected %s, got %s (%s)\n",
+			       res[i].skipped ? "skip" : res[i].ok ? "ok  " : "FAIL",
 			       res[i].sent_host, res[i].sent_path, res[i].expected, res[i].observed,
 			       probes.v[i].note);
-		printf("%zu probes, %zu passed, %zu failed%s\n", probes.n, probes.n - failed, failed,
-		       probes.truncated ? " (probe list truncated)" : "");
+		printf("%zu probes, %zu passed, %zu failed", probes.n, probes.n - failed - skipped,
+		       failed);
+		if (skipped)
+			printf(", %zu skipped", skipped);
+		printf("%s\n", probes.truncated ? " (probe list truncated)" : "");
 	}
 	ret = failed ? 1 : 0;
 out:

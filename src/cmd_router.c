@@ -20,7 +20,8 @@
 #include "src/rtload.h"
 #include "webhook/httphead.h"
 
-#define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME] [--allow-invalid]\n"
+#define ROUTER_USAGE "usage: ingress-warden router --listen ADDR -f PATH [-f PATH...] [--class NAME] [--allow-invalid]\n" \
+                     "                             [--controller spec|ingress-nginx]\n"
 #define BACKEND_HEADER "X-Ingress-Warden-Backend"
 
 struct server {
@@ -41,6 +42,9 @@ static void router_help(void)
 	       "      the header " BACKEND_HEADER ": NAMESPACE/INGRESS/SERVICE:PORT\n"
 	       "      (match is \"rule\" or \"default\"; a resource backend gives \"resource\")\n"
 	       "  404 {\"match\":\"none\",...} when no Ingress serves the request.\n"
+	       "With --controller ingress-nginx the decisions are those of the ingress-nginx\n"
+	       "emulation and the answer carries the status that controller answers with\n"
+	       "(301, 302, 308, 400, 403, 404; 200 for a backend or /healthz).\n"
 	       "The files are read and validated as `route` reads them (objects the API server\n"
 	       "would refuse are reported and refused, exit 2, unless --allow-invalid).\n"
 	       "SIGHUP reloads the files (a bad reload keeps the old table and logs why);\n"
@@ -151,8 +155,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	json_object_del(body, "rule");
 	json_object_set_new(body, "path", json_stringn(path, pathlen));
 	json_object_set_new(body, "host", json_stringn(host, hostlen));
-	enum MHD_Result r = d.match == RT_NONE ? reply(c, MHD_HTTP_NOT_FOUND, body, NULL)
-	                                       : reply(c, MHD_HTTP_OK, body, id);
+	/* a profile that models the controller's status answers with it (0:
+	 * the emulation cannot tell, 502) */
+	unsigned status = d.profile == IW_PROFILE_SPEC
+	                ? (d.match == RT_NONE ? MHD_HTTP_NOT_FOUND : MHD_HTTP_OK)
+	                : d.status ? (unsigned)d.status : MHD_HTTP_BAD_GATEWAY;
+	enum MHD_Result r = reply(c, status, body, d.match == RT_NONE ? NULL : id);
 	json_decref(body);
 	return r;
 }
@@ -195,7 +203,7 @@ static void log_set(const char *what, const struct rtset *s)
 	        what, rt_nserved(s->table), rt_npaths(s->table), rt_skipped(s->table));
 }
 
-enum { O_HELP = 1, O_FILE, O_LISTEN, O_CLASS, O_ALLOW, O_MAXFILE, O_EXCLUDE };
+enum { O_HELP = 1, O_FILE, O_LISTEN, O_CLASS, O_ALLOW, O_MAXFILE, O_EXCLUDE, O_CONTROLLER };
 static const struct cli_opt router_opts[] = {
 	{ "--help", "-h", false, O_HELP },
 	{ "--file", "-f", true, O_FILE },
@@ -204,6 +212,7 @@ static const struct cli_opt router_opts[] = {
 	{ "--allow-invalid", NULL, false, O_ALLOW },
 	{ "--max-file-bytes", NULL, true, O_MAXFILE },
 	{ "--exclude", NULL, true, O_EXCLUDE },
+	{ "--controller", NULL, true, O_CONTROLLER },
 	{ NULL, NULL, false, 0 },
 };
 
@@ -240,6 +249,14 @@ int cmd_router(int argc, char **argv)
 		case O_FILE: sv.files[sv.nfiles++] = (char *)v; break;
 		case O_LISTEN: listen = v; break;
 		case O_CLASS: sv.lo.cls = v; break;
+		case O_CONTROLLER: {
+			int p = rt_profile_parse(v);
+			if (p != IW_PROFILE_SPEC && p != IW_PROFILE_INGRESS_NGINX)
+				bad = "--controller takes spec or ingress-nginx";
+			else
+				sv.lo.profile = (enum iw_profile_id)p;
+			break;
+		}
 		case O_ALLOW: sv.lo.allow_invalid = true; break;
 		case O_EXCLUDE: exclude[nexclude++] = (char *)v; break;
 		case O_MAXFILE:

@@ -203,6 +203,16 @@ void rtset_free(struct rtset *s)
 	free(s);
 }
 
+struct rt_table *rtset_table(const struct rtset *s, const char *cls, enum iw_profile_id profile)
+{
+	struct rt_input in = {
+		.ingresses = (const struct ingress *const *)s->ings, .ningresses = s->nings,
+		.classes = (const struct ingress_class *const *)s->classes, .nclasses = s->nclasses,
+		.ingress_class = cls, .profile = profile,
+	};
+	return rt_build(&in);
+}
+
 enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_opts *o,
                        struct rtset **out, char *msg, size_t msgsize)
 {
@@ -250,13 +260,8 @@ enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_op
 		rc = IW_EINVAL;
 		goto out;
 	}
-	struct rt_input in = {
-		.ingresses = (const struct ingress *const *)s->ings, .ningresses = s->nings,
-		.classes = (const struct ingress_class *const *)s->classes, .nclasses = s->nclasses,
-		.ingress_class = o->cls,
-	};
 	rc = IW_ENOMEM;
-	if (!(s->table = rt_build(&in)))
+	if (!(s->table = rtset_table(s, o->cls, o->profile)))
 		goto fail;
 	iw_files_release(&fs);
 	*out = s;

@@ -44,6 +44,8 @@ struct rtload_opts {
 	const char *cmd;                /* for messages: "route" */
 	const char *cls;                /* the class served; NULL: every Ingress */
 	bool allow_invalid;             /* route refused objects anyway, with warnings */
+	enum iw_profile_id profile;     /* who decides: IW_PROFILE_SPEC (0, the reference) or
+	                                 * IW_PROFILE_INGRESS_NGINX (the emulation) */
 	struct iw_read_opts read;       /* --max-file-bytes, --exclude */
 };
 
@@ -57,5 +59,8 @@ struct rtload_opts {
 enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_opts *o,
                        struct rtset **out, char *msg, size_t msgsize);
 void rtset_free(struct rtset *s);
+/* Another table from the same objects (route --compare); NULL on OOM.  The
+ * caller frees it (rt_free) before rtset_free. */
+struct rt_table *rtset_table(const struct rtset *s, const char *cls, enum iw_profile_id profile);
 
 #endif

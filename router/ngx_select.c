@@ -1,0 +1,223 @@
+/*
+ * The ingress-nginx emulation: which Ingresses the controller serves and
+ * in which order (SEMANTICS-ingress-nginx.md sec. 1-3), and the annotations
+ * it reads from them (through profile/ingress_nginx.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "profile/ingress_nginx.h"
+#include "profile/profile.h"
+#include "router/ngx.h"
+
+#define DEFAULT_CLASS "nginx"        /* --ingress-class (chart values.yaml:127-129) */
+
+/* ---- sec. 1: which Ingresses take part ------------------------------------ */
+
+/* store:1066-1090 GetIngressClass with the default flags: spec.ingressClassName
+ * names an IngressClass of the controller (an IngressClass object in the
+ * input decides by its spec.controller; without one, the class served is
+ * assumed to exist); else the kubernetes.io/ingress.class annotation equals
+ * the class; else ignored (--watch-ingress-without-class=false). */
+static bool class_ok(const struct rt_input *in, const struct ingress *ing)
+{
+	const char *cls = in->ingress_class ? in->ingress_class : DEFAULT_CLASS;
+	if (ing->ingress_class_name) {
+		const char *n = ing->ingress_class_name;
+		for (size_t i = 0; i < in->nclasses; i++) {
+			const struct ingress_class *c = in->classes[i];
+			if (!c || !c->meta.name || strcmp(c->meta.name, n))
+				continue;
+			const struct iw_profile *p = iw_profile_by_controller(c->controller);
+			return p && p->id == IW_PROFILE_INGRESS_NGINX &&
+			       (!in->ingress_class || !strcmp(n, in->ingress_class));
+		}
+		return !strcmp(n, cls);
+	}
+	const char *a = iw_meta_annotation(&ing->meta, "kubernetes.io/ingress.class");
+	return a && !strcmp(a, cls);
+}
+
+/* Deep inspection (inspector/ingress.go:28-62): hosts, paths, TLS hosts and
+ * secret names. */
+static bool inspect_ok(const struct ingress *ing)
+{
+	for (size_t r = 0; r < ing->nrules; r++) {
+		const struct iw_rule *ru = &ing->rules[r];
+		const char *h = iw_nz(ru->host);
+		if (*h && iw_ngx_deep_inspect(h, strlen(h)))
+			return false;
+		if (ru->has_http)
+			for (size_t p = 0; p < ru->npaths; p++) {
+				const char *pp = iw_nz(ru->paths[p].path);
+				if (iw_ngx_deep_inspect(pp, strlen(pp)))
+					return false;
+			}
+	}
+	for (size_t t = 0; t < ing->ntls; t++) {
+		const char *sn = iw_nz(ing->tls[t].secret_name);
+		if (iw_ngx_deep_inspect(sn, strlen(sn)))
+			return false;
+		for (size_t h = 0; h < ing->tls[t].nhosts; h++) {
+			const char *th = iw_nz(ing->tls[t].hosts[h]);
+			if (iw_ngx_deep_inspect(th, strlen(th)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* annotations.go:185-195: an annotation above the risk level High (the
+ * snippets) makes the extraction fail; so does a server-alias its validator
+ * refuses (alias/main.go returns the validation error).  The store then
+ * drops the Ingress (store:949-953). */
+static bool annotations_ok(const struct ingress *ing)
+{
+	size_t pl = strlen(IW_NGX_PREFIX);
+	for (size_t i = 0; i < ing->meta.nannotations; i++) {
+		const char *k = ing->meta.annotations[i].key;
+		if (!k || strncmp(k, IW_NGX_PREFIX, pl))
+			continue;
+		const struct iw_ngx_annotation *a = iw_ngx_annotation(k + pl);
+		if (a && a->risk > IW_NGX_RISK_HIGH)
+			return false;
+	}
+	const char *al = iw_ngx_annotation_value(ing, "server-alias");
+	if (al && *al && !iw_ngx_validate(iw_ngx_annotation("server-alias"), al, strlen(al), NULL))
+		return false;
+	return true;
+}
+
+/* Go strconv.Atoi: optional sign, decimal digits, no overflow. */
+static bool go_atoi(const char *v, long long *out)
+{
+	if (!v || !*v)
+		return false;
+	const char *p = v;
+	bool neg = *p == '-';
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!*p)
+		return false;
+	long long n = 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || n > (INT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (*p - '0');
+	}
+	*out = neg ? -n : n;
+	return true;
+}
+
+/* A string annotation as parser.GetStringAnnotation reads it: validated,
+ * then empty means absent. */
+static const char *ann_string(const struct ingress *ing, const char *name)
+{
+	const char *v = iw_ngx_annotation_value(ing, name);
+	if (!v || !*v || !iw_ngx_validate(iw_ngx_annotation(name), v, strlen(v), NULL))
+		return NULL;
+	return v;
+}
+
+static bool ann_bool(const struct ingress *ing, const char *name, bool dflt)
+{
+	const char *v = iw_ngx_annotation_value(ing, name);
+	bool ok = false;
+	bool b = iw_ngx_parse_bool(v, &ok);
+	return v && ok ? b : dflt;
+}
+
+static void read_annotations(struct ngx_ing *n)
+{
+	const struct ingress *ing = n->ing;
+	n->canary = iw_ngx_is_canary(ing);
+	/* rewrite/main.go:140-205 */
+	n->use_regex = ann_bool(ing, "use-regex", false);
+	n->rewrite = ann_string(ing, "rewrite-target");
+	n->ssl_redirect = ann_bool(ing, "ssl-redirect", true);         /* cfg:873 */
+	n->force_ssl_redirect = ann_bool(ing, "force-ssl-redirect", false);
+	const char *ar = ann_string(ing, "app-root");
+	n->app_root = ar && ar[0] == '/' ? ar : NULL;   /* url.ParseRequestURI, not IsAbs */
+	/* canary/main.go:139-200 (invalid values: weight 0, total 100) */
+	long long w;
+	n->weight = go_atoi(iw_ngx_annotation_value(ing, "canary-weight"), &w) ? w : 0;
+	n->weight_total = go_atoi(iw_ngx_annotation_value(ing, "canary-weight-total"), &w) ? w : 100;
+	n->by_header = ann_string(ing, "canary-by-header") != NULL;
+	n->by_cookie = ann_string(ing, "canary-by-cookie") != NULL;
+	n->has_tls = ing->ntls > 0;
+	n->server_alias = ann_string(ing, "server-alias");
+}
+
+/* Byte i of "ns/name" (-1 past the end). */
+static int key_byte(const char *ns, size_t nl, const char *name, size_t i)
+{
+	if (i < nl)
+		return (unsigned char)ns[i];
+	if (i == nl)
+		return '/';
+	return name[i - nl - 1] ? (unsigned char)name[i - nl - 1] : -1;
+}
+
+/* sec. 3 (store:1102-1115): creationTimestamp ascending (absent: Go's zero
+ * time, the oldest), then "namespace/name" descending; the same object
+ * twice keeps its input order (sort.SliceStable). */
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct ngx_ing *a = pa, *b = pb;
+	long long ta = 0, tb = 0;
+	if (!iw_parse_time(a->ing->meta.creation_timestamp, &ta))
+		ta = INT64_MIN;
+	if (!iw_parse_time(b->ing->meta.creation_timestamp, &tb))
+		tb = INT64_MIN;
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	size_t la = strlen(a->ns), lb = strlen(b->ns);
+	for (size_t i = 0;; i++) {
+		int ca = key_byte(a->ns, la, a->name, i), cb = key_byte(b->ns, lb, b->name, i);
+		if (ca != cb)
+			return ca > cb ? -1 : 1;   /* descending */
+		if (ca < 0)
+			break;
+	}
+	return a->input_idx < b->input_idx ? -1 : a->input_idx > b->input_idx;
+}
+
+int ngx_select(struct ngx_table *x, const struct rt_input *in)
+{
+	size_t cap = in->ningresses ? in->ningresses : 1;
+	x->ings = arena_alloc(&x->mem, cap * sizeof *x->ings);
+	x->skipped = arena_alloc(&x->mem, cap * sizeof *x->skipped);
+	x->input_served = arena_alloc(&x->mem, cap * sizeof *x->input_served);
+	if (!x->ings || !x->skipped || !x->input_served)
+		return IW_ENOMEM;
+	for (size_t i = 0; i < in->ningresses; i++) {
+		const struct ingress *ing = in->ingresses[i];
+		if (!ing)
+			continue;
+		const char *why = !class_ok(in, ing) ? NULL
+		                : !inspect_ok(ing) ? "deep inspection: a host, path or TLS field holds "
+		                                     "a forbidden string (inspector/rules.go)"
+		                : !annotations_ok(ing) ? "an annotation above the risk level High "
+		                                         "(a snippet) or an invalid server-alias"
+		                : "";
+		if (!why)
+			continue;   /* another class: not ours */
+		if (*why) {
+			x->skipped[x->nskipped++] = (struct ngx_skip){ ing, why };
+			continue;
+		}
+		struct ngx_ing *n = &x->ings[x->nings++];
+		memset(n, 0, sizeof *n);
+		n->ing = ing;
+		n->ns = iw_namespace(&ing->meta);
+		n->name = iw_nz(ing->meta.name);
+		n->input_idx = i;
+		read_annotations(n);
+	}
+	for (size_t i = 0; i < x->nings; i++)
+		x->input_served[i] = x->ings[i].input_idx;   /* input order: ascending */
+	qsort(x->ings, x->nings, sizeof *x->ings, cmp_order);
+	return IW_OK;
+}
