@@ -107,6 +107,82 @@ static char *probe_host(enum rt_group_kind kind, const char *host)
 	return strdup(host);
 }
 
+static bool regex_meta(char c)
+{
+	return c && strchr("^$.[]()*+?{}|\\", c) != NULL;
+}
+
+/* RT_PROBE_* variants of one path */
+static void variant_probes(struct rt_probes *p, struct map_index *s, const char *h,
+                           const char *tn, const char *pa, unsigned flags)
+{
+	size_t n = strlen(pa);
+	if (n < 2 || pa[0] != '/')
+		return;
+	if (flags & RT_PROBE_CASE) {
+		char *up = strdup(pa), *sw = strdup(pa);
+		if (!up || !sw) {
+			fail(p, IW_ENOMEM, NULL);
+		} else {
+			bool swapped = false;
+			for (char *c = up; *c; c++)
+				if (*c >= 'a' && *c <= 'z')
+					*c = (char)(*c - 'a' + 'A');
+			for (char *c = sw; *c && !swapped; c++)
+				if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) {
+					*c = (char)(*c ^ 0x20);
+					swapped = true;
+				}
+			if (strcmp(up, pa))
+				add(p, s, h, up, dupf("%s %s in upper case", tn, pa));
+			if (swapped)
+				add(p, s, h, sw, dupf("%s %s with one letter's case changed", tn, pa));
+		}
+		free(up);
+		free(sw);
+	}
+	if (flags & RT_PROBE_ENCODING) {
+		const char *ls = strrchr(pa + 1, '/');
+		const char *letter = pa + 1;
+		while (*letter && !((*letter >= 'a' && *letter <= 'z') || (*letter >= 'A' && *letter <= 'Z')))
+			letter++;
+		char *v[4] = {
+			ls && ls[1] ? dupf("%.*s%%2F%s", (int)(ls - pa), pa, ls + 1)
+			            : pa[n - 1] != '/' ? dupf("%s%%2Fsub", pa) : NULL,
+			*letter ? dupf("%.*s%%%02X%s", (int)(letter - pa), pa, (unsigned char)*letter,
+			               letter + 1) : NULL,
+			dupf("/%s", pa),
+			dupf("/.%s", pa),
+		};
+		static const char *const what[4] = {
+			"a '/' written %2F", "a letter percent-encoded",
+			"a doubled leading slash", "a \"/./\" segment",
+		};
+		for (int i = 0; i < 4; i++)
+			if (v[i])
+				add(p, s, h, v[i], dupf("%s %s with %s", tn, pa, what[i]));
+		for (int i = 0; i < 4; i++)
+			free(v[i]);
+	}
+	if (flags & RT_PROBE_REGEX) {
+		size_t lit = 0;
+		while (lit < n && !regex_meta(pa[lit]))
+			lit++;
+		if (lit == n)
+			return;
+		static const char *const tails[5] = { "", "abc", "ABC", "123", "/x" };
+		for (int i = 0; i < 5; i++) {
+			char *v = dupf("%.*s%s", (int)lit, pa, tails[i]);
+			if (v && *v == '/')
+				add(p, s, h, v, dupf("%s %s: its literal prefix%s%s", tn, pa,
+				                     *tails[i] ? " + " : "", tails[i]));
+			else if (!v)
+				fail(p, IW_ENOMEM, NULL);
+			free(v);
+		}
+	}
+}
+
 static void path_probes(struct rt_probes *p, struct map_index *s, const char *h, const struct rt_entry *e)
 {
 	const char *tn = rt_path_type_name(e->path_type);
@@ -146,7 +222,16 @@ static void path_probes(struct rt_probes *p, struct map_index *s, const char *h,
 
 enum iw_err rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 {
+	return rt_probes_generate_ex(t, 0, p);
+}
+
+enum iw_err rt_probes_generate_ex(const struct rt_table *t, unsigned flags, struct rt_probes *p)
+{
 	struct map_index s = { 0 };
+	/* the probes already in the list (another table's) are not repeated */
+	for (size_t i = 0; i < p->n && !p->err; i++)
+		if (map_index_put(&s, probe_hash(p->v[i].host, p->v[i].path), (uint32_t)i))
+			fail(p, IW_ENOMEM, NULL);
 	for (size_t gi = 0; gi < rt_ngroups(t) && !p->err; gi++) {
 		enum rt_group_kind kind;
 		const char *host;
@@ -161,6 +246,8 @@ enum iw_err rt_probes_generate(const struct rt_table *t, struct rt_probes *p)
 			struct rt_entry e;
 			rt_entry_get(t, i, &e);
 			path_probes(p, &s, h, &e);
+			if (flags)
+				variant_probes(p, &s, h, rt_path_type_name(e.path_type), e.path, flags);
 		}
 		/* the first path of the host, with variants of the host */
 		const char *fp = "/";

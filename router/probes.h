@@ -39,8 +39,30 @@ struct rt_probes {  /* `struct rt_probes p = {0};` is empty */
 };
 
 /* Appends the probes of table 't' (deduplicated by host and path, in
- * generation order).  Returns p->err (IW_OK or IW_ENOMEM). */
+ * generation order, also against the probes already in p: several tables
+ * can share one list).  Returns p->err (IW_OK or IW_ENOMEM). */
 enum iw_err rt_probes_generate(const struct rt_table *t, struct rt_probes *p);
+
+/* More variants per path, for comparing routers that read requests
+ * differently (route --compare, diff):
+ *   RT_PROBE_CASE      the path in upper case, and with its first letter's
+ *                      case swapped (case-insensitive regex locations);
+ *   RT_PROBE_ENCODING  the path with a '/' written %2F (its last inner one,
+ *                      else the one of path + "/sub"), a letter written %XX,
+ *                      its first '/' doubled, a "/./" segment
+ *                      (percent-decoding and normalisation);
+ *   RT_PROBE_REGEX     for a path with regex metacharacters: its literal
+ *                      prefix, and that prefix followed by "abc", "ABC",
+ *                      "123" and "/x" (regex paths compared as strings
+ *                      elsewhere).
+ * rt_probes_generate(t, p) is rt_probes_generate_ex(t, 0, p). */
+enum {
+	RT_PROBE_CASE = 1u << 0,
+	RT_PROBE_ENCODING = 1u << 1,
+	RT_PROBE_REGEX = 1u << 2,
+	RT_PROBE_ALL = RT_PROBE_CASE | RT_PROBE_ENCODING | RT_PROBE_REGEX,
+};
+enum iw_err rt_probes_generate_ex(const struct rt_table *t, unsigned flags, struct rt_probes *p);
 void rt_probes_release(struct rt_probes *p);
 
 #endif
