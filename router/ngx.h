@@ -164,6 +164,27 @@ struct ngx_table {
 	struct arena mem;
 };
 
+/* ngx_filename_cmp (src/core/ngx_string.c): bytes compared up to a NUL,
+ * with '/' the lowest character; how nginx sorts its static locations and
+ * walks their tree. */
+static inline int ngx_fcmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--) {
+		unsigned c1 = (unsigned char)*a++, c2 = (unsigned char)*b++;
+		if (c1 == c2) {
+			if (!c1)
+				return 0;
+			continue;
+		}
+		if (c1 == 0 || c2 == 0)
+			return (int)c1 - (int)c2;
+		c1 = c1 == '/' ? 0 : c1;
+		c2 = c2 == '/' ? 0 : c2;
+		return (int)c1 - (int)c2;
+	}
+	return 0;
+}
+
 /* ngx_select.c: x->ings (served, in order), x->skipped, x->input_served */
 int ngx_select(struct ngx_table *x, const struct rt_input *in);
 

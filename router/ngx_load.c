@@ -62,11 +62,12 @@ struct sent {                   /* a static location (after joining "= p" and "p
 };
 
 /* ngx_http_cmp_locations: by name (ngx_filename_cmp over len + 1 bytes, i.e.
- * with the terminating NUL); the exact one first for equal names. */
+ * with the terminating NUL; '/' sorts lowest); the exact one first for
+ * equal names. */
 static int cmp_sent(const void *pa, const void *pb)
 {
 	const struct sent *a = pa, *b = pb;
-	int c = strcmp(a->name, b->name);
+	int c = ngx_fcmp(a->name, b->name, (a->len < b->len ? a->len : b->len) + 1);
 	if (c)
 		return c;
 	return (a->exact == NGX_NONE) - (b->exact == NGX_NONE);

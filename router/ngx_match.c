@@ -120,7 +120,7 @@ static int find_static(const struct ngx_table *x, uint32_t ni, const char *u, si
 			return rv;
 		const struct ngx_node *nd = &x->nodes[ni];
 		size_t n = len <= nd->len ? len : nd->len;
-		int rc = memcmp(u, nd->name, n);
+		int rc = ngx_fcmp(u, nd->name, n);
 		if (rc != 0) {
 			ni = rc < 0 ? nd->left : nd->right;
 			continue;
