@@ -182,7 +182,8 @@ static void text_origin(struct buf *b, const struct ngx_table *x, const struct n
 	case NGX_L_PATH:
 		buf_printf(b, "%s/%s spec.rules[%u].http.paths[%u] %s %s%s -> ", n->ns, n->name,
 		           l->rule, l->pidx,
-		           l->defaulted ? "ImplementationSpecific (read as Prefix)" : loc_type_text(l),
+		           l->defaulted ? "ImplementationSpecific (read as Prefix)"
+		           : l->copy ? "Prefix" : loc_type_text(l),
 		           l->ing_path, l->copy ? " (its Exact copy)" : "");
 		rt_text_backend(b, l->backend);
 		break;
