@@ -303,8 +303,12 @@ static bool canary(const struct ngx_table *x, const struct ngx_loc *l, struct rt
 		           to_canary ? "every request without canary header or cookie goes to the canary"
 		           : w <= 0 ? "requests without canary header or cookie stay on the main backend"
 		           : "a random share goes to the canary; the main backend is reported");
-	if (!to_canary && w > 0)
+	if (!to_canary && w > 0) {
 		d->note = "a random share of the requests goes to the canary backend";
+		if (o->r)
+			buf_printf(o->r, "; weight %lld of %lld of the requests go to the canary %s/%s"
+			           TAG, w, total, c->ns, c->name);
+	}
 	if (to_canary)
 		served(x, d, a->creator, a->backend, a->creator_default);
 	return to_canary;
