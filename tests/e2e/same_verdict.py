@@ -20,6 +20,14 @@ review and serve only; and for an object the API server refuses, review and
 serve answer as the API server does (its 422, where no webhook runs) while
 lint also lists the findings, so findings are compared for accepted objects.
 
+One more by design (issue 12 section 4): an Ingress or IngressClass of a
+version no API server of 1.34-1.37 serves (extensions/v1beta1,
+networking.k8s.io/v1beta1) is denied by lint with kubectl's error ("no matches
+for kind ... in version ...", what `kubectl apply` meets), while review and
+serve judge the AdmissionReview they are given (as the API server converted
+it).  For those lint must deny, with that error first and then exactly the
+errors review reports; findings are not compared.
+
 usage: same_verdict.py BINARY CORPUS CHECKS_DIR SERVERS_JSON
   SERVERS_JSON: {"plain": [port, cafile], "state": ..., "config": ..., "both": ...}
 Prints each disagreement and 'N passed, N failed'; exit 1 on any.
@@ -106,11 +114,24 @@ def review(body, variant):
     return json.loads(run.stdout)
 
 passed = failed = 0
-def compare(name, verdicts):
+REMOVED = {("Ingress", "extensions/v1beta1"), ("Ingress", "networking.k8s.io/v1beta1"),
+           ("IngressClass", "networking.k8s.io/v1beta1")}
+
+def compare(name, verdicts, obj=None):
     """verdicts: {"lint": v, "review": v, "serve": v} (lint may be absent)."""
     global passed, failed
     ref = verdicts["review"]
     bad = []
+    if (isinstance(obj, dict) and (obj.get("kind"), obj.get("apiVersion")) in REMOVED
+            and "lint" in verdicts):
+        v = verdicts.pop("lint")
+        want = 'no matches for kind "%s" in version "%s"' % (obj["kind"], obj["apiVersion"])
+        if v[0] is not False:
+            bad.append("lint says allowed=%s for a removed version" % v[0])
+        if not v[1] or v[1][0][0] != "apiVersion" or not v[1][0][1].startswith(want):
+            bad.append("lint errors %r: the first is not %r" % (v[1], want))
+        elif v[1][1:] != ref[1]:
+            bad.append("lint errors after the removed version %r\n       review %r" % (v[1][1:], ref[1]))
     for who, v in verdicts.items():
         if v[0] != ref[0]:
             bad.append("%s says allowed=%s, review %s" % (who, v[0], ref[0]))
@@ -133,7 +154,7 @@ def one(name, obj, op, old, variant, lint_result):
         verdicts["lint"] = from_lint(lint_result)
     if os.environ.get("SAME_VERDICT_SHOW"):   # to see what is compared
         print(name, verdicts)
-    compare(name, verdicts)
+    compare(name, verdicts, obj)
 
 # the validation corpus, no state, default policy
 for line in open(corpus):

@@ -49,9 +49,9 @@ spec:
               number: 80
 EOF
 cat >"$T/want.txt" <<'EOF'
-grab.yaml:13:9: error: host-path-conflict: Prefix /api on host "app-7.example.com" is already served by ingress team-7/app-7 (spec.rules[0].http.paths[1]): while both exist team-7/app-7 keeps it (it has a creationTimestamp, this object none yet); this path takes over when that Ingress goes away [profile ingress-nginx: class "nginx"]
-grab.yaml:17:19: warning: dangling-service: service "intruder/app-7" does not exist: requests for this backend get 503
-1 object checked: 1 denied, 0 errors, 2 findings (1 warning); 0 documents of other kinds skipped; 0 input errors
+grab.yaml:13:9: error: Ingress intruder/grab: host-path-conflict: Prefix /api on host "app-7.example.com" is already served by ingress team-7/app-7 (spec.rules[0].http.paths[1]): while both exist team-7/app-7 keeps it (it has a creationTimestamp, this object none yet); this path takes over when that Ingress goes away [profile ingress-nginx: class "nginx"]
+grab.yaml:17:19: warning: Ingress intruder/grab: dangling-service: service "intruder/app-7" does not exist: requests for this backend get 503
+1 object checked, 1 denied: 1 error (0 from the API server's rules, 1 from checks, 0 input), 1 warning; 0 documents of other kinds skipped
 EOF
 same "lint --against the 21 MB JSON snapshot: the intruder is denied" 1 "$T/want.txt" -- lint --against cluster.json grab.yaml
 same "lint --against the same snapshot as -o yaml: the same answer" 1 "$T/want.txt" -- lint --against cluster.yaml grab.yaml
@@ -89,7 +89,7 @@ EOP
 done
 # the snapshot audited as it is: nothing conflicts in it
 cat >"$T/want.txt" <<'EOF'
-1002 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 3000 documents of other kinds skipped; 0 input errors
+1002 objects checked, 0 denied: 0 errors (0 from the API server's rules, 0 from checks, 0 input), 0 warnings; 3000 documents of other kinds skipped
 EOF
 same "lint --against the snapshot alone (audit): 1,002 objects, no finding" 0 "$T/want.txt" -- lint --against cluster.json
 
@@ -106,17 +106,17 @@ json.dump({"apiVersion": "v1", "kind": "List", "items": [big, ing]}, open(t + "/
 EOP
 cat >"$T/want.txt" <<'EOF'
 big-object.json:1:1: error: document too large (the limit is 3 MiB per object; only a List may be larger)
-0 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 1 input error
+0 objects checked, 0 denied: 1 error (0 from the API server's rules, 0 from checks, 1 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "an object over 3 MiB: an input error naming the bound" 2 "$T/want.txt" -- lint big-object.json
 cat >"$T/want.txt" <<'EOF'
 big-list.json:1:48: error: items[0]: object too large (the limit is 3 MiB per object)
-1 object checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 1 input error
+1 object checked, 0 denied: 1 error (0 from the API server's rules, 0 from checks, 1 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "a List over 3 MiB: read item by item, the large item refused alone" 2 "$T/want.txt" -- lint big-list.json
 cat >"$T/want.txt" <<EOF
 big-list.json: error: file too large: $(stat -c %s "$T/big-list.json") bytes, larger than the limit of 1 MiB (--max-file-bytes)
-0 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 1 input error
+0 objects checked, 0 denied: 1 error (0 from the API server's rules, 0 from checks, 1 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "--max-file-bytes=1Mi caps a file" 2 "$T/want.txt" -- lint --max-file-bytes=1Mi big-list.json
 
@@ -135,7 +135,7 @@ items:
 EOF
 cat >"$T/want.txt" <<'EOF'
 bad.yaml:10:5: error: duplicate key "name"
-0 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 1 input error
+0 objects checked, 0 denied: 1 error (0 from the API server's rules, 0 from checks, 1 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "lint: a duplicate key fails at the second key" 2 "$T/want.txt" -- lint bad.yaml
 cat >"$T/want.txt" <<'EOF'
@@ -159,7 +159,7 @@ diff -u "$T/want.txt" "$T/out" >"$T/diff" && ok "an item without apiVersion: one
 printf '{"apiVersion": "v1", "kind": "Service",\n "metadata": {"name": "a", "name": "b"}}\n' >"$T/dup.json"
 cat >"$T/want.txt" <<'EOF'
 dup.json:2:28: error: duplicate key "name"
-0 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 1 input error
+0 objects checked, 0 denied: 1 error (0 from the API server's rules, 0 from checks, 1 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "JSON: a duplicate key fails at the second key" 2 "$T/want.txt" -- lint dup.json
 
@@ -176,7 +176,7 @@ open(t + "/utf16.json", "wb").write(json.dumps(ing("sixteen"), indent=2).encode(
 open(t + "/utf16be.json", "wb").write(json.dumps(ing("sixteen-be")).encode("utf-16-be"))         # none: RFC 4627
 EOP
 cat >"$T/want.txt" <<'EOF'
-6 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 0 input errors
+6 objects checked, 0 denied: 0 errors (0 from the API server's rules, 0 from checks, 0 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "NDJSON, a UTF-8 BOM, UTF-16 with and without a BOM: all read" 0 "$T/want.txt" -- lint nd.json bom.json utf16.json utf16be.json
 (cd "$T" && "$BIN" route -f utf16.json --host sixteen.example.com --path / -o json) >"$T/out" 2>&1
@@ -191,11 +191,11 @@ cp "$T/bom.json" "$T/d/.hidden/h.yaml"
 ln -s .. "$T/d/sub/loop"
 ln -s ../A.JSON "$T/d/sub/again.json"
 cat >"$T/want.txt" <<'EOF'
-6 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 0 input errors
+6 objects checked, 0 denied: 0 errors (0 from the API server's rules, 0 from checks, 0 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "a directory: .JSON and .YML in any case, a symlink loop and a second link read once, --exclude" 0 "$T/want.txt" -- lint --exclude vendor d
 cat >"$T/want.txt" <<'EOF'
-7 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 0 input errors
+7 objects checked, 0 denied: 0 errors (0 from the API server's rules, 0 from checks, 0 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "without --exclude the vendor folder is read too" 0 "$T/want.txt" -- lint d d/A.JSON
 printf 'apiVersion: v2\nname: app\nversion: 1.0.0\n' >"$T/chart/Chart.yaml"
@@ -207,7 +207,7 @@ chart: error: a Helm chart (Chart.yaml): render it with `helm template` first, e
 kust: error: a Kustomize directory (kustomization.yaml): render it with `kubectl kustomize` first, e.g. `kubectl kustomize kust | ingress-warden lint -`
 chart/values.yaml: error: part of a Helm chart (values.yaml): render the chart with `helm template` first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`
 chart/templates/ing.yaml:4:9: error: a Helm template ({{ ... }}), not a manifest: render the chart with `helm template` first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`
-0 objects checked: 0 denied, 0 errors, 0 findings (0 warnings); 0 documents of other kinds skipped; 4 input errors
+0 objects checked, 0 denied: 4 errors (0 from the API server's rules, 0 from checks, 4 input), 0 warnings; 0 documents of other kinds skipped
 EOF
 same "Helm and Kustomize: not read, a hint to render them first" 2 "$T/want.txt" -- lint chart kust chart/values.yaml chart/templates/ing.yaml
 
