@@ -15,6 +15,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "checks/policy.h"
 #include "checks/state.h"
+#include "expect.h"
 
 #define T1 "2024-01-01T00:00:00Z"
 #define T2 "2024-02-01T00:00:00Z"
@@ -151,44 +152,8 @@ static inline void run(struct fx *f, const struct ingress *ing, const struct ing
 	assert_int_equal(iw_policy_check(f->p, ing, old, f->st, &f->fl), IW_OK);
 }
 
-/* The findings, one per line: "severity check field: message". */
-static inline char *findings_text(const struct findings *fl)
-{
-	size_t size = 1;
-	for (size_t i = 0; i < fl->n; i++)
-		size += strlen(fl->v[i].check) + strlen(fl->v[i].field) + strlen(fl->v[i].message) + 16;
-	char *s = malloc(size), *p = s;
-	assert_non_null(s);
-	*p = 0;
-	for (size_t i = 0; i < fl->n; i++)
-		p += sprintf(p, "%s %s %s: %s\n", iw_severity_name(fl->v[i].severity), fl->v[i].check,
-		             fl->v[i].field, fl->v[i].message);
-	return s;
-}
-
-/* The whole list of findings of the last run is 'want'; on a mismatch the
- * list is printed as a C string, ready to be read and pasted. */
-#define expect_findings(f, want) expect_findings_((f), (want), __LINE__)
-static inline void expect_findings_(const struct fx *f, const char *want, int line)
-{
-	char *got = findings_text(&f->fl);
-	if (strcmp(got, want)) {
-		print_error("line %d: the findings are\n\t\"", line);
-		for (const char *c = got; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				print_error("\\%c", *c);
-			else if (*c == '\n')
-				print_error("\\n\"%s", c[1] ? "\n\t\"" : "\n");
-			else
-				print_error("%c", *c);
-		}
-		if (!*got)
-			print_error("\"\n");
-		free(got);
-		fail_msg("line %d: other findings than expected", line);
-	}
-	free(got);
-}
+/* The whole list of findings of the last run is 'want' (expect.h). */
+#define expect_findings(f, want) expect_list_(&(f)->fl, (want), __LINE__)
 
 /* The Ingresses of a state lookup as "ns/name" lines, sorted. */
 static inline char *names_of(const struct ingress *const *l, size_t n)

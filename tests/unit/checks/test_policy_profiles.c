@@ -16,6 +16,7 @@
 
 #include "checks/policy.h"
 #include "checks/state.h"
+#include "expect.h"
 
 /* An Ingress from a JSON text with single quotes for double quotes. */
 static struct ingress *ing(const char *text)
@@ -83,22 +84,12 @@ static void run(struct fx *f, struct ingress *x)
 	ingress_free(x);
 }
 
+/* The whole list of findings of the last run is 'want'. */
+#define expect_findings(f, want) expect_list_(&(f)->fl, (want), __LINE__)
+
 static void put(struct fx *f, const char *text)
 {
 	assert_int_equal(iw_state_put_ingress(f->st, ing(text)), IW_OK);
-}
-
-/* the only finding, of check 'id', with this severity, field and a message
- * containing 'part' */
-static void only(const struct fx *f, const char *id, enum iw_severity sev, const char *field,
-                 const char *part)
-{
-	assert_int_equal(f->fl.n, 1);
-	assert_string_equal(f->fl.v[0].check, id);
-	assert_int_equal(f->fl.v[0].severity, sev);
-	assert_string_equal(f->fl.v[0].field, field);
-	if (!strstr(f->fl.v[0].message, part))
-		fail_msg("message \"%s\" lacks \"%s\"", f->fl.v[0].message, part);
 }
 
 /* ingress-nginx: Exact /a first, then Prefix /a twice from newer Ingresses:
@@ -117,21 +108,28 @@ static void nginx_exact_then_two_prefixes(void **state)
 	run(f, ing(OBJ("b", "prefix", TS("2024-02-01T00:00:00Z"), "",
 	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
 	               PATH("/a", "Prefix", "p") "]}}]")));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	run(f, ing(OBJ("c", "again", "", "",
 	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
 	               PATH("/a", "Prefix", "q") "]}}]")));
-	assert_int_equal(f->fl.n, 2);
-	assert_string_equal(f->fl.v[0].check, "controller-rejects");
-	assert_int_equal(f->fl.v[0].severity, IW_SEV_ERROR);
-	assert_non_null(strstr(f->fl.v[0].message, "both become nginx `location /a/`"));
-	assert_non_null(strstr(f->fl.v[0].message, "ingress b/prefix"));
-	assert_string_equal(f->fl.v[1].check, "host-path-conflict");   /* the repeat of b/prefix's path */
+	/* the second is the repeat of b/prefix's path */
+	expect_findings(f, "error controller-rejects spec.rules[0].http.paths[0]: Prefix /a on host "
+	                   "\"x.com\" and Prefix /a of ingress b/prefix "
+	                   "(spec.rules[0].http.paths[0]) both become nginx `location /a/`: nginx "
+	                   "refuses the configuration (duplicate location), ingress-nginx keeps "
+	                   "running the previous one and no later change of an Ingress of the class "
+	                   "takes effect (SEMANTICS-ingress-nginx sec. 10) [profile ingress-nginx: "
+	                   "class \"nginx\"]\n"
+	                   "error host-path-conflict spec.rules[0].http.paths[0]: Prefix /a on host "
+	                   "\"x.com\" is already served by ingress b/prefix "
+	                   "(spec.rules[0].http.paths[0]): while both exist b/prefix keeps it (it "
+	                   "has a creationTimestamp, this object none yet); this path takes over "
+	                   "when that Ingress goes away [profile ingress-nginx: class \"nginx\"]\n");
 	/* with use-regex on the host, nginx takes the duplicates (regex mode) */
 	run(f, ing(OBJ("c", "again", "", "'nginx.ingress.kubernetes.io/use-regex':'true'",
 	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
 	               PATH("/a", "Prefix", "q") "]}}]")));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 }
 
 /* ingress-nginx canaries: no conflict with the main Ingress; without one, a
@@ -144,22 +142,29 @@ static void nginx_canaries(void **state)
 	"'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':[" \
 	PATH("/", "ImplementationSpecific", "v2") "]}}]")
 	run(f, ing(CANARY("a", "canary")));
-	only(f, "canary-without-main", IW_SEV_WARNING, "spec.rules[0].http.paths[0]",
-	     "has no main Ingress");
+	expect_findings(f, "warning canary-without-main spec.rules[0].http.paths[0]: canary path / "
+	                   "(ImplementationSpecific) on host \"x.com\" has no main Ingress: no "
+	                   "non-canary Ingress of the class serves this host, path and pathType, so "
+	                   "ingress-nginx drops the canary's upstream and it receives no traffic "
+	                   "(SEMANTICS-ingress-nginx sec. 7) [profile ingress-nginx: class "
+	                   "\"nginx\"]\n");
 	put(f, OBJ("a", "main", TS("2024-01-01T00:00:00Z"), "",
 	           "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
 	           PATH("/", "Prefix", "v1") "]}}]"));
 	run(f, ing(CANARY("a", "canary")));   /* IS pairs with Prefix (sec. 7) */
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	put(f, CANARY("a", "canary"));
 	run(f, ing(CANARY("b", "second")));
-	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]",
-	     "also a canary path of ingress a/canary");
+	expect_findings(f, "error host-path-conflict spec.rules[0].http.paths[0]: canary path / on "
+	                   "host \"x.com\" is also a canary path of ingress a/canary: "
+	                   "ingress-nginx's admission refuses a second canary for a host and path, "
+	                   "and only the oldest canary of an upstream receives traffic [profile "
+	                   "ingress-nginx: class \"nginx\"]\n");
 	/* the main Ingress conflicts with nothing */
 	run(f, ing(OBJ("a", "main", TS("2024-01-01T00:00:00Z"), "",
 	               "'ingressClassName':'nginx','rules':[{'host':'x.com','http':{'paths':["
 	               PATH("/", "Prefix", "v1") "]}}]")));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 #undef CANARY
 }
 
@@ -172,15 +177,20 @@ static void alb_group_settings(void **state)
 	           "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}"));
 	run(f, ing(OBJ("b", "two", "", "'alb.ingress.kubernetes.io/group.name':'h'",
 	               "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}")));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	run(f, ing(OBJ("b", "two", "", "'alb.ingress.kubernetes.io/group.name':'g'",
 	               "'ingressClassName':'alb','defaultBackend':{'service':{'name':'d','port':{'number':80}}}")));
-	only(f, "controller-rejects", IW_SEV_ERROR, "spec.defaultBackend",
-	     "ingress a/one of IngressGroup \"g\" has a spec.defaultBackend too");
+	expect_findings(f, "error controller-rejects spec.defaultBackend: ingress a/one of "
+	                   "IngressGroup \"g\" has a spec.defaultBackend too: the AWS Load Balancer "
+	                   "Controller fails the whole group (\"multiple ingress defined default "
+	                   "backend\") [profile aws-alb: class \"alb\"]\n");
 	run(f, ing(OBJ("b", "three", "", "'alb.ingress.kubernetes.io/group.name':'g',"
 	               "'alb.ingress.kubernetes.io/group.order':'1001'", "'ingressClassName':'alb'")));
-	only(f, "controller-rejects", IW_SEV_ERROR,
-	     "metadata.annotations[alb.ingress.kubernetes.io/group.order]", "from -1000 to 1000");
+	expect_findings(f, "error controller-rejects "
+	                   "metadata.annotations[alb.ingress.kubernetes.io/group.order]: "
+	                   "group.order must be an integer from -1000 to 1000: the AWS Load "
+	                   "Balancer Controller fails the whole IngressGroup \"g\" [profile "
+	                   "aws-alb: class \"alb\"]\n");
 }
 
 /* ALB: a path narrowed by conditions.NAME is not a duplicate of the same path;
@@ -191,10 +201,12 @@ static void alb_conditions(void **state)
 #define TWO "'ingressClassName':'alb','rules':[{'host':'x.com','http':{'paths':[" \
 	PATH("/", "Prefix", "grpc") "," PATH("/", "Prefix", "web") "]}}]"
 	run(f, ing(OBJ("a", "x", "", "'alb.ingress.kubernetes.io/conditions.grpc':'[]'", TWO)));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	run(f, ing(OBJ("a", "x", "", "'alb.ingress.kubernetes.io/scheme':'internal'", TWO)));
-	only(f, "duplicate-path", IW_SEV_WARNING, "spec.rules[0].http.paths[1]",
-	     "the first one receives the traffic");
+	expect_findings(f, "warning duplicate-path spec.rules[0].http.paths[1]: host \"x.com\" path "
+	                   "\"/\" (Prefix) is already defined at spec.rules[0].http.paths[0] with a "
+	                   "different backend: service web:80 here, service grpc:80; the first one "
+	                   "receives the traffic [profile aws-alb: class \"alb\"]\n");
 #undef TWO
 }
 
@@ -207,18 +219,23 @@ static void gce_rules(void **state)
 	           "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Prefix", "a") "]}}]"));
 	run(f, ing(OBJ("b", "two", "", "'kubernetes.io/ingress.class':'gce'",
 	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Exact", "b") "]}}]")));
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	run(f, ing(OBJ("b", "two", "", "'kubernetes.io/ingress.class':'gce'",
 	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/a", "Prefix", "a") "]}},"
 	               "{'host':'x.com','http':{'paths':[" PATH("/b", "Prefix", "b") "]}}]")));
-	only(f, "duplicate-path", IW_SEV_WARNING, "spec.rules[1].host",
-	     "replaces the paths of the earlier rule");
+	expect_findings(f, "warning duplicate-path spec.rules[1].host: spec.rules[1] has the host "
+	                   "\"x.com\" of spec.rules[0]: the GKE Ingress controller replaces the "
+	                   "paths of the earlier rule with this rule's, so they receive no traffic; "
+	                   "merge the two rules [profile gce: class \"gce\"]\n");
 	/* under spec the same pair conflicts */
 	put(f, OBJ("a", "one", "", "", "'rules':[{'host':'x.com','http':{'paths':["
 	           PATH("/api", "Prefix", "a") "]}}]"));
 	run(f, ing(OBJ("b", "two", "", "",
 	               "'rules':[{'host':'x.com','http':{'paths':[" PATH("/api", "Exact", "b") "]}}]")));
-	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]", "takes requests");
+	expect_findings(f, "error host-path-conflict spec.rules[0].http.paths[0]: Exact /api on "
+	                   "host \"x.com\" takes requests for \"/api\" from ingress a/one (Prefix "
+	                   "/api, spec.rules[0].http.paths[0]); while both exist b/two serves them "
+	                   "(Exact beats Prefix beats ImplementationSpecific at equal length)\n");
 }
 
 /* --controller and the configuration's classes: mapping decide the profile. */
@@ -230,20 +247,25 @@ static void forced_profile(void **state)
 #define TWO OBJ("b", "two", "", "", "'ingressClassName':'edge','rules':[{'host':'x.com','http':" \
 	"{'paths':[" PATH("/api", "Exact", "b") "]}}]")
 	run(f, ing(TWO));
-	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]", "takes requests");
-	assert_null(strstr(f->fl.v[0].message, "[profile"));   /* spec by fallback: no note */
+	expect_findings(f, "error host-path-conflict spec.rules[0].http.paths[0]: Exact /api on "
+	                   "host \"x.com\" takes requests for \"/api\" from ingress a/one (Prefix "
+	                   "/api, spec.rules[0].http.paths[0]); while both exist b/two serves them "
+	                   "(Exact beats Prefix beats ImplementationSpecific at equal length)\n");
 	struct iw_class_profile map[] = { { (char *)"edge", IW_PROFILE_AWS_ALB } };
 	f->p->profiles.classes = map;
 	f->p->profiles.nclasses = 1;
 	run(f, ing(TWO));   /* two ALBs: nothing shared */
-	assert_int_equal(f->fl.n, 0);
+	expect_findings(f, "");
 	f->p->profiles.classes = NULL;
 	f->p->profiles.nclasses = 0;
 	f->p->profiles.forced = true;
 	f->p->profiles.force = IW_PROFILE_TRAEFIK;
 	run(f, ing(TWO));
-	only(f, "host-path-conflict", IW_SEV_ERROR, "spec.rules[0].http.paths[0]",
-	     "[profile traefik: --controller]");
+	expect_findings(f, "error host-path-conflict spec.rules[0].http.paths[0]: Exact /api on "
+	                   "host \"x.com\" takes requests for \"/api\" from ingress a/one (Prefix "
+	                   "/api, spec.rules[0].http.paths[0]); while both exist b/two serves them "
+	                   "(Exact beats Prefix beats ImplementationSpecific at equal length) "
+	                   "[profile traefik: --controller]\n");
 #undef TWO
 }
 

@@ -400,10 +400,21 @@ static void update_metadata_duplicates(void **state)
 	assert_int_equal(ingress_parse(j, 0, &el, &a), IW_OK);
 	assert_int_equal(ingress_parse(oj, 0, &el, &b), IW_OK);
 	iw_validate_ingress(a, b, &o, &el);
-	/* generic pass, generic update pass, strategy update pass, strategy object meta */
+	/* generic pass, generic update pass, strategy update pass, strategy object meta:
+	 * the same error four times, once in the message */
+#define BAD_LABEL "metadata.labels: Invalid value: \"bad value!\": a valid label must be an " \
+	"empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and " \
+	"end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex " \
+	"used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
 	assert_int_equal(el.n, 4);
+	for (size_t i = 0; i < el.n; i++) {
+		char *e = fe_string(&el.v[i]);
+		assert_string_equal(e, BAD_LABEL);
+		free(e);
+	}
 	char *msg = fe_invalid_message(&el, "Ingress", "networking.k8s.io", "a");
-	assert_true(!strncmp(msg, "Ingress.networking.k8s.io \"a\" is invalid: metadata.labels: Invalid value: \"bad value!\"", 85));
+	assert_string_equal(msg, "Ingress.networking.k8s.io \"a\" is invalid: " BAD_LABEL);
+#undef BAD_LABEL
 	free(msg);
 	errlist_release(&el);
 	/* name change on UPDATE */
