@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,7 +78,8 @@ static void usage(FILE *f)
 	           "       ingress-warden serve --lint-listen 127.0.0.1:PORT   (lint server alone)\n\n"
 	           "The admission webhook: POST PATH (AdmissionReview v1/v1beta1), GET /healthz,\n"
 	           "/readyz, /metrics.  With --lint-listen also POST /lint (YAML or JSON manifests).\n"
-	           "Every option can be given as an environment variable instead:\n\n");
+	           "Every option can be given as an environment variable instead (a flag's\n"
+	           "variable, IW_CHECK or IW_IN_CLUSTER: 1 or true, 0 or false):\n\n");
 	for (int i = 0; i < OPT_N; i++)
 		fprintf(f, "  %-26s %-26s %s%s%s%s\n", opts[i].flag, opts[i].env, opts[i].help,
 		        opts[i].def ? " [" : "", opts[i].def ? opts[i].def : "", opts[i].def ? "]" : "");
@@ -219,6 +221,18 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < OPT_N; i++) {
 		const char *e = getenv(opts[i].env);
 		val[i] = e && *e ? e : opts[i].def;
+		if (opts[i].kind != O_FLAG || !val[i])
+			continue;
+		/* a flag's variable says yes or no: "0" must not turn it on */
+		if (!strcmp(e, "1") || !strcasecmp(e, "true")) {
+			val[i] = "1";
+		} else if (!strcmp(e, "0") || !strcasecmp(e, "false")) {
+			val[i] = NULL;
+		} else {
+			fprintf(stderr, "ingress-warden serve: %s must be 1, true, 0 or false, not '%.40s'%s "
+			        "(see --help)\n", opts[i].env, e, strlen(e) > 40 ? "..." : "");
+			return 2;
+		}
 	}
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {

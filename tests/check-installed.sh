@@ -311,7 +311,11 @@ def scan_shell(text, fname, line0=1, funcs=None):
         for sub in substitutions(t):
             scan_shell(sub, fname, L, funcs)
         if skip_to:
-            if t in skip_to[0]: cmd, skip_to = skip_to[1], None
+            if t in skip_to[0]:
+                # for NAME in WORDS: the words are no commands, but $( ) in them
+                # runs one (for _ in $(seq 5)); for NAME; / for ((...)): a command next
+                cmd = (t != "in") if skip_to[1] == "for" else skip_to[1]
+                skip_to = None
             continue
         if after_c:                      # the code string after bash -c / python3 -c / trap
             kind, after_c = after_c, None
@@ -350,7 +354,9 @@ def scan_shell(text, fname, line0=1, funcs=None):
             continue
         if t == "[[": skip_to = ({"]]"}, False); continue
         if t == "case": skip_to = ({"in"}, False); case_pat = True; continue
-        if t in ("for", "select"): skip_to = ({"\n", ";"}, True); continue
+        if t in ("for", "select"):
+            skip_to = ({"))"}, True) if i < len(toks) and toks[i][0] == "((" else ({"in", "\n", ";"}, "for")
+            continue
         if t == "trap":
             after_c, cmd = "sh", False; continue
         if t == "command" and i < len(toks) and toks[i][0] in ("-v", "-V"):
@@ -377,6 +383,7 @@ def scan_shell(text, fname, line0=1, funcs=None):
         if p in PREFIX:      # the next word that is not an option or a number is a command too
             while i < len(toks) and (toks[i][0].startswith("-") or re.fullmatch(r"[0-9.]+[smhd]?", toks[i][0])):
                 if toks[i][0] == "-n" and p == "nice": i += 1
+                if toks[i][0] in ("-u", "--unset") and p == "env": i += 1   # env -u NAME
                 i += 1
             cmd = True
         else:

@@ -4,7 +4,6 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <gnutls/gnutls.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -12,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <yaml.h>
 
 const struct iw_watch_res iw_watch_default_res[3] = {
 	{ "/apis/networking.k8s.io/v1/ingresses", "networking.k8s.io/v1", "Ingress" },

@@ -26,5 +26,17 @@ printf '#!/usr/bin/env bash\napt-get install -y jq\n' >"$tmp/r/tests/suites/plan
 out=$(tests/check-installed.sh --repo "$tmp/r" 2>&1); rc=$?
 [ $rc -eq 1 ] && grep -qi 'apt-get' <<<"$out" && ok "refuses a test that installs packages itself" || { bad "refuses apt-get in a test (rc $rc)"; tail -5 <<<"$out"; }
 
+# where a command hides: a for list's $( ), after env -u NAME and VAR=value, a for (( )) loop
+cat >"$tmp/r/tests/suites/planted.sh" <<'EOS'
+#!/usr/bin/env bash
+for i in $(xxd -p x); do echo "$i"; done
+for ((i = 0; i < 3; i++)); do true; done
+env -u HOME LANG=C wrk http://x/
+EOS
+out=$(tests/check-installed.sh --repo "$tmp/r" 2>&1); rc=$?
+[ $rc -eq 1 ] && grep -q "runs 'xxd'" <<<"$out" && grep -q "runs 'wrk'" <<<"$out" \
+  && ! grep -q "runs 'HOME'\|runs 'i'\|runs 'LANG" <<<"$out" \
+  && ok "finds xxd in a for list's \$( ) and wrk after env -u NAME VAR=value, nothing else" || { bad "hidden commands (rc $rc)"; grep -v '^ok \|^note:' <<<"$out" | tail -5; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
