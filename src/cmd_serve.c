@@ -34,7 +34,7 @@ enum {
 	OPT_THREADS, OPT_THREADING, OPT_MAX_CONNS, OPT_PER_IP, OPT_IDLE, OPT_READ, OPT_RELOAD,
 	OPT_SHUT_DELAY, OPT_SHUT_GRACE, OPT_LOG_LEVEL, OPT_PRIO, OPT_MEM, OPT_CHECK,
 	OPT_KUBECONFIG, OPT_IN_CLUSTER, OPT_UNSYNCED, OPT_MAX_STALE, OPT_AUDIT, OPT_POLICY, OPT_CONTROLLER,
-	OPT_HEADER, OPT_PROBE_LISTEN, OPT_BODY_MEM, OPT_PARSE_MEM, OPT_N
+	OPT_HEADER, OPT_PROBE_LISTEN, OPT_BODY_MEM, OPT_PARSE_MEM, OPT_WATCH_IDLE, OPT_N
 };
 
 static const struct opt opts[OPT_N] = {
@@ -63,6 +63,7 @@ static const struct opt opts[OPT_N] = {
 	[OPT_IN_CLUSTER] = { "--in-cluster", "IW_IN_CLUSTER", NULL, "watch the cluster with the pod's service account instead", O_FLAG, 0, 0 },
 	[OPT_UNSYNCED] = { "--unsynced", "IW_UNSYNCED", "allow", "answer while the cluster state is not usable (not listed yet, or no contact with the API server for --max-stale): allow (cross-object checks skipped, with a warning), deny (503; /readyz fails) or local (skipped, no warning)", O_STR, 0, 0 },
 	[OPT_MAX_STALE] = { "--max-stale", "IW_MAX_STALE", "120", "seconds the cluster state may serve after losing contact with the API server; also how long /readyz waits for the first lists before answering degraded (allow/local)", O_UINT, 1, 86400 },
+	[OPT_WATCH_IDLE] = { "--watch-idle", "IW_WATCH_IDLE", "120", "seconds a watch may receive nothing (the API server sends a bookmark about once a minute) before it is reopened; a request unanswered that long fails (a hung API server)", O_UINT, 2, 3600 },
 	[OPT_AUDIT] = { "--audit-interval", "IW_AUDIT_INTERVAL", "300", "seconds between audits of the watched state: a log line per finding, a metric per check (0: off)", O_UINT, 0, 86400 },
 	[OPT_POLICY] = { "--config", "IW_CONFIG", NULL, "policy file: check severities and scopes (README: Policy file)", O_STR, 0, 0 },
 	[OPT_CONTROLLER] = { "--controller", "IW_CONTROLLER", NULL, "judge every Ingress under this controller profile (spec, ingress-nginx, aws-alb, gce, traefik, nginx-inc, contour, agic); default: each Ingress's class decides", O_STR, 0, 0 },
@@ -395,6 +396,7 @@ int cmd_serve(int argc, char **argv)
 	 * sees it; the servers start unready until the first lists are in. */
 	struct iw_cluster *cluster = NULL;
 	wopts.log = watch_log;
+	wopts.idle_seconds = (long)num[OPT_WATCH_IDLE];
 	if (wopts.server && !(cluster = iw_cluster_start(&wopts, (unsigned)num[OPT_MAX_STALE]))) {
 		fprintf(stderr, "ingress-warden serve: cannot start watching %s\n", wopts.server);
 		wh_glue_free(glue);

@@ -25,6 +25,10 @@ struct iw_watch_opts {
 	const char *client_cert, *client_key;   /* client certificate files, or NULL */
 	bool insecure;             /* do not verify the server (tests only) */
 	long timeout_seconds;      /* watch timeoutSeconds; default 300 */
+	long idle_seconds;         /* a list or watch that receives nothing for this long is
+	                            * taken as lost (a stalled stream, a hung API server);
+	                            * default 120 (the API server sends a BOOKMARK to a
+	                            * watch about once a minute) */
 	long backoff_min_ms;       /* default 200 */
 	long backoff_max_ms;       /* default 30000 */
 	long page_limit;           /* list page size; default 500 */

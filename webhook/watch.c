@@ -282,6 +282,7 @@ static size_t stream_cb(char *data, size_t sz, size_t n, void *p)
 	 * for the failure's message */
 	if (!atomic_load(&r->connected))
 		return total;
+	contact(r);   /* any byte of an open stream, keep-alive lines included */
 	char *nl;
 	size_t start = 0;
 	while ((nl = memchr(r->buf + start, '\n', r->len - start))) {
@@ -305,11 +306,26 @@ static CURL *request(struct rw *r, const char *url, struct curl_slist **hdrs)
 		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo);
 		curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
+		/* nothing received for idle_seconds: the stream or the server is stuck
+		 * (a watch would otherwise look connected until CURLOPT_TIMEOUT) */
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, r->w->o.idle_seconds);
 	}
 	return c;
 }
 
 enum outcome { OK, GONE, FAIL, STOPPED };
+
+/* libcurl's reason; a timeout says how long nothing came ("Timeout was
+ * reached" alone does not tell a hung API server from a slow one). */
+static const char *why(struct rw *r, CURLcode cc)
+{
+	if (cc != CURLE_OPERATION_TIMEDOUT)
+		return curl_easy_strerror(cc);
+	snprintf(r->errmsg, sizeof r->errmsg, "timed out: no byte for %ld s, or past the request's time limit",
+	         r->w->o.idle_seconds);
+	return r->errmsg;
+}
 
 static void reset_buf(struct rw *r)
 {
@@ -392,7 +408,7 @@ static enum outcome do_list(struct rw *r)
 			char sm[256];
 			if (cc != CURLE_OK) {
 				failure(r, 0, NULL, "list %s failed: %s", res->path,
-				        *r->errmsg ? r->errmsg : curl_easy_strerror(cc));
+				        *r->errmsg ? r->errmsg : why(r, cc));
 			} else {
 				status_message(r->buf, r->len, sm, sizeof sm);
 				failure(r, code, code == 410 ? "the continue token expired" : sm,
@@ -490,8 +506,8 @@ static enum outcome do_watch(struct rw *r)
 	curl_easy_cleanup(c);
 	curl_slist_free_all(h);
 	bool was_open = atomic_exchange(&r->connected, false);
-	if (was_open)
-		contact(r);   /* the stream was alive until now */
+	if (was_open && cc == CURLE_OK)
+		contact(r);   /* the server ended the stream: alive until now */
 	if (atomic_load(&w->stop))
 		return STOPPED;
 	if (code == 410 || r->gone) {
@@ -506,10 +522,17 @@ static enum outcome do_watch(struct rw *r)
 		failure(r, code, sm, "watch %s failed", res->path);
 		return FAIL;
 	}
+	if (cc == CURLE_OPERATION_TIMEDOUT && was_open && !r->proto_err) {
+		/* an open stream that went silent: reopen it at once; a server that
+		 * is really gone fails the next request (no answer) */
+		wlog(w, "watch %s: nothing received for %ld s: reopening", res->path,
+		     w->o.idle_seconds);
+		return OK;
+	}
 	if (cc != CURLE_OK || r->proto_err) {
 		bool lost = r->got_event && !r->proto_err;
 		failure(r, 0, NULL, "watch %s %s: %s", res->path, lost ? "interrupted" : "failed",
-		        *r->errmsg ? r->errmsg : curl_easy_strerror(cc));
+		        *r->errmsg ? r->errmsg : why(r, cc));
 		return lost ? OK : FAIL;
 	}
 	if (r->len)   /* a last line without its newline */
@@ -573,6 +596,8 @@ struct iw_watch *iw_watch_start(const struct iw_watch_opts *o, const struct iw_w
 	w->o = *o;
 	if (w->o.timeout_seconds <= 0)
 		w->o.timeout_seconds = 300;
+	if (w->o.idle_seconds <= 0)
+		w->o.idle_seconds = 120;
 	if (w->o.backoff_min_ms <= 0)
 		w->o.backoff_min_ms = 200;
 	if (w->o.backoff_max_ms < w->o.backoff_min_ms)

@@ -16,6 +16,10 @@
  *   exponential backoff (backoff_min_ms doubling up to backoff_max_ms, reset
  *   by a successful list or event).  A watch that ends normally (the server's
  *   timeoutSeconds) reconnects at once from the last resourceVersion.
+ *   A stream that receives nothing (no event, no BOOKMARK, no byte) for
+ *   idle_seconds is closed and reopened at once (logged, not a failure); a
+ *   request that gets no answer for idle_seconds (a hung API server) fails.
+ *   Contact (iw_watch_health.since_contact_ms) is the last byte received.
  *
  * Bounds: one event line or one list page at most max_bytes (default
  * 64 MiB); longer is a protocol error (reconnect).  Nothing received is

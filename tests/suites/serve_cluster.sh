@@ -18,7 +18,7 @@ pass=0; fail=0
 tmp=$(mktemp -d); fakepid=; servepid=
 cleanup() {
   [ -n "$servepid" ] && kill "$servepid" 2>/dev/null && wait "$servepid" 2>/dev/null
-  [ -n "$fakepid" ] && kill "$fakepid" 2>/dev/null && wait "$fakepid" 2>/dev/null
+  [ -n "$fakepid" ] && kill -CONT "$fakepid" 2>/dev/null && kill "$fakepid" 2>/dev/null && wait "$fakepid" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -150,7 +150,7 @@ start_fake() {  # OUT [ENV...]: the fake API server, listening when this returns
   env "$@" "$FAKE" $KPORT s3cret >"$out" 2>&1 & fakepid=$!
   until_ok $WAIT curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$KPORT/" || echo "note: the fake API server did not answer"
 }
-stop_fake() { kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=; }
+stop_fake() { kill -CONT "$fakepid" 2>/dev/null; kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=; }
 stop_serve() { kill -TERM "$servepid"; wait "$servepid"; servepid=; }
 stop_fake; start_fake "$tmp/fake.out"
 serve_w "$tmp/serve2.log" --audit-interval 0 --unsynced deny
@@ -255,6 +255,32 @@ stop_fake
 until_ok $WAIT is 503 '^not ready: .*no contact with the API server' "$W/readyz" "${CA[@]}" \
   && ok "--unsynced=deny: not ready once stale" || bad "deny + stale readiness: $code $body"
 stop_serve
+
+# ---- a hung API server (SIGSTOP: its connections stay open and nothing comes):
+# the watch notices within --watch-idle (was: an open stream looked connected
+# until its own timeout, 330 s), the state goes stale, answers and readiness
+# follow --unsynced; the API server back (SIGCONT): fresh again
+start_fake "$tmp/fake9.out"
+serve_w "$tmp/serve9.log" --max-stale 2 --watch-idle 3
+until_ok $WAIT is 200 '^ok$' "$W/readyz" "${CA[@]}" || echo "note: not ready after the sync: $code $body"
+kill -STOP "$fakepid"; t0=$(date +%s.%N)
+until_ok $WAIT is 200 '^ok (degraded): .*no contact with the API server for [0-9]* s' "$W/readyz" "${CA[@]}"; t1=$(date +%s.%N)
+[ "$code" = 200 ] && grep -q '^ok (degraded): ' <<<"$body" \
+  && ok "a hung API server: ready but degraded, saying why ($(python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$t0" "$t1") s after SIGSTOP; --watch-idle 3)" \
+  || bad "hung API server: $code $body"
+validate "$tmp/req.json" "$tmp/resp9.json"
+python3 - "$tmp/resp9.json" <<'EOP' && ok "a hung API server: its state is not used (no-contact warning)" || { bad "hung API server answer"; cat "$tmp/resp9.json"; }
+import json, sys
+r = json.load(open(sys.argv[1]))["response"]
+assert r["allowed"] is True and "ingress-warden: no contact with the API server: cross-object checks skipped" in r["warnings"], r
+EOP
+until_ok $WAIT in_log "$tmp/serve9.log" '"level":"warn","msg":"cluster watch failed".*watch /apis/networking.k8s.io/v1/ingresses failed: timed out: no byte for 3 s' \
+  && ok "the reopened watch that gets no answer is logged at warn, saying how long nothing came" || { bad "hung API server log"; grep watch "$tmp/serve9.log" | tail -3; }
+kill -CONT "$fakepid"
+until_ok $WAIT is 200 '^ok$' "$W/readyz" "${CA[@]}" && until_ok $WAIT in_log "$tmp/serve9.log" '"msg":"cluster state fresh again"' \
+  && ok "the API server answers again (SIGCONT): fresh again" || bad "after SIGCONT: $code $body"
+stop_serve
+stop_fake
 
 echo "serve-cluster: $pass passed, $fail failed"
 [ $fail -eq 0 ]
