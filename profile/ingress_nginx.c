@@ -440,6 +440,44 @@ bool iw_ngx_regex_location(const struct ingress *ing, const char *path)
 	return strcmp(t, path && *path ? path : "/") != 0;
 }
 
+const char *iw_ngx_ignored_by(const struct ingress *ing, const char **why)
+{
+	/* parsers that return the validation error of these (the first read of
+	 * alias, customhttperrors, defaultbackend, proxyssl, authreq, auth,
+	 * authtls; every read of upstreamhashby, sslcipher's ssl-ciphers,
+	 * ratelimit's rpm/rps/connections/allowlist) */
+	static const char *const fatal[] = {
+		"server-alias", "custom-http-errors", "default-backend", "ssl-ciphers",
+		"upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size",
+		"proxy-ssl-secret", "auth-url", "auth-type", "auth-tls-secret", "limit-rpm",
+		"limit-rps", "limit-connections", "limit-allowlist",
+	};
+	size_t pl = sizeof IW_NGX_PREFIX - 1;
+	for (size_t i = 0; i < ing->meta.nannotations; i++) {
+		const struct iw_kv *kv = &ing->meta.annotations[i];
+		if (!kv->key || strncmp(kv->key, IW_NGX_PREFIX, pl))
+			continue;
+		const struct iw_ngx_annotation *a = iw_ngx_annotation(kv->key + pl);
+		if (!a)
+			continue;
+		if (a->risk > IW_NGX_RISK_HIGH) {
+			if (why)
+				*why = "its risk is above the level High (annotations-risk-level)";
+			return kv->key + pl;
+		}
+		const char *v = kv->value ? kv->value : "";
+		if (!*v)
+			continue;
+		for (size_t k = 0; k < sizeof fatal / sizeof *fatal; k++)
+			if (!strcmp(a->name, fatal[k]) && !iw_ngx_validate(a, v, strlen(v), NULL)) {
+				if (why)
+					*why = "its value is invalid, and its parser fails the whole Ingress";
+				return kv->key + pl;
+			}
+	}
+	return NULL;
+}
+
 /* ---- paths -------------------------------------------------------------------- */
 
 static const char *find(const char *s, size_t n, const char *w)

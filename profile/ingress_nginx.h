@@ -74,6 +74,22 @@ const char *iw_ngx_risk_name(enum iw_ngx_risk r);   /* "Low" .. "Critical" */
 bool iw_ngx_validate(const struct iw_ngx_annotation *a, const char *value, size_t len,
                      const char **why);
 
+/*
+ * Whether ingress-nginx ignores the whole Ingress because of its annotations
+ * (annotations.go:179-196 Extract fails, store:949-953 drops the object): an
+ * annotation above the risk level High (the default annotations-risk-level:
+ * the snippets), or an invalid value (its validator refuses it) of an
+ * annotation whose parser passes the validation error up unconditionally:
+ * server-alias, custom-http-errors, default-backend, ssl-ciphers,
+ * upstream-hash-by, upstream-hash-by-subset(-size), proxy-ssl-secret,
+ * auth-url, auth-type, auth-tls-secret, limit-rpm, limit-rps,
+ * limit-connections, limit-allowlist (the parsers' Parse in
+ * internal/ingress/annotations/<dir>/main.go).  Other invalid values only
+ * drop the annotation.  Returns the annotation's name (without the prefix),
+ * or NULL; *why (may be NULL) gets a static reason.
+ */
+const char *iw_ngx_ignored_by(const struct ingress *ing, const char **why);
+
 /* ---- paths ---------------------------------------------------------------- */
 
 /*

@@ -87,6 +87,7 @@ struct ngx_loc {
 	uint32_t ups;               /* upstream; NGX_NONE: the default backend */
 	bool regex_self;            /* use-regex, or a rewrite-target other than its path */
 	struct iw_re *re;           /* server in regex mode: "^" + path, caseless */
+	bool dollar;                /* the regex has a '$' (PCRE: also before a final '\n') */
 	const char *re_err;         /* ... or why base/regex cannot evaluate it */
 	uint32_t order;             /* insertion order in its server (sec. 6.4) */
 	uint32_t taken_by;          /* NGX_L_ROOT taken over by a "/" path: its Ingress */
@@ -134,9 +135,15 @@ struct ngx_name {
 	uint32_t server;
 };
 
+struct ngx_walias {
+	uint32_t server;
+	const char *alias;
+};
+
 struct ngx_skip {
 	const struct ingress *ing;
 	const char *why;            /* static text */
+	const char *annotation;     /* the annotation that decided (no prefix), or NULL */
 };
 
 struct ngx_table {
@@ -158,6 +165,8 @@ struct ngx_table {
 	 * exact aliases, kind 0) and wildcard hosts by their suffix (kind 1) */
 	struct ngx_name *names;
 	size_t names_mask;
+	struct ngx_walias *waliases;   /* the wildcard aliases ("*.x", ".x", "x.*"), in config order */
+	size_t nwaliases;
 	const char *rejected;       /* nginx refuses the configuration: why (sec. 10) */
 	struct ngx_skip *skipped;   /* Ingresses the controller ignores, and why */
 	size_t nskipped;

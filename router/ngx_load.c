@@ -40,6 +40,12 @@ static int compile(struct ngx_table *x, struct ngx_loc *l)
 	pat[0] = '^';
 	memcpy(pat + 1, l->path, l->plen + 1);
 	l->re = iw_re_compile(pat, l->plen + 1, IW_RE_ICASE, err, sizeof err);
+	for (size_t i = 0; i < l->plen; i++) {
+		if (l->path[i] == '\\')
+			i++;   /* an escaped character */
+		else if (l->path[i] == '$')
+			l->dollar = true;
+	}
 	if (!l->re) {
 		if (!strcmp(err, "out of memory"))
 			return IW_ENOMEM;
@@ -279,7 +285,8 @@ static int server_names(struct ngx_table *x)
 	while (cap < 2 * n + 2)
 		cap *= 2;
 	x->names = take(x, cap * sizeof *x->names);
-	if (!x->names)
+	x->waliases = take(x, n * sizeof *x->waliases);
+	if (!x->names || !x->waliases)
 		return IW_ENOMEM;
 	memset(x->names, 0, cap * sizeof *x->names);
 	x->names_mask = cap - 1;
@@ -300,8 +307,10 @@ static int server_names(struct ngx_table *x)
 		}
 		for (size_t a = 0; a < sv->naliases; a++) {
 			const char *al = sv->aliases[a];
-			if (alias_wild(al))
-				continue;   /* looked up by ngx_match.c in config order */
+			if (alias_wild(al)) {   /* looked up by ngx_match.c in config order */
+				x->waliases[x->nwaliases++] = (struct ngx_walias){ i, al };
+				continue;
+			}
 			const char *k = lower(x, al, strlen(al));
 			if (!k)
 				return IW_ENOMEM;

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "profile/ingress_nginx.h"
 #include "router/ngx.h"
 #include "router/norm.h"
 
@@ -42,26 +43,25 @@ static uint32_t alias_wildcard(const struct ngx_table *x, const char *h, size_t 
 	uint32_t best = NGX_NONE;
 	size_t best_len = 0;
 	for (int pass = 0; pass < 2 && best == NGX_NONE; pass++)
-		for (uint32_t s = 0; s < x->nservers; s++)
-			for (size_t a = 0; a < x->servers[s].naliases; a++) {
-				const char *al = x->servers[s].aliases[a];
-				size_t l = strlen(al);
-				if (pass == 0 && (al[0] == '*' || al[0] == '.')) {
-					const char *suf = al[0] == '*' ? al + 1 : al;   /* ".x" */
-					size_t sl = strlen(suf);
-					bool m = (n > sl && !strncasecmp(h + n - sl, suf, sl)) ||
-					         (al[0] == '.' && n == sl - 1 && !strncasecmp(h, suf + 1, n));
-					if (m && sl > best_len) {
-						best = s;
-						best_len = sl;
-					}
-				} else if (pass == 1 && l > 2 && al[l - 1] == '*' && al[l - 2] == '.') {
-					if (n > l - 1 && !strncasecmp(h, al, l - 1) && l - 1 > best_len) {
-						best = s;
-						best_len = l - 1;
-					}
+		for (size_t k = 0; k < x->nwaliases; k++) {
+			const char *al = x->waliases[k].alias;
+			size_t l = strlen(al);
+			if (pass == 0 && (al[0] == '*' || al[0] == '.')) {
+				const char *suf = al[0] == '*' ? al + 1 : al;   /* ".x" */
+				size_t sl = strlen(suf);
+				bool m = (n > sl && !strncasecmp(h + n - sl, suf, sl)) ||
+				         (al[0] == '.' && n == sl - 1 && !strncasecmp(h, suf + 1, n));
+				if (m && sl > best_len) {
+					best = x->waliases[k].server;
+					best_len = sl;
+				}
+			} else if (pass == 1 && l > 2 && al[l - 1] == '*' && al[l - 2] == '.') {
+				if (n > l - 1 && !strncasecmp(h, al, l - 1) && l - 1 > best_len) {
+					best = x->waliases[k].server;
+					best_len = l - 1;
 				}
 			}
+		}
 	return best;
 }
 
@@ -418,7 +418,11 @@ static void decide(const struct ngx_table *x, uint32_t svi, enum rt_group_kind g
 				none(d, 0, "a regex location this emulation cannot evaluate");
 				return;
 			}
-			bool m = iw_re_search(l->re, r->path, r->path_len);
+			/* PCRE's '$' (no DOLLAR_ENDONLY) also matches before a final
+			 * newline, which a decoded %0A can put there */
+			bool m = iw_re_search(l->re, r->path, r->path_len) ||
+			         (l->dollar && r->path_len && r->path[r->path_len - 1] == '\n' &&
+			          iw_re_search(l->re, r->path, r->path_len - 1));
 			if (o->t && (m || k < LIST_AT_MOST))
 				line_loc(o, x, sv, l, m ? "*" : " ", m ? "matches first" : "no match");
 			if (m) {
@@ -609,9 +613,11 @@ char *rt_ngx_explain(const struct ngx_table *x, const char *host, size_t host_le
 	}
 	buf_puts(&t, "\n");
 	for (size_t i = 0; i < x->nskipped && i < 20; i++)
-		buf_printf(&t, "note: %s/%s is not served: %s" TAG "\n",
+		buf_printf(&t, "note: %s/%s is not served: %s%s%s%s" TAG "\n",
 		           iw_namespace(&x->skipped[i].ing->meta), iw_nz(x->skipped[i].ing->meta.name),
-		           x->skipped[i].why);
+		           x->skipped[i].annotation ? IW_NGX_PREFIX : "",
+		           x->skipped[i].annotation ? x->skipped[i].annotation : "",
+		           x->skipped[i].annotation ? ": " : "", x->skipped[i].why);
 	if (steps.p)
 		buf_add(&t, steps.p, steps.len);
 	if (steps.err && !t.err)

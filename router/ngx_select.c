@@ -69,27 +69,6 @@ static bool inspect_ok(const struct ingress *ing)
 	return true;
 }
 
-/* annotations.go:185-195: an annotation above the risk level High (the
- * snippets) makes the extraction fail; so does a server-alias its validator
- * refuses (alias/main.go returns the validation error).  The store then
- * drops the Ingress (store:949-953). */
-static bool annotations_ok(const struct ingress *ing)
-{
-	size_t pl = strlen(IW_NGX_PREFIX);
-	for (size_t i = 0; i < ing->meta.nannotations; i++) {
-		const char *k = ing->meta.annotations[i].key;
-		if (!k || strncmp(k, IW_NGX_PREFIX, pl))
-			continue;
-		const struct iw_ngx_annotation *a = iw_ngx_annotation(k + pl);
-		if (a && a->risk > IW_NGX_RISK_HIGH)
-			return false;
-	}
-	const char *al = iw_ngx_annotation_value(ing, "server-alias");
-	if (al && *al && !iw_ngx_validate(iw_ngx_annotation("server-alias"), al, strlen(al), NULL))
-		return false;
-	return true;
-}
-
 /* Go strconv.Atoi: optional sign, decimal digits, no overflow. */
 static bool go_atoi(const char *v, long long *out)
 {
@@ -196,16 +175,16 @@ int ngx_select(struct ngx_table *x, const struct rt_input *in)
 		const struct ingress *ing = in->ingresses[i];
 		if (!ing)
 			continue;
-		const char *why = !class_ok(in, ing) ? NULL
-		                : !inspect_ok(ing) ? "deep inspection: a host, path or TLS field holds "
-		                                     "a forbidden string (inspector/rules.go)"
-		                : !annotations_ok(ing) ? "an annotation above the risk level High "
-		                                         "(a snippet) or an invalid server-alias"
-		                : "";
-		if (!why)
+		if (!class_ok(in, ing))
 			continue;   /* another class: not ours */
-		if (*why) {
-			x->skipped[x->nskipped++] = (struct ngx_skip){ ing, why };
+		const char *why = NULL, *ann = NULL;
+		if (!inspect_ok(ing))
+			why = "deep inspection: a host, path or TLS field holds a forbidden string "
+			      "(inspector/rules.go)";
+		else
+			ann = iw_ngx_ignored_by(ing, &why);
+		if (why) {
+			x->skipped[x->nskipped++] = (struct ngx_skip){ ing, why, ann };
 			continue;
 		}
 		struct ngx_ing *n = &x->ings[x->nings++];

@@ -58,7 +58,7 @@ check $D/rewrite-target-capture-groups.yaml -- rewrite.bar.com /somethingelse --
 check $D/configuration-snippet.yaml -- custom.configuration.com / -- \
   '{"match":"none","status":404,"profile":"ingress-nginx"}'
 "$BIN" route --controller ingress-nginx -f $D/configuration-snippet.yaml --host custom.configuration.com --path / >"$T/snip.txt"
-grep -qF 'note: default/nginx-configuration-snippet is not served: an annotation above the risk level High (a snippet) or an invalid server-alias [ingress-nginx]' "$T/snip.txt" \
+grep -qF 'note: default/nginx-configuration-snippet is not served: nginx.ingress.kubernetes.io/configuration-snippet: its risk is above the level High (annotations-risk-level) [ingress-nginx]' "$T/snip.txt" \
   && ok "explanation names the Ingress the controller drops" || { fail "snippet explanation"; cat "$T/snip.txt"; }
 
 # route --compare: text (summary, both explanations of a difference) and JSON

@@ -258,6 +258,46 @@ static void regex_and_targets(void **state)
 	release(&s);
 }
 
+/* Which annotation values make ingress-nginx ignore the whole Ingress
+ * (iw_ngx_ignored_by), and PCRE's '$' before a final newline. */
+static void dropped_and_dollar(void **state)
+{
+	(void)state;
+	struct set s = { 0 };
+	add(&s, "default/alias", 1, "\"nginx.ingress.kubernetes.io/server-alias\":\"a b;\"",
+	    SPEC(RULE("a.com", PATH("/", "Prefix", "a"))));
+	add(&s, "default/rps", 1, "\"nginx.ingress.kubernetes.io/limit-rps\":\"ten\"",
+	    SPEC(RULE("b.com", PATH("/", "Prefix", "b"))));
+	add(&s, "default/regex-yes", 1, "\"nginx.ingress.kubernetes.io/use-regex\":\"yes\"",
+	    SPEC(RULE("c.com", PATH("/c", "Exact", "c"))));
+	add(&s, "default/weight", 1, "\"nginx.ingress.kubernetes.io/canary-weight\":\"x\"",
+	    SPEC(RULE("d.com", PATH("/", "Prefix", "d"))));
+	add(&s, "default/dollar", 1, "\"nginx.ingress.kubernetes.io/use-regex\":\"true\"",
+	    SPEC(RULE("e.com", PATH("/a$", "ImplementationSpecific", "e"))));
+	build(&s, IW_PROFILE_INGRESS_NGINX);
+	expect(&s, "a.com", "/", "none 404");          /* alias: the Ingress is ignored */
+	expect(&s, "b.com", "/", "none 404");          /* limit-rps: likewise */
+	expect(&s, "c.com", "/c", "default/regex-yes/c:80 200");   /* use-regex: false */
+	expect(&s, "c.com", "/C", "none 404");
+	expect(&s, "d.com", "/", "default/weight/d:80 200");       /* weight: 0 */
+	expect(&s, "e.com", "/a", "default/dollar/e:80 200");
+	expect(&s, "e.com", "/a%0A", "default/dollar/e:80 200");   /* PCRE: $ before \n */
+	expect(&s, "e.com", "/a%0Ax", "none 404");
+	expect(&s, "e.com", "/ab", "none 404");
+	char *reason = NULL;
+	struct rt_decision d;
+	assert_int_equal(rt_match(s.t, "a.com", 5, "/", 1, &d), IW_OK);
+	char *text = rt_explain(s.t, "a.com", 5, "/", 1, &d, &reason);
+	assert_non_null(strstr(text, "note: default/alias is not served: "
+	                             "nginx.ingress.kubernetes.io/server-alias: its value is invalid, "
+	                             "and its parser fails the whole Ingress [ingress-nginx]\n"));
+	assert_non_null(strstr(text, "note: default/rps is not served: "
+	                             "nginx.ingress.kubernetes.io/limit-rps: its value is invalid"));
+	free(text);
+	free(reason);
+	release(&s);
+}
+
 /* ---- probes and comparison ----------------------------------------------------------- */
 
 static void compare(void **state)
@@ -313,6 +353,7 @@ int main(void)
 		cmocka_unit_test(refused),
 		cmocka_unit_test(canaries),
 		cmocka_unit_test(regex_and_targets),
+		cmocka_unit_test(dropped_and_dollar),
 		cmocka_unit_test(compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
