@@ -3,14 +3,14 @@
 
 CC      ?= cc
 CLANG   ?= clang
-PKGS     = libmicrohttpd gnutls jansson yaml-0.1 libcurl
+PKGS     = libmicrohttpd gnutls jansson yaml-0.1 libcurl libpcre2-8
 # Debian packages.  BUILD_PKGS: what `make` needs (compiler, pkg-config, the -dev
 # libraries).  TEST_PKGS: what `make test` runs on top of that; every program
 # the tests run is mapped to one of these in tests/check-installed.sh, which
 # `make test` runs first.  kubectl is in neither: Debian 12 has none recent
 # enough; tests/suites/manifests.sh uses the machine's or prints `skipped:`.
 BUILD_PKGS = gcc libc6-dev make pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev \
-             libyaml-dev libcurl4-gnutls-dev
+             libyaml-dev libcurl4-gnutls-dev libpcre2-dev
 TEST_PKGS  = libcmocka-dev clang libclang-rt-14-dev valgrind python3 python3-yaml gnutls-bin \
              curl iproute2 nginx
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

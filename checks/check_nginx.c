@@ -12,6 +12,8 @@
  *       keeps its previous configuration for the whole class.  The same path
  *       and pathType twice is not one: the newer is ignored (sec. 6.4),
  *       duplicate-path / host-path-conflict say so.
+ *       On a host in regex mode: a path PCRE refuses (nginx refuses the
+ *       configuration; sec. 10).
  *   controller-rejects (nginx-inc)      paths its validation refuses.
  *   canary-without-main                 a canary whose host, path and
  *       pathType no non-canary Ingress serves: its upstream is dropped
@@ -228,6 +230,85 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
 	free(sorted);
 	free(o);
 	free(l);
+	return found;
+}
+
+/* Regex mode (sec. 6, 10): every path of the host becomes `location ~* "^PATH"`
+ * and nginx refuses the configuration when PCRE refuses one of them.  The
+ * object's own paths, and the other Ingresses' paths when the object is what
+ * puts the host in regex mode. */
+bool chk_ngx_regex_refused(struct chk_ctx *c, const struct ingress *const *all, size_t n,
+                           const char *h)
+{
+	if (!chk_enabled(c, IW_CHK_CONTROLLER_REJECTS))
+		return false;
+	bool found = false, mine_only = true;
+	size_t myrule = 0;
+	for (size_t r = 0; r < c->ing->nrules; r++)
+		if (!strcmp(iw_nz(c->ing->rules[r].host), h)) {
+			myrule = r;
+			break;
+		}
+	for (size_t i = 0; i < n && !c->out->err; i++) {
+		const struct ingress *ing = all[i];
+		if (iw_ngx_is_canary(ing))
+			continue;
+		if (ing != c->ing && mine_only) {
+			/* only when the host is not in regex mode without the object */
+			const struct ingress **rest = malloc((n ? n : 1) * sizeof *rest);
+			if (!rest) {
+				c->out->err = IW_ENOMEM;
+				return found;
+			}
+			size_t w = 0;
+			for (size_t k = 0; k < n; k++)
+				if (all[k] != c->ing)
+					rest[w++] = all[k];
+			bool before = chk_ngx_regex_host(rest, w, h);
+			free(rest);
+			if (before)
+				continue;
+			mine_only = false;
+		}
+		for (size_t r = 0; r < ing->nrules; r++) {
+			if (strcmp(iw_nz(ing->rules[r].host), h))
+				continue;
+			for (size_t j = 0; j < ing->rules[r].npaths; j++) {
+				const struct iw_path *p = &ing->rules[r].paths[j];
+				if (!p->has_backend || p->backend.has_resource)
+					continue;   /* sec. 6.2: no location */
+				const char *path = *iw_nz(p->path) ? p->path : "/";
+				char why[400];
+				if (!iw_ngx_pcre_error(path, strlen(path), why, sizeof why))
+					continue;
+				if (!strcmp(why, "out of memory")) {
+					c->out->err = IW_ENOMEM;
+					return found;
+				}
+				found = true;
+				if (ing == c->ing)
+					chk_emit(c, IW_CHK_CONTROLLER_REJECTS, false, CHK_PATH_FP(r, j),
+					         "path \"%s\" on host \"%s\" is in regex mode (use-regex or "
+					         "rewrite-target on the host) and becomes nginx `location ~* "
+					         "\"^%s\"`, which nginx refuses: %s; the admission webhook denies "
+					         "the Ingress, or ingress-nginx keeps running the previous "
+					         "configuration and no later change of an Ingress of the class "
+					         "takes effect (SEMANTICS-ingress-nginx sec. 10)",
+					         path, *h ? h : "(any)", path, why);
+				else
+					chk_emit(c, IW_CHK_CONTROLLER_REJECTS, false, CHK_RULE_FP(myrule),
+					         "this Ingress puts host \"%s\" in regex mode (use-regex or "
+					         "rewrite-target), so path \"%s\" of ingress %s/%s "
+					         "(spec.rules[%zu].http.paths[%zu]) becomes nginx `location ~* "
+					         "\"^%s\"`, which nginx refuses: %s; the admission webhook denies "
+					         "this Ingress, or ingress-nginx keeps running the previous "
+					         "configuration and no later change of an Ingress of the class "
+					         "takes effect (SEMANTICS-ingress-nginx sec. 10)",
+					         *h ? h : "(any)", path, iw_namespace(&ing->meta),
+					         iw_nz(ing->meta.name), r, j, path, why);
+			}
+		}
+	}
 	return found;
 }
 

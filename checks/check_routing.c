@@ -724,8 +724,10 @@ void chk_routing(struct chk_ctx *c)
 		const char *h = iw_nz(c->ing->rules[c->host_rules[k]].host);
 		bool refused = false;
 		if (ngx) {
-			if (chk_ngx_regex_host(all, nn + 1, h))
+			if (chk_ngx_regex_host(all, nn + 1, h)) {
+				chk_ngx_regex_refused(c, all, nn + 1, h);
 				continue;   /* regex mode: not literal strings */
+			}
 			/* when nginx refuses the host's locations, which path is shadowed
 			 * is moot */
 			refused = chk_ngx_locations(c, all, nn + 1, h);

@@ -120,5 +120,9 @@ void chk_canary(struct chk_ctx *c, const struct ingress *const *nb, size_t nn); 
 bool chk_ngx_regex_host(const struct ingress *const *all, size_t n, const char *h);
 bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size_t n,
                        const char *h);
+/* ingress-nginx, a host in regex mode: the paths PCRE refuses (true when
+ * one was reported) */
+bool chk_ngx_regex_refused(struct chk_ctx *c, const struct ingress *const *all, size_t n,
+                           const char *h);
 
 #endif

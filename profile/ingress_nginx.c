@@ -2,8 +2,12 @@
 #include "profile/ingress_nginx.h"
 
 #include <ctype.h>
+#include <stdio.h>   /* snprintf only */
 #include <stdlib.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 /* ---- validators (annotations/parser/validators.go:44-85) --------------------- */
 
@@ -560,4 +564,35 @@ bool iw_ngx_strict_path_ok(const char *path)
 		if (!isalnum((unsigned char)*p) && !strchr("._-/", *p))
 			return false;
 	return true;
+}
+
+const char *iw_ngx_pcre_error(const char *path, size_t len, char *why, size_t size)
+{
+	char *pat = malloc(len + 2);
+	if (!pat) {
+		snprintf(why, size, "out of memory");
+		return why;
+	}
+	pat[0] = '^';
+	memcpy(pat + 1, path, len);
+	pat[len + 1] = '\0';
+	int code = 0;
+	PCRE2_SIZE off = 0;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len + 1, PCRE2_CASELESS, &code, &off, NULL);
+	if (re) {
+		pcre2_code_free(re);
+		free(pat);
+		return NULL;
+	}
+	PCRE2_UCHAR msg[160];
+	if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+		snprintf((char *)msg, sizeof msg, "error %d", code);
+	/* ngx_regex_compile's two forms (src/core/ngx_regex.c) */
+	if (off >= len + 1)
+		snprintf(why, size, "pcre2_compile() failed: %s in \"%s\"", (char *)msg, pat);
+	else
+		snprintf(why, size, "pcre2_compile() failed: %s in \"%s\" at \"%s\"", (char *)msg, pat,
+		         pat + off);
+	free(pat);
+	return why;
 }

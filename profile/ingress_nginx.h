@@ -115,4 +115,21 @@ long iw_ngx_path_injection(const char *path, size_t len);
  * controller's admission rejects the Ingress. */
 bool iw_ngx_strict_path_ok(const char *path);
 
+/*
+ * Whether nginx compiles the location a path becomes on a host in regex mode:
+ * ingress-nginx writes `location ~* "^PATH"` (template.go buildLocation; the
+ * quoting of sanitizeQuotedRegex is undone by nginx's parser), and nginx's
+ * ngx_regex_compile calls pcre2_compile on "^" + PATH with PCRE2_CASELESS
+ * only.  A pattern PCRE refuses fails `nginx -t`: the admission webhook
+ * denies the Ingress, or the reload fails and the controller keeps its
+ * previous configuration (SEMANTICS sec. 10).  Returns NULL when PCRE2
+ * compiles it; else writes nginx's message ("pcre2_compile() failed: missing
+ * closing parenthesis in \"^/a(\"") into why (size bytes, truncated) and
+ * returns why.  IW_ENOMEM is reported as "out of memory".  This machine's
+ * PCRE2 decides; the controller image links PCRE 8.45 (images/nginx/rootfs
+ * build.sh `pcre-dev`), whose syntax differs only in rare constructs
+ * (docs/profiles.md).  Uses the heap only (no globals).
+ */
+const char *iw_ngx_pcre_error(const char *path, size_t len, char *why, size_t size);
+
 #endif

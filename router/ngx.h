@@ -24,8 +24,10 @@
  *                  rt_explain prints, so the explanation is the decision.
  *
  * Regex locations are matched by base/regex (linear time): nginx uses
- * PCRE; a regex that base/regex refuses (lookaround, backreferences, ...)
- * cannot be evaluated, and a decision that depends on it says so.
+ * PCRE; a regex that PCRE refuses makes nginx refuse the configuration
+ * (iw_ngx_pcre_error, sec. 10); one that PCRE compiles and base/regex
+ * refuses (lookaround, backreferences, ...) cannot be evaluated, and a
+ * decision that depends on it says so.
  *
  * Pure: no I/O, no globals.  The table borrows the models it is built from.
  */

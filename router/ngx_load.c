@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "profile/ingress_nginx.h"
 #include "router/ngx.h"
 
 #define MAX_NEST 4096                /* static locations nested deeper: refused */
@@ -30,10 +31,26 @@ static uint64_t hash_key(uint32_t kind, const char *k, size_t kl)
 }
 
 /* The regex of a location of a server in regex mode: `location ~* "^path"`
- * (tg:523-539; sanitizeQuotedRegex's escapes are undone by nginx's parser). */
-static int compile(struct ngx_table *x, struct ngx_loc *l)
+ * (tg:523-539; sanitizeQuotedRegex's escapes are undone by nginx's parser).
+ * A pattern PCRE refuses makes nginx refuse the configuration (sec. 10). */
+static int compile(struct ngx_table *x, const struct ngx_server *sv, struct ngx_loc *l)
 {
 	char err[160];
+	char pcre[400];
+	if (iw_ngx_pcre_error(l->path, l->plen, pcre, sizeof pcre)) {
+		if (!strcmp(pcre, "out of memory"))
+			return IW_ENOMEM;
+		l->re_err = "nginx refuses it";
+		if (!x->rejected) {
+			size_t n = strlen(pcre) + sv->hlen + 64;
+			char *why = take(x, n);
+			if (!why)
+				return IW_ENOMEM;
+			snprintf(why, n, "%s, location of server \"%s\"", pcre, sv->host);
+			x->rejected = why;
+		}
+		return IW_OK;
+	}
 	char *pat = take(x, l->plen + 2);
 	if (!pat)
 		return IW_ENOMEM;
@@ -340,7 +357,7 @@ int ngx_load_config(struct ngx_table *x)
 			struct ngx_loc *l = &x->locs[i];
 			if (l->kind == NGX_L_HEALTHZ || l->kind == NGX_L_STATUS)
 				continue;   /* written as plain prefix locations */
-			err = compile(x, l);
+			err = compile(x, sv, l);
 			x->rx[x->nrx++] = i;
 		}
 		sv->rx_n = (uint32_t)x->nrx - sv->rx_first;

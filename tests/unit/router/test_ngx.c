@@ -201,6 +201,33 @@ static void refused(void **state)
 	expect(&r, "t.com", "/a/x", "default/a/a2:80 200");
 	expect(&r, "t.com", "/A", "default/a/a:80 200");
 	release(&r);
+	/* a regex PCRE refuses: nginx refuses the configuration (every host);
+	 * one PCRE compiles and base/regex does not evaluate: only its host */
+	struct set p = { 0 };
+	add(&p, "default/p", 1, "\"nginx.ingress.kubernetes.io/use-regex\":\"true\"",
+	    SPEC(RULE("p.com", PATH("/v(1", "ImplementationSpecific", "p"))));
+	add(&p, "default/q", 1, "", SPEC(RULE("q.com", PATH("/", "Prefix", "q"))));
+	build(&p, IW_PROFILE_INGRESS_NGINX);
+	expect(&p, "p.com", "/v(1", "none 0");
+	expect(&p, "q.com", "/", "none 0");
+	char *reason = NULL;
+	struct rt_decision d;
+	assert_int_equal(rt_match(p.t, "q.com", 5, "/", 1, &d), IW_OK);
+	char *text = rt_explain(p.t, "q.com", 5, "/", 1, &d, &reason);
+	assert_non_null(strstr(text, "configuration: nginx refuses it (pcre2_compile() failed: "
+	                             "missing closing parenthesis in \"^/v(1\", location of server "
+	                             "\"p.com\"); ingress-nginx keeps running"));
+	free(text);
+	free(reason);
+	release(&p);
+	struct set q = { 0 };
+	add(&q, "default/p", 1, "\"nginx.ingress.kubernetes.io/use-regex\":\"true\"",
+	    SPEC(RULE("p.com", PATH("/(?=a)", "ImplementationSpecific", "p"))));
+	add(&q, "default/q", 1, "", SPEC(RULE("q.com", PATH("/", "Prefix", "q"))));
+	build(&q, IW_PROFILE_INGRESS_NGINX);
+	expect(&q, "p.com", "/a", "none 0");
+	expect(&q, "q.com", "/", "default/q/q:80 200");
+	release(&q);
 }
 
 static void canaries(void **state)
