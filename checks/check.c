@@ -76,6 +76,10 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		true,
 		"an ingress-nginx canary with no main Ingress for its host, path and pathType: "
 		"the canary receives no traffic" },
+	[IW_CHK_MINION_WITHOUT_MASTER] = { "minion-without-master", IW_SEV_WARNING, IW_SEV_OFF, NULL,
+		true,
+		"an NGINX Inc minion (nginx.org/mergeable-ingress-type: minion) whose host has no "
+		"master Ingress: none of its paths is served" },
 };
 
 const struct iw_check_info *iw_check_info(enum iw_check_id id)

@@ -485,6 +485,7 @@ void chk_dangerous_path(struct chk_ctx *c)
 					         "path \"%s\": the NGINX Ingress Controller refuses the Ingress "
 					         "(%s)", p, why);
 			}
+		chk_nic_spec(c);   /* check_nic.c */
 		return;
 	}
 	if (!ngx || !chk_enabled(c, IW_CHK_DANGEROUS_PATH))

@@ -22,7 +22,8 @@
  * ingress-nginx emulation of the router is the place to decide them), and
  * the duplicate locations nginx refuses are looked for on the other hosts.
  * Paths a profile matches as patterns (GKE and Application Gateway '*') are
- * not probed.
+ * not probed.  Under NGINX Inc, one Ingress holds a host (check_nic.c says
+ * which): the paths of the object are compared among themselves only.
  */
 #include "checks/checkctx.h"
 
@@ -658,11 +659,12 @@ void chk_routing(struct chk_ctx *c)
 	bool ngx = c->prof->id == IW_PROFILE_INGRESS_NGINX;
 	bool alb = c->prof->merge == IW_MERGE_ALB_GROUP;
 	bool canary = ngx && iw_ngx_is_canary(c->ing);
+	bool nic = c->prof->id == IW_PROFILE_NGINX_INC;
 	bool routes = chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT) || chk_enabled(c, IW_CHK_SHADOWED_PATH);
 	bool rejects = (ngx || alb) && chk_enabled(c, IW_CHK_CONTROLLER_REJECTS);
 	if (canary ? !chk_enabled(c, IW_CHK_CANARY_WITHOUT_MAIN) &&
 	             !chk_enabled(c, IW_CHK_HOST_PATH_CONFLICT)
-	           : !routes && !rejects)
+	           : !routes && !rejects && !(nic && chk_enabled(c, IW_CHK_MINION_WITHOUT_MASTER)))
 		return;
 	if (!c->ing->nrules && !alb)
 		return;
@@ -683,6 +685,13 @@ void chk_routing(struct chk_ctx *c)
 	if (canary) {
 		chk_canary(c, nb, nn);
 		goto out;
+	}
+	if (nic) {
+		/* one Ingress per host (minions: per path): check_nic.c; the paths of
+		 * the object among themselves below */
+		chk_nic(c, nb, nn);
+		nn = 0;
+		all = nb ? nb : self;
 	}
 	if (ngx) {   /* canaries create no locations (SEMANTICS-ingress-nginx sec. 5.2, 6.3) */
 		size_t w = 0;

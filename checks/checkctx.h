@@ -120,6 +120,11 @@ void chk_canary(struct chk_ctx *c, const struct ingress *const *nb, size_t nn); 
 bool chk_ngx_regex_host(const struct ingress *const *all, size_t n, const char *h);
 bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size_t n,
                        const char *h);
+/* NGINX Inc (check_nic.c): what its validation refuses (controller-rejects);
+ * host ownership, minion paths and minions without a master, among the
+ * neighbours */
+void chk_nic_spec(struct chk_ctx *c);
+void chk_nic(struct chk_ctx *c, const struct ingress *const *nb, size_t nn);
 /* ingress-nginx, a host in regex mode: the paths PCRE refuses (true when
  * one was reported) */
 bool chk_ngx_regex_refused(struct chk_ctx *c, const struct ingress *const *all, size_t n,
