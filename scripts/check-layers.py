@@ -149,6 +149,8 @@ def main():
         for m in re.finditer(r'#include\s+"([^"]+)"', text):
             inc = m.group(1)
             im = module_of(inc)
+            if inc.startswith("build/gen/") and mod == "webhook":
+                continue   # data the Makefile generates (the lint page's bytes): no code
             if im is None:
                 bad.append(f"{f}: includes \"{inc}\", which is in no module of the table")
                 continue

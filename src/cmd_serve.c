@@ -43,7 +43,7 @@ static const struct opt opts[OPT_N] = {
 	[OPT_KEY] = { "--tls-key", "IW_TLS_KEY", NULL, "its private key (PEM)", O_STR, 0, 0 },
 	[OPT_CLIENT_CA] = { "--client-ca", "IW_CLIENT_CA", NULL, "require client certificates signed by this CA", O_STR, 0, 0 },
 	[OPT_PATH] = { "--path", "IW_PATH", "/validate", "URL path of the review endpoint", O_STR, 0, 0 },
-	[OPT_LINT_LISTEN] = { "--lint-listen", "IW_LINT_LISTEN", NULL, "also serve POST /lint on this address: plain HTTP, loopback addresses only (a developer tool)", O_STR, 0, 0 },
+	[OPT_LINT_LISTEN] = { "--lint-listen", "IW_LINT_LISTEN", NULL, "also serve the lint page (GET /) and its API (POST /lint, /route) on this address: plain HTTP, loopback addresses only (a developer tool)", O_STR, 0, 0 },
 	[OPT_MAX_BODY] = { "--max-body", "IW_MAX_BODY", "3Mi", "largest request body (bytes; K, M, Ki, Mi suffixes)", O_SIZE, 1024, 64ull << 20 },
 	[OPT_THREADS] = { "--threads", "IW_THREADS", "0", "MHD worker threads (0: one per core)", O_UINT, 0, 256 },
 	[OPT_THREADING] = { "--threading", "IW_THREADING", "pool", "pool (epoll thread pool) or per-connection", O_STR, 0, 0 },
@@ -78,7 +78,7 @@ static void usage(FILE *f)
 	           "                            [--lint-listen ADDR] [OPTIONS]\n"
 	           "       ingress-warden serve --lint-listen 127.0.0.1:PORT   (lint server alone)\n\n"
 	           "The admission webhook: POST PATH (AdmissionReview v1/v1beta1), GET /healthz,\n"
-	           "/readyz, /metrics.  With --lint-listen also POST /lint (YAML or JSON manifests).\n"
+	           "/readyz, /metrics.  With --lint-listen also the lint page (GET /) and POST /lint, /route.\n"
 	           "Every option can be given as an environment variable instead (a flag's\n"
 	           "variable, IW_CHECK or IW_IN_CLUSTER: 1 or true, 0 or false):\n\n");
 	for (int i = 0; i < OPT_N; i++)

@@ -130,11 +130,16 @@ certtool gnutls-bin
 curl curl
 ss iproute2
 nginx nginx|nginx-light|nginx-core|nginx-full|nginx-extras   # /usr/sbin/nginx
+npm npm|nodejs       # make deps: npm ci in tests/browser (NodeSource's nodejs carries npm)
+node nodejs          # page.sh: tests/browser/page.test.js (playwright-core from make deps' npm ci)
+chromium chromium    # run by page.test.js: /usr/bin/chromium, headless
+pre-commit pre-commit   # precommit.sh: pre-commit try-repo
+git git              # precommit.sh: the repository pre-commit reads
 # --- used only when present
 kubectl optional     # manifests.sh: 1.27 or newer, else `skipped: ...`
 """
 # Python modules outside the standard library: module  package
-PYMODULES = {"yaml": "python3-yaml"}
+PYMODULES = {"yaml": "python3-yaml", "jsonschema": "python3-jsonschema"}
 # A test must not install packages: only `make deps` does.
 FORBIDDEN = {"apt-get": "installs packages", "apt": "installs packages", "pip": "installs packages",
              "pip3": "installs packages", "npm": "installs packages", "gem": "installs packages"}
@@ -406,7 +411,7 @@ def kind_of(path):
 files = []
 for top in ("tests", "scripts"):
     for root, dirs, names in os.walk(os.path.join(REPO, top)):
-        dirs[:] = sorted(d for d in dirs if d not in (".git", "build"))
+        dirs[:] = sorted(d for d in dirs if d not in (".git", "build", "node_modules"))   # node_modules: npm ci's, not ours
         for n in sorted(names):
             p = os.path.join(root, n)
             if os.path.basename(p) == "check-installed.sh":

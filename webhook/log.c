@@ -105,6 +105,12 @@ static void write_line(enum wh_level l, const char *msg, const char *a, size_t a
 void wh_log_review(enum wh_level l, const char *fields, unsigned status,
                    unsigned long long duration_us)
 {
+	wh_log_request(l, "review", fields, status, duration_us);
+}
+
+void wh_log_request(enum wh_level l, const char *msg, const char *fields, unsigned status,
+                    unsigned long long duration_us)
+{
 	if (!wh_log_enabled(l))
 		return;
 	char tail[80];
@@ -114,7 +120,7 @@ void wh_log_review(enum wh_level l, const char *fields, unsigned status,
 	memcpy(tail + n, ",\"duration_us\":", 15);
 	n += 15;
 	n += put_uint(tail + n, duration_us);
-	write_line(l, "review", fields ? fields : "", fields ? strlen(fields) : 0, tail, n);
+	write_line(l, msg, fields ? fields : "", fields ? strlen(fields) : 0, tail, n);
 }
 
 /* json_dump_callback into a buf */

@@ -31,5 +31,8 @@ void wh_log(enum wh_level l, const char *msg, json_t *fields);
  * adm_result.log_fields; NULL for none), then "status" and "duration_us". */
 void wh_log_review(enum wh_level l, const char *fields, unsigned status,
                    unsigned long long duration_us);
+/* The same line for another kind of request (the lint listener's: "lint"). */
+void wh_log_request(enum wh_level l, const char *msg, const char *fields, unsigned status,
+                    unsigned long long duration_us);
 
 #endif

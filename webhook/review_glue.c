@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 
 #include "lint/lint.h"
 #include "admission/admission.h"
+#include "webhook/lintapi.h"
 
 struct wh_glue {
 	struct lint_opts lint;       /* read-only after creation (but its policy) */
@@ -81,6 +83,12 @@ static enum iw_err glue_policy(void *arg, const struct adm_subject *s, struct fi
 	return rc;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
 {
 	size_t n = strlen(msg);
@@ -137,24 +145,74 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 	return 0;
 }
 
-/* POST /lint: the body is one source named "request"; the answer is the lint JSON
- * (200 even when objects are denied: the verdicts are in the body). */
-int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
-                 const atomic_bool *cancel, struct wh_answer *ans, int *denied)
+/* A body sent as a form (curl -d, --data-urlencode): the manifests as they
+ * are, unless the text was percent-encoded (no raw line break, an encoded
+ * one): then decoded in place ('+' is a space).  Returns the new length. */
+static size_t form_decode(char *b, size_t n)
 {
-	struct wh_glue *g = ctx;
+	if (memchr(b, '\n', n) || (!strstr(b, "%0A") && !strstr(b, "%0a")))
+		return n;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+		if (b[i] == '%' && i + 2 < n &&
+		    (hi = hexval(b[i + 1])) >= 0 && (lo = hexval(b[i + 2])) >= 0) {
+			b[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			b[o++] = b[i] == '+' ? ' ' : b[i];
+		}
+	}
+	b[o] = 0;
+	return o;
+}
+
+/* POST /lint: the body is one source named "request"; the answer is the
+ * report in the format of ?o= (json by default), with the status of the
+ * outcome: 200 nothing denied, 422 something denied, 400 an input error
+ * (the report still says where).  A ?o= it does not know: 400. */
+static int glue_lint(struct wh_glue *g, const struct wh_lint_req *q, struct wh_answer *ans,
+                     struct wh_lint_info *info)
+{
+	enum lint_out out;
+	const char *ctype;
+	if (!q->output || !strcmp(q->output, "json")) {
+		out = LINT_OUT_JSON;
+		ctype = "application/json";
+	} else if (!strcmp(q->output, "text")) {
+		out = LINT_OUT_TEXT;
+		ctype = "text/plain; charset=utf-8";
+	} else if (!strcmp(q->output, "sarif")) {
+		out = LINT_OUT_SARIF;
+		ctype = "application/sarif+json";
+	} else {
+		info->result = 2;
+		return text_answer(ans, 400, "o must be json, text or sarif");
+	}
 	struct lint_opts o = g->lint;
-	o.limits.cancel = cancel;   /* a cut connection stops the parse and the checks */
+	o.limits.cancel = q->cancel;   /* a cut connection stops the parse and the checks */
+	const char *body = q->body;
+	size_t len = q->len;
+	if (q->content_type) {
+		size_t n = strcspn(q->content_type, ";");
+		if (!strncasecmp(q->content_type, "application/x-www-form-urlencoded", n) && n == 33) {
+			len = form_decode((char *)(uintptr_t)body, len);   /* the server's buffer */
+			size_t k = strspn(body, " \t\r");
+			if (len && !memchr(body, '\n', len) && k < len && body[k] != '{' && body[k] != '[') {
+				info->result = 2;
+				return text_answer(ans, 400, "a form body without line breaks: curl -d removes "
+				                   "them, send YAML with --data-binary @FILE");
+			}
+		}
+		else if (!strncasecmp(q->content_type, "application/yaml", n) ||
+		         !strncasecmp(q->content_type, "application/x-yaml", n) ||
+		         !strncasecmp(q->content_type, "text/yaml", n) ||
+		         !strncasecmp(q->content_type, "text/x-yaml", n))
+			o.format = YD_YAML;
+		/* application/json, text/plain, forms: by content (YAML sent as JSON is read) */
+	}
 	struct wh_policy_ref *ref;
 	o.policy = wh_policy_get(g->policy, &ref);
-	*denied = 0;
-	if (content_type) {
-		size_t n = strcspn(content_type, ";");
-		if ((n == 16 && !strncasecmp(content_type, "application/json", n)))
-			o.format = YD_JSON;
-		else if (strncasecmp(content_type, "text/plain", 10) != 0)
-			o.format = YD_YAML;
-	}
 	struct lint_report *r = lint_report_new();
 	if (!r) {
 		wh_policy_put(g->policy, ref);
@@ -163,17 +221,35 @@ int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_ty
 	int rc = -1;
 	if (lint_buffer(r, "request", body, len, &o) == IW_OK) {
 		size_t n = 0;
-		char *json;
-		if (lint_render(r, LINT_OUT_JSON, 0, &json, &n) == IW_OK) {
-			ans->body = json;
+		char *text;
+		if (lint_render(r, out, 0, &text, &n) == IW_OK) {
+			int st = lint_exit_status(r);
+			ans->body = text;
 			ans->len = n;
-			ans->status = 200;
-			ans->content_type = "application/json";
-			*denied = r->denied > 0;
+			ans->status = st == 0 ? 200 : st == 1 ? 422 : 400;
+			ans->content_type = ctype;
+			info->result = st;
+			char m[256];
+			snprintf(m, sizeof m, "\"format\":\"%s\",\"objects\":%zu,\"denied\":%zu,\"errors\":%zu,"
+			         "\"findings\":%zu,\"problems\":%zu", q->output ? q->output : "json",
+			         r->nobjects, r->denied, r->errors, r->findings, r->nproblems);
+			info->log_fields = strdup(m);
 			rc = 0;
 		}
 	}
 	lint_report_free(r);
 	wh_policy_put(g->policy, ref);
 	return rc;
+}
+
+int wh_glue_lint(void *ctx, const struct wh_lint_req *q, struct wh_answer *ans,
+                 struct wh_lint_info *info)
+{
+	struct wh_glue *g = ctx;
+	switch (q->endpoint) {
+	case WH_EP_LINT: return glue_lint(g, q, ans, info);
+	case WH_EP_ROUTE: return wh_api_route(q, &g->lint.limits, ans, info);
+	case WH_EP_DIFF: return wh_api_diff(q, &g->lint.limits, ans, info);
+	}
+	return -1;
 }

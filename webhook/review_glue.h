@@ -29,8 +29,12 @@ void wh_glue_set_policy(struct wh_glue *g, struct wh_policy_box *p, struct iw_cl
 /* wh_review_fn: the AdmissionReview response exactly as `review` prints it. */
 int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,
                    struct wh_review_info *info);
-/* wh_lint_fn: the lint JSON of DESIGN.md for the posted manifests. */
-int wh_glue_lint(void *ctx, const char *body, size_t len, const char *content_type,
-                 const atomic_bool *cancel, struct wh_answer *ans, int *denied);
+/* wh_lint_fn: POST /lint answers the lint report of the posted manifests
+ * (?o=json, the JSON of DESIGN.md, by default; text; sarif) with 200 when
+ * nothing is denied, 422 when something is, 400 for an input error (the
+ * report says where) or an unknown ?o=; POST /route and /diff are
+ * webhook/lintapi.h. */
+int wh_glue_lint(void *ctx, const struct wh_lint_req *q, struct wh_answer *ans,
+                 struct wh_lint_info *info);
 
 #endif

@@ -24,6 +24,7 @@
 #include "webhook/conntab.h"
 #include "webhook/httphead.h"
 #include "webhook/log.h"
+#include "webhook/page.h"
 
 /* A body up to this size is always taken; a larger one needs room in the
  * server's budgets (wh_config.bodies, .parses). */
@@ -55,6 +56,7 @@ struct req {
 	const char *defer_text;      /* next call so that the connection stays open */
 	const char *defer_allow;
 	int defer_get;               /* the deferred answer is a GET endpoint */
+	int endpoint;                /* lint listener: enum wh_lint_endpoint */
 	enum wh_version version;
 	int observed;                /* metrics already recorded */
 };
@@ -234,8 +236,76 @@ static int ctype_is(const char *ct, const char *const *accepted)
 static const char *const json_types[] = { "application/json", NULL };
 static const char *const lint_types[] = {
 	"application/json", "application/yaml", "application/x-yaml", "text/yaml",
-	"text/x-yaml", "text/plain", NULL,
+	"text/x-yaml", "text/plain", "application/x-www-form-urlencoded", NULL,
 };
+
+/* The lint listener's page (webhook/page.h): its files, with headers that
+ * keep it to itself: nothing but this origin (no inline code, no frames, no
+ * form posts elsewhere, no referrer), never cached stale. */
+static enum MHD_Result reply_asset(struct MHD_Connection *mc, struct req *r,
+                                   const struct wh_asset *a)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		a->len, (void *)(uintptr_t)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy", WH_PAGE_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	if (atomic_load(&r->srv->draining))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	r->status = MHD_HTTP_OK;
+	enum MHD_Result ret = MHD_queue_response(mc, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* The lint listener answers only requests addressed to a loopback name:
+ * a page elsewhere that rebinds its own host name to 127.0.0.1 sends its
+ * name as Host, and is refused. */
+static int loopback_host(const char *h, size_t n)
+{
+	if (n && h[0] == '[') {   /* [::1] or [::1]:port */
+		return n >= 5 && !strncmp(h, "[::1]", 5) && (n == 5 || h[5] == ':');
+	}
+	size_t k = 0;
+	while (k < n && h[k] != ':')
+		k++;
+	if (k == 9 && !strncasecmp(h, "localhost", 9))
+		return 1;
+	char ip[16];
+	if (k < 7 || k >= sizeof ip)
+		return 0;
+	memcpy(ip, h, k);
+	ip[k] = 0;
+	struct in_addr a;
+	return inet_pton(AF_INET, ip, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
+/* An Origin (a browser's request from a page) must be this server's own:
+ * "http://" followed by the Host as sent. */
+static int same_origin(struct MHD_Connection *mc, const struct wh_head *hd)
+{
+	const char *o = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Origin");
+	if (!o)
+		return 1;
+	return !strncasecmp(o, "http://", 7) && strlen(o + 7) == hd->host_len &&
+	       !strncasecmp(o + 7, hd->host, hd->host_len);
+}
+
+/* "/lint" -> WH_EP_LINT ...; -1 for another path. */
+static int lint_endpoint(const char *url)
+{
+	if (!strcmp(url, "/lint")) return WH_EP_LINT;
+	if (!strcmp(url, "/route")) return WH_EP_ROUTE;
+	if (!strcmp(url, "/diff")) return WH_EP_DIFF;
+	return -1;
+}
 
 static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc, struct req *r,
                                  const char *url, const char *method)
@@ -245,6 +315,9 @@ static enum MHD_Result serve_get(struct wh_server *s, struct MHD_Connection *mc,
 		return reply_text(mc, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n", "GET, HEAD");
 	if (!strcmp(url, "/healthz"))
 		return reply_text(mc, r, MHD_HTTP_OK, "ok\n", NULL);
+	const struct wh_asset *asset = s->cfg.role == WH_ROLE_LINT ? wh_page_asset(url) : NULL;
+	if (asset)
+		return reply_asset(mc, r, asset);
 	if (!strcmp(url, "/readyz")) {
 		char body[600];
 		int ready = atomic_load(&s->ready) && !atomic_load(&s->draining);
@@ -420,11 +493,26 @@ static enum MHD_Result headers_phase(struct wh_server *s, struct MHD_Connection 
 	}
 	if (!client_ok(s, mc))
 		return early(mc, r, MHD_HTTP_FORBIDDEN, "client certificate required\n", NULL);
-	if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz") || !strcmp(url, "/metrics")) {
+	if (s->cfg.role == WH_ROLE_LINT) {
+		if (!loopback_host(hd.host, hd.host_len))
+			return early(mc, r, MHD_HTTP_FORBIDDEN,
+			             "the lint server answers requests for localhost only\n", NULL);
+		if (!same_origin(mc, &hd))
+			return early(mc, r, MHD_HTTP_FORBIDDEN, "cross-origin request refused\n", NULL);
+	}
+	if (!strcmp(url, "/healthz") || !strcmp(url, "/readyz") || !strcmp(url, "/metrics") ||
+	    (s->cfg.role == WH_ROLE_LINT && wh_page_asset(url))) {
 		if (r->has_body)
 			return serve_get(s, mc, r, url, method);
 		r->defer_get = 1;
 		return MHD_YES;
+	}
+	if (s->cfg.role == WH_ROLE_LINT) {
+		int ep = lint_endpoint(url);
+		if (ep < 0)
+			return early(mc, r, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
+		r->endpoint = ep;
+		want = url;
 	}
 	if (strcmp(url, want) != 0)
 		return early(mc, r, MHD_HTTP_NOT_FOUND, "not found\n", NULL);
@@ -609,10 +697,33 @@ static enum MHD_Result answer_review(struct wh_server *s, struct MHD_Connection 
 	return ret;
 }
 
+static const char *const endpoint_path[] = { "/lint", "/route", "/diff" };
+
+/* One log line per lint-listener request, as answer_review logs reviews:
+ * what the callback chose to say (counts, never the manifests), the status
+ * and the time. */
+static void log_lint(struct req *r, const struct wh_lint_info *info, size_t body_len)
+{
+	enum wh_level lvl = r->status >= 500 ? WH_LOG_ERROR : r->status == 400 ? WH_LOG_WARN : WH_LOG_INFO;
+	if (!wh_log_enabled(lvl))
+		return;
+	unsigned long long ns = (unsigned long long)(now_ns() - r->start_ns);
+	struct buf f;
+	buf_init(&f, SIZE_MAX / 2);
+	buf_printf(&f, "\"endpoint\":\"%s\",\"bytes\":%zu", endpoint_path[r->endpoint], body_len);
+	if (info->log_fields && *info->log_fields) {
+		buf_putc(&f, ',');
+		buf_puts(&f, info->log_fields);
+	}
+	if (!f.err)
+		wh_log_request(lvl, "lint", f.p, r->status, ns / 1000);
+	buf_release(&f);
+}
+
 static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
 {
 	struct wh_answer a = { 0 };
-	int denied = 0;
+	struct wh_lint_info info = { 2, NULL };
 	int wait = parse_begin(s, mc, r);
 	if (wait > 0)
 		return MHD_YES;
@@ -620,18 +731,28 @@ static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *m
 		return reply_text(mc, r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                  "busy: too many large requests at once, retry\n", NULL);
 	r->body[r->len] = 0;
-	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	/* the sweeper cutting this connection stops the parse and the checks */
-	int rc = s->cfg.lint ? s->cfg.lint(s->cfg.lint_ctx, r->body, r->len, ct,
-	                                   wh_conn_cancel_flag(r->conn), &a, &denied) : -1;
+	struct wh_lint_req q = {
+		.endpoint = (enum wh_lint_endpoint)r->endpoint, .body = r->body, .len = r->len,
+		.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+		.output = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "o"),
+		.cancel = wh_conn_cancel_flag(r->conn),
+	};
+	enum MHD_Result ret;
+	int rc = s->cfg.lint ? s->cfg.lint(s->cfg.lint_ctx, &q, &a, &info) : -1;
 	parse_end(s, r);
 	if (rc < 0) {
 		free(a.body);
-		return reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
+		info.result = 2;
+		ret = reply_text(mc, r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal error\n", NULL);
+	} else {
+		ret = reply(mc, r, a.status, a.content_type ? a.content_type : "application/json",
+		            a.body, a.len, 1, NULL);
 	}
-	atomic_fetch_add(&s->cfg.metrics->lint[a.status != 200 ? 2 : denied ? 1 : 0], 1);
-	return reply(mc, r, a.status, a.content_type ? a.content_type : "application/json",
-	             a.body, a.len, 1, NULL);
+	atomic_fetch_add(&s->cfg.metrics->lint[info.result == 0 ? 0 : info.result == 1 ? 1 : 2], 1);
+	log_lint(r, &info, q.len);
+	free(info.log_fields);
+	return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,

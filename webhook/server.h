@@ -6,7 +6,13 @@
  *
  *   webhook listener: POST <path> (default /validate, ?timeout= honoured),
  *                     GET /healthz, /readyz, /metrics
- *   lint listener:    POST /lint, GET /healthz, /readyz, /metrics
+ *   lint listener:    GET / (the lint page, webhook/page.h, and its /page.css,
+ *                     /page.js), POST /lint, /route, /diff, GET /healthz,
+ *                     /readyz, /metrics.  Only for a loopback Host (localhost,
+ *                     127.0.0.0/8, [::1]: a DNS-rebound name gets 403) and,
+ *                     when the request has an Origin, for the page's own
+ *                     origin (403 otherwise: another site's page cannot make
+ *                     the browser post to it).
  *
  * Answers before any callback runs: 404 unknown path, 405 wrong method (with
  * Allow), 415 wrong Content-Type, 413 body over max_body (decided from
@@ -53,11 +59,33 @@ struct wh_review_info {
 /* Returns 0 with *ans filled, or -1 on an internal failure (answered 500). */
 typedef int (*wh_review_fn)(void *ctx, const char *body, size_t len,
                             struct wh_answer *ans, struct wh_review_info *info);
-/* 'cancel' becomes true when the connection is cut past its deadline while
- * the callback runs: the callback should stop and return -1 (nobody reads
- * the answer). */
-typedef int (*wh_lint_fn)(void *ctx, const char *body, size_t len, const char *content_type,
-                          const atomic_bool *cancel, struct wh_answer *ans, int *denied);
+/* The lint listener's POST endpoints. */
+enum wh_lint_endpoint { WH_EP_LINT, WH_EP_ROUTE, WH_EP_DIFF };
+
+/* What the lint callback gets: the endpoint, the body and the query's ?o=
+ * (the output format asked for; NULL when absent).  All borrowed for the
+ * call.  'cancel' becomes true when the connection is cut past its deadline
+ * while the callback runs: the callback should stop and return -1 (nobody
+ * reads the answer). */
+struct wh_lint_req {
+	enum wh_lint_endpoint endpoint;
+	const char *body;
+	size_t len;
+	const char *content_type;   /* NULL when absent */
+	const char *output;         /* ?o=, NULL when absent */
+	const atomic_bool *cancel;
+};
+
+/* What the lint callback tells the server for the metrics and the log:
+ * 'result' 0 nothing denied, 1 something denied, 2 an input error. */
+struct wh_lint_info {
+	int result;
+	char *log_fields;           /* malloc'd JSON members or NULL ("objects":3,...; no bodies) */
+};
+
+/* Returns 0 with *ans filled, or -1 on an internal failure (answered 500). */
+typedef int (*wh_lint_fn)(void *ctx, const struct wh_lint_req *q, struct wh_answer *ans,
+                          struct wh_lint_info *info);
 
 /* The probe role serves GET /healthz and /readyz only, in plain HTTP on any
  * address (the kubelet's probes: no client certificate, their own slots). */

@@ -246,7 +246,9 @@ check "lint listener healthz" eq "$(curl -sS --max-time 5 "$L/healthz")" ok
 check "lint: wrong content type 415" eq "$(curl -sS --max-time 5 -H 'Content-Type: image/png' -d x "$L/lint" -o /dev/null -w '%{http_code}')" 415
 check "lint: GET 405" eq "$(curl -sS --max-time 5 "$L/lint" -o /dev/null -w '%{http_code}')" 405
 if "$BIN" lint --help >/dev/null 2>&1; then
-  curl -sS --max-time 10 -H 'Content-Type: application/yaml' --data-binary @examples/ingress.yaml "$L/lint" > "$T/lint.out"
+  code=$(curl -sS --max-time 10 -H 'Content-Type: application/yaml' --data-binary @examples/ingress.yaml \
+         -w '%{http_code}' -o "$T/lint.out" "$L/lint")
+  check "lint: an object denied answers 422" eq "$code" 422
   check "lint: YAML manifests give the lint JSON" python3 - "$T/lint.out" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))

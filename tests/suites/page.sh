@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The lint page in a real browser (issue 15): serve --lint-listen, then Debian's chromium,
+# headless, driven by playwright-core (tests/browser/page.test.js) does what a person does
+# and checks what they see.  Free ports in 19700-19749.
+# usage: tests/suites/page.sh BUILD_DIR BINARY     last line: "page: N passed, N failed"
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-build/default}
+BIN=$(realpath "${2:-$B/ingress-warden}")
+T=$(mktemp -d /tmp/iw-page-test.XXXXXX)
+SPID=
+cleanup() {
+  [ -n "$SPID" ] && { kill -TERM "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
+  rm -rf "$T"
+}
+trap cleanup EXIT
+fail_all() { echo "FAIL - $1"; echo "page: 0 passed, 1 failed"; exit 1; }
+
+[ -x /usr/bin/chromium ] || fail_all "chromium is not installed: run make deps"
+[ -d tests/browser/node_modules/playwright-core ] || fail_all "tests/browser/node_modules is missing: run make deps (npm ci)"
+
+for try in $(seq 8); do
+  P=$((19700 + RANDOM % 50))
+  "$BIN" serve --lint-listen "127.0.0.1:$P" --shutdown-delay 0 2>"$T/serve.log" &
+  SPID=$!
+  for i in $(seq 100); do
+    grep -q '"msg":"ready"' "$T/serve.log" 2>/dev/null && break 2
+    kill -0 "$SPID" 2>/dev/null || break
+    sleep 0.05
+  done
+  wait "$SPID" 2>/dev/null; SPID=
+done
+[ -n "$SPID" ] || { cat "$T/serve.log"; fail_all "the lint server starts"; }
+
+OLD=examples/docs-ingress-v1beta1.yaml
+"$BIN" lint -o json "$OLD" >"$T/expect.json"
+# The screenshots of the README come from this run: SCREENSHOTS=docs/screenshots
+timeout 120 node tests/browser/page.test.js "http://127.0.0.1:$P/" "$OLD" tests/browser/docs-ingress-v1.yaml \
+  "$T/expect.json" "${SCREENSHOTS:-$T/shots}"
+rc=$?
+[ $rc -eq 0 ] || { echo "serve's log:"; tail -n 20 "$T/serve.log"; }
+exit $rc

@@ -1,0 +1,32 @@
+/*
+ * The lint listener's API besides POST /lint (which is review_glue.c's):
+ *
+ *   POST /route  {"manifests": TEXT, "host": H, "path": P,
+ *                 "controller": "spec"|"ingress-nginx", "class": NAME}
+ *     200 {"decision": <the `route -o json` object>, "explanation": TEXT,
+ *          "ingresses": N, "classes": N, "warnings": [TEXT...]}
+ *     400 {"error": TEXT, "problems": [{"line","column","message"}...]}
+ *         (a body that is not that object, manifests that cannot be read,
+ *          a controller without a router, a host or path too long)
+ *
+ * TEXT holds YAML or JSON documents (List objects expanded), as `route -f`
+ * reads them; objects of other kinds are ignored, and objects whose decoding
+ * reports errors are still routed as decoded (a warning says so).  The
+ * request's bounds are the server's (--max-body) and the lint limits
+ * (nesting, nodes, documents) given here; a cut connection (q->cancel)
+ * stops the parse.
+ */
+#ifndef IW_WEBHOOK_LINTAPI_H
+#define IW_WEBHOOK_LINTAPI_H
+
+#include "load/yamldoc.h"
+#include "webhook/server.h"
+
+/* Returns 0 with *ans filled, or -1 on an internal failure (out of memory,
+ * cancelled). */
+int wh_api_route(const struct wh_lint_req *q, const struct yd_limits *lim, struct wh_answer *ans,
+                 struct wh_lint_info *info);
+int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim, struct wh_answer *ans,
+                struct wh_lint_info *info);
+
+#endif
