@@ -368,6 +368,7 @@ static enum iw_err decide(const struct envelope *e, struct verdict *resp,
 	struct adm_subject subj = { ing, old, ic, oldic };
 	if ((rc = o->policy(o->policy_arg, &subj, &fl, &extra)) || (rc = fl.err))
 		goto done;
+	findings_drop_suppressed(&fl);   /* ingress-warden.io/ignore */
 	json_t *warnings = json_array();
 	if (!warnings || (extra && json_array_append_new(warnings, json_string(extra))))
 		rc = IW_ENOMEM;

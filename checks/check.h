@@ -42,6 +42,11 @@ enum iw_check_id {
 	IW_NCHECKS
 };
 
+/* The annotation that silences checks on one object: a comma-separated
+ * list of check IDs ("host-path-conflict, regex-in-path").  Its findings
+ * are still made, marked suppressed (findings.h). */
+#define IW_IGNORE_ANNOTATION "ingress-warden.io/ignore"
+
 struct iw_check_info {
 	const char *id;                 /* "host-path-conflict" */
 	enum iw_severity severity;      /* default severity */

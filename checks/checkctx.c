@@ -194,6 +194,26 @@ bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id)
 	return runs_here(c, id);
 }
 
+/* Whether the object's IW_IGNORE_ANNOTATION lists check 'id' (comma
+ * separated, blanks around the IDs ignored). */
+static bool ignored(const struct chk_ctx *c, const char *id)
+{
+	const struct iw_meta *m = c->ing ? &c->ing->meta : c->ic ? &c->ic->meta : NULL;
+	const char *v = m ? iw_meta_annotation(m, IW_IGNORE_ANNOTATION) : NULL;
+	size_t n = strlen(id);
+	while (v && *v) {
+		v += strspn(v, " \t,");
+		size_t k = strcspn(v, ",");
+		size_t e = k;
+		while (e && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+			e--;
+		if (e == n && !memcmp(v, id, n))
+			return true;
+		v += k;
+	}
+	return false;
+}
+
 void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpath *at,
               const char *fmt, ...)
 {
@@ -219,10 +239,14 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 	            id != IW_CHK_NO_INGRESS_CLASS && id != IW_CHK_DANGLING_SERVICE &&
 	            id != IW_CHK_DANGLING_SERVICE_PORT;
 	if (findings_add(c->out, iw_check_info(id)->id, sev, at, "%s%s%s%s", msg, note ? " [" : "",
-	                 note ? c->note : "", note ? "]" : "") == IW_OK && note) {
-		c->out->v[c->out->n - 1].profile = c->prof->name;
-		c->out->v[c->out->n - 1].profile_inferred = c->pc.how == IW_PROFILE_BY_ANNOTATIONS;
+	                 note ? c->note : "", note ? "]" : "") != IW_OK)
+		return;
+	struct finding *f = &c->out->v[c->out->n - 1];
+	if (note) {
+		f->profile = c->prof->name;
+		f->profile_inferred = c->pc.how == IW_PROFILE_BY_ANNOTATIONS;
 	}
+	f->suppressed = ignored(c, iw_check_info(id)->id);
 }
 
 void chk_finish(struct chk_ctx *c)

@@ -35,7 +35,7 @@ enum iw_err findings_add(struct findings *fl, const char *check, enum iw_severit
 		fl->v = v;
 		fl->cap = cap;
 	}
-	fl->v[fl->n++] = (struct finding){ check, sev, field, msg, NULL, false };
+	fl->v[fl->n++] = (struct finding){ check, sev, field, msg, NULL, false, false };
 	return IW_OK;
 fail:
 	free(field);
@@ -56,9 +56,23 @@ void findings_release(struct findings *fl)
 bool findings_deny(const struct findings *fl)
 {
 	for (size_t i = 0; i < fl->n; i++)
-		if (fl->v[i].severity == IW_SEV_ERROR)
+		if (fl->v[i].severity == IW_SEV_ERROR && !fl->v[i].suppressed)
 			return true;
 	return false;
+}
+
+void findings_drop_suppressed(struct findings *fl)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < fl->n; i++) {
+		if (fl->v[i].suppressed) {
+			free(fl->v[i].field);
+			free(fl->v[i].message);
+		} else {
+			fl->v[k++] = fl->v[i];
+		}
+	}
+	fl->n = k;
 }
 
 const char *iw_severity_name(enum iw_severity s)

@@ -27,6 +27,10 @@ struct finding {
 	 * fallback; whether it was inferred from the annotations */
 	const char *profile;
 	bool profile_inferred;
+	/* silenced by the object's ingress-warden.io/ignore annotation
+	 * (IW_IGNORE_ANNOTATION, checks/check.h): kept for lint to show, never
+	 * denies or warns (findings_deny skips it; admission and the audit drop it) */
+	bool suppressed;
 };
 
 struct findings {
@@ -41,8 +45,10 @@ enum iw_err findings_add(struct findings *fl, const char *check, enum iw_severit
                          const struct fpath *at, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void findings_release(struct findings *fl);
-/* true when some finding has severity error */
+/* true when some finding that is not suppressed has severity error */
 bool findings_deny(const struct findings *fl);
+/* Removes the suppressed findings (admission and the audit: silenced is silent). */
+void findings_drop_suppressed(struct findings *fl);
 const char *iw_severity_name(enum iw_severity s);   /* "error", "warning", "off" */
 
 #endif

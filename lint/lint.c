@@ -302,9 +302,12 @@ static enum iw_err take_findings(struct lint_report *r, struct lint_object *ob, 
 		f->message = fl->v[i].message;
 		f->profile = fl->v[i].profile;
 		f->profile_inferred = fl->v[i].profile_inferred;
+		f->suppressed = fl->v[i].suppressed;
 		fl->v[i].field = fl->v[i].message = NULL;
 		locate(d, at, v1beta1, f->field, &f->line, &f->column);
-		if (f->severity == IW_SEV_WARNING)
+		if (f->suppressed)
+			r->suppressed++;   /* shown, not counted */
+		else if (++r->findings && f->severity == IW_SEV_WARNING)
 			r->warnings++;
 	}
 	return d->err;   /* IW_ENOMEM when a position could not be computed */
@@ -377,7 +380,7 @@ static enum iw_err unserved(struct lint_error *e, struct yd_doc *d, yd_node at, 
 static bool any_denial(const struct lint_object *ob)
 {
 	for (size_t i = 0; i < ob->nfindings; i++)
-		if (ob->findings[i].severity == IW_SEV_ERROR)
+		if (ob->findings[i].severity == IW_SEV_ERROR && !ob->findings[i].suppressed)
 			return true;
 	return false;
 }
@@ -473,8 +476,7 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 		fail(r, rc);
 		return;
 	}
-	r->errors += ob.nerrors;
-	r->findings += ob.nfindings;
+	r->errors += ob.nerrors;   /* the findings are counted by take_findings */
 	if (!ob.allowed)
 		r->denied++;
 	r->objects[r->nobjects++] = ob;
@@ -639,7 +641,6 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 				yd_node in = yd_lookup(&d, 0, "items");
 				at = in ? yd_child_at(&d, in, pi->item) : 0;
 			}
-			size_t before = ob->nfindings;
 			rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
 			yd_saved_close(&d);
 			if (rc) {
@@ -647,7 +648,6 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 				fail(r, rc);
 				break;
 			}
-			r->findings += ob->nfindings - before;
 			if (ob->allowed && any_denial(ob)) {
 				ob->allowed = false;
 				r->denied++;

@@ -75,6 +75,7 @@ struct lint_finding {
 	unsigned line, column;
 	const char *profile;          /* static: the profile that decided, or NULL (findings.h) */
 	bool profile_inferred;
+	bool suppressed;              /* silenced by ingress-warden.io/ignore: shown, not counted */
 };
 
 struct lint_object {
@@ -105,7 +106,8 @@ struct lint_report {
 	struct lint_problem *problems;
 	size_t nproblems;
 	size_t skipped;               /* documents of other kinds */
-	size_t denied, errors, findings, warnings;   /* totals */
+	size_t denied, errors, findings, warnings;   /* totals (findings not suppressed) */
+	size_t suppressed;            /* findings silenced by ingress-warden.io/ignore */
 	enum iw_err err;              /* IW_OK, or the first failure: something is missing */
 	size_t cap_src_, cap_obj_, cap_prob_;
 	struct lint_pending_ *pending_;   /* private: two-pass mode */

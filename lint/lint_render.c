@@ -2,6 +2,7 @@
 #include "lint/lint.h"
 
 #include "base/buf.h"
+#include "checks/check.h"
 #include "load/jarena.h"
 #include "model/jsonmem.h"
 
@@ -126,6 +127,8 @@ static bool render_text(struct buf *f, const struct lint_report *r, bool color)
 			                         true, o, NULL, o->errors[i].message };
 		for (size_t i = 0; i < o->nfindings; i++) {
 			const struct lint_finding *fd = &o->findings[i];
+			if (fd->suppressed)   /* silenced: -o json and -o sarif show it */
+				continue;
 			v[k++] = (struct tline){ o->source, fd->line, fd->column, seq++,
 			                         fd->severity == IW_SEV_ERROR, o, fd->check, fd->message };
 		}
@@ -152,6 +155,10 @@ static bool render_text(struct buf *f, const struct lint_report *r, bool color)
 	           plural(errors, "error", "errors"), r->errors, checks, r->nproblems, warnings,
 	           plural(warnings, "warning", "warnings"), r->skipped,
 	           plural(r->skipped, "document", "documents"));
+	if (r->suppressed)
+		buf_printf(f, "(%zu %s suppressed by the %s annotation: -o json shows %s)\n",
+		           r->suppressed, plural(r->suppressed, "finding", "findings"), IW_IGNORE_ANNOTATION,
+		           plural(r->suppressed, "it", "them"));
 	return true;
 }
 
@@ -173,6 +180,8 @@ static json_t *object_json(const struct lint_report *r, const struct lint_object
 			json_object_set_new(x, "profile", json_string(fd->profile));
 			json_object_set_new(x, "profileInferred", json_boolean(fd->profile_inferred));
 		}
+		if (x && fd->suppressed)
+			json_object_set_new(x, "suppressed", json_true());
 		json_array_append_new(fnd, x);
 	}
 	json_t *j = json_pack("{s:s, s:I, s:i}", "source", r->sources[o->source],
@@ -243,11 +252,11 @@ static bool render_json(struct buf *f, const struct lint_report *r)
 		ok = dump(f, problem_json(r, &r->problems[i]));
 	}
 	buf_puts(f, r->nproblems ? "\n ],\n \"summary\": " : "],\n \"summary\": ");
-	ok = ok && dump(f, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	ok = ok && dump(f, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "objects", (json_int_t)r->nobjects, "denied", (json_int_t)r->denied,
 	    "errors", (json_int_t)r->errors, "findings", (json_int_t)r->findings,
 	    "warnings", (json_int_t)r->warnings, "skipped", (json_int_t)r->skipped,
-	    "problems", (json_int_t)r->nproblems));
+	    "problems", (json_int_t)r->nproblems, "suppressed", (json_int_t)r->suppressed));
 	buf_puts(f, "}\n");
 	return ok;
 }
@@ -303,9 +312,14 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 		for (size_t i = 0; i < o->nfindings; i++) {
 			const struct lint_finding *fd = &o->findings[i];
 			sarif_rule(rules, seen, fd->check, "a check beyond the API server");
-			json_array_append_new(results, sarif_result(seen, fd->check,
-			                      fd->severity == IW_SEV_ERROR ? "error" : "warning",
-			                      fd->message, src, fd->line, fd->column));
+			json_t *res = sarif_result(seen, fd->check,
+			                           fd->severity == IW_SEV_ERROR ? "error" : "warning",
+			                           fd->message, src, fd->line, fd->column);
+			if (res && fd->suppressed)
+				json_object_set_new(res, "suppressions", json_pack("[{s:s, s:s}]", "kind",
+				                    "inSource", "justification",
+				                    "the object's " IW_IGNORE_ANNOTATION " annotation"));
+			json_array_append_new(results, res);
 		}
 	}
 	/* the run's invocation: unsuccessful when any input could not be read
