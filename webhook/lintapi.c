@@ -6,19 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/lint.h"
+#include "load/manifest.h"
 #include "model/fielderr.h"
 #include "model/model.h"
 #include "router/router.h"
+#include "validate/validate.h"
 
-/* The objects of one text, decoded. */
+/* The objects of one text, decoded and validated as `route -f` does
+ * (src/rtload.c): an object the API server would refuse, or of a removed
+ * version, is a problem at its line; the set is not routed then. */
 struct objs {
 	json_t *docs;                   /* every object kept (Ingress, IngressClass) */
 	json_t *problems;               /* [{"line","column","message"}] */
-	json_t *warnings;               /* [TEXT] */
 	struct ingress **ings;
-	size_t nings;
+	size_t nings, cap_ings;
 	struct ingress_class **classes;
-	size_t nclasses;
+	size_t nclasses, cap_classes;
+	struct iw_vopts v;
 };
 
 static void objs_release(struct objs *o)
@@ -31,110 +36,158 @@ static void objs_release(struct objs *o)
 	free(o->classes);
 	json_decref(o->docs);
 	json_decref(o->problems);
-	json_decref(o->warnings);
 	memset(o, 0, sizeof *o);
 }
 
-static void problem(struct objs *o, unsigned line, unsigned col, const char *msg)
+static enum iw_err problem(struct objs *o, unsigned line, unsigned col, const char *msg)
 {
-	json_array_append_new(o->problems, json_pack("{s:i, s:i, s:s}", "line", (int)line,
-	                                             "column", (int)col, "message", msg));
+	return json_array_append_new(o->problems, json_pack("{s:i, s:i, s:s}", "line", (int)line,
+	                             "column", (int)col, "message", msg)) ? IW_ENOMEM : IW_OK;
 }
 
-/* Keeps obj (borrowed) when it is an Ingress or IngressClass; expands a
- * List's items (one level: a List inside a List is a problem). */
-static enum iw_err keep(struct objs *o, json_t *obj, unsigned line, bool in_list)
+static void on_problem(void *ctx, const struct mf_problem *p)
 {
-	if (!json_is_object(obj)) {
-		problem(o, line, 0, in_list ? "a List item is not an object" : "the document is not an object");
-		return IW_OK;
-	}
-	enum iw_kind kind;
-	enum iw_api api;
-	iw_object_type(obj, &kind, &api);
-	if (kind == IW_KIND_LIST) {
-		json_t *items = json_object_get(obj, "items"), *it;
-		size_t i;
-		if (in_list || (items && !json_is_array(items))) {
-			problem(o, line, 0, in_list ? "a List inside a List" : "List items must be a sequence");
-			return IW_OK;
+	struct objs *o = ctx;
+	problem(o, p->line, p->col, p->message);
+}
+
+static bool grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t nc = *cap ? 2 * *cap : 16;
+	void *nv = realloc(*v, nc * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = nc;
+	return true;
+}
+
+/* The errors of a refused object, each at its field (once: the API server
+ * repeats metadata errors). */
+static enum iw_err refused(struct objs *o, struct mf_object *mo, const char *what, bool v1beta1,
+                           const struct errlist *el)
+{
+	for (size_t i = 0; i < el->n; i++) {
+		char *msg = fe_string(&el->v[i]);
+		if (!msg)
+			return IW_ENOMEM;
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++) {
+			char *prev = fe_string(&el->v[k]);
+			dup = prev && !strcmp(prev, msg);
+			free(prev);
 		}
-		json_array_foreach(items, i, it) {
-			enum iw_err rc = keep(o, it, line, true);
-			if (rc)
-				return rc;
+		if (!dup) {
+			char mapped[512], m[1400];
+			const char *f = iw_nz(el->v[i].field);
+			if (v1beta1) {
+				lint_map_v1beta1_path(f, mapped, sizeof mapped);
+				f = mapped;
+			}
+			struct yd_pos p = yd_locate(mo->doc, mo->node, f, NULL);
+			snprintf(m, sizeof m, "%s: %s", what, msg);
+			if (problem(o, p.line ? p.line : mo->line, p.line ? p.col : mo->col, m)) {
+				free(msg);
+				return IW_ENOMEM;
+			}
 		}
-		return IW_OK;
+		free(msg);
 	}
-	if (kind == IW_KIND_INGRESS || kind == IW_KIND_INGRESSCLASS)
-		return json_array_append(o->docs, obj) ? IW_ENOMEM : IW_OK;
 	return IW_OK;
 }
 
-static enum iw_err on_doc(void *ctx, struct yd_doc *d)
+static enum iw_err take(struct objs *o, struct mf_object *mo, enum iw_kind kind, enum iw_api api)
 {
-	struct objs *o = ctx;
-	if (d->error) {
-		problem(o, d->err_line, d->err_col, d->error);
-		return IW_OK;
+	json_t *obj = mf_keep(mo);
+	if (!obj || json_array_append_new(o->docs, obj))
+		return IW_ENOMEM;
+	struct errlist el = { 0 };
+	char what[400];
+	enum iw_err rc;
+	if (kind == IW_KIND_INGRESS) {
+		struct ingress *ing = NULL;
+		if (!(rc = ingress_parse(obj, IW_PARSE_STRICT, &el, &ing))) {
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress(ing, ing, &o->v, &el);
+			snprintf(what, sizeof what, "Ingress %s/%s", iw_namespace(&ing->meta),
+			         *iw_nz(ing->meta.name) ? ing->meta.name : "(no name)");
+			if (grow((void **)&o->ings, o->nings, &o->cap_ings, sizeof *o->ings))
+				o->ings[o->nings++] = ing;
+			else {
+				ingress_free(ing);
+				rc = IW_ENOMEM;
+			}
+		}
+	} else {
+		struct ingress_class *ic = NULL;
+		if (!(rc = ingress_class_parse(obj, IW_PARSE_STRICT, &el, &ic))) {
+			if (!errlist_has_type_error(&el))
+				iw_validate_ingress_class(ic, ic, &o->v, &el);
+			snprintf(what, sizeof what, "IngressClass %s",
+			         *iw_nz(ic->meta.name) ? ic->meta.name : "(no name)");
+			if (grow((void **)&o->classes, o->nclasses, &o->cap_classes, sizeof *o->classes))
+				o->classes[o->nclasses++] = ic;
+			else {
+				ingress_class_free(ic);
+				rc = IW_ENOMEM;
+			}
+		}
 	}
-	if (d->empty)
-		return IW_OK;
-	return keep(o, d->root, d->line, false);
+	if (!rc)
+		rc = el.err;
+	char rm[160], hint[300];
+	if (!rc && iw_unserved_version(kind, api, rm, sizeof rm, hint, sizeof hint)) {
+		yd_node at = yd_lookup(mo->doc, mo->node, "apiVersion");
+		struct yd_pos p = at ? yd_node_pos(mo->doc, at) : (struct yd_pos){ mo->line, mo->col };
+		char m[900];
+		snprintf(m, sizeof m, "%s: %s (%s)", what, rm, hint);
+		rc = problem(o, p.line, p.col, m);
+	}
+	if (!rc && el.n)
+		rc = refused(o, mo, what, api == IW_API_EXTENSIONS_V1BETA1 || api == IW_API_NETWORKING_V1BETA1,
+		             &el);
+	errlist_release(&el);
+	return rc;
 }
 
-/* Reads and decodes 'text'.  IW_OK (problems and warnings recorded),
- * IW_ENOMEM or IW_ECANCELED. */
+static enum iw_err on_object(void *ctx, struct mf_object *mo)
+{
+	struct objs *o = ctx;
+	enum iw_kind kind;
+	enum iw_api api;
+	iw_object_type(mo->obj, &kind, &api);
+	if (kind == IW_KIND_INGRESS || kind == IW_KIND_INGRESSCLASS)
+		return take(o, mo, kind, api);
+	if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass")) {
+		char m[300];
+		snprintf(m, sizeof m, "no matches for kind \"%.100s\" in version \"%.100s\"", mo->kind,
+		         mo->api_version);
+		return problem(o, mo->line, mo->col, m);
+	}
+	return IW_OK;   /* another kind: not routed */
+}
+
+/* Reads 'text' through the manifest loader (load/manifest.h).  IW_OK
+ * (problems recorded), IW_ENOMEM or IW_ECANCELED. */
 static enum iw_err objs_load(struct objs *o, const char *text, size_t len,
                              const struct yd_limits *lim)
 {
+	iw_vopts_init(&o->v);
 	o->docs = json_array();
 	o->problems = json_array();
-	o->warnings = json_array();
-	if (!o->docs || !o->problems || !o->warnings)
+	if (!o->docs || !o->problems)
 		return IW_ENOMEM;
-	enum iw_err rc = yd_parse(text, len, YD_AUTO, lim, on_doc, o);
-	if (rc)
-		return rc;
-	size_t n = json_array_size(o->docs);
-	o->ings = calloc(n ? n : 1, sizeof *o->ings);
-	o->classes = calloc(n ? n : 1, sizeof *o->classes);
-	if (!o->ings || !o->classes)
-		return IW_ENOMEM;
-	size_t i;
-	json_t *obj;
-	json_array_foreach(o->docs, i, obj) {
-		enum iw_kind kind;
-		enum iw_api api;
-		iw_object_type(obj, &kind, &api);
-		struct errlist el = { 0 };
-		if (kind == IW_KIND_INGRESS) {
-			struct ingress *ing = NULL;
-			rc = ingress_parse(obj, 0, &el, &ing);
-			if (ing)
-				o->ings[o->nings++] = ing;
-		} else {
-			struct ingress_class *ic = NULL;
-			rc = ingress_class_parse(obj, 0, &el, &ic);
-			if (ic)
-				o->classes[o->nclasses++] = ic;
-		}
-		if (rc == IW_ENOMEM || el.err) {
-			errlist_release(&el);
-			return IW_ENOMEM;
-		}
-		if (el.n) {
-			const char *nm = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
-			char *m = fe_string(&el.v[0]);
-			char w[600];
-			snprintf(w, sizeof w, "%.200s: %.300s%s (routed as decoded)", nm ? nm : "(no name)",
-			         m ? m : "decode error", el.n > 1 ? " and more" : "");
-			free(m);
-			json_array_append_new(o->warnings, json_string(w));
-		}
-		errlist_release(&el);
-	}
-	return IW_OK;
+	struct mf_opts mo;
+	mf_opts_init(&mo);
+	mo.limits = *lim;
+	mo.strip = true;   /* routing reads none of managedFields, status */
+	struct mf_sink sink = { on_object, on_problem, o };
+	enum iw_err rc = mf_parse(text, len, &mo, &sink);
+	if (!rc && yd_cancelled(lim))
+		rc = IW_ECANCELED;
+	return rc;
 }
 
 /* The answer: obj (stolen) as JSON with 'status'.  -1 on OOM. */
@@ -236,8 +289,9 @@ int wh_api_route(const struct wh_lint_req *q, const struct yd_limits *lim0, stru
 		rc = -1;
 		goto out;
 	}
-	if (json_array_size(o.problems)) {
-		rc = error_answer(ans, info, "the manifests cannot be read", o.problems);
+	if (json_array_size(o.problems)) {   /* as `route` refuses them */
+		rc = error_answer(ans, info, "the manifests have errors: fix them first (the Check "
+		                  "button shows them all)", o.problems);
 		goto out;
 	}
 	if (!o.nings) {
@@ -269,9 +323,8 @@ int wh_api_route(const struct wh_lint_req *q, const struct yd_limits *lim0, stru
 	char *reason = NULL;
 	char *expl = rt_explain(t, host, hl, path, pl, &d, &reason);
 	json_t *dj = expl ? rt_decision_json(&d, reason) : NULL;
-	json_t *res = dj ? json_pack("{s:o, s:s, s:I, s:I, s:O}", "decision", dj, "explanation", expl,
-	                             "ingresses", (json_int_t)o.nings, "classes", (json_int_t)o.nclasses,
-	                             "warnings", o.warnings) : NULL;
+	json_t *res = dj ? json_pack("{s:o, s:s, s:I, s:I}", "decision", dj, "explanation", expl,
+	                             "ingresses", (json_int_t)o.nings, "classes", (json_int_t)o.nclasses) : NULL;
 	free(expl);
 	free(reason);
 	info->result = 0;

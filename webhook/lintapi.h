@@ -4,14 +4,16 @@
  *   POST /route  {"manifests": TEXT, "host": H, "path": P,
  *                 "controller": "spec"|"ingress-nginx", "class": NAME}
  *     200 {"decision": <the `route -o json` object>, "explanation": TEXT,
- *          "ingresses": N, "classes": N, "warnings": [TEXT...]}
+ *          "ingresses": N, "classes": N}
  *     400 {"error": TEXT, "problems": [{"line","column","message"}...]}
- *         (a body that is not that object, manifests that cannot be read,
- *          a controller without a router, a host or path too long)
+ *         (a body that is not that object, manifests that cannot be read or
+ *          that the API server would refuse, a controller without a router,
+ *          a host or path too long)
  *
- * TEXT holds YAML or JSON documents (List objects expanded), as `route -f`
- * reads them; objects of other kinds are ignored, and objects whose decoding
- * reports errors are still routed as decoded (a warning says so).  The
+ * TEXT is read by the manifest loader (load/manifest.h) and its Ingresses
+ * and IngressClasses are decoded strictly and validated as `route -f` does
+ * (src/rtload.c): errors and removed versions refuse the set, each at its
+ * line; objects of other kinds are ignored.  The
  * request's bounds are the server's (--max-body) and the lint limits
  * (nesting, nodes, documents) given here; a cut connection (q->cancel)
  * stops the parse.

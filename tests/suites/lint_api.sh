@@ -172,6 +172,20 @@ JSON
 check "POST /route, manifests with a syntax error: 400 with the line" \
   eq "$(code POST /route -H 'Content-Type: application/json' --data-binary @"$T/syntax.json")" 400
 check "   ... in problems" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["problems"][0]["line"]==3, d' "$T/body"
+python3 - examples/docs-ingress-v1beta1.yaml >"$T/old.json" <<'PY'
+import json, sys
+print(json.dumps({"manifests": open(sys.argv[1]).read(), "host": "any.example.com", "path": "/testpath/x"}))
+PY
+check "POST /route, the removed v1beta1 version: 400, refused as route -f refuses it" \
+  eq "$(code POST /route -H 'Content-Type: application/json' --data-binary @"$T/old.json")" 400
+"$BIN" route -f examples/docs-ingress-v1beta1.yaml --host any.example.com --path /testpath/x 2>"$T/route-err" >/dev/null
+check "   ... at line 1, with route's message" python3 - "$T/body" "$T/route-err" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["problems"]
+err = open(sys.argv[2]).read()
+assert p and p[0]["line"] == 1, p
+assert p[0]["message"] in err and "networking.k8s.io/v1" in p[0]["message"], (p, err)
+PY
 check "POST /route, \"host\" a number: 400" \
   eq "$(code POST /route -H 'Content-Type: application/json' --data-binary '{"manifests":"","host":1}')" 400
 

@@ -198,7 +198,6 @@
              (d.status ? ' · status ' + d.status : ''));
       out.append(line);
       if (d.reason) out.append(el('p', { class: 'hint', text: d.reason }));
-      for (const w of res.data.warnings || []) out.append(el('p', { class: 'problem', text: w }));
       out.append(el('pre', { class: 'explain', text: res.data.explanation || '' }));
     } catch (e) {
       out.replaceChildren(el('p', { class: 'problem', text: 'The lint server did not answer: ' + e.message }));
