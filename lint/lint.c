@@ -514,6 +514,10 @@ static enum iw_err on_object(void *ctx, struct mf_object *mo)
 static void on_problem(void *ctx, const struct mf_problem *p)
 {
 	struct lctx *c = ctx;
+	if (p->not_object && c->o->skip_non_k8s) {   /* another file's YAML: not ours */
+		c->r->skipped++;
+		return;
+	}
 	problem(c->r, c->src, p->document, p->line, p->col, "%s", p->message);
 }
 

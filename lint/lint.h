@@ -51,6 +51,10 @@ struct lint_opts {
 	enum yd_format format;           /* YD_AUTO: by content */
 	struct yd_limits limits;         /* max_doc_bytes bounds one object (load/manifest.h) */
 	bool strip;                      /* drop managedFields, last-applied, status (a snapshot) */
+	/* Documents that are no Kubernetes object (mf_problem.not_object: CI
+	 * workflows, Helm values and templates, ...) are counted as skipped
+	 * instead of input errors (lint --skip-non-k8s: a whole repository). */
+	bool skip_non_k8s;
 	/* Two-pass mode (the CLI over many files): when set, every Ingress,
 	 * IngressClass and v1 Service read joins this state, and the policy
 	 * checks of the Ingresses wait for lint_finish(), which runs them

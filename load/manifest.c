@@ -34,10 +34,8 @@ struct run {
 	size_t doc_index, item;
 };
 
-static void problem(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
-                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void problem(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
-                    const char *fmt, ...)
+static void vproblem(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
+                     bool not_object, const char *fmt, va_list ap)
 {
 	if (!r->s->problem)
 		return;
@@ -45,12 +43,32 @@ static void problem(struct run *r, size_t doc, size_t item, unsigned line, unsig
 	int k = 0;
 	if (item != SIZE_MAX)
 		k = snprintf(msg, sizeof msg, "items[%zu]: ", item);
+	vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
+	struct mf_problem p = { doc, item, line, col, msg, not_object };
+	r->s->problem(r->s->ctx, &p);
+}
+
+static void problem(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void problem(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
+                    const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg + k, sizeof msg - (size_t)k, fmt, ap);
+	vproblem(r, doc, item, line, col, false, fmt, ap);
 	va_end(ap);
-	struct mf_problem p = { doc, item, line, col, msg };
-	r->s->problem(r->s->ctx, &p);
+}
+
+/* A document that is no Kubernetes object at all (mf_problem.not_object). */
+static void other_yaml(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
+                       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void other_yaml(struct run *r, size_t doc, size_t item, unsigned line, unsigned col,
+                       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vproblem(r, doc, item, line, col, item == SIZE_MAX, fmt, ap);
+	va_end(ap);
 }
 
 static const char *json_kind_name(const json_t *v)
@@ -87,16 +105,16 @@ static bool typed(struct run *r, struct yd_doc *d, json_t *obj, size_t item, uns
                   unsigned col, const char **kind, const char **av)
 {
 	if (!json_is_object(obj)) {
-		problem(r, d->index, item, line, col, "document is %s, not an object", json_kind_name(obj));
+		other_yaml(r, d->index, item, line, col, "document is %s, not an object", json_kind_name(obj));
 		return false;
 	}
 	json_t *k = json_object_get(obj, "kind"), *a = json_object_get(obj, "apiVersion");
 	if (!json_is_string(k) || !json_string_length(k)) {
-		problem(r, d->index, item, line, col, "Object 'Kind' is missing");
+		other_yaml(r, d->index, item, line, col, "Object 'Kind' is missing");
 		return false;
 	}
 	if (!json_is_string(a) || !json_string_length(a)) {
-		problem(r, d->index, item, line, col, "Object 'apiVersion' is missing");
+		other_yaml(r, d->index, item, line, col, "Object 'apiVersion' is missing");
 		return false;
 	}
 	*kind = json_string_value(k);
@@ -275,7 +293,7 @@ enum iw_err mf_parse(const char *buf, size_t len, const struct mf_opts *o,
 		if (s->problem) {
 			struct mf_problem p = { SIZE_MAX, SIZE_MAX, tl, tc,
 			    "a Helm template ({{ ... }}), not a manifest: render the chart with `helm "
-			    "template` first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`" };
+			    "template` first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`", true };
 			s->problem(s->ctx, &p);
 		}
 		return IW_OK;

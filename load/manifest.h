@@ -73,6 +73,12 @@ struct mf_problem {
 	size_t item;               /* the List item, or SIZE_MAX */
 	unsigned line, col;        /* 0 when unknown */
 	const char *message;       /* valid during the callback */
+	/* The document is no Kubernetes object at all: a scalar or a sequence,
+	 * a mapping without kind or apiVersion (a CI workflow, Helm values), or
+	 * the buffer is a template.  A caller that reads every YAML file of a
+	 * repository may skip it (lint --skip-non-k8s).  Never set for an item
+	 * of a List. */
+	bool not_object;
 };
 
 struct mf_sink {

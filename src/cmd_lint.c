@@ -20,7 +20,7 @@
 #define LINT_USAGE \
 	"usage: ingress-warden lint [-o text|json|sarif] [--kube-version V] [--config FILE]\n" \
 	"                           [--controller P] [--against STATE]... [--exclude GLOB]...\n" \
-	"                           [--max-file-bytes N] PATH...\n" \
+	"                           [--max-file-bytes N] [--skip-non-k8s] PATH...\n" \
 	"       ingress-warden lint [OPTIONS] --against STATE     (audit of the snapshot)\n"
 
 static void lint_help(void)
@@ -48,7 +48,11 @@ static void lint_help(void)
 	       "  --exclude GLOB      skip files and directories whose path or name matches\n"
 	       "                      (repeatable; e.g. --exclude 'vendor' --exclude '*.test.yaml')\n"
 	       "  --max-file-bytes N  largest file read (default 1Gi; Ki, Mi, Gi suffixes); one\n"
-	       "                      object may have at most 3 MiB, a List any number of them\n\n"
+	       "                      object may have at most 3 MiB, a List any number of them\n"
+	       "  --skip-non-k8s      documents that are no Kubernetes object (no kind or\n"
+	       "                      apiVersion, not a mapping: CI workflows, Helm values;\n"
+	       "                      Helm templates) are skipped, not input errors: for every\n"
+	       "                      YAML file of a repository (the pre-commit hook)\n\n"
 	       "Helm charts and Kustomize directories are not read as they are: render them\n"
 	       "first (`helm template NAME DIR | ingress-warden lint -`, `kubectl kustomize DIR |\n"
 	       "ingress-warden lint -`).  Colour in text output when stdout is a terminal and\n"
@@ -59,7 +63,8 @@ static void lint_help(void)
 	       IW_KUBE_MINOR_MIN, IW_KUBE_MINOR_MAX, IW_KUBE_MINOR_DEFAULT, iw_profile_names());
 }
 
-enum { O_HELP = 1, O_OUT, O_KUBE, O_CONFIG, O_AGAINST, O_EXCLUDE, O_MAXFILE, O_CONTROLLER };
+enum { O_HELP = 1, O_OUT, O_KUBE, O_CONFIG, O_AGAINST, O_EXCLUDE, O_MAXFILE, O_CONTROLLER,
+       O_SKIP_OTHER };
 static const struct cli_opt lint_opts_table[] = {
 	{ "--help", "-h", false, O_HELP },
 	{ "--output", "-o", true, O_OUT },
@@ -69,6 +74,7 @@ static const struct cli_opt lint_opts_table[] = {
 	{ "--exclude", NULL, true, O_EXCLUDE },
 	{ "--max-file-bytes", NULL, true, O_MAXFILE },
 	{ "--controller", NULL, true, O_CONTROLLER },
+	{ "--skip-non-k8s", NULL, false, O_SKIP_OTHER },
 	{ NULL, NULL, false, 0 },
 };
 
@@ -214,6 +220,10 @@ int cmd_lint(int argc, char **argv)
 			break;
 		case O_AGAINST:
 			against[nagainst++] = (char *)v;
+			break;
+		case O_SKIP_OTHER:
+			o.skip_non_k8s = true;
+			ro.skip_unrendered = true;
 			break;
 		case O_EXCLUDE:
 			exclude[nexclude++] = (char *)v;

@@ -171,16 +171,18 @@ static void walk_problem(struct walk *w, const char *name, const char *fmt, cons
 static bool rendered_elsewhere(struct walk *w, const char *dir)
 {
 	if (exists_in(dir, "Chart.yaml")) {
-		walk_problem(w, dir, "a Helm chart (Chart.yaml): render it with `helm template` first, "
-		             "e.g. `helm template NAME %s | ingress-warden lint -`", dir);
+		if (!w->o->skip_unrendered)
+			walk_problem(w, dir, "a Helm chart (Chart.yaml): render it with `helm template` first, "
+			             "e.g. `helm template NAME %s | ingress-warden lint -`", dir);
 		return true;
 	}
 	static const char *const kust[] = { "kustomization.yaml", "kustomization.yml", "Kustomization" };
 	for (size_t i = 0; i < 3; i++)
 		if (exists_in(dir, kust[i])) {
-			walk_problem(w, dir, "a Kustomize directory (kustomization.yaml): render it with "
-			             "`kubectl kustomize` first, e.g. `kubectl kustomize %s | ingress-warden lint -`",
-			             dir);
+			if (!w->o->skip_unrendered)
+				walk_problem(w, dir, "a Kustomize directory (kustomization.yaml): render it with "
+				             "`kubectl kustomize` first, e.g. `kubectl kustomize %s | ingress-warden lint -`",
+				             dir);
 			return true;
 		}
 	return false;
@@ -191,14 +193,16 @@ static bool rendered_file(struct walk *w, const char *path)
 {
 	const char *b = base_name(path);
 	if (!strcmp(b, "Chart.yaml") || !strcmp(b, "values.yaml") || !strcmp(b, "values.yml")) {
-		walk_problem(w, path, "part of a Helm chart (%s): render the chart with `helm template` "
-		             "first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`", b);
+		if (!w->o->skip_unrendered)
+			walk_problem(w, path, "part of a Helm chart (%s): render the chart with `helm template` "
+			             "first, e.g. `helm template NAME CHART_DIR | ingress-warden lint -`", b);
 		return true;
 	}
 	if (!strcmp(b, "kustomization.yaml") || !strcmp(b, "kustomization.yml") ||
 	    !strcmp(b, "Kustomization")) {
-		walk_problem(w, path, "a Kustomize file (%s): render its directory with `kubectl kustomize` "
-		             "first, e.g. `kubectl kustomize DIR | ingress-warden lint -`", b);
+		if (!w->o->skip_unrendered)
+			walk_problem(w, path, "a Kustomize file (%s): render its directory with `kubectl kustomize` "
+			             "first, e.g. `kubectl kustomize DIR | ingress-warden lint -`", b);
 		return true;
 	}
 	return false;

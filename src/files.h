@@ -36,6 +36,8 @@ struct iw_read_opts {
 	const char *flag;                 /* the option that changes it, named in messages, or NULL */
 	char *const *exclude;             /* --exclude globs */
 	size_t nexclude;
+	bool skip_unrendered;             /* a chart or a kustomization is skipped without a
+	                                     problem (lint --skip-non-k8s) */
 };
 
 /* Something that could not be read; line and column 0 unless known. */
