@@ -216,6 +216,7 @@ static int error_answer(struct wh_answer *ans, struct wh_lint_info *info, const 
                         json_t *problems)
 {
 	info->result = 2;
+	info->reported = true;
 	json_t *o = json_pack("{s:s}", "error", msg);
 	if (o && problems)
 		json_object_set(o, "problems", problems);

@@ -227,6 +227,7 @@ static int glue_lint(struct wh_glue *g, const struct wh_lint_req *q, struct wh_a
 			ans->body = text;
 			ans->len = n;
 			ans->status = st == 0 ? 200 : st == 1 ? 422 : 400;
+			info->reported = true;
 			ans->content_type = ctype;
 			info->result = st;
 			char m[256];
@@ -246,10 +247,24 @@ int wh_glue_lint(void *ctx, const struct wh_lint_req *q, struct wh_answer *ans,
                  struct wh_lint_info *info)
 {
 	struct wh_glue *g = ctx;
-	switch (q->endpoint) {
-	case WH_EP_LINT: return glue_lint(g, q, ans, info);
-	case WH_EP_ROUTE: return wh_api_route(q, &g->lint.limits, ans, info);
-	case WH_EP_DIFF: return wh_api_diff(q, &g->lint.limits, ans, info);
+	bool always = false;
+	if (q->status) {
+		if (strcmp(q->status, "200") != 0) {
+			info->result = 2;
+			return text_answer(ans, 400, "status must be 200 (answer 200 whenever the "
+			                   "report is written) or absent");
+		}
+		always = true;
 	}
-	return -1;
+	int rc = -1;
+	switch (q->endpoint) {
+	case WH_EP_LINT: rc = glue_lint(g, q, ans, info); break;
+	case WH_EP_ROUTE: rc = wh_api_route(q, &g->lint.limits, ans, info); break;
+	case WH_EP_DIFF: rc = wh_api_diff(q, &g->lint.limits, ans, info); break;
+	}
+	/* the outcome is in the answer: a report (its summary), or {"error": ...};
+	 * a request that was not understood (text) keeps its 400 */
+	if (!rc && always && info->reported)
+		ans->status = 200;
+	return rc;
 }

@@ -723,7 +723,7 @@ static void log_lint(struct req *r, const struct wh_lint_info *info, size_t body
 static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *mc, struct req *r)
 {
 	struct wh_answer a = { 0 };
-	struct wh_lint_info info = { 2, NULL };
+	struct wh_lint_info info = { .result = 2 };
 	int wait = parse_begin(s, mc, r);
 	if (wait > 0)
 		return MHD_YES;
@@ -736,6 +736,7 @@ static enum MHD_Result answer_lint(struct wh_server *s, struct MHD_Connection *m
 		.endpoint = (enum wh_lint_endpoint)r->endpoint, .body = r->body, .len = r->len,
 		.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
 		.output = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "o"),
+		.status = MHD_lookup_connection_value(mc, MHD_GET_ARGUMENT_KIND, "status"),
 		.cancel = wh_conn_cancel_flag(r->conn),
 	};
 	enum MHD_Result ret;

@@ -73,6 +73,10 @@ struct wh_lint_req {
 	size_t len;
 	const char *content_type;   /* NULL when absent */
 	const char *output;         /* ?o=, NULL when absent */
+	/* ?status=200: answer 200 whenever the request was read and the answer
+	 * says what came out (the page: a browser logs every 4xx answer to a
+	 * fetch as an error in its console); NULL when absent. */
+	const char *status;
 	const atomic_bool *cancel;
 };
 
@@ -80,6 +84,7 @@ struct wh_lint_req {
  * 'result' 0 nothing denied, 1 something denied, 2 an input error. */
 struct wh_lint_info {
 	int result;
+	bool reported;              /* the answer is a report or a JSON answer, also on a 4xx */
 	char *log_fields;           /* malloc'd JSON members or NULL ("objects":3,...; no bodies) */
 };
 

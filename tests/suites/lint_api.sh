@@ -123,6 +123,16 @@ check "   ... a SARIF 2.1.0 log" python3 -c 'import json,sys; d=json.load(open(s
 check "?o=json: as without ?o" eq "$(code POST '/lint?o=json' --data-binary @examples/ingress.yaml)" 422
 check "?o=xml: 400 naming the formats" eq "$(code POST '/lint?o=xml' --data-binary @examples/ingress.yaml) $(cat "$T/body")" \
   "400 o must be json, text or sarif"
+# ?status=200 (the page's): the verdict in the report only, 200 whenever a report is written
+check "?status=200, something denied: 200" eq "$(code POST '/lint?o=json&status=200' --data-binary @examples/ingress.yaml)" 200
+check "   ... the same report as the 422" cmp -s "$T/body" "$T/cli.json"
+check "?status=200, a syntax error: 200 with the report" \
+  eq "$(code POST '/lint?status=200' -H 'Content-Type: application/yaml' --data-binary @"$T/broken.yaml")" 200
+check "   ... the same report as the 400" cmp -s "$T/body" "$T/cli-broken.json"
+check "?status=200 with ?o=xml: still 400 (no report)" eq "$(code POST '/lint?o=xml&status=200' --data-binary @examples/ingress.yaml)" 400
+check "?status=201: 400 saying what status may be" \
+  eq "$(code POST '/lint?status=201' --data-binary @examples/ingress.yaml) $(cat "$T/body")" \
+  "400 status must be 200 (answer 200 whenever the report is written) or absent"
 
 # ---------------------------------------------------------------- content types
 check "YAML sent as application/json: read (422, not 415)" \
@@ -188,6 +198,9 @@ assert p[0]["message"] in err and "networking.k8s.io/v1" in p[0]["message"], (p,
 PY
 check "POST /route, \"host\" a number: 400" \
   eq "$(code POST /route -H 'Content-Type: application/json' --data-binary '{"manifests":"","host":1}')" 400
+check "POST /route?status=200, the removed version: 200 with the error and its problems" \
+  eq "$(code POST '/route?status=200' -H 'Content-Type: application/json' --data-binary @"$T/old.json")" 200
+check "   ... the error object" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"] and d["problems"][0]["line"]==1, d' "$T/body"
 
 # ---------------------------------------------------------------- the same limits on every route
 head -c 70000 /dev/zero | tr '\0' 'a' >"$T/big"

@@ -134,7 +134,7 @@
     }
     const rep = res.data;
     const s = rep.summary || {};
-    const verdict = res.status === 400 ? badge('error', 'input error') : s.denied ? badge('denied', 'denied') : badge('allowed', 'allowed');
+    const verdict = s.problems ? badge('error', 'input error') : s.denied ? badge('denied', 'denied') : badge('allowed', 'allowed');
     out.append(el('p', { class: 'summary', id: 'lint-summary' }, verdict, ' ',
       `${s.objects} object${s.objects === 1 ? '' : 's'} checked: ${s.denied} denied, ${s.errors} error${s.errors === 1 ? '' : 's'}, ` +
       `${s.findings} finding${s.findings === 1 ? '' : 's'} (${s.warnings} warning${s.warnings === 1 ? '' : 's'}), ` +
@@ -153,10 +153,13 @@
     }
     const done = busy($('lint'), $('lint-status'), 'Checking…');
     try {
-      const res = await post('/lint?o=json', text, 'application/yaml');
+      /* status=200: the verdict is read from the report (a 422 would be logged as an
+       * error in the browser's console) */
+      const res = await post('/lint?o=json&status=200', text, 'application/yaml');
       showLint(out, text, res);
-      $('lint-status').textContent = res.status === 200 ? 'Nothing denied.' :
-        res.status === 422 ? 'Something is denied.' : res.status === 400 ? 'The input has errors.' : 'Status ' + res.status + '.';
+      const s = res.status === 200 && typeof res.data === 'object' && res.data.summary;
+      $('lint-status').textContent = !s ? 'Status ' + res.status + '.' :
+        s.problems ? 'The input has errors.' : s.denied ? 'Something is denied.' : 'Nothing denied.';
     } catch (e) {
       out.replaceChildren(el('p', { class: 'problem', text: 'The lint server did not answer: ' + e.message }));
       $('lint-status').textContent = '';
@@ -177,7 +180,7 @@
                                   path: $('route-path').value || '/', controller: $('route-profile').value });
     const done = busy($('route'), $('route-status'), 'Routing…');
     try {
-      const res = await post('/route', body, 'application/json');
+      const res = await post('/route?status=200', body, 'application/json');
       out.replaceChildren();
       $('route-status').textContent = '';
       if (typeof res.data !== 'object' || res.status !== 200) {
@@ -219,7 +222,7 @@
                                   oldController: $('diff-old-profile').value, newController: $('diff-new-profile').value });
     const done = busy($('diff'), $('diff-status'), 'Comparing…');
     try {
-      const res = await post('/diff', body, 'application/json');
+      const res = await post('/diff?status=200', body, 'application/json');
       out.replaceChildren();
       $('diff-status').textContent = '';
       if (typeof res.data !== 'object' || res.status !== 200) {
