@@ -44,8 +44,18 @@ enum iw_check_id {
 
 /* The annotation that silences checks on one object: a comma-separated
  * list of check IDs ("host-path-conflict, regex-in-path").  Its findings
- * are still made, marked suppressed (findings.h). */
+ * are still made, marked suppressed (findings.h).  Whoever writes the object
+ * writes the annotation: by default it silences warnings only, so that an
+ * author cannot lift a denial (a snippet, a route taken from another
+ * namespace) by annotating the object; the policy decides
+ * (iw_policy.ignore, `ignoreAnnotation:` in the policy file). */
 #define IW_IGNORE_ANNOTATION "ingress-warden.io/ignore"
+
+enum iw_ignore_mode {
+	IW_IGNORE_WARNINGS = 0,   /* default: the annotation silences warnings, never a denial */
+	IW_IGNORE_ALL,            /* warnings and errors (authors are trusted) */
+	IW_IGNORE_NONE,           /* the annotation is not read */
+};
 
 struct iw_check_info {
 	const char *id;                 /* "host-path-conflict" */
@@ -62,6 +72,11 @@ struct iw_check_info {
 	const char *summary;            /* what it catches, one line */
 	bool on_class;                  /* also runs on IngressClasses (iw_policy_check_class);
 	                                   every check runs on Ingresses */
+	/* For users (`ingress-warden checks`, SARIF rules); NULL where a check
+	 * has none yet (then 'summary' stands in). */
+	const char *title;              /* a few words: "Two Ingresses claim one route" */
+	const char *why;                /* why it matters: what breaks, for whom */
+	const char *profiles;           /* the controller profiles it looks for, or NULL: every profile */
 };
 
 /* The table of checks, IW_NCHECKS entries, in enum order. */
@@ -86,6 +101,7 @@ struct iw_policy {
 	 * configuration's IngressClass name -> profile mapping; the strings of
 	 * the mapping are owned by the policy. */
 	struct iw_profile_conf profiles;
+	enum iw_ignore_mode ignore;   /* what IW_IGNORE_ANNOTATION may silence */
 };
 
 /* A policy with every check at its default severity and no scope.  NULL on OOM. */

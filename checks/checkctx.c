@@ -246,7 +246,9 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 		f->profile = c->prof->name;
 		f->profile_inferred = c->pc.how == IW_PROFILE_BY_ANNOTATIONS;
 	}
-	f->suppressed = ignored(c, iw_check_info(id)->id);
+	f->suppressed = c->p->ignore != IW_IGNORE_NONE &&
+	                (sev == IW_SEV_WARNING || c->p->ignore == IW_IGNORE_ALL) &&
+	                ignored(c, iw_check_info(id)->id);
 }
 
 void chk_finish(struct chk_ctx *c)

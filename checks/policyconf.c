@@ -180,9 +180,22 @@ static enum iw_err top(struct pc *c, struct iw_policy *p)
 				return r;
 			continue;
 		}
+		if (scalar(k) && !strcmp(scalar(k), "ignoreAnnotation")) {
+			const char *m = scalar(v);
+			if (m && !strcmp(m, "warnings"))
+				p->ignore = IW_IGNORE_WARNINGS;
+			else if (m && !strcmp(m, "all"))
+				p->ignore = IW_IGNORE_ALL;
+			else if (m && !strcmp(m, "off"))
+				p->ignore = IW_IGNORE_NONE;
+			else
+				return fail(c, v, "ignoreAnnotation must be warnings (the default: the "
+				            IW_IGNORE_ANNOTATION " annotation silences warnings only), all or off");
+			continue;
+		}
 		if (!scalar(k) || strcmp(scalar(k), "checks")) {
-			return fail(c, k, "unknown key \"%s\" (expected \"checks\" or \"classes\")",
-			            scalar(k) ? scalar(k) : "?");
+			return fail(c, k, "unknown key \"%s\" (expected \"checks\", \"classes\" or "
+			            "\"ignoreAnnotation\")", scalar(k) ? scalar(k) : "?");
 		}
 		if (v->type == YAML_SCALAR_NODE && !*scalar(v))
 			continue;   /* "checks:" with nothing under it */

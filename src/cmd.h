@@ -10,5 +10,6 @@ int cmd_router(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_certs(int argc, char **argv);
+int cmd_checks(int argc, char **argv);
 
 #endif

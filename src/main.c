@@ -13,13 +13,14 @@ struct cmd {
 
 /* Each subcommand registers here once it exists (see cmd.h). */
 static const struct cmd cmds[] = {
-	{ "lint", cmd_lint, "lint [-o text|json|sarif] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
+	{ "lint", cmd_lint, "lint [-o text|json|sarif|junit] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
 	{ "review", cmd_review, "review [--config FILE] [--against STATE] [--kube-version V] [FILE|-]" },
 	{ "convert", cmd_convert, "convert [-o yaml|json] FILE|-" },
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL)" },
 	{ "router", cmd_router, "router --listen ADDR -f PATH... [--class NAME]" },
 	{ "conformance", cmd_conformance, "conformance --target URL -f PATH... [-o text|json|junit]" },
 	{ "serve", cmd_serve, "serve --listen ADDR --tls-cert F --tls-key F [--client-ca F] [--lint-listen ADDR] ..." },
+	{ "checks", cmd_checks, "checks [-o text|json] [ID...]" },
 	{ "certs", cmd_certs, "certs --out DIR --service NAME --namespace NS [--days N] [--host H]..." },
 	{ NULL, NULL, NULL },
 };

@@ -82,7 +82,7 @@ static void errors_name_file_line(void **state)
 		{ "checks:\n  regex-in-path: maybe\n", "policy.yaml:2:18: severity must be error, warning or off (got \"maybe\")", IW_EINVAL },
 		{ "checks:\n  regex-in-path:\n    sevrity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sevrity\" (severity, namespaces, excludeNamespaces, ingressClasses)", IW_EINVAL },
 		{ "checks:\n  regex-in-path:\n    sameNamespaceSeverity: off\n", "policy.yaml:3:5: check regex-in-path: unknown key \"sameNamespaceSeverity\" (severity, namespaces, excludeNamespaces, ingressClasses)", IW_EINVAL },
-		{ "chekcs: {}\n", "policy.yaml:1:1: unknown key \"chekcs\" (expected \"checks\" or \"classes\")", IW_EINVAL },
+		{ "chekcs: {}\n", "policy.yaml:1:1: unknown key \"chekcs\" (expected \"checks\", \"classes\" or \"ignoreAnnotation\")", IW_EINVAL },
 		{ "checks:\n  regex-in-path:\n    namespaces: prod\n", "policy.yaml:3:17: namespaces must be a list of names", IW_EINVAL },
 		{ "checks: [a\n", "policy.yaml:2:1: did not find expected ',' or ']'", IW_ESYNTAX },
 		{ "- 1\n", "policy.yaml:1:1: expected a mapping with a \"checks\" or \"classes\" key", IW_EINVAL },
