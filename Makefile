@@ -20,7 +20,10 @@ TEST_PKGS  = libcmocka-dev clang libclang-rt-14-dev valgrind python3 python3-yam
 NPM_PKG  = $(if $(shell command -v npm 2>/dev/null),,npm)
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wwrite-strings -Wvla -Wpointer-arith -fno-common
-DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIW_VERSION='"$(VERSION)"'
+DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DIW_VERSION='"$(VERSION)"' \
+           $(if $(DOCS_URL),-DIW_DOCS_URL='"$(DOCS_URL)"')
+# DOCS_URL: where users read README.md (lint -o sarif's helpUri of each rule points
+# into its tables); default in lint/lint_render.c.
 VERSION  = 0.1.0
 OPT     ?= -O2 -g
 B       ?= build/default

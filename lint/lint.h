@@ -156,13 +156,16 @@ enum iw_err lint_add_problem(struct lint_report *r, const char *source, unsigned
  * an object is denied, else 0. */
 int lint_exit_status(const struct lint_report *r);
 
-enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF };
+enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF, LINT_OUT_JUNIT };
 enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
 
 /*
  * Renders the report: text (compiler style, one line per error/finding/problem
  * and a summary line), JSON (DESIGN.md `lint -o json`, plus "problems" and
- * summary counts of skipped documents and problems) or SARIF 2.1.0.
+ * summary counts of skipped documents and problems), SARIF 2.1.0 (one rule
+ * per check and per API-server error type, with help; URIs percent-encoded)
+ * or JUnit XML (a testsuite per source, a testcase per object, a failure
+ * when it is denied, an error per input error).
  * *text gets a new NUL-terminated string (caller frees) and *len (may be
  * NULL) its length.  Returns IW_OK, or IW_ENOMEM / IW_ETOOBIG (then *text
  * is NULL).

@@ -1,4 +1,4 @@
-/* Rendering of lint reports: text, JSON, SARIF (see lint.h). */
+/* Rendering of lint reports: text, JSON, SARIF, JUnit XML (see lint.h). */
 #include "lint/lint.h"
 
 #include "base/buf.h"
@@ -261,22 +261,137 @@ static bool render_json(struct buf *f, const struct lint_report *r)
 	return ok;
 }
 
+/* Where the rules' help lives: the README's tables, at this URL (the
+ * Makefile's DOCS_URL). */
+#ifndef IW_DOCS_URL
+#define IW_DOCS_URL "https://github.com/ingress-warden/ingress-warden/blob/main/README.md"
+#endif
+
+/*
+ * A source name as a SARIF artifactLocation.uri: a relative reference (RFC
+ * 3986 uri-reference) with every byte outside the unreserved characters, the
+ * sub-delims, '@' and '/' percent-encoded (a space, '#', '?', '%', ':' (it
+ * would read as a scheme), '<stdin>''s brackets, every byte of a non-ASCII
+ * name).  A leading "//" (an authority) becomes "/".
+ */
+static char *sarif_uri(const char *src)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(src);
+	char *u = malloc(3 * n + 1), *o = u;
+	if (!u)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)src;
+	if (p[0] == '/')
+		while (p[1] == '/')
+			p++;
+	for (; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~!$&'()*+,;=@/", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = 0;
+	return u;
+}
+
 static json_t *sarif_location(const char *src, unsigned line, unsigned col)
 {
-	json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", src);
+	char *uri = sarif_uri(src);
+	json_t *phys = uri ? json_pack("{s:{s:s}}", "artifactLocation", "uri", uri) : NULL;
+	free(uri);
 	if (phys && line)
 		json_object_set_new(phys, "region", json_pack("{s:i, s:i}", "startLine", (int)line,
 		                                              "startColumn", (int)(col ? col : 1)));
 	return json_pack("[{s:o}]", "physicalLocation", phys);
 }
 
-static void sarif_rule(json_t *rules, json_t *seen, const char *id, const char *text)
+/* The rules that are not checks: what the API server refuses (one per error
+ * type, as kube-apiserver names them) and input errors. */
+static const struct { const char *id, *title, *full, *anchor; } other_rules[] = {
+	{ "FieldValueRequired", "A required field is missing",
+	  "The API server refuses the object: a field it requires is missing (FieldValueRequired, "
+	  "as kube-apiserver answers).", "validation" },
+	{ "FieldValueInvalid", "A field value the API server refuses",
+	  "The API server refuses the object: a field has a value its validation rejects "
+	  "(FieldValueInvalid).", "validation" },
+	{ "FieldValueNotSupported", "A value or version the API server does not support",
+	  "The API server refuses the object: a value outside the allowed set, or an Ingress "
+	  "version no API server serves any more (`ingress-warden convert` writes "
+	  "networking.k8s.io/v1) (FieldValueNotSupported).", "validation" },
+	{ "FieldValueForbidden", "A field that may not be set here",
+	  "The API server refuses the object: a field that may not be set in this context "
+	  "(FieldValueForbidden).", "validation" },
+	{ "FieldValueDuplicate", "A value given twice",
+	  "The API server refuses the object: a value that must be unique is given twice "
+	  "(FieldValueDuplicate).", "validation" },
+	{ "FieldValueTooLong", "A value too long",
+	  "The API server refuses the object: a value longer than its limit (FieldValueTooLong).",
+	  "validation" },
+	{ "FieldValueTooMany", "Too many items",
+	  "The API server refuses the object: a list longer than its limit (FieldValueTooMany).",
+	  "validation" },
+	{ "FieldValueNotFound", "A reference that does not exist",
+	  "The API server refuses the object: it names something that does not exist "
+	  "(FieldValueNotFound).", "validation" },
+	{ "FieldValueTypeInvalid", "A field of the wrong type or unknown",
+	  "The API server refuses the object: a value of the wrong JSON type, or a field the "
+	  "type does not have (strict field validation) (FieldValueTypeInvalid).",
+	  "validation" },
+	{ "input-error", "The input could not be read as Kubernetes objects",
+	  "A file that cannot be read, a YAML or JSON syntax error, a document that is not an "
+	  "object or has no kind or apiVersion, a Helm template or chart that needs rendering "
+	  "first.", "lint" },
+};
+
+/* A rule's reportingDescriptor: id, name, short and full description, help
+ * (text and markdown), helpUri into the README, and the default level. */
+static json_t *rule_json(const char *id)
+{
+	char uri[512], md[2048];
+	const char *title = NULL, *full = NULL, *why = NULL, *level = "error";
+	enum iw_check_id k;
+	if (iw_check_lookup(id, &k) == IW_OK) {
+		const struct iw_check_info *c = iw_check_info(k);
+		title = c->title ? c->title : c->id;
+		full = c->summary;
+		why = c->why;
+		level = c->severity == IW_SEV_ERROR ? "error" : "warning";
+		snprintf(uri, sizeof uri, "%s#check-%s", IW_DOCS_URL, c->id);
+	} else {
+		size_t i = 0, n = sizeof other_rules / sizeof *other_rules;
+		while (i < n && strcmp(other_rules[i].id, id) != 0)
+			i++;
+		if (i == n)
+			i = n - 1;   /* cannot happen: every error type is listed */
+		title = other_rules[i].title;
+		full = other_rules[i].full;
+		snprintf(uri, sizeof uri, "%s#%s", IW_DOCS_URL, other_rules[i].anchor);
+	}
+	if (why)
+		snprintf(md, sizeof md, "**%s** (`%s`): %s.\n\nWhy it matters: %s.\n\nSilence it on one "
+		         "object with the annotation `%s: \"%s\"`, everywhere with a policy file "
+		         "(`checks: {%s: off}`); `ingress-warden checks %s` says more.", title, id, full,
+		         why, IW_IGNORE_ANNOTATION, id, id, id);
+	else
+		snprintf(md, sizeof md, "**%s** (`%s`): %s", title, id, full);
+	json_t *r = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:s, s:{s:s, s:s}, s:{s:s}}",
+	    "id", id, "name", id, "shortDescription", "text", title, "fullDescription", "text", full,
+	    "helpUri", uri, "help", "text", full, "markdown", md,
+	    "defaultConfiguration", "level", level);
+	return r;
+}
+
+static void sarif_rule(json_t *rules, json_t *seen, const char *id)
 {
 	if (json_object_get(seen, id))
 		return;
 	json_object_set_new(seen, id, json_integer((json_int_t)json_array_size(rules)));
-	json_array_append_new(rules, json_pack("{s:s, s:{s:s}}", "id", id, "shortDescription",
-	                                       "text", text));
+	json_array_append_new(rules, rule_json(id));
 }
 
 static json_t *sarif_result(json_t *seen, const char *rule, const char *level, const char *msg,
@@ -295,7 +410,7 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 	while ((k = next_item(&c))) {
 		if (k == 2) {
 			const struct lint_problem *p = &r->problems[c.pi++];
-			sarif_rule(rules, seen, "input-error", "the input could not be read as Kubernetes objects");
+			sarif_rule(rules, seen, "input-error");
 			json_array_append_new(results, sarif_result(seen, "input-error", "error", p->message,
 			                      r->sources[p->source], p->line, p->column));
 			continue;
@@ -305,13 +420,13 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 		for (size_t i = 0; i < o->nerrors; i++) {
 			const struct lint_error *e = &o->errors[i];
 			const char *id = fe_type_reason(e->type);
-			sarif_rule(rules, seen, id, "the API server rejects the object (same rule as kube-apiserver)");
+			sarif_rule(rules, seen, id);
 			json_array_append_new(results, sarif_result(seen, id, "error", e->message, src,
 			                                            e->line, e->column));
 		}
 		for (size_t i = 0; i < o->nfindings; i++) {
 			const struct lint_finding *fd = &o->findings[i];
-			sarif_rule(rules, seen, fd->check, "a check beyond the API server");
+			sarif_rule(rules, seen, fd->check);
 			json_t *res = sarif_result(seen, fd->check,
 			                           fd->severity == IW_SEV_ERROR ? "error" : "warning",
 			                           fd->message, src, fd->line, fd->column);
@@ -340,7 +455,7 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 	json_t *doc = json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:[o], s:o}]}",
 	    "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
 	    "tool", "driver", "name", "ingress-warden", "version", IW_VERSION, "informationUri",
-	    "https://kubernetes.io/docs/concepts/services-networking/ingress/", "rules", rules,
+	    IW_DOCS_URL, "rules", rules,
 	    "invocations", inv, "results", results);
 	json_decref(seen);
 	if (!doc)
@@ -352,6 +467,175 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 	buf_putc(f, '\n');
 	json_decref(doc);
 	return ok;
+}
+
+/* ---------------------------------------------------------------- JUnit */
+
+/* s as XML character data or attribute text: & < > " ' escaped; control
+ * characters XML 1.0 cannot carry and bytes that are not UTF-8 become '?'. */
+static void xml_text(struct buf *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			switch (c) {
+			case '&': buf_puts(f, "&amp;"); break;
+			case '<': buf_puts(f, "&lt;"); break;
+			case '>': buf_puts(f, "&gt;"); break;
+			case '"': buf_puts(f, "&quot;"); break;
+			case '\'': buf_puts(f, "&apos;"); break;
+			case '\t': case '\n': case '\r': buf_putc(f, (char)c); break;
+			default: buf_putc(f, c < 0x20 || c == 0x7f ? '?' : (char)c);
+			}
+			p++;
+			continue;
+		}
+		/* a well-formed UTF-8 sequence (no overlong form, no surrogate) */
+		size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+		           c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		bool ok = n > 0;
+		for (size_t i = 1; ok && i < n; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (ok && n == 3)
+			ok = !(c == 0xe0 && p[1] < 0xa0) && !(c == 0xed && p[1] >= 0xa0);
+		if (ok && n == 4)
+			ok = !(c == 0xf0 && p[1] < 0x90) && !(c == 0xf4 && p[1] >= 0x90);
+		if (ok) {
+			buf_add(f, (const char *)p, n);
+			p += n;
+		} else {
+			buf_putc(f, '?');
+			p++;
+		}
+	}
+}
+
+/* Counts per source: tests (objects + problems), failures (denied objects),
+ * errors (problems). */
+struct jcount { size_t tests, failures, errors; };
+
+static void junit_line(struct buf *f, const char *src, unsigned line, unsigned col,
+                       const char *what, const char *check, const char *msg)
+{
+	char at[48];
+	if (line)
+		snprintf(at, sizeof at, ":%u:%u", line, col ? col : 1);
+	else
+		at[0] = 0;
+	xml_text(f, src);
+	buf_printf(f, "%s: %s: ", at, what);
+	if (check) {
+		xml_text(f, check);
+		buf_puts(f, ": ");
+	}
+	xml_text(f, msg);
+	buf_putc(f, '\n');
+}
+
+/* One testsuite per source given (in order, also those with nothing in
+ * them), one testcase per object (a <failure> when denied, its errors and
+ * findings in the text; warnings of an allowed object in <system-out>) and
+ * one per input error (an <error>).  Suppressed findings are left out, as
+ * in the text output. */
+static bool render_junit(struct buf *f, const struct lint_report *r)
+{
+	struct jcount *cnt = calloc(r->nsources ? r->nsources : 1, sizeof *cnt);
+	if (!cnt)
+		return false;
+	struct jcount all = { 0 };
+	for (size_t i = 0; i < r->nobjects; i++) {
+		struct jcount *c = &cnt[r->objects[i].source];
+		c->tests++;
+		c->failures += !r->objects[i].allowed;
+	}
+	for (size_t i = 0; i < r->nproblems; i++) {
+		cnt[r->problems[i].source].tests++;
+		cnt[r->problems[i].source].errors++;
+	}
+	for (size_t s = 0; s < r->nsources; s++) {
+		all.tests += cnt[s].tests;
+		all.failures += cnt[s].failures;
+		all.errors += cnt[s].errors;
+	}
+	buf_printf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	           "<testsuites name=\"ingress-warden lint\" tests=\"%zu\" failures=\"%zu\" "
+	           "errors=\"%zu\">\n", all.tests, all.failures, all.errors);
+	struct cursor c = { r, 0, 0 };
+	int k = next_item(&c);
+	for (size_t s = 0; s < r->nsources; s++) {
+		const char *src = r->sources[s];
+		buf_puts(f, "  <testsuite name=\"");
+		xml_text(f, src);
+		buf_printf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n", cnt[s].tests,
+		           cnt[s].failures, cnt[s].errors);
+		for (; k; k = next_item(&c)) {
+			if (k == 2) {
+				const struct lint_problem *p = &r->problems[c.pi];
+				if (p->source != s)
+					break;
+				c.pi++;
+				buf_puts(f, "    <testcase classname=\"");
+				xml_text(f, src);
+				if (p->line)
+					buf_printf(f, "\" name=\"input error at line %u\">\n", p->line);
+				else
+					buf_puts(f, "\" name=\"input error\">\n");
+				buf_puts(f, "      <error type=\"input-error\" message=\"");
+				xml_text(f, p->message);
+				buf_puts(f, "\">");
+				junit_line(f, src, p->line, p->column, "error", NULL, p->message);
+				buf_puts(f, "</error>\n    </testcase>\n");
+				continue;
+			}
+			const struct lint_object *o = &r->objects[c.oi];
+			if (o->source != s)
+				break;
+			c.oi++;
+			size_t errors = o->nerrors, warnings = 0;
+			for (size_t i = 0; i < o->nfindings; i++)
+				if (!o->findings[i].suppressed) {
+					errors += o->findings[i].severity == IW_SEV_ERROR;
+					warnings += o->findings[i].severity != IW_SEV_ERROR;
+				}
+			buf_puts(f, "    <testcase classname=\"");
+			xml_text(f, src);
+			buf_puts(f, "\" name=\"");
+			xml_text(f, o->kind);
+			buf_putc(f, ' ');
+			if (*o->namespace_) {
+				xml_text(f, o->namespace_);
+				buf_putc(f, '/');
+			}
+			xml_text(f, *o->name ? o->name : "(no name)");
+			buf_printf(f, " (line %u)\"", o->line);
+			if (!errors && !warnings) {
+				buf_puts(f, "/>\n");
+				continue;
+			}
+			buf_puts(f, ">\n");
+			if (!o->allowed)
+				buf_printf(f, "      <failure type=\"denied\" message=\"denied: %zu %s\">", errors,
+				           errors == 1 ? "error" : "errors");
+			else
+				buf_puts(f, "      <system-out>");
+			for (size_t i = 0; i < o->nerrors; i++)
+				junit_line(f, src, o->errors[i].line, o->errors[i].column, "error", NULL,
+				           o->errors[i].message);
+			for (size_t i = 0; i < o->nfindings; i++) {
+				const struct lint_finding *fd = &o->findings[i];
+				if (!fd->suppressed)
+					junit_line(f, src, fd->line, fd->column, iw_severity_name(fd->severity),
+					           fd->check, fd->message);
+			}
+			buf_puts(f, o->allowed ? "</system-out>\n" : "</failure>\n");
+			buf_puts(f, "    </testcase>\n");
+		}
+		buf_puts(f, "  </testsuite>\n");
+	}
+	buf_puts(f, "</testsuites>\n");
+	free(cnt);
+	return true;
 }
 
 /* The report is bounded by its input (findings per object are capped by the
@@ -370,6 +654,7 @@ enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned
 	case LINT_OUT_TEXT: ok = render_text(f, r, flags & LINT_COLOR); break;
 	case LINT_OUT_JSON: ok = render_json(f, r); break;
 	case LINT_OUT_SARIF: ok = render_sarif(f, r); break;
+	case LINT_OUT_JUNIT: ok = render_junit(f, r); break;
 	}
 	enum iw_err rc = b.err ? b.err : ok ? IW_OK : IW_ENOMEM;
 	if (!rc && iw_json_failures() != f0)

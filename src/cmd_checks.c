@@ -70,8 +70,11 @@ static void print_text(const struct iw_check_info *c)
 	field("catches", c->summary);
 	if (c->why)
 		field("matters", c->why);
-	snprintf(sil, sizeof sil, "on one object, the annotation %s: \"%s\"; everywhere, "
-	         "--config FILE with checks: {%s: off}", IW_IGNORE_ANNOTATION, c->id, c->id);
+	bool errs = c->severity == IW_SEV_ERROR || (c->alt_key && c->alt_severity == IW_SEV_ERROR);
+	snprintf(sil, sizeof sil, "on one object, the annotation %s: \"%s\"%s; everywhere, "
+	         "--config FILE with checks: {%s: off}", IW_IGNORE_ANNOTATION, c->id,
+	         errs ? " (its errors only where the policy file says ignoreAnnotation: all)" : "",
+	         c->id);
 	field("silence", sil);
 	putchar('\n');
 }

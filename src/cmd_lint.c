@@ -18,7 +18,7 @@
 #include "src/files.h"
 
 #define LINT_USAGE \
-	"usage: ingress-warden lint [-o text|json|sarif] [--kube-version V] [--config FILE]\n" \
+	"usage: ingress-warden lint [-o text|json|sarif|junit] [--kube-version V] [--config FILE]\n" \
 	"                           [--controller P] [--against STATE]... [--exclude GLOB]...\n" \
 	"                           [--max-file-bytes N] [--skip-non-k8s] PATH...\n" \
 	"       ingress-warden lint [OPTIONS] --against STATE     (audit of the snapshot)\n"
@@ -33,7 +33,8 @@ static void lint_help(void)
 	       "                      in JSON or YAML), a directory (walked for .yaml/.yml/.json\n"
 	       "                      in any case, in name order, each file once) or '-' for stdin\n"
 	       "  -o, --output F      text (default: FILE:LINE:COL: SEVERITY: KIND NS/NAME: MESSAGE),\n"
-	       "                      json or sarif (always a whole document, input errors included)\n"
+	       "                      json, sarif (code scanning) or junit (CI test reports); always\n"
+	       "                      a whole document, input errors included\n"
 	       "  --kube-version V    Kubernetes version whose rules apply, 1.%d..1.%d (default 1.%d)\n"
 	       "  --config FILE       policy configuration (check severities and scopes, the\n"
 	       "                      controller profile of IngressClass names)\n"
@@ -95,6 +96,8 @@ static enum lint_out output_of(int argc, char **argv)
 			out = LINT_OUT_JSON;
 		else if (v && !strcmp(v, "sarif"))
 			out = LINT_OUT_SARIF;
+		else if (v && !strcmp(v, "junit"))
+			out = LINT_OUT_JUNIT;
 		else if (v)
 			out = LINT_OUT_TEXT;
 	}
@@ -197,8 +200,8 @@ int cmd_lint(int argc, char **argv)
 			rc = 0;
 			goto out;
 		case O_OUT:
-			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif")) {
-				rc = usage_err(r, out, "unknown output '%s' (text, json or sarif)", v);
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif") && strcmp(v, "junit")) {
+				rc = usage_err(r, out, "unknown output '%s' (text, json, sarif or junit)", v);
 				goto out;
 			}
 			break;

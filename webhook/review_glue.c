@@ -185,9 +185,12 @@ static int glue_lint(struct wh_glue *g, const struct wh_lint_req *q, struct wh_a
 	} else if (!strcmp(q->output, "sarif")) {
 		out = LINT_OUT_SARIF;
 		ctype = "application/sarif+json";
+	} else if (!strcmp(q->output, "junit")) {
+		out = LINT_OUT_JUNIT;
+		ctype = "application/xml";
 	} else {
 		info->result = 2;
-		return text_answer(ans, 400, "o must be json, text or sarif");
+		return text_answer(ans, 400, "o must be json, text, sarif or junit");
 	}
 	struct lint_opts o = g->lint;
 	o.limits.cancel = q->cancel;   /* a cut connection stops the parse and the checks */

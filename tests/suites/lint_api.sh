@@ -3,7 +3,7 @@
 # their headers, POST /lint (?o=, a status per outcome, content types, a log line per
 # request), POST /route, the loopback Host and same-origin rules, the body limit on every
 # route.  Free ports in 19750-19799.
-# usage: tests/suites/lint_api.sh BUILD_DIR BINARY     last line: "lint_api: N passed, N failed"
+# usage: tests/suites/lint_api.sh BUILD_DIR BINARY     last line: "lint-api: N passed, N failed"
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build/default}
@@ -32,7 +32,7 @@ for try in $(seq 8); do
   done
   wait "$SPID" 2>/dev/null; SPID=
 done
-[ -n "$SPID" ] || { cat "$T/serve.log"; echo "FAIL - the lint server starts"; echo "lint_api: 0 passed, 1 failed"; exit 1; }
+[ -n "$SPID" ] || { cat "$T/serve.log"; echo "FAIL - the lint server starts"; echo "lint-api: 0 passed, 1 failed"; exit 1; }
 U=http://127.0.0.1:$P
 # code METHOD PATH [curl args]: prints the status; the body in $T/body, the headers in $T/head
 code() { local m=$1 p=$2; shift 2
@@ -122,7 +122,7 @@ check "?o=sarif: 422, application/sarif+json" eq "$(code POST '/lint?o=sarif' --
 check "   ... a SARIF 2.1.0 log" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0" and d["runs"][0]["results"], d' "$T/body"
 check "?o=json: as without ?o" eq "$(code POST '/lint?o=json' --data-binary @examples/ingress.yaml)" 422
 check "?o=xml: 400 naming the formats" eq "$(code POST '/lint?o=xml' --data-binary @examples/ingress.yaml) $(cat "$T/body")" \
-  "400 o must be json, text or sarif"
+  "400 o must be json, text, sarif or junit"
 # ?status=200 (the page's): the verdict in the report only, 200 whenever a report is written
 check "?status=200, something denied: 200" eq "$(code POST '/lint?o=json&status=200' --data-binary @examples/ingress.yaml)" 200
 check "   ... the same report as the 422" cmp -s "$T/body" "$T/cli.json"
@@ -230,5 +230,5 @@ n = {k: int(v) for k, v in re.findall(r'ingress_warden_lint_requests_total\{resu
 assert n["ok"] > 0 and n["denied"] > 0 and n["bad_request"] > 0, n
 PY
 
-echo "lint_api: $pass passed, $fail failed"
+echo "lint-api: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
