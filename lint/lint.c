@@ -10,8 +10,10 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "load/manifest.h"
+#include "model/gateway.h"
 #include "model/jsonmem.h"
 #include "model/model.h"
+#include "validate/gwvalidate.h"
 #include "checks/policy.h"
 #include "checks/state.h"
 
@@ -385,7 +387,56 @@ static bool any_denial(const struct lint_object *ob)
 	return false;
 }
 
-static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind, enum iw_api api)
+/* A Gateway API object (Gateway, HTTPRoute, ReferenceGrant): decoded
+ * strictly and validated with its CRD's rules. */
+struct gw_obj {
+	struct gateway *g;
+	struct httproute *r;
+	struct reference_grant *rg;
+};
+
+static enum iw_err gw_object_check(struct lctx *c, json_t *obj, enum gw_kind gk,
+                                   struct gw_obj *o, struct errlist *el,
+                                   const struct iw_meta **meta)
+{
+	enum iw_err rc = IW_OK;
+	switch (gk) {
+	case GW_KIND_GATEWAY:
+		if (!(rc = gateway_parse(obj, IW_PARSE_STRICT, el, &o->g))) {
+			if (!errlist_has_type_error(el))
+				iw_validate_gateway(o->g, &c->o->v, el);
+			*meta = &o->g->meta;
+		}
+		break;
+	case GW_KIND_HTTPROUTE:
+		if (!(rc = httproute_parse(obj, IW_PARSE_STRICT, el, &o->r))) {
+			if (!errlist_has_type_error(el))
+				iw_validate_httproute(o->r, &c->o->v, el);
+			*meta = &o->r->meta;
+		}
+		break;
+	case GW_KIND_REFERENCEGRANT:
+		if (!(rc = reference_grant_parse(obj, IW_PARSE_STRICT, el, &o->rg))) {
+			if (!errlist_has_type_error(el))
+				iw_validate_reference_grant(o->rg, &c->o->v, el);
+			*meta = &o->rg->meta;
+		}
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+static void gw_obj_free(struct gw_obj *o)
+{
+	gateway_free(o->g);
+	httproute_free(o->r);
+	reference_grant_free(o->rg);
+}
+
+static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind, enum iw_api api,
+                         enum gw_kind gk)
 {
 	struct lint_report *r = c->r;
 	struct yd_doc *d = mo->doc;
@@ -407,7 +458,10 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	struct ingress_class *ic = NULL;
 	struct iw_state *collect = c->o->collect;
 	enum iw_err rc = IW_OK;
-	if (kind == IW_KIND_INGRESS) {
+	struct gw_obj gw = { 0 };
+	if (gk != GW_KIND_OTHER) {
+		rc = gw_object_check(c, obj, gk, &gw, &el, &meta);
+	} else if (kind == IW_KIND_INGRESS) {
 		if (!(rc = ingress_parse(obj, IW_PARSE_STRICT, &el, &ing))) {
 			meta = &ing->meta;
 			if (!errlist_has_type_error(&el))
@@ -429,7 +483,8 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 			                           &fl);
 		}
 	}
-	ob.namespace_ = strs_dup(r, meta && kind == IW_KIND_INGRESS ? iw_namespace(meta) : NULL,
+	bool namespaced = kind == IW_KIND_INGRESS || gk != GW_KIND_OTHER;
+	ob.namespace_ = strs_dup(r, meta && namespaced ? iw_namespace(meta) : NULL,
 	                         prev ? prev->namespace_ : NULL);
 	ob.name = strs_dup(r, meta ? meta->name : NULL, NULL);
 	if (!rc && (el.err || !ob.api_version || !ob.kind || !ob.namespace_ || !ob.name))
@@ -469,6 +524,7 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	}
 	ingress_free(ing);
 	ingress_class_free(ic);
+	gw_obj_free(&gw);
 	if (!rc && !grow((void **)&r->objects, &r->cap_obj_, r->nobjects, sizeof *r->objects))
 		rc = IW_ENOMEM;
 	if (rc) {
@@ -489,9 +545,17 @@ static enum iw_err on_object(void *ctx, struct mf_object *mo)
 	enum iw_kind kind;
 	enum iw_api api;
 	iw_object_type(mo->obj, &kind, &api);
+	enum gw_kind gk;
+	enum gw_api ga;
+	gw_object_type(mo->obj, &gk, &ga);
+	bool gw_group = !strncmp(mo->api_version, GW_GROUP "/", sizeof GW_GROUP);
 	if (kind == IW_KIND_INGRESS || kind == IW_KIND_INGRESSCLASS) {
-		check_object(c, mo, kind, api);
-	} else if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass")) {
+		check_object(c, mo, kind, api, GW_KIND_OTHER);
+	} else if (gk == GW_KIND_GATEWAY || gk == GW_KIND_HTTPROUTE || gk == GW_KIND_REFERENCEGRANT) {
+		check_object(c, mo, kind, api, gk);
+	} else if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass") ||
+	           (gw_group && (!strcmp(mo->kind, "Gateway") || !strcmp(mo->kind, "HTTPRoute") ||
+	                         !strcmp(mo->kind, "ReferenceGrant")))) {
 		char where[48] = "";
 		if (mo->item != SIZE_MAX)
 			snprintf(where, sizeof where, "items[%zu]: ", mo->item);

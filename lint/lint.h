@@ -13,12 +13,15 @@
  * (unknown fields are errors, as kubectl's server-side strict validation),
  * validated as the API server would on CREATE (validate/validate.h) and run
  * through the policy checks (checks/policy.h: iw_policy_check and
- * iw_policy_check_class, as review and serve do).  Other kinds are counted as
- * skipped.  Every error and finding gets the line and column of its field
+ * iw_policy_check_class, as review and serve do).  Gateway API objects
+ * (Gateway, HTTPRoute, ReferenceGrant of gateway.networking.k8s.io v1 and
+ * v1beta1) are decoded strictly and validated with their CRDs' rules
+ * (validate/gwvalidate.h).  Other kinds are counted as skipped.  Every
+ * error and finding gets the line and column of its field
  * (for v1beta1 objects, of the field as the file spells it: spec.backend,
  * serviceName, servicePort); a field that is missing points at its nearest
  * existing parent.  Syntax errors, documents that are not objects, objects
- * without kind/apiVersion and unserved Ingress versions are "problems"
+ * without kind/apiVersion and unserved Ingress and Gateway API versions are "problems"
  * (input errors), reported with their position; the other documents are
  * still checked.
  *
