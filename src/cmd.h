@@ -6,6 +6,8 @@ int cmd_lint(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_route(int argc, char **argv);
+/* route --gateway-api (src/cmd_route_gw.c; cmd_route hands over to it) */
+int cmd_route_gateway(int argc, char **argv);
 int cmd_router(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -40,7 +40,9 @@ static void route_help(void)
 	       "                    port (or resource), rule{host,path,pathType}, reason\n"
 	       "  --host H          the Host header (port, case and a trailing dot ignored)\n"
 	       "  --path P          the request-target (query and fragment ignored)\n"
-	       "  URL               instead of --host/--path: http://H/P\n\n"
+	       "  URL               instead of --host/--path: http://H/P\n"
+	       "  --gateway-api     route through HTTPRoutes and Gateways instead (see\n"
+	       "                    'route --gateway-api --help')\n\n"
 	       "Exit status: 0 a decision was printed (also for 'none'), 2 usage or input error.\n");
 }
 
@@ -256,6 +258,12 @@ int cmd_route(int argc, char **argv)
 		free(exclude);
 		return usage_err("out of memory");
 	}
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--gateway-api")) {
+			free(files);
+			free(exclude);
+			return cmd_route_gateway(argc, argv);
+		}
 	struct cli cl;
 	cli_init(&cl, "route", argc, argv, route_opts);
 	const char *v;

@@ -19,10 +19,10 @@ struct ctx {
 };
 
 /* FILE:LINE:COL: error: MESSAGE on stderr, prefixed with the command. */
-static void say(const struct ctx *c, const char *name, unsigned line, unsigned col, bool error,
-                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void say(const struct ctx *c, const char *name, unsigned line, unsigned col, bool error,
-                const char *fmt, ...)
+static void say(const struct rtload_opts *o, const char *name, unsigned line, unsigned col,
+                bool error, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void say(const struct rtload_opts *o, const char *name, unsigned line, unsigned col,
+                bool error, const char *fmt, ...)
 {
 	char msg[1200];
 	va_list ap;
@@ -30,10 +30,10 @@ static void say(const struct ctx *c, const char *name, unsigned line, unsigned c
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (line)
-		fprintf(stderr, "ingress-warden %s: %s:%u:%u: %s: %s\n", c->o->cmd, name, line, col,
+		fprintf(stderr, "ingress-warden %s: %s:%u:%u: %s: %s\n", o->cmd, name, line, col,
 		        error ? "error" : "warning", msg);
 	else
-		fprintf(stderr, "ingress-warden %s: %s: %s: %s\n", c->o->cmd, name,
+		fprintf(stderr, "ingress-warden %s: %s: %s: %s\n", o->cmd, name,
 		        error ? "error" : "warning", msg);
 }
 
@@ -42,14 +42,14 @@ static void on_read_problem(void *ctx, const char *name, unsigned line, unsigned
 {
 	struct ctx *c = ctx;
 	c->s->problems++;
-	say(c, name, line, col, true, "%s", msg);
+	say(c->o, name, line, col, true, "%s", msg);
 }
 
 static void on_problem(void *ctx, const struct mf_problem *p)
 {
 	struct ctx *c = ctx;
 	c->s->problems++;
-	say(c, c->name, p->line, p->col, true, "%s", p->message);
+	say(c->o, c->name, p->line, p->col, true, "%s", p->message);
 }
 
 static enum iw_err keep(struct ctx *c, struct mf_object *mo)
@@ -72,11 +72,11 @@ static bool grow(void **v, size_t n, size_t size)
 	return true;
 }
 
-/* The errors of one refused object, each at its field. */
-static enum iw_err refused(struct ctx *c, struct mf_object *mo, const char *what, bool v1beta1,
+enum iw_err rtload_refused(const struct rtload_opts *o, const struct mf_object *mo,
+                           const char *file, const char *what, bool v1beta1,
                            const struct errlist *el)
 {
-	bool error = !c->o->allow_invalid;
+	bool error = !o->allow_invalid;
 	for (size_t i = 0; i < el->n; i++) {
 		char *msg = fe_string(&el->v[i]);
 		if (!msg)
@@ -96,7 +96,7 @@ static enum iw_err refused(struct ctx *c, struct mf_object *mo, const char *what
 				f = mapped;
 			}
 			struct yd_pos p = yd_locate(mo->doc, mo->node, f, NULL);
-			say(c, c->name, p.line ? p.line : mo->line, p.line ? p.col : mo->col, error,
+			say(o, file, p.line ? p.line : mo->line, p.line ? p.col : mo->col, error,
 			    "%s: %s", what, msg);
 		}
 		free(msg);
@@ -122,9 +122,11 @@ static enum iw_err take(struct ctx *c, struct mf_object *mo, enum iw_kind kind, 
 				iw_validate_ingress(ing, ing, &c->v, &el);
 			ns = iw_namespace(&ing->meta);
 			name = ing->meta.name;
-			if (grow((void **)&s->ings, s->nings, sizeof *s->ings))
+			if (grow((void **)&s->ings, s->nings, sizeof *s->ings)) {
 				s->ings[s->nings++] = ing;
-			else {
+				if (c->o->kept)
+					rc = c->o->kept(c->o->ctx, ing, c->name, mo);
+			} else {
 				ingress_free(ing);
 				rc = IW_ENOMEM;
 			}
@@ -159,11 +161,12 @@ static enum iw_err take(struct ctx *c, struct mf_object *mo, enum iw_kind kind, 
 	if (gone) {
 		yd_node at = yd_lookup(mo->doc, mo->node, "apiVersion");
 		struct yd_pos p = at ? yd_node_pos(mo->doc, at) : (struct yd_pos){ mo->line, mo->col };
-		say(c, c->name, p.line, p.col, !c->o->allow_invalid, "%s: %s (%s)", what, rm, hint);
+		say(c->o, c->name, p.line, p.col, !c->o->allow_invalid, "%s: %s (%s)", what, rm, hint);
 	}
 	if (el.n)
-		rc = refused(c, mo, what, api == IW_API_EXTENSIONS_V1BETA1 || api == IW_API_NETWORKING_V1BETA1,
-		             &el);
+		rc = rtload_refused(c->o, mo, c->name, what,
+		                    api == IW_API_EXTENSIONS_V1BETA1 || api == IW_API_NETWORKING_V1BETA1,
+		                    &el);
 	if (gone || el.n)
 		s->invalid++;
 	errlist_release(&el);
@@ -180,8 +183,14 @@ static enum iw_err on_object(void *ctx, struct mf_object *mo)
 		return take(c, mo, kind, api);
 	if (!strcmp(mo->kind, "Ingress") || !strcmp(mo->kind, "IngressClass")) {
 		c->s->problems++;
-		say(c, c->name, mo->line, mo->col, true, "no matches for kind \"%s\" in version \"%s\"",
+		say(c->o, c->name, mo->line, mo->col, true, "no matches for kind \"%s\" in version \"%s\"",
 		    mo->kind, mo->api_version);
+	} else if (c->o->other) {
+		enum iw_err rc = c->o->other(c->o->ctx, mo, c->name);
+		if (rc == IW_EINVAL)
+			c->s->invalid++;
+		else if (rc)
+			return rc;
 	} else {
 		c->s->ignored++;
 	}
@@ -261,7 +270,7 @@ enum iw_err rtset_load(char *const *paths, size_t npaths, const struct rtload_op
 		goto out;
 	}
 	rc = IW_ENOMEM;
-	if (!(s->table = rtset_table(s, o->cls, o->profile)))
+	if (!o->no_table && !(s->table = rtset_table(s, o->cls, o->profile)))
 		goto fail;
 	iw_files_release(&fs);
 	*out = s;

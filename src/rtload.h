@@ -24,6 +24,8 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "load/manifest.h"
+#include "model/fielderr.h"
 #include "router/router.h"
 #include "src/files.h"
 
@@ -47,7 +49,29 @@ struct rtload_opts {
 	enum iw_profile_id profile;     /* who decides: IW_PROFILE_SPEC (0, the reference) or
 	                                 * IW_PROFILE_INGRESS_NGINX (the emulation) */
 	struct iw_read_opts read;       /* --max-file-bytes, --exclude */
+	/* Callers that read more than Ingresses (src/objset.h: route --gateway-api,
+	 * diff); each may be NULL.  'other' gets every object of another kind
+	 * (instead of counting it in 'ignored') with its file's name, and returns
+	 * IW_OK, IW_EINVAL when it refused the object (said on stderr already,
+	 * e.g. with rtload_refused; counted in 'invalid') or a failure that stops
+	 * the load.  'kept' is told each Ingress kept, with its file and object. */
+	enum iw_err (*other)(void *ctx, struct mf_object *mo, const char *file);
+	enum iw_err (*kept)(void *ctx, const struct ingress *ing, const char *file,
+	                    const struct mf_object *mo);
+	void *ctx;
+	bool no_table;                  /* build no table (the caller builds its own) */
 };
+
+/*
+ * The errors of one object the API server would refuse, each on stderr at
+ * its field ("ingress-warden CMD: FILE:LINE:COL: error: WHAT: MESSAGE";
+ * "warning" with allow_invalid); a message said twice is said once.  'what'
+ * names the object ("HTTPRoute web/app"); 'v1beta1': the fields as the
+ * removed Ingress versions spell them.  IW_OK or IW_ENOMEM.
+ */
+enum iw_err rtload_refused(const struct rtload_opts *o, const struct mf_object *mo,
+                           const char *file, const char *what, bool v1beta1,
+                           const struct errlist *el);
 
 /*
  * Loads every path and builds the table into *out.  Returns IW_OK;

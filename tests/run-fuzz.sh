@@ -59,6 +59,20 @@ try:
         r = c.get("request")
         if isinstance(r, dict) and "path" in r:
             put("route-%d" % n, "%s\n%s" % (r.get("host", ""), r["path"]))
+    # Gateway API: "[objects]\0HOST\nPATH" (fuzz_gateway), patterns (fuzz_regex)
+    for n, line in enumerate(open("tests/corpus/gateway.jsonl")):
+        if n >= 120 or not line.strip():
+            continue
+        c = json.loads(line)
+        objs = c.get("gateways", []) + c.get("httproutes", [])
+        r = c["request"]
+        put("gw-%d" % n, json.dumps(objs) + "\0%s\n%s" % (r["host"], r["path"]))
+        for rt in c.get("httproutes", []):
+            for rule in rt["spec"].get("rules", []):
+                for m in rule.get("matches", []):
+                    v = m.get("path", {}).get("value")
+                    if v:
+                        put("re-%d-%d" % (n, len(v)), "\x00%s\n%s" % (v, r["path"]))
 except (OSError, ValueError, KeyError) as e:
     print("seeds: %s" % e, file=sys.stderr)
 PY
