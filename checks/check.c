@@ -118,6 +118,42 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		"master Ingress: none of its paths is served", false,
 		"A minion without its master Ingress",
 		"NGINX Inc's controller serves a minion's paths only through the master Ingress of its host: without one, none of them is served", "nginx-inc" },
+	[IW_CHK_HTTPROUTE_CONFLICT] = { "httproute-conflict", IW_SEV_ERROR, IW_SEV_WARNING,
+		"sameNamespaceSeverity", true,
+		"an HTTPRoute match whose hostname, listener and conditions another route claims "
+		"too: the older route (then namespace/name) serves them, this one none", false,
+		"Two HTTPRoutes claim one match",
+		"requests the author routes to this route go to the older route's backends instead, and nothing says so", NULL },
+	[IW_CHK_HTTPROUTE_SHADOWED_MATCH] = { "httproute-shadowed-match", IW_SEV_WARNING, IW_SEV_OFF,
+		NULL, false,
+		"an HTTPRoute rule that repeats an earlier rule's match: the first rule wins, the "
+		"later match never serves", false,
+		"A rule match that never serves",
+		"the later rule's backends never receive these requests: a copy-paste or ordering mistake that looks routed", NULL },
+	[IW_CHK_HTTPROUTE_NOT_ATTACHED] = { "httproute-not-attached", IW_SEV_WARNING, IW_SEV_OFF,
+		NULL, true,
+		"an HTTPRoute whose Gateway is known but whose listeners all refuse it (sectionName, "
+		"port, allowedRoutes, hostnames): it serves nothing", false,
+		"An HTTPRoute no listener accepts",
+		"the route serves nothing: its Gateway's listeners refuse it (sectionName, port, allowedRoutes or hostnames)", NULL },
+	[IW_CHK_HTTPROUTE_DANGLING_BACKEND] = { "httproute-dangling-backend", IW_SEV_WARNING,
+		IW_SEV_OFF, NULL, true,
+		"an HTTPRoute backendRef to a Service that does not exist or lacks the port "
+		"(only when the state holds Services)", false,
+		"A backendRef to a missing Service or port",
+		"requests for this backend get 500 from the implementation", NULL },
+	[IW_CHK_HTTPROUTE_BACKEND_NOT_PERMITTED] = { "httproute-backend-not-permitted",
+		IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
+		"an HTTPRoute backendRef to another namespace that no ReferenceGrant among the "
+		"objects permits (500)", false,
+		"A cross-namespace backendRef without a ReferenceGrant",
+		"the implementation refuses the reference: requests for this backend get 500", NULL },
+	[IW_CHK_HTTPROUTE_INVALID_REGEX] = { "httproute-invalid-regex", IW_SEV_ERROR, IW_SEV_OFF,
+		NULL, false,
+		"an HTTPRoute RegularExpression that does not compile as RE2: implementations "
+		"refuse the rule", false,
+		"A RegularExpression that does not compile",
+		"implementations refuse the rule (RE2 syntax): none of its matches serves", NULL },
 };
 
 const struct iw_check_info *iw_check_info(enum iw_check_id id)

@@ -30,6 +30,7 @@
 #include "base/err.h"
 #include "checks/check.h"
 #include "checks/findings.h"
+#include "model/gateway.h"
 #include "model/model.h"
 
 struct iw_state;   /* checks/state.h */
@@ -87,5 +88,31 @@ typedef void (*iw_audit_fn)(void *arg, const struct ingress *ing,
 enum iw_err iw_policy_audit(const struct iw_policy *p, const struct iw_state *state,
                             iw_audit_fn fn, void *arg, size_t *nfindings);
 
+/*
+ * The checks of Gateway API HTTPRoutes (checks/check_httproute.c: the
+ * httproute-* IDs of check.h) on every route of 'world' against the other
+ * objects of it (conflicts on shared listeners, attachment, ReferenceGrants)
+ * and the Services of 'state' (may be NULL; dangling backends only when it
+ * knows Services).  'fn' is called once per route, in the order of
+ * world->routes that has findings.  A check scoped
+ * to namespaces applies to the route's namespace; a scope of IngressClasses
+ * never applies to routes.  Returns IW_OK or IW_ENOMEM.
+ */
+struct iw_gw_world {
+	const struct gateway *const *gateways;
+	size_t ngateways;
+	const struct httproute *const *routes;
+	size_t nroutes;
+	const struct reference_grant *const *grants;
+	size_t ngrants;
+	const struct gw_namespace *const *namespaces;
+	size_t nnamespaces;
+};
+/* fl: the route's findings for the call; the callee may take entries
+ * (their strings: set them to NULL). */
+typedef void (*iw_route_findings_fn)(void *arg, size_t route, struct findings *fl);
+enum iw_err iw_policy_check_httproutes(const struct iw_policy *p, const struct iw_gw_world *world,
+                                       const struct iw_state *state, iw_route_findings_fn fn,
+                                       void *arg);
 
 #endif

@@ -96,14 +96,37 @@ struct pending_ing {
 	const struct ingress *ing;    /* compact copy, owned by the state (o->collect) */
 };
 
+/* A Gateway API object kept for the HTTPRoute checks of pass two. */
+struct pending_gw {
+	size_t object;                /* index into r->objects (SIZE_MAX: a Namespace) */
+	size_t doc;                   /* index into docs (a Namespace: unused) */
+	size_t item;                  /* List item, or SIZE_MAX */
+	enum gw_kind kind;
+	void *model;                  /* owned: gateway, httproute, reference_grant, gw_namespace */
+};
+
 struct lint_pending_ {
 	struct pending_doc *docs;
 	size_t ndocs, cap_docs;
 	struct pending_ing *ings;
 	size_t nings, cap_ings;
+	struct pending_gw *gws;
+	size_t ngws, cap_gws;
 	size_t cur_doc;               /* docs[cur_doc] is the document being read, when */
 	bool have_cur;                /* its first Ingress saved it */
 };
+
+static void gw_model_free(enum gw_kind kind, void *model)
+{
+	if (kind == GW_KIND_GATEWAY)
+		gateway_free(model);
+	else if (kind == GW_KIND_HTTPROUTE)
+		httproute_free(model);
+	else if (kind == GW_KIND_REFERENCEGRANT)
+		reference_grant_free(model);
+	else
+		gw_namespace_free(model);
+}
 
 static void pending_free(struct lint_pending_ *p)
 {
@@ -113,6 +136,9 @@ static void pending_free(struct lint_pending_ *p)
 		yd_saved_release(&p->docs[i].saved);
 	free(p->docs);
 	free(p->ings);
+	for (size_t i = 0; i < p->ngws; i++)
+		gw_model_free(p->gws[i].kind, p->gws[i].model);
+	free(p->gws);
 	free(p);
 }
 
@@ -322,6 +348,65 @@ static struct lint_pending_ *pending_of(struct lint_report *r)
 	return r->pending_;
 }
 
+/* Keeps the document being read for lint_finish, once per document: its
+ * text, from which positions are computed again (the items of a List read
+ * item by item are each their own document: told apart by where they are). */
+static enum iw_err save_doc(struct lctx *c, struct lint_pending_ *p, struct yd_doc *d)
+{
+	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
+	if (last && last->buf == c->buf && last->saved.index == d->index &&
+	    last->saved.offset == d->offset)
+		return IW_OK;
+	if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
+		return IW_ENOMEM;
+	struct pending_doc *pd = &p->docs[p->ndocs];
+	enum iw_err rc = yd_save(d, &pd->saved, false);   /* positions come from the text */
+	if (rc)
+		return rc;
+	pd->buf = c->buf;
+	p->have_cur = true;
+	p->cur_doc = p->ndocs++;
+	return IW_OK;
+}
+
+/* Two-pass mode: keeps a Gateway API model (taking it) for the HTTPRoute
+ * checks of lint_finish; 'object' is its index in r->objects, or SIZE_MAX
+ * for a Namespace (no document is kept for it). */
+static enum iw_err defer_gw(struct lctx *c, const struct mf_object *mo, enum gw_kind kind,
+                            void *model, size_t object)
+{
+	struct lint_pending_ *p = pending_of(c->r);
+	enum iw_err rc = p ? IW_OK : IW_ENOMEM;
+	if (!rc && object != SIZE_MAX)
+		rc = save_doc(c, p, mo->doc);
+	if (!rc && !grow((void **)&p->gws, &p->cap_gws, p->ngws, sizeof *p->gws))
+		rc = IW_ENOMEM;
+	if (!rc) {
+		size_t item = mo->alone ? SIZE_MAX : mo->item;
+		p->gws[p->ngws++] = (struct pending_gw){ object, p->cur_doc, item, kind, model };
+		return IW_OK;
+	}
+	gw_model_free(kind, model);
+	return rc;
+}
+
+/* Single-pass mode: the HTTPRoute checks of one route alone (those that
+ * need other objects find nothing); findings taken into 'fl'. */
+static void take_route_findings(void *arg, size_t route, struct findings *from)
+{
+	(void)route;
+	struct findings *fl = arg;
+	for (size_t i = 0; i < from->n; i++) {
+		struct finding *f = &from->v[i];
+		findings_add(fl, f->check, f->severity, NULL, "%s", f->message);
+		if (!fl->err) {
+			free(fl->v[fl->n - 1].field);
+			fl->v[fl->n - 1].field = f->field;
+			f->field = NULL;
+		}
+	}
+}
+
 /* Two-pass mode: puts 'ing' into the state, which takes it, and keeps the
  * state's compact copy (valid until the state is freed, even when a later
  * document replaces it there) and, once per document, where its text is for
@@ -340,20 +425,8 @@ static enum iw_err defer_checks(struct lctx *c, const struct mf_object *mo, stru
 	const struct ingress *copy;
 	if ((rc = iw_state_put_ingress_kept(c->o->collect, ing, &copy)))
 		return rc;
-	/* one saved text per document (the items of a List read item by item
-	 * are each their own document: told apart by where they are) */
-	struct pending_doc *last = p->have_cur ? &p->docs[p->cur_doc] : NULL;
-	if (!last || last->buf != c->buf || last->saved.index != d->index ||
-	    last->saved.offset != d->offset) {
-		if (!grow((void **)&p->docs, &p->cap_docs, p->ndocs, sizeof *p->docs))
-			return IW_ENOMEM;
-		struct pending_doc *pd = &p->docs[p->ndocs];
-		if ((rc = yd_save(d, &pd->saved, false)))   /* positions come from the text */
-			return rc;
-		pd->buf = c->buf;
-		p->have_cur = true;
-		p->cur_doc = p->ndocs++;
-	}
+	if ((rc = save_doc(c, p, d)))
+		return rc;
 	if (!grow((void **)&p->ings, &p->cap_ings, p->nings, sizeof *p->ings))
 		return IW_ENOMEM;
 	size_t item = mo->alone ? SIZE_MAX : mo->item;
@@ -460,7 +533,17 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	enum iw_err rc = IW_OK;
 	struct gw_obj gw = { 0 };
 	if (gk != GW_KIND_OTHER) {
-		rc = gw_object_check(c, obj, gk, &gw, &el, &meta);
+		/* the models of pass two outlive the document (and its arena) */
+		json_t *own = collect ? mf_keep(mo) : json_incref(obj);
+		rc = own ? gw_object_check(c, own, gk, &gw, &el, &meta) : IW_ENOMEM;
+		json_decref(own);
+		if (!rc && !collect && gw.r && !el.n) {
+			const struct httproute *one = gw.r;
+			struct iw_gw_world w = { NULL, 0, &one, 1, NULL, 0, NULL, 0 };
+			rc = iw_policy_check_httproutes(c->policy, &w, c->o->state, take_route_findings, &fl);
+			if (!rc)
+				rc = fl.err;
+		}
 	} else if (kind == IW_KIND_INGRESS) {
 		if (!(rc = ingress_parse(obj, IW_PARSE_STRICT, &el, &ing))) {
 			meta = &ing->meta;
@@ -512,6 +595,7 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	if (!rc && d->err)   /* a position could not be computed */
 		rc = d->err;
 	ob.allowed = ob.nerrors == 0 && !any_denial(&ob);
+	bool clean = el.n == 0;
 	errlist_release(&el);
 	findings_release(&fl);
 	if (!rc && collect && ing) {
@@ -521,6 +605,13 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	if (!rc && collect && ic && *iw_nz(ic->meta.name)) {   /* a class without a name is not kept */
 		rc = iw_state_put_class(collect, ic);   /* takes it, even on failure */
 		ic = NULL;
+	}
+	if (!rc && collect && clean && (gw.g || gw.r || gw.rg)) {
+		/* routing takes only what the API server would accept */
+		enum gw_kind k = gw.g ? GW_KIND_GATEWAY : gw.r ? GW_KIND_HTTPROUTE : GW_KIND_REFERENCEGRANT;
+		void *m = gw.g ? (void *)gw.g : gw.r ? (void *)gw.r : (void *)gw.rg;
+		gw = (struct gw_obj){ 0 };
+		rc = defer_gw(c, mo, k, m, r->nobjects);
 	}
 	ingress_free(ing);
 	ingress_class_free(ic);
@@ -562,6 +653,18 @@ static enum iw_err on_object(void *ctx, struct mf_object *mo)
 		problem(c->r, c->src, mo->document, mo->line, mo->col,
 		        "%sno matches for kind \"%s\" in version \"%s\"", where, mo->kind, mo->api_version);
 	} else {
+		if (c->o->collect && gk == GW_KIND_NAMESPACE) {   /* labels for allowedRoutes */
+			json_t *own = mf_keep(mo);
+			struct errlist el = { 0 };
+			struct gw_namespace *ns = NULL;
+			enum iw_err rc = own ? gw_namespace_parse(own, 0, &el, &ns) : IW_ENOMEM;
+			json_decref(own);
+			errlist_release(&el);
+			if (!rc)
+				rc = defer_gw(c, mo, GW_KIND_NAMESPACE, ns, SIZE_MAX);
+			if (rc == IW_ENOMEM)
+				fail(c->r, rc);
+		}
 		if (c->o->collect && !strcmp(mo->kind, "Service") && !strcmp(mo->api_version, "v1")) {
 			struct iw_service *svc;
 			enum iw_err rc = iw_service_parse(mo->obj, &svc);
@@ -661,6 +764,84 @@ static int cmp_visit(const void *a, const void *b)
 	return r ? r : (x->i > y->i) - (x->i < y->i);
 }
 
+struct route_pass {
+	struct lint_report *r;
+	struct lint_pending_ *p;
+	size_t *entry;                /* route index -> index into p->gws */
+};
+
+/* The findings of one route: onto its object, with positions. */
+static void route_findings(void *arg, size_t route, struct findings *fl)
+{
+	struct route_pass *rp = arg;
+	struct lint_report *r = rp->r;
+	if (!fl->n || r->err)
+		return;
+	struct pending_gw *g = &rp->p->gws[rp->entry[route]];
+	struct lint_object *ob = &r->objects[g->object];
+	struct pending_doc *pd = &rp->p->docs[g->doc];
+	struct yd_doc d;
+	yd_saved_open(&pd->saved, pd->buf, &d);
+	yd_node at = 0;
+	if (g->item != SIZE_MAX) {
+		yd_node in = yd_lookup(&d, 0, "items");
+		at = in ? yd_child_at(&d, in, g->item) : 0;
+	}
+	size_t before = ob->nfindings;
+	enum iw_err rc = take_findings(r, ob, fl, &d, at, false);
+	yd_saved_close(&d);
+	if (rc) {
+		fail(r, rc);
+		return;
+	}
+	r->findings += ob->nfindings - before;
+	if (ob->allowed && any_denial(ob)) {
+		ob->allowed = false;
+		r->denied++;
+	}
+}
+
+/* Pass two of the Gateway API objects: the HTTPRoute checks of every kept
+ * route against every kept Gateway, route, ReferenceGrant and Namespace and
+ * the Services of the state. */
+static void finish_routes(struct lint_report *r, struct lint_pending_ *p,
+                          const struct iw_policy *policy, const struct lint_opts *o)
+{
+	size_t n[5] = { 0 };
+	for (size_t i = 0; i < p->ngws; i++)
+		n[p->gws[i].kind]++;
+	const void **v[5] = { NULL };
+	size_t *entry = calloc(n[GW_KIND_HTTPROUTE] + 1, sizeof *entry);
+	bool ok = entry != NULL;
+	for (int k = 1; k < 5 && ok; k++)
+		ok = (v[k] = calloc(n[k] + 1, sizeof *v[k])) != NULL;
+	if (ok) {
+		size_t m[5] = { 0 };
+		for (size_t i = 0; i < p->ngws; i++) {
+			enum gw_kind k = p->gws[i].kind;
+			if (k == GW_KIND_HTTPROUTE)
+				entry[m[k]] = i;
+			v[k][m[k]++] = p->gws[i].model;
+		}
+		struct iw_gw_world w = {
+			(const struct gateway *const *)v[GW_KIND_GATEWAY], n[GW_KIND_GATEWAY],
+			(const struct httproute *const *)v[GW_KIND_HTTPROUTE], n[GW_KIND_HTTPROUTE],
+			(const struct reference_grant *const *)v[GW_KIND_REFERENCEGRANT],
+			n[GW_KIND_REFERENCEGRANT],
+			(const struct gw_namespace *const *)v[GW_KIND_NAMESPACE], n[GW_KIND_NAMESPACE],
+		};
+		struct route_pass rp = { r, p, entry };
+		enum iw_err rc = iw_policy_check_httproutes(policy, &w, o->collect, route_findings, &rp);
+		if (rc)
+			fail(r, rc);
+	} else {
+		fail(r, IW_ENOMEM);
+	}
+	for (int k = 0; k < 5; k++)
+		free(v[k]);
+	free(entry);
+}
+
 /* Pass two: the policy checks of every kept Ingress against the full state. */
 static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o)
 {
@@ -725,6 +906,8 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 	}
 	iw_check_memo_free(memo);
 	free(order);
+	if (!r->err && p->ngws)
+		finish_routes(r, p, policy, o);
 	iw_policy_free(own);
 	pending_free(p);
 	r->pending_ = NULL;

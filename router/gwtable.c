@@ -105,9 +105,19 @@ static bool listener_admits(const struct gw_input *in, const struct gateway *g,
 			return false;
 		break;
 	case GW_FROM_SELECTOR: {
+		/* the Namespace's labels, and the one the API server puts on every
+		 * namespace (kubernetes.io/metadata.name, immutable since 1.22)
+		 * even when the Namespace object is not among the inputs */
 		const struct gw_namespace *ns = find_namespace(in, rns);
-		if (!ns || !l->has_selector ||
-		    !gw_selector_matches(&l->selector, ns->meta.labels, ns->meta.nlabels))
+		size_t n = ns ? ns->meta.nlabels : 0;
+		if (!l->has_selector || n > 256)
+			return false;
+		struct iw_kv labels[257];
+		if (n)
+			memcpy(labels, ns->meta.labels, n * sizeof *labels);
+		if (!ns || !iw_meta_label(&ns->meta, "kubernetes.io/metadata.name"))
+			labels[n++] = (struct iw_kv){ "kubernetes.io/metadata.name", rns, 27, strlen(rns) };
+		if (!gw_selector_matches(&l->selector, labels, n))
 			return false;
 		break;
 	}
@@ -379,6 +389,8 @@ struct gw_table *gw_build(const struct gw_input *in)
 	if (!t)
 		return NULL;
 	t->profile = in->profile;
+	t->gateways = in->gateways;
+	t->ngateways = in->ngateways;
 	t->mem = (struct arena)ARENA_INIT(64 * 1024, 16 * 1024);
 	buf_init(&t->notes, 1 << 20);
 	int rc = IW_OK;

@@ -61,6 +61,8 @@ struct gw_svc {
 
 struct gw_table {
 	enum gw_profile profile;
+	const struct gateway *const *gateways;   /* every Gateway of the input (borrowed) */
+	size_t ngateways;
 	int status;                      /* IW_OK or IW_ENOTFOUND (no such Gateway) */
 	struct gw_clistener *listeners;
 	size_t nlisteners;

@@ -245,4 +245,36 @@ void gw_outcome_text(const struct gw_decision *d, char *buf, size_t size);
  * outcomes (always terminated, cut to size). */
 void gw_outcome_id(const struct gw_decision *d, char *buf, size_t size);
 
+/* ---- for the checks: claims, attachment ---- */
+
+/* One match of a rule, on one listener and effective hostname. */
+struct gw_claim {
+	const struct httproute *route;
+	size_t rule, match;
+	const struct gateway *gateway;
+	const struct gw_listener *listener;
+	const char *hostname;        /* NULL: any host */
+};
+typedef void (*gw_claim_fn)(void *arg, const struct gw_claim *loser, const struct gw_claim *winner,
+                            enum gw_key key);
+/*
+ * Calls fn for every match that another claims in full: the same listener,
+ * the same effective hostname and the same conditions (path type and
+ * normalised value, method, the header and query conditions that count).
+ * 'winner' serves those requests (the older route, then namespace/name,
+ * then the first rule: the specification's tie-breaks) and 'key' says why;
+ * the loser serves none of them.  Each losing (route, rule, match) once;
+ * broken matches (a regex that does not compile) are left out.  Returns
+ * IW_OK or IW_ENOMEM.
+ */
+int gw_conflicts(const struct gw_table *t, gw_claim_fn fn, void *arg);
+/* true when two matches have the same conditions: path type and value
+ * (normalised as requests are), method, and the header and query
+ * conditions that count (header names case-insensitive). */
+bool gw_same_conditions(const struct gw_match *a, const struct gw_match *b);
+/* The listeners the route is attached to (0: none). */
+size_t gw_route_attachments(const struct gw_table *t, const struct httproute *r);
+/* true when a parentRef of the route names a Gateway of the table's input */
+bool gw_route_names_known_gateway(const struct gw_table *t, const struct httproute *r);
+
 #endif
