@@ -37,7 +37,7 @@ endif
 
 CFLAGS_ALL = $(WARN) $(OPT) $(SANFLAGS) $(DEFS) -I. $(PKG_CFLAGS) $(CFLAGS)
 
-MODULES  = base model profile validate router checks load admission lint certs webhook
+MODULES  = base model profile validate router checks load admission lint diff certs webhook
 LIB_SRC  = $(sort $(foreach m,$(MODULES),$(wildcard $(m)/*.c)) \
                   $(filter-out src/main.c,$(wildcard src/*.c)))
 LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o)

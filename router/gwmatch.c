@@ -79,8 +79,16 @@ static bool gather(struct work *w, const bool *sel)
 	for (size_t i = 0; i < t->nany; i++)
 		if (sel[t->att[t->any[i]].listener] && !push_att(w, t->any[i]))
 			return false;
-	if (w->natts > 1)
+	if (w->natts > 16) {
 		qsort(w->atts, w->natts, sizeof *w->atts, size_cmp);
+	} else {   /* the usual few: insertion */
+		for (size_t i = 1; i < w->natts; i++) {
+			size_t x = w->atts[i], j = i;
+			for (; j > 0 && w->atts[j - 1] > x; j--)
+				w->atts[j] = w->atts[j - 1];
+			w->atts[j] = x;
+		}
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < w->natts; i++)
 		if (!k || w->atts[k - 1] != w->atts[i])

@@ -31,10 +31,12 @@ LAYERS = {
     "load":      ["model", "base"],
     "admission": ["checks", "validate", "router", "profile", "model", "base"],
     "lint":      ["load", "checks", "validate", "router", "profile", "model", "base"],
+    # diff: two configurations decided request by request (both routers)
+    "diff":      ["router", "profile", "model", "base"],
     "certs":     ["base"],
     "webhook":   ["lint", "admission", "load", "checks", "validate", "router", "profile",
                   "model", "base", "certs"],
-    "src":       ["webhook", "certs", "lint", "admission", "load", "checks", "validate",
+    "src":       ["webhook", "certs", "lint", "diff", "admission", "load", "checks", "validate",
                   "router", "profile", "model", "base"],
 }
 # Pure modules: no I/O, no process state.  The libraries each may use.
@@ -48,6 +50,7 @@ PURE = {
     "load":      {"jansson.h", "yaml.h"},
     "admission": {"jansson.h"},
     "lint":      {"jansson.h", "yaml.h"},
+    "diff":      {"jansson.h"},
 }
 LIBC_OK = {"stdbool.h", "stddef.h", "stdint.h", "stdlib.h", "string.h", "stdio.h",
            "stdarg.h", "limits.h", "ctype.h", "errno.h", "assert.h", "math.h",

@@ -9,6 +9,7 @@ int cmd_route(int argc, char **argv);
 /* route --gateway-api (src/cmd_route_gw.c; cmd_route hands over to it) */
 int cmd_route_gateway(int argc, char **argv);
 int cmd_router(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_certs(int argc, char **argv);
