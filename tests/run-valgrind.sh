@@ -39,6 +39,15 @@ for d in tests/golden/review/*/; do
 	want=$(cat "$d/exit" 2>/dev/null || echo "0 1 2")
 	STDIN=$d/request.json run "review $n" "$want" "$BIN" review -
 done
+# the Gateway API router, its checks and diff
+run "route --gateway-api" 0 "$BIN" route --gateway-api -f tests/gateway/profiles.yaml \
+	--host shop.example.com --path /api/v1 --controller nginx-gateway-fabric
+run "lint gateway checks" 1 "$BIN" lint --against tests/golden/lint/gateway-checks/cluster.json \
+	tests/golden/lint/gateway-checks/routes.yaml
+run "diff migration" 1 "$BIN" diff -o json tests/diff/wildcard-ingress.yaml tests/diff/exact-ingress.yaml \
+	--to tests/diff/wildcard-httproute.yaml tests/diff/exact-httproute.yaml
+run "diff controller switch" 1 "$BIN" diff tests/gateway/profiles.yaml --to tests/gateway/profiles.yaml \
+	--new-controller istio
 run "review --help" 0 "$BIN" review --help
 run "review usage error" 2 "$BIN" review --bogus
 echo "$pass passed, $fail failed"
