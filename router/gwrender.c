@@ -60,6 +60,7 @@ json_t *gw_decision_json(const struct gw_decision *d, const char *reason)
 	int bad = 0;
 	bad |= json_object_set_new(o, "match", json_string(d->matched ? "rule" : "none"));
 	bad |= json_object_set_new(o, "kind", d->matched ? json_string("HTTPRoute") : json_null());
+	bad |= json_object_set_new(o, "name", str_or_null(d->matched ? d->name : NULL));
 	bad |= json_object_set_new(o, "route", str_or_null(d->matched ? d->name : NULL));
 	bad |= json_object_set_new(o, "route_namespace", str_or_null(d->matched ? d->namespace_ : NULL));
 	const struct gw_backend_out *one = d->single >= 0 ? &d->backends[d->single] : NULL;
@@ -90,7 +91,8 @@ json_t *gw_decision_json(const struct gw_decision *d, const char *reason)
 			bad |= json_array_append_new(bs, e);
 		}
 		bad |= !bs || json_object_set_new(o, "backends", bs);
-		json_t *rule = json_pack("{s:o, s:s, s:s, s:I, s:I}",
+		json_t *rule = json_pack("{s:o, s:o, s:s, s:s, s:I, s:I}",
+		                         "host", str_or_null(d->hostname),
 		                         "hostname", str_or_null(d->hostname),
 		                         "path", d->match->path, "pathType", gw_path_type_name(d->match),
 		                         "index", (json_int_t)d->rule_index,

@@ -228,11 +228,13 @@ char *gw_explain(const struct gw_table *t, const struct gw_request *req, struct 
 
 /*
  * The `route --gateway-api -o json` object: match ("rule" / "none"), kind
- * "HTTPRoute", route, route_namespace, namespace / service / port (the one
+ * "HTTPRoute" and name (as rt_decision_json names a non-Ingress object),
+ * route, route_namespace, namespace / service / port (the one
  * backend Service that receives the request, else null), status, redirect,
  * backends (all backendRefs of the winning rule, resolved: namespace,
- * service, port, weight, and "invalid" when so), rule {hostname, path,
- * pathType, index, match}, listener {gateway, name, port}, profile, reason
+ * service, port, weight, and "invalid" when so), rule {host and hostname
+ * (the effective hostname that matched), path, pathType, index, match},
+ * listener {gateway, gateway_namespace, name, port}, profile, reason
  * (when reason != NULL).  New reference; NULL on OOM.
  */
 json_t *gw_decision_json(const struct gw_decision *d, const char *reason);

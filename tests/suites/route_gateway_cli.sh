@@ -63,7 +63,8 @@ d = json.load(open(sys.argv[1]))
 want = {"match": "rule", "kind": "HTTPRoute", "route": "app", "route_namespace": "web",
         "namespace": "web", "service": "api", "port": 80, "status": 200, "redirect": None,
         "backends": [{"namespace": "web", "service": "api", "port": 80, "weight": 1}],
-        "rule": {"hostname": "shop.example.com", "path": "/api", "pathType": "PathPrefix", "index": 0, "match": 0},
+        "name": "app",
+        "rule": {"host": "shop.example.com", "hostname": "shop.example.com", "path": "/api", "pathType": "PathPrefix", "index": 0, "match": 0},
         "listener": {"gateway": "gw", "gateway_namespace": "infra", "port": 80, "name": "http"},
         "profile": "spec"}
 for k, v in want.items():
