@@ -687,7 +687,8 @@ static size_t prog_size(const struct node *n, size_t cap)
 	}
 }
 
-struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *err, size_t errsz)
+static struct iw_re *compile(const char *pat, size_t len, unsigned flags, char *err,
+                             size_t errsz, bool *oom)
 {
 	if (err && errsz)
 		err[0] = '\0';
@@ -703,6 +704,7 @@ struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *e
 	if (!ps.nodes || !re) {
 		free(ps.nodes);
 		free(re);
+		*oom = true;
 		if (err)
 			snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -729,6 +731,7 @@ struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *e
 	if (!re->prog || !re->sets) {
 		free(ps.nodes);
 		iw_re_free(re);
+		*oom = true;
 		if (err)
 			snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -744,6 +747,20 @@ struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *e
 	}
 	re->anchored = re->n && re->prog[0].op == OP_BOL;
 	return re;
+}
+
+struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *err, size_t errsz)
+{
+	bool oom = false;
+	return compile(pat, len, flags, err, errsz, &oom);
+}
+
+enum iw_err iw_re_compile_r(const char *pat, size_t len, unsigned flags, struct iw_re **out,
+                            char *err, size_t errsz)
+{
+	bool oom = false;
+	*out = compile(pat, len, flags, err, errsz, &oom);
+	return *out ? IW_OK : oom ? IW_ENOMEM : IW_EINVAL;
 }
 
 void iw_re_free(struct iw_re *re)

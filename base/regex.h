@@ -39,6 +39,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
+
 #define IW_RE_MAX_PATTERN 8192
 #define IW_RE_MAX_REPEAT 1000
 #define IW_RE_MAX_INSTS 20000
@@ -56,6 +58,10 @@ struct iw_re;
  */
 struct iw_re *iw_re_compile(const char *pat, size_t len, unsigned flags, char *err,
                             size_t errsz);
+/* The same, telling an invalid pattern (IW_EINVAL, 'err' says why) from
+ * lack of memory (IW_ENOMEM); *out is NULL unless IW_OK. */
+enum iw_err iw_re_compile_r(const char *pat, size_t len, unsigned flags, struct iw_re **out,
+                            char *err, size_t errsz);
 void iw_re_free(struct iw_re *re);   /* NULL is a no-op */
 
 bool iw_re_full(const struct iw_re *re, const char *s, size_t n);

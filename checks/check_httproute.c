@@ -179,8 +179,11 @@ static void regexes(struct chk_ctx *c, const struct httproute *r)
 			const struct gw_match *m = &r->rules[i].matches[j];
 			char err[160];
 			if (m->path_type == GW_PATH_REGEX) {
-				struct iw_re *re = iw_re_compile(m->path, strlen(m->path), 0, err, sizeof err);
-				if (!re)
+				struct iw_re *re = NULL;
+				enum iw_err rc = iw_re_compile_r(m->path, strlen(m->path), 0, &re, err, sizeof err);
+				if (rc == IW_ENOMEM)
+					c->out->err = IW_ENOMEM;
+				else if (rc)
 					chk_emit(c, IW_CHK_HTTPROUTE_INVALID_REGEX, false,
 					         FP_KEY(FP_KEY(MATCH_FP(i, j), "path"), "value"),
 					         "the RegularExpression does not compile as RE2 (%s): "
@@ -192,8 +195,11 @@ static void regexes(struct chk_ctx *c, const struct httproute *r)
 				const struct gw_value_match *v = hdr ? &m->headers[k] : &m->query[k - m->nheaders];
 				if (v->type != GW_VALUE_REGEX)
 					continue;
-				struct iw_re *re = iw_re_compile(v->value, strlen(v->value), 0, err, sizeof err);
-				if (!re)
+				struct iw_re *re = NULL;
+				enum iw_err rc = iw_re_compile_r(v->value, strlen(v->value), 0, &re, err, sizeof err);
+				if (rc == IW_ENOMEM)
+					c->out->err = IW_ENOMEM;
+				else if (rc)
 					chk_emit(c, IW_CHK_HTTPROUTE_INVALID_REGEX, false,
 					         FP_KEY(FP_IDX(FP_KEY(MATCH_FP(i, j), hdr ? "headers" : "queryParams"),
 					                       hdr ? k : k - m->nheaders), "value"),

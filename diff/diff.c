@@ -25,6 +25,7 @@ struct run {
 	size_t nsvcs;
 	size_t listed_max;
 	size_t *order;           /* generation index of each listed diff */
+	bool oom;                /* an allocation for the listed details failed */
 };
 
 struct built {
@@ -50,6 +51,7 @@ struct out {
 	bool vhost_404;           /* 404 inside a virtual host (a profile without fall-through) */
 	bool location_404;        /* 404: nginx's location for the path has no match for it */
 	bool host_404;            /* Ingress: a host group was chosen, no path of it matched */
+	bool broad;               /* the rule that decided has a wildcard host or none */
 	const char *obj_ns, *obj_name, *rule_path;   /* the rule that decided (NULL: none) */
 };
 
@@ -61,6 +63,7 @@ static void out_reset(struct out *o)
 	o->has_text = false;
 	o->text[0] = '\0';
 	o->matched = o->is_default = o->vhost_404 = o->location_404 = o->host_404 = false;
+	o->broad = false;
 	o->ptype = -1;
 	o->obj_ns = o->obj_name = o->rule_path = NULL;
 }
@@ -83,7 +86,10 @@ static char *mdup(struct run *r, const char *s)
 {
 	if (!s)
 		return NULL;
-	return arena_strndup(r->mem, s, strlen(s));
+	char *d = arena_strndup(r->mem, s, strlen(s));
+	if (!d)
+		r->oom = true;
+	return d;
 }
 
 /* ---------- Services: named ports ---------- */
@@ -123,6 +129,7 @@ static void ingress_out(const struct run *r, const struct rt_decision *d, struct
 	o->ptype = d->match == RT_RULE ? (d->path_type == RT_EXACT ? 0 : d->path_type == RT_PREFIX ? 1 : 2)
 	                               : -1;
 	o->host_404 = d->match != RT_RULE && d->group != RT_G_NONE && d->group != RT_G_HOSTLESS;
+	o->broad = d->match == RT_RULE && d->group != RT_G_EXACT;
 	if (!o->matched)
 		return;
 	o->obj_ns = d->namespace_;
@@ -178,6 +185,7 @@ static void gateway_out(const struct gw_decision *d, struct out *o)
 	o->location_404 = !d->matched && d->none == GW_NONE_LOCATION;
 	if (!d->matched)
 		return;
+	o->broad = !d->hostname || d->hostname[0] == '*';
 	o->obj_ns = d->namespace_;
 	o->obj_name = d->name;
 	o->rule_path = d->match->path;
@@ -244,16 +252,21 @@ static const char *cause_of(const struct df_probe *q, const struct out *a, const
 {
 	bool mixed = sa->kind != sb->kind;
 	bool redirect = (a->status >= 300 && a->status < 400) != (b->status >= 300 && b->status < 400);
-	/* two rules decide, one Exact and one a prefix: precedence, whatever
-	 * neighbour of a path or host the request is */
+	/* two rules of the same object decide, one Exact and one a prefix:
+	 * precedence, whatever neighbour of a path or host the request is (rules
+	 * of two objects: the other side may simply lack the Exact rule, or its
+	 * conditions may not hold) */
 	if (!redirect && a->matched && b->matched && a->ptype != b->ptype &&
-	    (a->ptype == 0 || b->ptype == 0))
+	    (a->ptype == 0 || b->ptype == 0) && str_eq(a->obj_ns, b->obj_ns) &&
+	    str_eq(a->obj_name, b->obj_name))
 		return "Exact-versus-longest-prefix precedence";
 	/* a virtual host per hostname: the other side let a less specific
 	 * hostname's route serve */
 	if ((a->vhost_404 && b->matched) || (b->vhost_404 && a->matched))
 		return "one virtual host per hostname: no fall-through to less specific hostnames";
-	if ((a->host_404 && !a->matched && b->matched) || (b->host_404 && !b->matched && a->matched))
+	/* (a side that stopped at its host may still answer with a defaultBackend) */
+	if ((a->host_404 && (!a->matched || a->is_default) && b->matched && b->broad) ||
+	    (b->host_404 && (!b->matched || b->is_default) && a->matched && a->broad))
 		return "fall-through: Ingress stops at the most specific host that matches, Gateway API "
 		       "lets a less specific hostname's route serve";
 	if ((a->location_404 && b->matched) || (b->location_404 && a->matched))
@@ -326,7 +339,10 @@ static size_t cause_index(struct run *r, const char *title)
 		res->causes = v;
 		res->cap_causes_ = nc;
 	}
-	res->causes[res->ncauses] = (struct df_cause){ mdup(r, title), 0, 0 };
+	char *t = mdup(r, title);
+	if (!t)
+		return SIZE_MAX;
+	res->causes[res->ncauses] = (struct df_cause){ t, 0, 0 };
 	return res->ncauses++;
 }
 
@@ -345,7 +361,9 @@ static void detail(struct run *r, const struct built *b, const struct df_probe *
 		char *text = rt_explain(b->rt, q->host, strlen(q->host), q->path, strlen(q->path), &d,
 		                        &reason);
 		struct out *o = malloc(sizeof *o);
-		if (!o) {
+		if (!o || !text) {   /* rt_match took the request: only memory lacked */
+			r->oom = true;
+			free(o);
 			free(reason);
 			free(text);
 			return;
@@ -379,11 +397,15 @@ static void detail(struct run *r, const struct built *b, const struct df_probe *
 		return;
 	}
 	struct gw_decision *d = malloc(sizeof *d);
-	if (!d)
+	if (!d) {
+		r->oom = true;
 		return;
+	}
 	char *reason = NULL;
 	char *text = gw_explain(b->gw, req, d, &reason);
-	if (text) {
+	if (!text)
+		r->oom = true;   /* gw_route took the request: only memory lacked */
+	else {
 		out->status = d->status;
 		gw_outcome_text(d, buf, sizeof buf);
 		out->target = mdup(r, buf);
@@ -463,7 +485,7 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 	res->mem_ = mem;
 	res->old_desc = describe(old);
 	res->new_desc = describe(new_);
-	struct run r = { o, res, mem, NULL, 0, o->max_listed ? o->max_listed : 1000, NULL };
+	struct run r = { o, res, mem, NULL, 0, o->max_listed ? o->max_listed : 1000, NULL, false };
 	struct built a = { 0 }, b = { 0 };
 	struct df_probes probes = { 0 };
 	struct gw_decision *gd = malloc(sizeof *gd);
@@ -492,7 +514,13 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 		struct gw_request req = { q->host, strlen(q->host), q->path, strlen(q->path), q->method,
 		                          q->has_hdr ? &q->hdr : NULL, q->has_hdr, q->has_q ? &q->q : NULL,
 		                          q->has_q, 0 };
-		if (decide(&a, &r, q, &req, gd, oa) || decide(&b, &r, q, &req, gd, ob))
+		enum iw_err da = decide(&a, &r, q, &req, gd, oa);
+		enum iw_err db = da ? da : decide(&b, &r, q, &req, gd, ob);
+		if (da == IW_ENOMEM || db == IW_ENOMEM) {
+			rc = IW_ENOMEM;
+			break;
+		}
+		if (da || db)
 			continue;   /* a probe too long for a router: not a difference */
 		res->checked++;
 		if (same_out(oa, ob))
@@ -506,8 +534,13 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 			struct gw_request breq = req;
 			breq.path = q->base;
 			breq.path_len = strlen(q->base);
-			base_same = !decide(&a, &r, &base, &breq, gd, ba) && !decide(&b, &r, &base, &breq, gd, bb) &&
-			            same_out(ba, bb);
+			enum iw_err ea = decide(&a, &r, &base, &breq, gd, ba);
+			enum iw_err eb = ea ? ea : decide(&b, &r, &base, &breq, gd, bb);
+			if (ea == IW_ENOMEM || eb == IW_ENOMEM) {
+				rc = IW_ENOMEM;
+				break;
+			}
+			base_same = !ea && !eb && same_out(ba, bb);
 		}
 		size_t c = cause_index(&r, cause_of(q, oa, ob, old, new_, base_same));
 		if (c == SIZE_MAX) {
@@ -538,6 +571,8 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 				*kv = (struct gw_kv){ mdup(&r, q->hdr.name), mdup(&r, q->hdr.value) };
 				df->req.headers = kv;
 				df->req.nheaders = 1;
+			} else {
+				r.oom = true;
 			}
 		}
 		if (q->has_q) {
@@ -546,10 +581,14 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 				*kv = (struct gw_kv){ mdup(&r, q->q.name), mdup(&r, q->q.value) };
 				df->req.query = kv;
 				df->req.nquery = 1;
+			} else {
+				r.oom = true;
 			}
 		}
 		detail(&r, &a, q, &req, &df->old);
 		detail(&r, &b, q, &req, &df->new_);
+		if (r.oom)
+			rc = IW_ENOMEM;
 	}
 	/* listed differences by cause, then generation order (a stable sort) */
 	for (size_t i = 1; !rc && i < res->ndiffs; i++) {

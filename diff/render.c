@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "model/jsonmem.h"
 
 static void text_request(struct buf *b, const struct df_request *q)
 {
@@ -139,5 +140,15 @@ static char *json(const struct df_result *r)
 
 char *df_render(const struct df_result *res, enum df_format f)
 {
-	return f == DF_JSON ? json(res) : text(res);
+	if (f != DF_JSON)
+		return text(res);
+	/* jansson leaves out a member, or part of the text it dumps, when an
+	 * allocation fails without saying so (model/jsonmem.h) */
+	unsigned long f0 = iw_json_failures();
+	char *s = json(res);
+	if (s && iw_json_failures() != f0) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }

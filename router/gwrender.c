@@ -78,16 +78,16 @@ json_t *gw_decision_json(const struct gw_decision *d, const char *reason)
 				bad = 1;
 				break;
 			}
-			json_object_set_new(e, "namespace", json_string(b->namespace_));
-			json_object_set_new(e, "service", json_string(b->name));
-			json_object_set_new(e, "port", b->has_port ? json_integer(b->port) : json_null());
-			json_object_set_new(e, "weight", json_integer(b->weight));
+			bad |= json_object_set_new(e, "namespace", json_string(b->namespace_));
+			bad |= json_object_set_new(e, "service", json_string(b->name));
+			bad |= json_object_set_new(e, "port", b->has_port ? json_integer(b->port) : json_null());
+			bad |= json_object_set_new(e, "weight", json_integer(b->weight));
 			if (*b->group || strcmp(b->kind, "Service")) {
-				json_object_set_new(e, "group", json_string(b->group));
-				json_object_set_new(e, "kind", json_string(b->kind));
+				bad |= json_object_set_new(e, "group", json_string(b->group));
+				bad |= json_object_set_new(e, "kind", json_string(b->kind));
 			}
 			if (b->invalid)
-				json_object_set_new(e, "invalid", json_string(b->invalid));
+				bad |= json_object_set_new(e, "invalid", json_string(b->invalid));
 			bad |= json_array_append_new(bs, e);
 		}
 		bad |= !bs || json_object_set_new(o, "backends", bs);
@@ -98,13 +98,13 @@ json_t *gw_decision_json(const struct gw_decision *d, const char *reason)
 		                         "index", (json_int_t)d->rule_index,
 		                         "match", (json_int_t)d->match_index);
 		if (rule && d->rule->name)
-			json_object_set_new(rule, "name", json_string(d->rule->name));
+			bad |= json_object_set_new(rule, "name", json_string(d->rule->name));
 		bad |= !rule || json_object_set_new(o, "rule", rule);
 		json_t *l = json_pack("{s:s, s:s, s:I}", "gateway", iw_nz(d->gateway->meta.name),
 		                      "gateway_namespace", iw_namespace(&d->gateway->meta),
 		                      "port", (json_int_t)d->port);
 		if (l)
-			json_object_set_new(l, "name", json_string(d->listener->name));
+			bad |= json_object_set_new(l, "name", json_string(d->listener->name));
 		bad |= !l || json_object_set_new(o, "listener", l);
 	}
 	bad |= json_object_set_new(o, "profile", json_string(gw_profile_name(d->profile)));

@@ -271,8 +271,10 @@ static int prepare_match(struct gw_table *t, struct gw_cmatch *cm, const struct 
 		char err[160];
 		cm->path = m->path;
 		cm->path_len = strlen(m->path);
-		cm->path_re = iw_re_compile(m->path, cm->path_len, 0, err, sizeof err);
-		if (!cm->path_re) {
+		enum iw_err rc = iw_re_compile_r(m->path, cm->path_len, 0, &cm->path_re, err, sizeof err);
+		if (rc == IW_ENOMEM)
+			return rc;
+		if (rc) {
 			cm->broken = true;
 			note(t, "HTTPRoute %s/%s spec.rules[%zu].matches[%zu].path.value: regular expression "
 			     "%s: %s: the match never matches (implementations refuse the rule)",
@@ -309,8 +311,11 @@ static int prepare_match(struct gw_table *t, struct gw_cmatch *cm, const struct 
 		}
 		if (v->type == GW_VALUE_REGEX) {
 			char err[160];
-			cm->value_re[i] = iw_re_compile(v->value, strlen(v->value), 0, err, sizeof err);
-			if (!cm->value_re[i]) {
+			enum iw_err rc = iw_re_compile_r(v->value, strlen(v->value), 0, &cm->value_re[i], err,
+			                                 sizeof err);
+			if (rc == IW_ENOMEM)
+				return rc;
+			if (rc) {
 				cm->broken = true;
 				note(t, "HTTPRoute %s/%s spec.rules[%zu].matches[%zu]: %s %s regular "
 				     "expression %s: %s: the match never matches", cr->ns, cr->name, cm->rule,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "model/jsonmem.h"
 #include "router/httproute.h"
 #include "src/cliopt.h"
 #include "src/cmd.h"
@@ -220,8 +221,13 @@ int cmd_route_gateway(int argc, char **argv)
 		goto done;
 	}
 	if (!strcmp(out, "json")) {
+		unsigned long f0 = iw_json_failures();
 		json_t *o = gw_decision_json(d, reason);
 		char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
+		if (s && iw_json_failures() != f0) {   /* jansson lost text (model/jsonmem.h) */
+			free(s);
+			s = NULL;
+		}
 		if (s)
 			printf("%s\n", s);
 		free(s);

@@ -90,6 +90,15 @@ has "Exact /foo against Prefix /foo/" "Exact-versus-longest-prefix precedence" a
 check "migration, fall-through" 1 "$BIN" diff -o json "$D/wildcard-ingress.yaml" "$D/exact-ingress.yaml" --to "$D/wildcard-httproute.yaml" "$D/exact-httproute.yaml"
 has "app.example.com/ falls through to *.example.com" "fall-through: Ingress stops at the most specific host that matches, Gateway API lets a less specific hostname's route serve" \
   app.example.com / "404 (no rule: the controller's default backend)" "service web/tenants:80"
+# ... also when the Ingress side answers with its defaultBackend; an Exact rule against another
+# object's prefix (the other side's Exact rule has a header condition) is no precedence question
+check "migration, fall-through to a defaultBackend" 1 "$BIN" diff -o json "$D/default-ingress.yaml" --to "$D/default-httproute.yaml"
+has "shop.example.com/apix: defaultBackend against the wildcard's route" "fall-through: Ingress stops at the most specific host that matches, Gateway API lets a less specific hostname's route serve" \
+  shop.example.com /apix "service web/fallback:80" "service web/tenant:80"
+has "host case: the same fall-through" "fall-through: Ingress stops at the most specific host that matches, Gateway API lets a less specific hostname's route serve" \
+  SHOP.EXAMPLE.COM / "service web/fallback:80" "service web/tenant:80"
+has "Exact /login against another route's prefix" "another rule serves the request" shop.example.com /login \
+  "service web/auth:80" "service web/tenant:80"
 # a change under review: main's Ingresses against a branch's
 check "change under review" 1 "$BIN" diff -o json "$D/review-main.yaml" --to "$D/review-branch.yaml"
 has "the branch's Exact /api leaves /api/x to /" "another rule serves the request" shop.example.com /api/x \

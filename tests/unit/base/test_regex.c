@@ -127,7 +127,16 @@ static void refused(void **state)
 		if (re)
 			fail_msg("%s compiled", bad[i].pat);
 		assert_string_equal(err, bad[i].err);
+		/* iw_re_compile_r tells them from lack of memory */
+		re = (struct iw_re *)1;
+		assert_int_equal(iw_re_compile_r(bad[i].pat, strlen(bad[i].pat), 0, &re, err, sizeof err),
+		                 IW_EINVAL);
+		assert_null(re);
 	}
+	struct iw_re *good = NULL;
+	assert_int_equal(iw_re_compile_r("/a+", 3, 0, &good, NULL, 0), IW_OK);
+	assert_true(iw_re_full(good, "/aa", 3));
+	iw_re_free(good);
 	/* deep nesting is refused, not a stack overflow */
 	char deep[1200];
 	memset(deep, '(', 600);
