@@ -130,12 +130,26 @@ static void ingress_out(const struct run *r, const struct rt_decision *d, struct
 	                               : -1;
 	o->host_404 = d->match != RT_RULE && d->group != RT_G_NONE && d->group != RT_G_HOSTLESS;
 	o->broad = d->match == RT_RULE && d->group != RT_G_EXACT;
-	if (!o->matched)
+	/* a profile that models what the controller answers itself (ingress-nginx:
+	 * redirects, 400, 403; 0 when the emulation cannot tell, router/compare.h's
+	 * "unknown") */
+	bool models_status = d->profile != IW_PROFILE_SPEC;
+	if (!o->matched) {
+		if (models_status && d->status != 404) {
+			o->status = d->status;
+			o->has_text = d->status == 0 || (d->status >= 300 && d->status < 400);
+			if (d->status == 0)
+				snprintf(o->text, sizeof o->text, "unknown (%s)",
+				         d->note ? d->note : "the emulation cannot tell");
+			else if (o->has_text)
+				snprintf(o->text, sizeof o->text, "redirect (%d)", d->status);
+		}
 		return;
+	}
 	o->obj_ns = d->namespace_;
 	o->obj_name = d->name;
 	o->rule_path = d->match == RT_RULE ? d->rule_path : "(defaultBackend)";
-	o->status = 200;
+	o->status = models_status && d->status ? d->status : 200;
 	const struct iw_backend *be = d->backend;
 	if (be && be->has_service) {
 		const struct iw_service_backend *sb = &be->service;
@@ -372,7 +386,13 @@ static void detail(struct run *r, const struct built *b, const struct df_probe *
 		out->status = o->status;
 		char tb[600];
 		const char *target = out_target(o, tb, sizeof tb);
-		if (d.match == RT_NONE) {
+		if (d.match == RT_NONE && o->status != 404) {
+			/* the controller answers itself (ingress-nginx: redirects, 400, 403) */
+			snprintf(buf, sizeof buf, "%s", o->has_text ? target : "");
+			if (!o->has_text)
+				snprintf(buf, sizeof buf, "%d (the controller answers)", o->status);
+			out->target = mdup(r, buf);
+		} else if (d.match == RT_NONE) {
 			out->target = mdup(r, "404 (no rule: the controller's default backend)");
 		} else {
 			snprintf(buf, sizeof buf, "%s%s", o->has_text ? "" : "service ", target);

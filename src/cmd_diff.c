@@ -99,6 +99,11 @@ static bool side(struct df_side *sd, const char *label, struct objset *s, const 
 		         "Ingress controller profile", label, ctl, label);
 		return false;
 	}
+	if (p != IW_PROFILE_SPEC && p != IW_PROFILE_INGRESS_NGINX) {
+		snprintf(err, errsz, "--%s-controller '%.100s': routing is emulated for spec and "
+		         "ingress-nginx only", label, ctl);
+		return false;
+	}
 	sd->kind = DF_INGRESS;
 	sd->ings = (const struct ingress *const *)s->ings;
 	sd->nings = s->nings;

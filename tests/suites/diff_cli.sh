@@ -112,6 +112,40 @@ has "envoy-gateway: a regex before a longer prefix" "RegularExpression precedenc
   "service web/api:80" "service web/api-regex:80"
 has "envoy-gateway: no fall-through" "one virtual host per hostname: no fall-through to less specific hostnames" \
   shop.example.com /cart "service web/web:80" "404 (no rule)"
+# leaving ingress-nginx (the emulation of route --controller ingress-nginx decides the old side):
+# a migration to the HTTPRoutes ingress2gateway writes.  team-b's use-regex puts the whole host in
+# regex mode: every location caseless, so upper case reaches team-a's status; Gateway API: 404
+E=examples/leaving-ingress-nginx
+check "ingress-nginx to Gateway API" 1 "$BIN" diff -o json "$E.yaml" --old-controller ingress-nginx --to "$E-gateway.yaml"
+has "a caseless regex location: /API/V1/STATUS" "path case (case-insensitive matching)" shop.example.com /API/V1/STATUS \
+  "service team-a/status:80" "404 (no rule)"
+has "regex mode: Exact /api/v1/status is a prefix under ingress-nginx" "string prefix versus element-wise prefix" \
+  shop.example.com /api/v1/statusx "service team-a/status:80" "404 (no rule)"
+# a dropped trailing-slash redirect: nginx answers /guide with a 301 to /guide/; PathPrefix
+# /guide/ serves /guide.  Whole output.
+check "dropped trailing-slash redirect" 1 "$BIN" diff "$D/nginx-slash-ingress.yaml" --old-controller ingress-nginx --to "$D/nginx-slash-httproute.yaml"
+cat >"$T/want" <<EOT
+old: 1 Ingress under ingress-nginx
+new: 1 HTTPRoute on 1 Gateway under spec
+
+trailing-slash redirect: 1 request
+  GET http://docs.example.com/guide    (the path without its trailing slash)
+    old: redirect (301)
+         why: 301 redirect to "/guide/": location "/guide/" ends in '/' and no location is named "/guide" [ingress-nginx]
+    new: service web/docs:80  <- HTTPRoute web/docs-docs-example-com ($D/nginx-slash-httproute.yaml:16) spec.rules[0].matches[0] PathPrefix /guide/ on hostname docs.example.com
+         why: PathPrefix /guide/ matches /guide on hostname docs.example.com
+
+9 requests checked, 1 differ
+EOT
+diff -u "$T/want" "$T/out" >"$T/d" && ok "the 301 against the route, whole report" || fail "slash redirect: $(cat "$T/d")"
+# a controller switch to another Ingress controller: the same Ingresses under spec
+check "ingress-nginx to spec" 1 "$BIN" diff -o json "$E.yaml" --to "$E.yaml" --old-controller ingress-nginx --new-controller spec
+has "spec: Exact /api/v1/status is case-sensitive" "path case (case-insensitive matching)" shop.example.com /API/V1/STATUS \
+  "service team-a/status:80" "404 (no rule: the controller's default backend)"
+check "a profile without a router" 2 "$BIN" diff "$E.yaml" --to "$E.yaml" --new-controller traefik
+[ "$(cat "$T/err")" = "ingress-warden diff: --new-controller 'traefik': routing is emulated for spec and ingress-nginx only" ] &&
+  ok "traefik: said" || fail "traefik: $(cat "$T/err")"
+
 # text: the causes, each request with both outcomes and where they come from, the summary
 check "text report" 1 "$BIN" diff "$D/exact-ingress.yaml" --to "$D/exact-httproute.yaml"
 grep -q '^Exact-versus-longest-prefix precedence: 2 requests$' "$T/out" &&

@@ -26,7 +26,7 @@
 #define BE(s, p) "{\"service\":{\"name\":\"" s "\",\"port\":" p "}}"
 
 static const char old_json[] =
-	"[{" ING "\"metadata\":{\"name\":\"shop\",\"namespace\":\"web\"},\"spec\":{"
+	"[{" ING "\"metadata\":{\"name\":\"shop\",\"namespace\":\"web\"},\"spec\":{\"ingressClassName\":\"nginx\","
 	"\"defaultBackend\":" BE("fallback", "{\"number\":80}") ",\"rules\":["
 	"{\"host\":\"shop.example.com\",\"http\":{\"paths\":["
 	"{\"path\":\"/api\",\"pathType\":\"Prefix\",\"backend\":" BE("api", "{\"name\":\"http\"}") "},"
