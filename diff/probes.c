@@ -31,6 +31,7 @@ struct gen {
 	const char *base;               /* the configured path being probed */
 	struct item *items;
 	size_t n, cap;
+	bool slash2f;                   /* a side decodes %2F (ingress-nginx): probe it */
 };
 
 /* ---------- memory and dedupe ---------- */
@@ -296,6 +297,14 @@ static void path_probes(struct gen *g, const char *host, const struct item *it, 
 			break;
 		}
 	}
+	/* nginx decodes every %XX before it reads the path's structure; Gateway API
+	 * implementations and the specification keep %2F as data */
+	for (size_t i = base; g->slash2f && i-- > 1;)
+		if (v[i] == '/') {
+			size_t k = (size_t)snprintf(buf, sizeof buf, "%.*s%%2F%s", (int)i, v, v + i + 1);
+			probe(g, host, buf, k, PK_PCT, "a '/' of the path written %2F");
+			break;
+		}
 	/* the method, header and query conditions of an HTTPRoute match */
 	const struct gw_match *m = it->m;
 	if (!m)
@@ -373,8 +382,11 @@ enum iw_err df_probes_generate(const struct df_side *a, const struct df_side *b,
                                struct df_probes *p)
 {
 	p->mem = (struct arena)ARENA_INIT(256 * 1024, 16 * 1024);
-	struct gen g = { p, max ? max : DF_MAX_PROBES, PK_PATH, NULL, NULL, 0, 0 };
+	struct gen g = { p, max ? max : DF_MAX_PROBES, PK_PATH, NULL, NULL, 0, 0, false };
 	const struct df_side *sides[2] = { a, b };
+	for (int s = 0; s < 2; s++)
+		g.slash2f |= sides[s]->kind == DF_INGRESS &&
+		             sides[s]->ingress_profile == IW_PROFILE_INGRESS_NGINX;
 	for (int s = 0; s < 2; s++) {
 		if (sides[s]->kind == DF_INGRESS)
 			ingress_items(&g, sides[s]);

@@ -121,6 +121,8 @@ has "a caseless regex location: /API/V1/STATUS" "path case (case-insensitive mat
   "service team-a/status:80" "404 (no rule)"
 has "regex mode: Exact /api/v1/status is a prefix under ingress-nginx" "string prefix versus element-wise prefix" \
   shop.example.com /api/v1/statusx "service team-a/status:80" "404 (no rule)"
+has "nginx decodes %2F before matching" "percent-encoded path" shop.example.com /api/v1%2Fstatus \
+  "service team-a/status:80" "404 (no rule)"
 # a dropped trailing-slash redirect: nginx answers /guide with a 301 to /guide/; PathPrefix
 # /guide/ serves /guide.  Whole output.
 check "dropped trailing-slash redirect" 1 "$BIN" diff "$D/nginx-slash-ingress.yaml" --old-controller ingress-nginx --to "$D/nginx-slash-httproute.yaml"
