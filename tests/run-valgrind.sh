@@ -48,6 +48,11 @@ run "diff migration" 1 "$BIN" diff -o json tests/diff/wildcard-ingress.yaml test
 	--to tests/diff/wildcard-httproute.yaml tests/diff/exact-httproute.yaml
 run "diff controller switch" 1 "$BIN" diff tests/gateway/profiles.yaml --to tests/gateway/profiles.yaml \
 	--new-controller istio
+run "diff ingress-nginx migration" 1 "$BIN" diff examples/leaving-ingress-nginx.yaml --old-controller ingress-nginx \
+	--to examples/leaving-ingress-nginx-gateway.yaml
+run "diff input error" 2 "$BIN" diff tests/diff/same-ingress.yaml --to tests/corpus/README.md
+run "route --gateway-api refused" 2 "$BIN" route --gateway-api -f tests/real/gateway-api/conformance/base/manifests.yaml \
+	-f tests/golden/lint/gateway-api/invalid.yaml --host a --path /
 run "review --help" 0 "$BIN" review --help
 run "review usage error" 2 "$BIN" review --bogus
 echo "$pass passed, $fail failed"
