@@ -787,14 +787,12 @@ static void route_findings(void *arg, size_t route, struct findings *fl)
 		yd_node in = yd_lookup(&d, 0, "items");
 		at = in ? yd_child_at(&d, in, g->item) : 0;
 	}
-	size_t before = ob->nfindings;
-	enum iw_err rc = take_findings(r, ob, fl, &d, at, false);
+	enum iw_err rc = take_findings(r, ob, fl, &d, at, false);   /* counts them */
 	yd_saved_close(&d);
 	if (rc) {
 		fail(r, rc);
 		return;
 	}
-	r->findings += ob->nfindings - before;
 	if (ob->allowed && any_denial(ob)) {
 		ob->allowed = false;
 		r->denied++;
