@@ -13,7 +13,9 @@
  *                               but no listener accepts the route
  *   httproute-dangling-backend  a backendRef to a Service that does not exist
  *                               or lacks the port (dangling-service, with a
- *                               state that knows Services: lint --against)
+ *                               state that knows Services: lint --against),
+ *                               or to another kind than Service (InvalidKind
+ *                               where the implementation does not document it)
  *   httproute-backend-not-permitted  a backendRef to another namespace that
  *                               no ReferenceGrant among the objects permits
  *   httproute-invalid-regex     a RegularExpression that does not compile as
@@ -144,8 +146,18 @@ static void backends(struct chk_ctx *c, const struct iw_gw_world *w, const struc
 	for (size_t i = 0; i < r->nrules; i++)
 		for (size_t j = 0; j < r->rules[i].nbackends; j++) {
 			const struct gw_backend_ref *b = &r->rules[i].backends[j];
-			if (!gw_backend_is_service(b))
+			if (!gw_backend_is_service(b)) {
+				/* Service is the one kind every implementation routes to (core
+				 * support); the router answers 500 for the others */
+				chk_emit(c, IW_CHK_HTTPROUTE_DANGLING_BACKEND, false,
+				         FP_KEY(BACKEND_FP(i, j), "kind"),
+				         "backendRef of kind %s%s%s: Gateway API implementations route to "
+				         "Services (core); another kind only where the implementation "
+				         "documents it, else its share of the requests gets 500 (InvalidKind)",
+				         *iw_nz(b->group) ? b->group : "", *iw_nz(b->group) ? "/" : "",
+				         iw_nz(b->kind));
 				continue;
+			}
 			const char *ns = gw_backend_namespace(r, b);
 			if (strcmp(ns, rns) && !grant_permits(w, rns, ns, b->name))
 				chk_emit(c, IW_CHK_HTTPROUTE_BACKEND_NOT_PERMITTED, false, BACKEND_FP(i, j),
