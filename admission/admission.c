@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/map.h"
+#include "base/utf8.h"
 
 enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subject *s,
                               const struct iw_state *state, struct findings *out)
@@ -19,34 +21,24 @@ enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subjec
 	return iw_policy_check_class(p, s->ic, s->old_ic, state, out);
 }
 
-/* The distinct errors of el (the same Error() string once), in order, into d. */
+/* The distinct errors of el (the same Error() string once), in order, into
+ * d: the first ADM_MAX_CAUSES of them (the message says how many more). */
 static enum iw_err distinct(const struct errlist *el, struct errlist *d)
 {
-	enum iw_err rc = IW_OK;
-	size_t n = 0;
-	char **seen = calloc(el->n + 1, sizeof *seen);
-	if (!seen)
-		return IW_ENOMEM;
-	for (size_t i = 0; i < el->n && !rc; i++) {
-		char *s = fe_string(&el->v[i]);
-		bool dup = false;
-		if (!s) {
-			rc = IW_ENOMEM;
-			break;
-		}
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = !strcmp(s, seen[j]);
-		if (dup) {
-			free(s);
-			continue;
-		}
-		seen[n++] = s;
-		fe_add_str(d, el->v[i].type, el->v[i].field, el->v[i].value, el->v[i].detail);
+	char **strs;
+	size_t *idx, n;
+	enum iw_err rc = fe_distinct(el, &strs, &idx, &n);
+	if (rc)
+		return rc;
+	for (size_t j = 0; j < n && j < ADM_MAX_CAUSES && !rc; j++) {
+		const struct field_err *e = &el->v[idx[j]];
+		fe_add_str(d, e->type, e->field, e->value, e->detail);
 		rc = d->err;
 	}
 	for (size_t j = 0; j < n; j++)
-		free(seen[j]);
-	free(seen);
+		free(strs[j]);
+	free(strs);
+	free(idx);
 	return rc;
 }
 
@@ -57,9 +49,11 @@ static enum iw_err invalid_status(const struct errlist *el, const char *kind, co
 	char *msg = NULL;
 	json_t *causes = NULL;
 	enum iw_err rc = distinct(el, &d);
+	char shown[FE_ECHO_MAX + IW_CLIP_EXTRA];
 	*out = NULL;
-	if (!rc && (!(msg = fe_invalid_message(&d, kind, group, name)) || !(causes = json_array())))
+	if (!rc && (!(msg = fe_invalid_message(el, kind, group, name)) || !(causes = json_array())))
 		rc = IW_ENOMEM;
+	name = iw_clip(name, strlen(name), FE_ECHO_MAX, shown, sizeof shown);   /* details.name */
 	for (size_t i = 0; i < d.n && !rc; i++) {
 		char *body = fe_body(&d.v[i]);
 		if (!body || json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
@@ -89,6 +83,8 @@ static enum iw_err forbidden_status(const struct findings *fl, const char *kind,
 {
 	json_t *causes = json_array();
 	struct buf msg;
+	char shown[FE_ECHO_MAX + IW_CLIP_EXTRA];
+	name = iw_clip(name, strlen(name), FE_ECHO_MAX, shown, sizeof shown);
 	buf_init(&msg, ADM_MAX_RESPONSE);
 	buf_printf(&msg, "%s%s%s \"%s\" is forbidden: ", kind, *group ? "." : "", group, name);
 	enum iw_err rc = causes ? IW_OK : IW_ENOMEM;
@@ -96,14 +92,16 @@ static enum iw_err forbidden_status(const struct findings *fl, const char *kind,
 	size_t nerr = 0;
 	for (size_t i = 0; i < fl->n && !rc; i++) {
 		const struct finding *f = &fl->v[i];
-		if (f->severity != IW_SEV_ERROR)
+		if (f->severity != IW_SEV_ERROR || nerr++ >= ADM_MAX_CAUSES)
 			continue;
 		if (json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason", f->check,
 		                                            "message", f->message, "field", f->field)))
 			rc = IW_ENOMEM;
-		buf_printf(&msg, "%s%s: %s%s%s", nerr++ ? "; " : "", f->check, f->field,
+		buf_printf(&msg, "%s%s: %s%s%s", nerr > 1 ? "; " : "", f->check, f->field,
 		           *f->field ? ": " : "", f->message);
 	}
+	if (nerr > ADM_MAX_CAUSES)
+		buf_printf(&msg, "; and %zu more", nerr - ADM_MAX_CAUSES);
 	if (!rc && !(rc = (enum iw_err)msg.err)) {
 		*out = json_pack("{s:{}, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:O}, s:i}",
 		                 "metadata", "status", "Failure", "message", msg.p ? msg.p : "",
@@ -113,6 +111,123 @@ static enum iw_err forbidden_status(const struct findings *fl, const char *kind,
 	}
 	json_decref(causes);
 	buf_release(&msg);
+	return rc;
+}
+
+/* One warning of an answer: its text (owned) and the number of findings it
+ * stands for (1, or N for "N more findings of this check are not listed"). */
+struct warning {
+	char *text;
+	size_t count;
+};
+
+/*
+ * response.warnings as the API server keeps them (admission.h): the texts
+ * w[0..n) (repeats already dropped) as they are when they fit in
+ * ADM_WARN_TOTAL_RUNES characters; else each cut to ADM_WARN_ITEM_RUNES
+ * characters, as many as fit with a last warning that says how many more
+ * there were (the findings the dropped ones stand for).
+ */
+static enum iw_err warnings_capped(const struct warning *w, size_t n, json_t **out)
+{
+	size_t total = 0, all = 0, used = 0, k = 0;
+	*out = NULL;
+	if (!n)
+		return IW_OK;
+	for (size_t i = 0; i < n; i++) {
+		total += iw_utf8_runes(w[i].text, strlen(w[i].text));
+		all += w[i].count;
+	}
+	json_t *a = json_array();
+	if (!a)
+		return IW_ENOMEM;
+	char more[160];
+	/* room kept for the last warning (ASCII: its length is its characters;
+	 * written with every count, the count can only shrink) */
+	size_t more_runes = total <= ADM_WARN_TOTAL_RUNES ? 0 :
+		(size_t)snprintf(more, sizeof more, "ingress-warden: %zu more warnings are not listed "
+		                 "(the API server keeps %d characters of warnings)", all,
+		                 ADM_WARN_TOTAL_RUNES);
+	for (; k < n; k++) {
+		size_t len = strlen(w[k].text), runes = iw_utf8_runes(w[k].text, len);
+		bool cut = false;
+		if (total > ADM_WARN_TOTAL_RUNES) {
+			if (runes > ADM_WARN_ITEM_RUNES) {   /* 255 characters and "…" */
+				len = iw_utf8_rune_bytes(w[k].text, len, ADM_WARN_ITEM_RUNES - 1);
+				runes = ADM_WARN_ITEM_RUNES;
+				cut = true;
+			}
+			if (used + runes + more_runes > ADM_WARN_TOTAL_RUNES)
+				break;
+		}
+		struct buf t;
+		buf_init(&t, ADM_MAX_RESPONSE);
+		buf_add(&t, w[k].text, len);
+		if (cut)
+			buf_puts(&t, "\xe2\x80\xa6");
+		json_t *s = t.err ? NULL : json_stringn(t.p ? t.p : "", t.len);
+		buf_release(&t);
+		if (!s || json_array_append_new(a, s)) {
+			json_decref(a);
+			return IW_ENOMEM;
+		}
+		used += runes;
+	}
+	if (k < n) {
+		size_t left = 0;
+		for (size_t i = k; i < n; i++)
+			left += w[i].count;
+		snprintf(more, sizeof more, "ingress-warden: %zu more warnings are not listed (the API "
+		         "server keeps %d characters of warnings)", left, ADM_WARN_TOTAL_RUNES);
+		if (json_array_append_new(a, json_string(more))) {
+			json_decref(a);
+			return IW_ENOMEM;
+		}
+	}
+	*out = a;
+	return IW_OK;
+}
+
+/* response.warnings of a decided object: 'extra' (may be NULL) and the
+ * warning findings of fl as "CHECK: FIELD: MESSAGE", each text once (the
+ * API server drops repeats too), cut by warnings_capped.  *out NULL when
+ * there are none. */
+static enum iw_err warnings_of(const struct findings *fl, const char *extra, json_t **out)
+{
+	struct warning *w = calloc(fl->n + 1, sizeof *w);
+	struct map seen = MAP_INIT;
+	size_t nw = 0;
+	enum iw_err rc = w ? IW_OK : IW_ENOMEM;
+	*out = NULL;
+	for (size_t i = 0; i <= fl->n && !rc; i++) {
+		const struct finding *f = i ? &fl->v[i - 1] : NULL;
+		if (f ? f->severity != IW_SEV_WARNING : !extra)
+			continue;
+		struct buf t;
+		buf_init(&t, ADM_MAX_RESPONSE);
+		if (f)
+			buf_printf(&t, "%s: %s%s%s", f->check, f->field, *f->field ? ": " : "", f->message);
+		else
+			buf_puts(&t, extra);
+		size_t len;
+		char *text = buf_steal(&t, &len);
+		buf_release(&t);
+		bool added;
+		if (!text || !map_put(&seen, text, len, &added)) {
+			free(text);
+			rc = IW_ENOMEM;
+		} else if (!added) {
+			free(text);
+		} else {
+			w[nw++] = (struct warning){ text, f && f->more ? f->more : 1 };
+		}
+	}
+	if (!rc)
+		rc = warnings_capped(w, nw, out);
+	for (size_t i = 0; i < nw; i++)
+		free(w[i].text);
+	free(w);
+	map_release(&seen);
 	return rc;
 }
 
@@ -256,7 +371,14 @@ static void log_member(struct buf *b, const char *key, const json_t *v)
 	buf_putc(b, '"');
 	buf_puts(b, key);
 	buf_puts(b, "\":");
-	buf_json_string(b, json_string_value(v), json_string_length(v));
+	char shown[ADM_LOG_VALUE_MAX + IW_CLIP_EXTRA];
+	size_t len = json_string_length(v);
+	const char *s = json_string_value(v);
+	if (len > ADM_LOG_VALUE_MAX) {   /* a 3 MB uid is not a 3 MB log line */
+		s = iw_clip(s, len, ADM_LOG_VALUE_MAX, shown, sizeof shown);
+		len = strlen(s);
+	}
+	buf_json_string(b, s, len);
 }
 
 /* The request's uid, kind, namespace, name and operation as JSON members. */
@@ -369,24 +491,9 @@ static enum iw_err decide(const struct envelope *e, struct verdict *resp,
 	if ((rc = o->policy(o->policy_arg, &subj, &fl, &extra)) || (rc = fl.err))
 		goto done;
 	findings_drop_suppressed(&fl);   /* ingress-warden.io/ignore */
-	json_t *warnings = json_array();
-	if (!warnings || (extra && json_array_append_new(warnings, json_string(extra))))
-		rc = IW_ENOMEM;
-	for (size_t i = 0; i < fl.n && !rc; i++) {
-		if (fl.v[i].severity != IW_SEV_WARNING)
-			continue;
-		struct buf w;
-		buf_init(&w, ADM_MAX_RESPONSE);
-		buf_printf(&w, "%s: %s%s%s", fl.v[i].check, fl.v[i].field, *fl.v[i].field ? ": " : "",
-		           fl.v[i].message);
-		if (w.err || json_array_append_new(warnings, json_stringn(w.p, w.len)))
-			rc = IW_ENOMEM;
-		buf_release(&w);
-	}
-	if (!rc && json_array_size(warnings))
-		resp->warnings = json_incref(warnings);
-	json_decref(warnings);
-	if (!rc && findings_deny(&fl)) {
+	if ((rc = warnings_of(&fl, extra, &resp->warnings)))
+		goto done;
+	if (findings_deny(&fl)) {
 		if ((rc = forbidden_status(&fl, kind, group, name, &resp->status)))
 			goto done;
 		resp->allowed = false;

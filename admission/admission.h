@@ -61,6 +61,28 @@ enum iw_err adm_check_subject(const struct iw_policy *p, const struct adm_subjec
  * strings a few times over). */
 #define ADM_MAX_RESPONSE (64u << 20)
 
+/*
+ * Bounds on what an answer echoes (issue 11: a 3 MB name gave a 12.6 MB
+ * 422, 100,000 TLS hosts 19.8 MB of warnings):
+ * - a denial's Status lists at most ADM_MAX_CAUSES causes, and its message
+ *   as many errors, then says how many more there are; a bad value or name
+ *   longer than FE_ECHO_MAX bytes is shown cut (model/fielderr.h);
+ * - warnings are cut as the API server itself keeps them
+ *   (k8s.io/apiserver/pkg/endpoints/filters/warning.go, the recorder behind
+ *   the admission webhook's warnings: truncateAtTotalRunes = 4 * 1024,
+ *   truncateItemRunes = 256; once the total passes 4,096 characters every
+ *   warning is cut to 256 and the rest are dropped): the answer holds what
+ *   fits in 4,096 characters, each warning at most 256, and a last warning
+ *   that says how many more there were;
+ * - the request values of the log line (uid, namespace, name ...) are cut
+ *   to ADM_LOG_VALUE_MAX bytes.  response.uid is echoed whole: the API
+ *   server requires it equal to request.uid (and sets it itself: a UUID).
+ */
+#define ADM_MAX_CAUSES 100
+#define ADM_WARN_TOTAL_RUNES 4096
+#define ADM_WARN_ITEM_RUNES 256
+#define ADM_LOG_VALUE_MAX 256
+
 struct adm_opts {
 	struct iw_vopts v;        /* the API server version whose rules apply */
 	adm_policy_fn policy;     /* NULL: API-server-equivalent validation only */

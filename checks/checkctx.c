@@ -1,5 +1,6 @@
 /* The helpers every check uses (see checkctx.h). */
 #include "checks/checkctx.h"
+#include "base/utf8.h"
 #include "profile/alb.h"
 
 #include <stdarg.h>
@@ -228,11 +229,18 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 		return;
 	}
 	c->emitted[id]++;
-	char msg[1024];
+	/* A message echoes the object's values (paths, hosts, annotation
+	 * values): at most CHK_MSG_MAX bytes of it are kept, cut on a character
+	 * boundary and marked with its whole length. */
+	char msg[CHK_MSG_MAX + IW_CLIP_EXTRA];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int len = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (len > CHK_MSG_MAX) {
+		size_t cut = iw_utf8_prefix(msg, strlen(msg), CHK_MSG_MAX);
+		snprintf(msg + cut, sizeof msg - cut, "\xe2\x80\xa6 (%d bytes)", len);
+	}
 	/* which profile decided, where it decides something (nothing is said
 	 * under spec by fallback) */
 	bool note = *c->note && id != IW_CHK_DEPRECATED_API && id != IW_CHK_UNKNOWN_INGRESS_CLASS &&
@@ -254,8 +262,9 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
 void chk_finish(struct chk_ctx *c)
 {
 	for (size_t id = 0; id < IW_NCHECKS && !c->out->err; id++)
-		if (c->dropped[id])
-			findings_add(c->out, iw_check_info((enum iw_check_id)id)->id, c->dropped_sev[id],
-			             NULL, "%zu more findings of this check are not listed (at most %d "
-			             "per object)", c->dropped[id], CHK_MAX_PER_CHECK);
+		if (c->dropped[id] &&
+		    findings_add(c->out, iw_check_info((enum iw_check_id)id)->id, c->dropped_sev[id],
+		                 NULL, "%zu more findings of this check are not listed (at most %d "
+		                 "per object)", c->dropped[id], CHK_MAX_PER_CHECK) == IW_OK)
+			c->out->v[c->out->n - 1].more = c->dropped[id];
 }

@@ -48,11 +48,13 @@ struct chk_ctx {
  * duplicate paths or 2,000 Ingresses on one host give a bounded list and
  * still deny when one of them would. */
 #define CHK_MAX_PER_CHECK 100
+/* A finding's message is cut past this many bytes (the values it echoes). */
+#define CHK_MSG_MAX 1024
 
 /* Fills c->host_rules/c->nhosts (IW_OK or IW_ENOMEM); chk_release frees. */
 enum iw_err chk_hosts(struct chk_ctx *c);
 /* Appends, per check that dropped findings, "N more findings of this check
- * are not listed" with the worst dropped severity. */
+ * are not listed" with the worst dropped severity (its 'more' is N). */
 void chk_finish(struct chk_ctx *c);
 void chk_release(struct chk_ctx *c);
 

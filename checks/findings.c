@@ -35,7 +35,7 @@ enum iw_err findings_add(struct findings *fl, const char *check, enum iw_severit
 		fl->v = v;
 		fl->cap = cap;
 	}
-	fl->v[fl->n++] = (struct finding){ check, sev, field, msg, NULL, false, false };
+	fl->v[fl->n++] = (struct finding){ check, sev, field, msg, NULL, false, false, 0 };
 	return IW_OK;
 fail:
 	free(field);

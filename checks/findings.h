@@ -31,6 +31,10 @@ struct finding {
 	 * (IW_IGNORE_ANNOTATION, checks/check.h): kept for lint to show, never
 	 * denies or warns (findings_deny skips it; admission and the audit drop it) */
 	bool suppressed;
+	/* 0, or for the closing finding of a check that stopped listing
+	 * (checks/checkctx.h, chk_finish): the number of findings it stands
+	 * for, so that a renderer that cuts the list can count them */
+	size_t more;
 };
 
 struct findings {

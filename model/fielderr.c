@@ -1,5 +1,6 @@
 /* Field error lists and their renderings (k8s.io/apimachinery field.Error). */
 #include "model/fielderr.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -211,14 +212,23 @@ static bool rune_printable(uint32_t r)
 	return true;
 }
 
+/*
+ * Go's %q of str; a value longer than FE_ECHO_MAX bytes is quoted as its
+ * first bytes (cut on a character boundary) and "…", with its length after
+ * the quote: "aaaa…" (3000000 bytes).  The API server echoes the whole value
+ * (field.Error.ErrorBody); a webhook that did so would answer a 3 MB name
+ * with a 12 MB Status (issue 11).
+ */
 static size_t quote_into(const char *str, char *buf, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
+	size_t len = strlen(str), cut = iw_utf8_prefix(str, len, FE_ECHO_MAX);
+	const unsigned char *end = s + cut;
 	size_t pos = 0;
-	char tmp[12];
+	char tmp[40];
 	put(buf, size, &pos, "\"", 1);
-	while (*s) {
+	while (s < end) {
 		uint32_t r;
 		size_t w = utf8_decode(s, &r);
 		if (w == 0) {
@@ -260,7 +270,12 @@ static size_t quote_into(const char *str, char *buf, size_t size)
 		}
 		s += w;
 	}
-	put(buf, size, &pos, "\"", 1);
+	if (cut < len) {
+		int n = snprintf(tmp, sizeof tmp, "\xe2\x80\xa6\" (%zu bytes)", len);
+		put(buf, size, &pos, tmp, (size_t)n);
+	} else {
+		put(buf, size, &pos, "\"", 1);
+	}
 	if (size)
 		buf[pos < size ? pos : size - 1] = '\0';
 	return pos;
@@ -329,37 +344,93 @@ char *fe_string(const struct field_err *e)
 	return s;
 }
 
+struct fe_str {
+	char *s;
+	size_t i;
+};
+
+static int cmp_fe_str(const void *a, const void *b)
+{
+	const struct fe_str *x = a, *y = b;
+	int r = strcmp(x->s, y->s);
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+enum iw_err fe_distinct(const struct errlist *el, char ***strs, size_t **idx, size_t *n)
+{
+	struct fe_str *v = malloc((el->n ? el->n : 1) * sizeof *v);
+	char **out = calloc(el->n ? el->n : 1, sizeof *out);
+	size_t k = 0, *ix = idx ? malloc((el->n ? el->n : 1) * sizeof *ix) : NULL;
+	*strs = NULL;
+	*n = 0;
+	if (idx)
+		*idx = NULL;
+	if (!v || !out || (idx && !ix))
+		goto oom;
+	if (!el->n)
+		goto done;
+	for (size_t i = 0; i < el->n; i++) {
+		if (!(v[i].s = fe_string(&el->v[i]))) {
+			for (size_t j = 0; j < i; j++)
+				free(v[j].s);
+			goto oom;
+		}
+		v[i].i = i;
+	}
+	/* sorted, the copies of one string are a run whose first has the
+	 * lowest index: the others go; then back into list order */
+	qsort(v, el->n, sizeof *v, cmp_fe_str);
+	const char *kept = NULL;   /* the first of the current run */
+	for (size_t i = 0; i < el->n; i++) {
+		if (kept && !strcmp(v[i].s, kept)) {
+			free(v[i].s);
+			continue;
+		}
+		out[v[i].i] = v[i].s;
+		kept = v[i].s;
+	}
+	for (size_t i = 0; i < el->n; i++)
+		if (out[i]) {
+			if (ix)
+				ix[k] = i;
+			out[k++] = out[i];
+		}
+done:
+	free(v);
+	*strs = out;
+	*n = k;
+	if (idx)
+		*idx = ix;
+	return IW_OK;
+oom:
+	free(v);
+	free(out);
+	free(ix);
+	return IW_ENOMEM;
+}
+
 char *fe_invalid_message(const struct errlist *el, const char *kind,
                          const char *group, const char *name)
 {
-	char **strs = calloc(el->n ? el->n : 1, sizeof *strs);
-	size_t nuniq = 0, total = 0;
+	char **strs;
+	size_t nuniq, total = 0;
 	char *msg = NULL;
-	if (!strs)
+	if (fe_distinct(el, &strs, NULL, &nuniq))
 		return NULL;
-	for (size_t i = 0; i < el->n; i++) {
-		char *s = fe_string(&el->v[i]);
-		if (!s)
-			goto out;
-		bool dup = false;
-		for (size_t j = 0; j < nuniq && !dup; j++)
-			dup = strcmp(strs[j], s) == 0;
-		if (dup) {
-			free(s);
-			continue;
-		}
-		strs[nuniq++] = s;
-		total += strlen(s) + 2;
-	}
+	size_t listed = nuniq < FE_MAX_LISTED ? nuniq : FE_MAX_LISTED;
+	for (size_t j = 0; j < listed; j++)
+		total += strlen(strs[j]) + 2;
 	char *qname = fe_quote(name ? name : "");
 	if (!qname)
 		goto out;
-	size_t n = strlen(kind) + strlen(group) + strlen(qname) + total + 32;
+	size_t n = strlen(kind) + strlen(group) + strlen(qname) + total + 64;
 	if ((msg = malloc(n))) {
 		size_t pos = (size_t)snprintf(msg, n, "%s%s%s %s is invalid: %s", kind, *group ? "." : "",
 		                              group, qname, nuniq > 1 ? "[" : "");
-		for (size_t j = 0; j < nuniq; j++)
+		for (size_t j = 0; j < listed; j++)
 			pos += (size_t)snprintf(msg + pos, n - pos, "%s%s", j ? ", " : "", strs[j]);
+		if (nuniq > listed)
+			pos += (size_t)snprintf(msg + pos, n - pos, ", and %zu more errors", nuniq - listed);
 		if (nuniq > 1)
 			snprintf(msg + pos, n - pos, "]");
 	}

@@ -75,7 +75,10 @@ void fe_add_str(struct errlist *el, enum fe_type t, const char *field,
 void errlist_extend(struct errlist *el, const struct errlist *src);
 void errlist_release(struct errlist *el);
 
-/* Go's %q of a string (strconv.Quote): new string, caller frees; NULL on OOM. */
+/* Bad values longer than this many bytes are cut in the rendering (fe_quote). */
+#define FE_ECHO_MAX 1024
+/* Go's %q of a string (strconv.Quote), a value over FE_ECHO_MAX bytes cut:
+ * "aaaa…" (3000000 bytes).  New string, caller frees; NULL on OOM. */
 char *fe_quote(const char *s);
 /* Same, into a caller buffer (truncated safely). */
 void fe_quote_buf(const char *s, char *buf, size_t size);
@@ -97,8 +100,16 @@ char *fe_string(const struct field_err *e);
  *   <Kind>.<group> "<name>" is invalid: <agg>
  * where <agg> is the single error, or "[e1, e2, ...]" with duplicates (equal
  * Error() strings) dropped.  'group' empty gives "<Kind> \"name\" ...".
- * New string; NULL on OOM.
+ * Only the first FE_MAX_LISTED distinct errors are written, then ", and N
+ * more errors" (the API server writes them all: 30,000 invalid paths would
+ * be a 3 MB message).  New string; NULL on OOM.
  */
+#define FE_MAX_LISTED 100
+/* The distinct Error() strings of el (fe_string), the first of each in list
+ * order: *strs is a new array of *n new strings (free each, then it), and
+ * *idx (when idx is not NULL; a new array) their indexes in el.
+ * O(n log n).  IW_OK or IW_ENOMEM. */
+enum iw_err fe_distinct(const struct errlist *el, char ***strs, size_t **idx, size_t *n);
 char *fe_invalid_message(const struct errlist *el, const char *kind,
                          const char *group, const char *name);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "admission/admission.h"
+#include "base/buf.h"
 #include "checks/policy.h"
 
 static const char *const ING =
@@ -380,6 +381,240 @@ static void nesting_bound_skips_strings(void **state)
 	}
 }
 
+/* ---- issue 11, item 6: what an answer and a log line echo is bounded */
+
+/* A request around 'obj' with the given uid (3 MB ones too). */
+static char *request_uid(const char *uid, const char *obj)
+{
+	size_t n = strlen(uid) + strlen(obj) + 512;
+	char *b = malloc(n);
+	assert_non_null(b);
+	snprintf(b, n, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	               "\"request\":{\"uid\":\"%s\",\"kind\":{\"group\":\"networking.k8s.io\","
+	               "\"version\":\"v1\",\"kind\":\"Ingress\"},\"namespace\":\"shop\","
+	               "\"operation\":\"CREATE\",\"object\":%s}}", uid, obj);
+	return b;
+}
+
+static char *repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	memset(s, c, n);
+	s[n] = 0;
+	return s;
+}
+
+/* the uid is echoed whole (the API server compares it) but logged cut; a
+ * 3 MB name gives a 422 of a few KB that says the name's length */
+static void long_uid_and_name(void **state)
+{
+	(void)state;
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	size_t big = 3000000;
+	char *uid = repeat('u', big), *obj = ingress("a.example.com", 80);
+	char *req = request_uid(uid, obj);
+	struct adm_result res;
+	char err[300];
+	assert_int_equal(admission_handle(req, strlen(req), &o, &res, err, sizeof err), IW_OK);
+	assert_int_equal(res.outcome, ADM_ALLOWED);
+	char *want = malloc(big + 200);
+	snprintf(want, big + 200, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	                          "\"response\":{\"uid\":\"%s\",\"allowed\":true}}", uid);
+	assert_string_equal(res.response, want);
+	char lf[1024];
+	snprintf(lf, sizeof lf, "\"uid\":\"%.*s\xe2\x80\xa6 (3000000 bytes)\",\"kind\":\"Ingress\","
+	                        "\"namespace\":\"shop\",\"name\":\"web\",\"operation\":\"CREATE\","
+	                        "\"allowed\":true", ADM_LOG_VALUE_MAX, uid);
+	assert_string_equal(res.log_fields, lf);
+	free(res.response);
+	free(res.log_fields);
+	free(req);
+	free(obj);
+	free(want);
+
+	/* metadata.name of 3 MB: one error (too long; the DNS-1123 check of
+	 * the API server is not run on a name that long either) */
+	char *name = repeat('n', big);
+	size_t on = big + 1024;
+	obj = malloc(on);
+	snprintf(obj, on, "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":"
+	                  "{\"name\":\"%s\",\"namespace\":\"shop\"},\"spec\":{\"defaultBackend\":"
+	                  "{\"service\":{\"name\":\"s\",\"port\":{\"number\":80}}}}}", name);
+	req = request_uid("u-2", obj);
+	assert_int_equal(admission_handle(req, strlen(req), &o, &res, err, sizeof err), IW_OK);
+	assert_int_equal(res.outcome, ADM_DENIED);
+	assert_true(res.response_len < 8192);   /* was 12 MB */
+	json_error_t je;
+	json_t *j = json_loads(res.response, 0, &je);
+	assert_non_null(j);
+	json_t *st = json_object_get(json_object_get(j, "response"), "status");
+	assert_int_equal(json_integer_value(json_object_get(st, "code")), 422);
+	char shown[FE_ECHO_MAX + 64];
+	snprintf(shown, sizeof shown, "%.*s\xe2\x80\xa6 (3000000 bytes)", FE_ECHO_MAX, name);
+	json_t *details = json_object_get(st, "details");
+	assert_string_equal(json_string_value(json_object_get(details, "name")), shown);
+	char msg[3 * FE_ECHO_MAX];
+	snprintf(msg, sizeof msg, "Ingress.networking.k8s.io \"%.*s\xe2\x80\xa6\" (3000000 bytes) is "
+	                          "invalid: metadata.name: Invalid value: \"%.*s\xe2\x80\xa6\" (3000000 "
+	                          "bytes): must be no more than 253 characters",
+	         FE_ECHO_MAX, name, FE_ECHO_MAX, name);
+	assert_string_equal(json_string_value(json_object_get(st, "message")), msg);
+	assert_int_equal(json_array_size(json_object_get(details, "causes")), 1);
+	json_decref(j);
+	free(res.response);
+	free(res.log_fields);
+	free(req);
+	free(obj);
+	free(name);
+	free(uid);
+}
+
+/* a 422 with 150 distinct errors: 100 causes, the message counts the rest */
+static void causes_capped(void **state)
+{
+	(void)state;
+	struct adm_opts o = { 0 };
+	iw_vopts_init(&o.v);
+	struct buf paths;
+	buf_init(&paths, 1u << 20);
+	for (int i = 0; i < 150; i++)
+		buf_printf(&paths, "%s{\"path\":\"p%d\",\"pathType\":\"Prefix\",\"backend\":{\"service\":"
+		                   "{\"name\":\"s\",\"port\":{\"number\":80}}}}", i ? "," : "", i);
+	char *obj = malloc(paths.len + 512);
+	sprintf(obj, "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\",\"metadata\":"
+	             "{\"name\":\"web\",\"namespace\":\"shop\"},\"spec\":{\"rules\":[{\"host\":"
+	             "\"a.example.com\",\"http\":{\"paths\":[%s]}}]}}", paths.p);
+	buf_release(&paths);
+	char *req = request_uid("u-3", obj);
+	struct adm_result res;
+	json_t *j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_DENIED);
+	json_t *st = json_object_get(json_object_get(j, "response"), "status");
+	json_t *causes = json_object_get(json_object_get(st, "details"), "causes");
+	assert_int_equal(json_array_size(causes), ADM_MAX_CAUSES);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 99), "field")),
+	                    "spec.rules[0].http.paths[99].path");
+	const char *msg = json_string_value(json_object_get(st, "message"));
+	const char *tail = "spec.rules[0].http.paths[99].path: Invalid value: \"p99\": must be an "
+	                   "absolute path, and 50 more errors]";
+	assert_true(strlen(msg) > strlen(tail));
+	assert_string_equal(msg + strlen(msg) - strlen(tail), tail);
+	json_decref(j);
+	free(req);
+	free(obj);
+}
+
+/* A policy of many findings: n of severity sev, each message 'len' bytes
+ * long and distinct, then (more > 0) a closing finding standing for more. */
+struct many { size_t n, len, more; enum iw_severity sev; bool same; };
+
+static enum iw_err many_findings(void *arg, const struct adm_subject *s, struct findings *out,
+                                 const char **warning)
+{
+	(void)s;
+	(void)warning;
+	const struct many *m = arg;
+	char *pad = repeat('x', m->len);
+	for (size_t i = 0; i < m->n; i++)
+		findings_add(out, "duplicate-path", m->sev, FP_IDX(FP_KEY(NULL, "paths"), m->same ? 0 : i),
+		             "%04zu%s", m->same ? 0 : i, pad + 4);
+	free(pad);
+	if (m->more && findings_add(out, "duplicate-path", m->sev, NULL, "%zu more findings of "
+	                            "this check are not listed (at most 100 per object)",
+	                            m->more) == IW_OK)
+		out->v[out->n - 1].more = m->more;
+	return out->err;
+}
+
+static size_t runes(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* warnings as the API server keeps them: whole when they fit in 4,096
+ * characters; else each cut at 256 and as many as fit, then one that
+ * counts the rest (the findings a closing one stands for included) */
+static void warnings_capped_like_the_api_server(void **state)
+{
+	(void)state;
+	struct many m = { 10, 40, 0, IW_SEV_WARNING, false };
+	struct adm_opts o = { .policy = many_findings, .policy_arg = &m };
+	iw_vopts_init(&o.v);
+	char *obj = ingress("a.example.com", 80);
+	char *req = request("v1", "CREATE", "Ingress", obj);
+	struct adm_result res;
+	json_t *j = decide(req, &o, &res);
+	json_t *w = json_object_get(json_object_get(j, "response"), "warnings");
+	assert_int_equal(json_array_size(w), 10);
+	assert_string_equal(json_string_value(json_array_get(w, 9)),
+	                    "duplicate-path: paths[9]: 0009xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	json_decref(j);
+
+	m = (struct many){ 1000, 300, 29000, IW_SEV_WARNING, false };
+	j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_ALLOWED);
+	w = json_object_get(json_object_get(j, "response"), "warnings");
+	size_t k = json_array_size(w) - 1, total = 0;
+	char more[200];
+	int more_runes = snprintf(more, sizeof more, "ingress-warden: %zu more warnings are not listed "
+	                          "(the API server keeps 4096 characters of warnings)", (size_t)30000);
+	assert_int_equal(k, (4096 - (size_t)more_runes) / 256);   /* as many as fit */
+	for (size_t i = 0; i < k; i++) {
+		const char *s = json_string_value(json_array_get(w, i));
+		char want[512];
+		int n = snprintf(want, sizeof want, "duplicate-path: paths[%zu]: %04zu", i, i);
+		memset(want + n, 'x', 255 - (size_t)n);
+		strcpy(want + 255, "\xe2\x80\xa6");
+		assert_string_equal(s, want);
+		total += runes(s);
+	}
+	snprintf(more, sizeof more, "ingress-warden: %zu more warnings are not listed (the API "
+	         "server keeps 4096 characters of warnings)", 1000 - k + 29000);
+	assert_string_equal(json_string_value(json_array_get(w, k)), more);
+	total += runes(more);
+	assert_true(total <= 4096);
+	json_decref(j);
+
+	/* repeats are dropped (as the API server does) before counting */
+	m = (struct many){ 5000, 300, 0, IW_SEV_WARNING, true };
+	j = decide(req, &o, &res);
+	w = json_object_get(json_object_get(j, "response"), "warnings");
+	assert_int_equal(json_array_size(w), 1);
+	assert_int_equal(strlen(json_string_value(json_array_get(w, 0))), strlen("duplicate-path: paths[0]: ") + 300);
+	json_decref(j);
+	free(req);
+	free(obj);
+}
+
+/* a 403 with 150 error findings: 100 causes, the message says the rest */
+static void forbidden_causes_capped(void **state)
+{
+	(void)state;
+	struct many m = { 150, 10, 0, IW_SEV_ERROR, false };
+	struct adm_opts o = { .policy = many_findings, .policy_arg = &m };
+	iw_vopts_init(&o.v);
+	char *obj = ingress("a.example.com", 80);
+	char *req = request("v1", "CREATE", "Ingress", obj);
+	struct adm_result res;
+	json_t *j = decide(req, &o, &res);
+	assert_int_equal(res.outcome, ADM_DENIED);
+	json_t *st = json_object_get(json_object_get(j, "response"), "status");
+	assert_int_equal(json_integer_value(json_object_get(st, "code")), 403);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(st, "details"), "causes")),
+	                 ADM_MAX_CAUSES);
+	const char *msg = json_string_value(json_object_get(st, "message"));
+	const char *tail = "; duplicate-path: paths[99]: 0099xxxxxx; and 50 more";
+	assert_string_equal(msg + strlen(msg) - strlen(tail), tail);
+	json_decref(j);
+	free(req);
+	free(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +626,10 @@ int main(void)
 		cmocka_unit_test(ingress_class_gets_the_policy),
 		cmocka_unit_test(response_and_log_fields_as_jansson_writes_them),
 		cmocka_unit_test(nesting_bound_skips_strings),
+		cmocka_unit_test(long_uid_and_name),
+		cmocka_unit_test(causes_capped),
+		cmocka_unit_test(warnings_capped_like_the_api_server),
+		cmocka_unit_test(forbidden_causes_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
