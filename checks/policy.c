@@ -100,12 +100,22 @@ enum iw_err iw_policy_check_class(const struct iw_policy *p, const struct ingres
 
 /* ---- audit ------------------------------------------------------------------ */
 
-static int cmp_nsname(const void *a, const void *b)
+/* An Ingress of the audit, and what orders it: its effective class, its
+ * least rule host, then namespace/name. */
+struct visit {
+	const struct ingress *ing;
+	const char *cls, *host;
+};
+
+static int cmp_visit(const void *a, const void *b)
 {
-	const struct ingress *x = *(const struct ingress *const *)a;
-	const struct ingress *y = *(const struct ingress *const *)b;
-	int r = strcmp(iw_namespace(&x->meta), iw_namespace(&y->meta));
-	return r ? r : strcmp(iw_nz(x->meta.name), iw_nz(y->meta.name));
+	const struct visit *x = a, *y = b;
+	int r = strcmp(x->cls, y->cls);
+	if (!r)
+		r = strcmp(x->host, y->host);
+	if (!r)
+		r = strcmp(iw_namespace(&x->ing->meta), iw_namespace(&y->ing->meta));
+	return r ? r : strcmp(iw_nz(x->ing->meta.name), iw_nz(y->ing->meta.name));
 }
 
 enum iw_err iw_policy_audit(const struct iw_policy *p, const struct iw_state *state,
@@ -115,24 +125,42 @@ enum iw_err iw_policy_audit(const struct iw_policy *p, const struct iw_state *st
 	enum iw_err rc = IW_OK;
 	if (nfindings)
 		*nfindings = 0;
-	const struct ingress **v = malloc((slots ? slots : 1) * sizeof *v);
-	if (!v)
+	struct visit *v = malloc((slots ? slots : 1) * sizeof *v);
+	struct iw_check_memo *memo = chk_memo_new();
+	if (!v || !memo) {
+		free(v);
+		iw_check_memo_free(memo);
 		return IW_ENOMEM;
-	for (size_t i = 0; i < slots; i++)
-		if (iw_state_slot(state, i))
-			v[n++] = iw_state_slot(state, i);
-	qsort(v, n, sizeof *v, cmp_nsname);
+	}
+	for (size_t i = 0; i < slots; i++) {
+		const struct ingress *ing = iw_state_slot(state, i);
+		if (!ing)
+			continue;
+		const char *h = NULL, *cls = iw_effective_class(ing, state);
+		for (size_t k = 0; k < ing->nrules; k++) {
+			const char *x = iw_nz(ing->rules[k].host);
+			if (!h || strcmp(x, h) < 0)
+				h = x;
+		}
+		v[n++] = (struct visit){ ing, cls ? cls : "", h ? h : "" };
+	}
+	/* the Ingresses that share their hosts one after the other, so that
+	 * the memo builds the routing table of a set of neighbours once (2,000
+	 * Ingresses on one host: 18.7 s without it) */
+	qsort(v, n, sizeof *v, cmp_visit);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct findings fl = { 0 };
-		struct chk_ctx c = ingress_ctx(p, v[i], NULL, state, true, &fl);
+		struct chk_ctx c = ingress_ctx(p, v[i].ing, NULL, state, true, &fl);
+		c.memo = memo;
 		rc = run(&c, ingress_checks, sizeof ingress_checks / sizeof *ingress_checks);
 		findings_drop_suppressed(&fl);   /* ingress-warden.io/ignore */
 		if (!rc && fl.n && fn)
-			fn(arg, v[i], &fl);
+			fn(arg, v[i].ing, &fl);
 		total += fl.n;
 		findings_release(&fl);
 	}
 	free(v);
+	iw_check_memo_free(memo);
 	if (nfindings && !rc)
 		*nfindings = total;
 	return rc;

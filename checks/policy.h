@@ -78,9 +78,10 @@ enum iw_err iw_policy_check_class(const struct iw_policy *p, const struct ingres
  * table of check.h) on every Ingress of 'state' against the rest of the
  * state, to find the conflicts that entered the cluster anyway (objects
  * older than the webhook, two replicas admitting two conflicting objects at
- * once).  'fn' is called once per Ingress that has findings, in
- * namespace/name order, with the findings of that Ingress (borrowed for the
- * call).  *nfindings (may be NULL) gets the number of findings.  Returns
+ * once).  'fn' is called once per Ingress that has findings, with the
+ * findings of that Ingress (borrowed for the call), in the order of their
+ * effective class, then their least rule host, then namespace/name (the
+ * Ingresses that share hosts one after the other: one memo, as above).  *nfindings (may be NULL) gets the number of findings.  Returns
  * IW_OK or IW_ENOMEM.
  */
 typedef void (*iw_audit_fn)(void *arg, const struct ingress *ing,

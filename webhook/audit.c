@@ -32,18 +32,29 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The finding lines of one audit: logged, and left out past WH_AUDIT_LOG_MAX. */
+struct audit_log {
+	size_t logged, left_out;
+};
+
 static void log_findings(void *arg, const struct ingress *ing, const struct findings *fl)
 {
-	(void)arg;
+	struct audit_log *al = arg;
 	if (!wh_log_enabled(WH_LOG_WARN))
 		return;
 	const char *ns = iw_namespace(&ing->meta);
-	for (size_t i = 0; i < fl->n; i++)
+	for (size_t i = 0; i < fl->n; i++) {
+		if (al->logged >= WH_AUDIT_LOG_MAX) {
+			al->left_out += fl->n - i;
+			return;
+		}
+		al->logged++;
 		wh_log(WH_LOG_WARN, "audit finding",
 		       json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "event", "audit_finding",
 		                 "check", fl->v[i].check, "severity", iw_severity_name(fl->v[i].severity),
 		                 "namespace", ns, "name", iw_nz(ing->meta.name),
 		                 "field", fl->v[i].field, "message", fl->v[i].message));
+	}
 }
 
 static void refresh(struct wh_audit *a)
@@ -103,7 +114,8 @@ static void audit_once(struct wh_audit *a)
 	size_t n;
 	struct wh_policy_ref *ref;
 	const struct iw_policy *p = wh_policy_get(a->p, &ref);
-	enum iw_err rc = iw_cluster_audit(a->c, p, counts, log_findings, NULL, &n);
+	struct audit_log al = { 0, 0 };
+	enum iw_err rc = iw_cluster_audit(a->c, p, counts, log_findings, &al, &n);
 	wh_policy_put(a->p, ref);
 	if (rc) {
 		wh_log(WH_LOG_ERROR, "audit failed", json_pack("{s:s}", "error", iw_strerror(rc)));
@@ -112,8 +124,9 @@ static void audit_once(struct wh_audit *a)
 	for (int i = 0; i < IW_NCHECKS && i < WH_AUDIT_MAX_CHECKS; i++)
 		atomic_store(&a->m->audit_findings[i], counts[i]);
 	atomic_fetch_add(&a->m->audit_runs, 1);
-	wh_log(WH_LOG_INFO, "audit", json_pack("{s:s, s:I, s:I, s:f}", "event", "audit",
+	wh_log(WH_LOG_INFO, "audit", json_pack("{s:s, s:I, s:I, s:I, s:f}", "event", "audit",
 	                                        "findings", (json_int_t)n,
+	                                        "findings_not_logged", (json_int_t)al.left_out,
 	                                        "ingresses", (json_int_t)atomic_load(&a->m->cluster_objects[0]),
 	                                        "seconds", mono() - t0));
 }

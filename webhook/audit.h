@@ -3,8 +3,10 @@
  * cache (webhook/cluster.h), decides readiness from its health, keeps the
  * cluster metrics current, and audits the cached state
  * every interval: a JSON log line per finding ({"msg":"audit finding",
- * "check","severity","namespace","name","field","message"}) and the gauge
- * ingress_warden_audit_findings{check=...} per check.
+ * "check","severity","namespace","name","field","message"}), at most
+ * WH_AUDIT_LOG_MAX of them per audit (the closing {"msg":"audit"} line says
+ * how many more there were in "findings_not_logged"), and the gauge
+ * ingress_warden_audit_findings{check=...} per check (every finding).
  */
 #ifndef IW_WEBHOOK_AUDIT_H
 #define IW_WEBHOOK_AUDIT_H
@@ -15,6 +17,10 @@
 #include "webhook/policybox.h"
 
 struct wh_audit;   /* opaque */
+
+/* Finding lines logged per audit: a cluster of 10,000 conflicting Ingresses
+ * is not 10,000 lines every interval (issue 11). */
+#define WH_AUDIT_LOG_MAX 1000
 
 /*
  * Readiness, from the audit thread, whenever it is re-evaluated (every
