@@ -37,7 +37,11 @@
  *
  * Untrusted input: depth, document size, document count and the expanded
  * node count (aliases count their whole expansion: "billion laughs" stops at
- * the bound) are bounded by struct yd_limits.  A syntax error or a bound hit
+ * the bound) are bounded by struct yd_limits.  The document size counts its
+ * text and the bytes its aliases stand for (the scalars and keys of their
+ * anchors, expanded): a 1 MB anchor aliased 1,000 times fails at the alias
+ * that passes max_doc_bytes ("document too large with its aliases
+ * expanded"), as the 1 GB object kubectl would send.  A syntax error or a bound hit
  * fails only its document: it is reported (line:column and message) and
  * reading resumes at the next `---` line (YAML) or the next line starting
  * with '{' (JSON).
@@ -65,7 +69,8 @@ enum yd_format {
 
 struct yd_limits {
 	size_t max_depth;      /* nesting of mappings/sequences; default 100 */
-	size_t max_doc_bytes;  /* one document; default 3 MiB (the API server's request limit) */
+	size_t max_doc_bytes;  /* one document, aliases expanded; default 3 MiB (the API
+	                          server's request limit) */
 	size_t max_docs;       /* documents per buffer; default 1,000,000 */
 	size_t max_nodes;      /* nodes per document, aliases expanded; default 1,000,000 */
 	/* Not a limit: where the documents' JSON is built.  NULL (the default):

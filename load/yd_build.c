@@ -27,6 +27,7 @@ void ydi_builder_clear_doc(struct builder *b)
 	b->root = NULL;
 	b->root_node = 0;
 	b->nodes = 0;
+	b->alias_bytes = 0;
 	b->failed = false;
 	b->err[0] = 0;
 	b->in_items = b->skim = b->split_used = false;
@@ -44,8 +45,28 @@ static bool count_nodes(struct builder *b, size_t w, const yaml_mark_t *m)
 	return true;
 }
 
+/* An alias at m standing for 'bytes' of its anchor: with the text before
+ * it (counted in characters here: at most its bytes; exactly at the end of
+ * the document and while it grows, yd_yaml.c), the document may not pass
+ * max_doc_bytes.  Inside the items of a List that may be split, only the
+ * aliases count here: the text of the items may pass the bound. */
+static bool count_alias_bytes(struct builder *b, size_t bytes, const yaml_mark_t *m)
+{
+	size_t max = b->lim->max_doc_bytes;
+	size_t text = b->in_items && b->lim->split_lists ? 0
+	            : m->index > b->doc_ci ? m->index - b->doc_ci : 0;
+	b->alias_bytes += bytes;
+	if (b->alias_bytes > max || bytes > max || text > max - b->alias_bytes) {
+		char msg[120];
+		ydi_too_large(b->lim, true, msg, sizeof msg);
+		fail(b, m, msg);
+		return false;
+	}
+	return true;
+}
+
 static bool add_anchor(struct builder *b, const char *name, json_t *v, uint32_t node, size_t w,
-                       const yaml_mark_t *m)
+                       size_t bytes, const yaml_mark_t *m)
 {
 	if (b->nan == b->cap_an) {
 		size_t cap = b->cap_an ? b->cap_an * 2 : 8;
@@ -62,7 +83,7 @@ static bool add_anchor(struct builder *b, const char *name, json_t *v, uint32_t 
 		fail_oom(b, m);
 		return false;
 	}
-	b->an[b->nan++] = (struct anchor){ nm, json_incref(v), node, w };
+	b->an[b->nan++] = (struct anchor){ nm, json_incref(v), node, w, bytes };
 	return true;
 }
 
@@ -96,7 +117,8 @@ static void duplicate_key(struct builder *b, const struct frame *f, const char *
 }
 
 /* Attaches a finished value (a new reference, stolen) to the open container. */
-static void attach(struct builder *b, json_t *v, uint32_t node, size_t w, const yaml_mark_t *m)
+static void attach(struct builder *b, json_t *v, uint32_t node, size_t w, size_t bytes,
+                   const yaml_mark_t *m)
 {
 	if (!b->depth) {
 		b->root = v;
@@ -105,6 +127,7 @@ static void attach(struct builder *b, json_t *v, uint32_t node, size_t w, const 
 	}
 	struct frame *f = &b->st[b->depth - 1];
 	f->weight += w;
+	f->bytes += bytes;
 	if (!f->map) {
 		if (json_array_append_new(f->v, v)) {
 			fail_oom(b, m);
@@ -197,6 +220,7 @@ static void set_key(struct builder *b, struct frame *f, const yaml_mark_t *m, co
 	}
 	f->key = off;
 	f->klen = (uint32_t)len;
+	f->bytes += len;
 	f->kline = mline(b, m);
 	f->kcol = mcol(b, m);
 	f->have_key = true;
@@ -234,7 +258,7 @@ void ydi_on_scalar(struct builder *b, const yaml_event_t *e)
 		return;
 	}
 	if (e->data.scalar.anchor &&
-	    !add_anchor(b, (const char *)e->data.scalar.anchor, v, node, 1, m)) {
+	    !add_anchor(b, (const char *)e->data.scalar.anchor, v, node, 1, len, m)) {
 		json_decref(v);
 		return;
 	}
@@ -242,7 +266,7 @@ void ydi_on_scalar(struct builder *b, const yaml_event_t *e)
 		ydi_item_begin(b, m);
 		ydi_item_end(b, &e->end_mark);
 	}
-	attach(b, v, node, 1, m);
+	attach(b, v, node, 1, len, m);
 }
 
 void ydi_on_alias(struct builder *b, const yaml_event_t *e)
@@ -262,6 +286,8 @@ void ydi_on_alias(struct builder *b, const yaml_event_t *e)
 		fail(b, m, msg);
 		return;
 	}
+	if (!count_alias_bytes(b, a->bytes, m))
+		return;
 	if (f && f->map && !f->have_key) {
 		if (!json_is_string(a->v)) {
 			fail(b, m, "an alias used as a mapping key must be a string");
@@ -281,7 +307,7 @@ void ydi_on_alias(struct builder *b, const yaml_event_t *e)
 		ydi_item_begin(b, m);
 		ydi_item_end(b, &e->end_mark);
 	}
-	attach(b, json_incref(a->v), node, a->weight, m);
+	attach(b, json_incref(a->v), node, a->weight, a->bytes, m);
 }
 
 void ydi_on_start(struct builder *b, const yaml_event_t *e, bool map)
@@ -335,6 +361,7 @@ void ydi_on_start(struct builder *b, const yaml_event_t *e, bool map)
 		b->items_plen = b->tree->plen;
 		b->items_nan = b->nan;
 		b->items_nodes = b->nodes;
+		b->items_alias_bytes = b->alias_bytes;
 		b->items_start = ydi_u8_byte(b->cur, m->index);
 		b->nitems = 0;
 	}
@@ -353,14 +380,14 @@ void ydi_on_end(struct builder *b, const yaml_event_t *e)
 		b->items_span = ydi_u8_byte(b->cur, e->end_mark.index) - b->items_start;
 	}
 	if (f.anchor) {
-		bool ok = add_anchor(b, f.anchor, f.v, f.node, f.weight, m);
+		bool ok = add_anchor(b, f.anchor, f.v, f.node, f.weight, f.bytes, m);
 		free(f.anchor);
 		if (!ok) {
 			json_decref(f.v);
 			return;
 		}
 	}
-	attach(b, f.v, f.node, f.weight, m);
+	attach(b, f.v, f.node, f.weight, f.bytes, m);
 }
 
 bool ydi_builder_init(struct builder *b, const struct yd_limits *lim)

@@ -58,6 +58,7 @@ void ydi_skim_start(struct builder *b)
 	t->v[b->items_node].first = t->v[b->items_node].last = 0;
 	t->plen = b->items_plen;
 	b->nodes = b->items_nodes;
+	b->alias_bytes = b->items_alias_bytes;
 	b->skim = b->split_used = true;
 }
 

@@ -154,7 +154,7 @@ void ydi_run_json(struct run *r)
 					d.nitems = sd.nitems;
 					d.length = end - at;
 				} else {
-					ydi_too_large(r->lim, msg, sizeof msg);
+					ydi_too_large(r->lim, false, msg, sizeof msg);
 					d.error = msg;
 					d.err_line = line;
 					d.err_col = col;
@@ -213,7 +213,7 @@ void ydi_run_json(struct run *r)
 		if (used > max) {
 			json_decref(v);
 			jarena_reset(r->lim->arena);
-			ydi_too_large(r->lim, msg, sizeof msg);
+			ydi_too_large(r->lim, false, msg, sizeof msg);
 			d.error = msg;
 			d.err_line = line;
 			d.err_col = col;

@@ -47,8 +47,9 @@ unsigned ydi_count_lines(const char *s, size_t n);
  * line) at or after 'from'; len when none. */
 size_t ydi_next_doc_marker(const char *buf, size_t len, size_t from);
 size_t ydi_line_start(const char *buf, size_t at);
-/* "document too large (the limit is 3 MiB per object...)" into msg */
-void ydi_too_large(const struct yd_limits *lim, char *msg, size_t size);
+/* "document too large (the limit is 3 MiB per object...)" into msg;
+ * 'aliases': "document too large with its aliases expanded (...)" */
+void ydi_too_large(const struct yd_limits *lim, bool aliases, char *msg, size_t size);
 
 /* Text to read again or alone: buf[off .. off+len), whose first byte is at
  * line:col.  A block (YAML) text keeps its indentation by padding its first
@@ -105,12 +106,14 @@ struct anchor {
 	json_t *v;        /* a reference held */
 	uint32_t node;
 	size_t weight;
+	size_t bytes;     /* its expansion: the bytes of its scalars and keys */
 };
 
 struct frame {
 	json_t *v;
 	uint32_t node;
 	size_t weight;
+	size_t bytes;     /* of its scalars and keys so far, aliases expanded */
 	char *anchor;     /* owned */
 	bool map;
 	bool have_key, merge_key;
@@ -126,6 +129,11 @@ struct builder {
 	struct anchor *an;
 	size_t nan, cap_an;
 	size_t nodes;         /* expanded nodes of this document */
+	/* bytes the aliases of this document stand for (their anchors'
+	 * expansions): counted with its text against max_doc_bytes, so that a
+	 * 1 MB anchor aliased 1,000 times is not a 1 GB object downstream */
+	size_t alias_bytes;
+	size_t doc_ci;        /* the character index where the document starts */
 	json_t *root;
 	uint32_t root_node;
 	unsigned line0;       /* lines before the parser's input */
@@ -141,6 +149,7 @@ struct builder {
 	size_t skim_depth;    /* collections open inside the current item (skim) */
 	uint32_t items_node;  /* the sequence's node */
 	size_t items_plen, items_nan, items_nodes;   /* pool, anchors, nodes before its items */
+	size_t items_alias_bytes;                    /* alias_bytes before its items */
 	size_t items_start, items_span;              /* its text */
 	struct yd_range *items, open_item;
 	size_t nitems, cap_items;

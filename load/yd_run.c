@@ -67,12 +67,13 @@ static void size_text(size_t n, char *out, size_t size)
 		snprintf(out, size, "%zu bytes", n);
 }
 
-void ydi_too_large(const struct yd_limits *lim, char *msg, size_t size)
+void ydi_too_large(const struct yd_limits *lim, bool aliases, char *msg, size_t size)
 {
 	char lt[32];
 	size_text(lim->max_doc_bytes, lt, sizeof lt);
-	snprintf(msg, size, "document too large (the limit is %s per object%s)", lt,
-	         lim->split_lists ? "; only a List may be larger" : "");
+	snprintf(msg, size, "document too large%s (the limit is %s per object%s)",
+	         aliases ? " with its aliases expanded" : "", lt,
+	         lim->split_lists && !aliases ? "; only a List may be larger" : "");
 }
 
 enum iw_err ydi_emit(struct run *r, struct yd_doc *d)

@@ -148,6 +148,7 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			in_doc = true;
 			doc_failures = iw_json_failures();
 			doc_ci = e.start_mark.index;
+			b->doc_ci = doc_ci;
 			doc_start = ydi_u8_byte(&cur, doc_ci);
 			doc_line = mline(b, &e.start_mark);
 			doc_col = mcol(b, &e.start_mark);
@@ -177,9 +178,10 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 			struct yd_doc d = { 0 };
 			d.format = YD_YAML;
 			size_t end = ydi_u8_byte(&cur, e.end_mark.index);
-			char big[96];
-			if (!b->failed && doc_bytes(b, end, doc_start) > max) {
-				ydi_too_large(r->lim, big, sizeof big);
+			char big[128];
+			size_t text = doc_bytes(b, end, doc_start);
+			if (!b->failed && (text > max || b->alias_bytes > max - text)) {
+				ydi_too_large(r->lim, text <= max, big, sizeof big);
 				fail(b, &e.start_mark, big);
 			}
 			if (b->failed) {
@@ -219,18 +221,20 @@ static size_t parse_yaml_from(struct run *r, size_t from, unsigned line0)
 		/* a document that grows past the bound fails early, unless it is a
 		 * List whose items may be read one by one; characters are at most
 		 * 4 bytes, so the exact count is needed only near the bound */
+		size_t room = max - (b->alias_bytes < max ? b->alias_bytes : max);
 		if (!in_doc || b->failed || (b->split_used && b->in_items) ||
-		    (p.mark.index - doc_ci) < max / 4)
+		    (p.mark.index - doc_ci) < room / 4)
 			continue;
-		if (doc_bytes(b, ydi_u8_byte(&cur, p.mark.index), doc_start) <= max)
+		size_t text = doc_bytes(b, ydi_u8_byte(&cur, p.mark.index), doc_start);
+		if (text <= room)
 			continue;
 		if (b->in_items && !b->split_used) {
 			ydi_skim_start(b);
 			continue;
 		}
 		yaml_mark_t mk = p.mark;
-		char big[96];
-		ydi_too_large(r->lim, big, sizeof big);
+		char big[128];
+		ydi_too_large(r->lim, text <= max, big, sizeof big);
 		fail(b, &mk, big);
 		struct yd_doc d = { 0 };
 		d.format = YD_YAML;

@@ -159,6 +159,11 @@ elif what == "hosts":      # n Ingresses over n/177 hosts, 177 per host (the 50 
                     "          service:\n            name: s%d\n            port:\n"
                     "              number: 80\n" % (i, i % 50, i % (n // 177), i))
     sys.stdout.write("---\n".join(docs)); sys.exit()
+elif what == "alias":      # a rule of one n-byte path anchored, aliased 999 times
+    rule = ("  - &r {host: a.example.com, http: {paths: [{path: \"/%s\", pathType: Prefix, "
+            "backend: {service: {name: s, port: {number: 80}}}}]}}\n" % ("x" * n))
+    sys.stdout.write("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+                     "  namespace: shop\nspec:\n  rules:\n" + rule + "  - *r\n" * 999); sys.exit()
 elif what == "same-host-list":  # the same as a List, as kubectl get -o json writes it (kubefake)
     items = []
     for i in range(n):
@@ -280,6 +285,31 @@ if launch "$T/lint.log" --lint-listen "127.0.0.1:@P1@" --max-body 1Mi --shutdown
   check "   ... within 500 ms of server CPU (target 50 ms)" le $((c1 - c0)) $((500 * X))
 else
   bad "lint server starts"; cat "$T/lint.log"
+fi
+
+# ---- item 5: YAML aliases are bounded by node count, not bytes
+# Before: a rule with a 1 MB path anchored and aliased 999 times (1 MB of
+# text, 1,000 nodes) took 5.7 s of CPU and 1.96 GB in lint; the lint server
+# was cut at 10 s with 988 MB.  Now the bytes an alias stands for count with
+# the text against the 3 MiB per object: the fourth alias passes it.
+gen alias 1000000 >"$T/alias.yaml"
+run_measured --out "$T/alias.out" -- "$BIN" lint "$T/alias.yaml"
+check "lint: a 1 MB anchor aliased 1,000 times: exit 2, the bound's error at the alias that passes it" \
+  eq "$RC $(head -1 "$T/alias.out")" \
+     "2 $T/alias.yaml:11:5: error: document too large with its aliases expanded (the limit is 3 MiB per object)"
+check "   ... within 1 s of CPU (${CPU} ms; was 5.7 s)" le "$CPU" $((1000 * X))
+check "   ... and 300 MB (${RSS} KB; was 1.96 GB)" le "$RSS" 307200
+if [ -n "${LINT:-}" ]; then
+  c0=$(proc_cpu_ms "$LINT")
+  code=$(curl -sS --max-time 20 -H 'Content-Type: application/yaml' --data-binary "@$T/alias.yaml" \
+         -o "$T/alias-lint.json" -w '%{http_code}' "$LU")
+  c1=$(proc_cpu_ms "$LINT")
+  check "lint server: the same answered 200 with the bound's error" \
+    eq "$code $(q first-problem "$T/alias-lint.json")" \
+       "200 11 5 document too large with its aliases expanded (the limit is 3 MiB per object)"
+  check "   ... within 1 s of server CPU ($((c1 - c0)) ms; was cut at 10 s)" le $((c1 - c0)) $((1000 * X))
+  check "   ... and the server's peak RSS within 300 MB (was 988 MB)" \
+    le "$(awk '/VmHWM/{print $2}' /proc/$LINT/status)" 307200
 fi
 
 # ---- item 6: amplification

@@ -133,6 +133,69 @@ static void aliases_and_merge(void **state)
 	assert_string_equal(g.text[1], "{\"ok\":1}");
 }
 
+/* Aliases count the bytes they stand for against max_doc_bytes (issue 11
+ * item 5: a 1 MB anchor aliased 1,000 times was a 1 GB object downstream):
+ * the alias that passes the bound fails the document, at that alias, and
+ * the next document is read; the nodes bound alone did not stop it. */
+static void alias_bytes_bound(void **state)
+{
+	(void)state;
+	struct yd_limits lim;
+	yd_limits_init(&lim);
+	lim.max_doc_bytes = 200;
+	struct got g = { 0 };
+	/* text 42 bytes + 4 aliases of 40 bytes = 202 > 200: the 4th fails */
+	const char *four = "a: &a \"0123456789012345678901234567890123456789\"\n"
+	                   "b: [*a, *a, *a, *a]\n---\nok: 1\n";
+	assert_int_equal(yd_parse(four, strlen(four), YD_YAML, &lim, collect, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.text[0], "ERROR 2:17: document too large with its aliases expanded "
+	                               "(the limit is 200 bytes per object)");
+	assert_string_equal(g.text[1], "{\"ok\":1}");
+	/* three fit: shared, as before */
+	const char *three = "a: &a \"0123456789012345678901234567890123456789\"\nb: [*a, *a, *a]\n";
+	memset(&g, 0, sizeof g);
+	assert_int_equal(yd_parse(three, strlen(three), YD_YAML, &lim, collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_true(strncmp(g.text[0], "{\"a\":\"0123", 10) == 0);
+	/* nested anchors: an alias stands for its whole expansion (keys too),
+	 * and a merge key for what it brings in */
+	lim.max_doc_bytes = 1000;
+	const char *nest = "x: &x {kkkkk: \"0123456789\"}\n"                       /* 15 bytes */
+	                   "y: &y [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\n"   /* 150 */
+	                   "z: [*y, *y, *y, *y, *y, *y, *y]\n";   /* 150 each: the 6th passes */
+	memset(&g, 0, sizeof g);
+	assert_int_equal(yd_parse(nest, strlen(nest), YD_YAML, &lim, collect, &g), 0);
+	assert_string_equal(g.text[0], "ERROR 3:25: document too large with its aliases expanded "
+	                               "(the limit is 1000 bytes per object)");
+	const char *merge = "m: &m {aaaaaaaaaa: \"0123456789\", bbbbbbbbbb: \"0123456789\"}\n"
+	                    "l: [{<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}, "
+	                    "{<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}, {<<: *m}]\n";
+	lim.max_doc_bytes = 600;
+	memset(&g, 0, sizeof g);
+	assert_int_equal(yd_parse(merge, strlen(merge), YD_YAML, &lim, collect, &g), 0);
+	assert_true(strstr(g.text[0], "ERROR 2:") == g.text[0]);
+	assert_true(strstr(g.text[0], "with its aliases expanded") != NULL);
+	/* the default bound: 1 MB aliased 4 times passes 3 MiB; 2 times not */
+	yd_limits_init(&lim);
+	size_t n = 1000000;
+	char *big = malloc(n + 64);
+	assert_non_null(big);
+	memcpy(big, "a: &a \"", 7);
+	memset(big + 7, 'x', n);
+	strcpy(big + 7 + n, "\"\nb: [*a, *a]\n");
+	memset(&g, 0, sizeof g);
+	assert_int_equal(yd_parse(big, strlen(big), YD_YAML, &lim, collect, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_true(strncmp(g.text[0], "{\"a\":\"xxx", 9) == 0);
+	strcpy(big + 7 + n, "\"\nb: [*a, *a, *a]\n");
+	memset(&g, 0, sizeof g);
+	assert_int_equal(yd_parse(big, strlen(big), YD_YAML, &lim, collect, &g), 0);
+	assert_string_equal(g.text[0], "ERROR 2:13: document too large with its aliases expanded "
+	                               "(the limit is 3 MiB per object)");
+	free(big);
+}
+
 static void depth_bound(void **state)
 {
 	(void)state;
@@ -366,6 +429,7 @@ int main(void)
 		cmocka_unit_test(documents_and_lines),
 		cmocka_unit_test(syntax_error_resync),
 		cmocka_unit_test(aliases_and_merge),
+		cmocka_unit_test(alias_bytes_bound),
 		cmocka_unit_test(depth_bound),
 		cmocka_unit_test(deep_flow_nesting),
 		cmocka_unit_test(cancel_flag),
