@@ -75,6 +75,17 @@ try:
                         put("re-%d-%d" % (n, len(v)), "\x00%s\n%s" % (v, r["path"]))
 except (OSError, ValueError, KeyError) as e:
     print("seeds: %s" % e, file=sys.stderr)
+# the YAML structures of issue 11: flow nesting past the bound, anchors and
+# aliases (a rule aliased, an annotation aliased), merge keys
+put("yaml-flow-seq", "[" * 300 + "]" * 300 + "\n")
+put("yaml-flow-map", "{a: " * 300 + "1" + "}" * 300 + "\n")
+ing = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
+       "  namespace: shop\n  annotations:\n    a: &v \"%s\"\n    b: *v\n    c: *v\n"
+       "spec:\n  rules:\n  - &r {host: a.example.com, http: {paths: [{path: /api, pathType: Prefix, "
+       "backend: &b {service: {name: s, port: {number: 80}}}}]}}\n" % ("x" * 2000))
+put("yaml-alias", ing + "  - *r\n" * 50)
+put("yaml-merge", "base: &base {host: a.example.com, http: {paths: []}}\n"
+                  "rules:\n- {<<: *base}\n- {<<: *base, host: b.example.com}\n- {<<: [*base, *base]}\n")
 PY
 
 pass=0 fail=0
