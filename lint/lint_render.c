@@ -2,6 +2,7 @@
 #include "lint/lint.h"
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "checks/check.h"
 #include "load/jarena.h"
 #include "model/jsonmem.h"
@@ -85,14 +86,20 @@ static int tline_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* "Ingress ns/name", "IngressClass name" */
+/* "Ingress ns/name", "IngressClass name": on every line of the object, so
+ * a namespace or name past LINT_NAME_MAX bytes is shown cut with its length
+ * (a 3 MB name on 51 lines was 153 MB of text; -o json keeps it whole, once) */
+#define LINT_NAME_MAX 256
 static void what(struct buf *f, const struct lint_object *o)
 {
+	char ns[LINT_NAME_MAX + IW_CLIP_EXTRA], nm[LINT_NAME_MAX + IW_CLIP_EXTRA];
 	const char *name = *o->name ? o->name : "(no name)";
+	iw_clip(name, strlen(name), LINT_NAME_MAX, nm, sizeof nm);
+	iw_clip(o->namespace_, strlen(o->namespace_), LINT_NAME_MAX, ns, sizeof ns);
 	if (*o->namespace_)
-		buf_printf(f, "%s %s/%s: ", o->kind, o->namespace_, name);
+		buf_printf(f, "%s %s/%s: ", o->kind, ns, nm);
 	else
-		buf_printf(f, "%s %s: ", o->kind, name);
+		buf_printf(f, "%s %s: ", o->kind, nm);
 }
 
 static const char *plural(size_t n, const char *one, const char *many)

@@ -164,6 +164,12 @@ elif what == "alias":      # a rule of one n-byte path anchored, aliased 999 tim
             "backend: {service: {name: s, port: {number: 80}}}}]}}\n" % ("x" * n))
     sys.stdout.write("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n"
                      "  namespace: shop\nspec:\n  rules:\n" + rule + "  - *r\n" * 999); sys.exit()
+elif what == "name-yaml":  # an Ingress named with n bytes, with 50 relative paths
+    sys.stdout.write("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: %s\n"
+                     "  namespace: shop\nspec:\n  rules:\n  - host: a.example.com\n    http:\n"
+                     "      paths:\n" % ("n" * n) + "".join(
+                     "      - path: p%d\n        pathType: Prefix\n        backend: {service: {name: s, "
+                     "port: {number: 80}}}\n" % i for i in range(50))); sys.exit()
 elif what == "same-host-list":  # the same as a List, as kubectl get -o json writes it (kubefake)
     items = []
     for i in range(n):
@@ -338,6 +344,14 @@ check "review, a 3 MB metadata.name: denied, 422 with one cause, the name cut wi
   eq "$RC $(q status "$T/r-name.out")" \
      '1 422 1 Ingress.networking.k8s.io "<n*1024>…" (3000000 bytes) is invalid: metadata.name: Invalid value: "<n*1024>…" (3000000 bytes): must be no more than 253 characters'
 check "   ... in at most 8 KB (was 12,000,505 bytes): $OUTB bytes" le "$OUTB" 8192
+# lint's text names the object on each of its lines: 51 lines of a 3 MB
+# name were 153,007,904 bytes
+gen name-yaml 3000000 >"$T/name.yaml"
+run_measured --out "$T/name.out" -- "$BIN" lint "$T/name.yaml"
+check "lint, a 3 MB metadata.name and 50 bad paths: each line names the object cut with its length" \
+  eq "$RC $(sed -n 2p "$T/name.out" | sed -E 's/n{64,}/<n>/g')" \
+     "1 $T/name.yaml:11:15: error: Ingress shop/<n>… (3000000 bytes): spec.rules[0].http.paths[0].path: Invalid value: \"p0\": must be an absolute path"
+check "   ... in at most 64 KB ($OUTB bytes; was 153 MB)" le "$OUTB" 65536
 gen tls-hosts 100000 >"$T/r-tls.json"
 run_measured --out "$T/r-tls.out" -- "$BIN" review "$T/r-tls.json"
 check "review, 100,000 TLS hosts: the warnings that fit in 4,096 characters, then one counting the rest" \
