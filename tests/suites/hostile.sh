@@ -310,9 +310,9 @@ if [ -n "${LINT:-}" ]; then
   code=$(curl -sS --max-time 20 -H 'Content-Type: application/yaml' --data-binary "@$T/alias.yaml" \
          -o "$T/alias-lint.json" -w '%{http_code}' "$LU")
   c1=$(proc_cpu_ms "$LINT")
-  check "lint server: the same answered 200 with the bound's error" \
+  check "lint server: the same answered 400 (an input error) with the bound's error" \
     eq "$code $(q first-problem "$T/alias-lint.json")" \
-       "200 11 5 document too large with its aliases expanded (the limit is 3 MiB per object)"
+       "400 11 5 document too large with its aliases expanded (the limit is 3 MiB per object)"
   check "   ... within 1 s of server CPU ($((c1 - c0)) ms; was cut at 10 s)" le $((c1 - c0)) $((1000 * X))
   check "   ... and the server's peak RSS within 300 MB (was 988 MB)" \
     le "$(awk '/VmHWM/{print $2}' /proc/$LINT/status)" 307200
