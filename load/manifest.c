@@ -1,6 +1,8 @@
 /* The one manifest loader (see manifest.h). */
 #include "load/manifest.h"
 
+#include "base/size.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,16 +92,6 @@ static bool list_kind(const char *k)
 	return n >= 4 && !strcmp(k + n - 4, "List");
 }
 
-static void size_text(size_t n, char *out, size_t size)
-{
-	if (n >= (1u << 20) && n % (1u << 20) == 0)
-		snprintf(out, size, "%zu MiB", n >> 20);
-	else if (n >= 1024 && n % 1024 == 0)
-		snprintf(out, size, "%zu KiB", n >> 10);
-	else
-		snprintf(out, size, "%zu bytes", n);
-}
-
 /* kind and apiVersion of an object; false (a problem reported) when either is missing. */
 static bool typed(struct run *r, struct yd_doc *d, json_t *obj, size_t item, unsigned line,
                   unsigned col, const char **kind, const char **av)
@@ -163,7 +155,7 @@ static enum iw_err on_item(void *ctx, struct yd_doc *d)
 static enum iw_err split_list(struct run *r, struct yd_doc *d)
 {
 	char lim[32];
-	size_text(r->o->limits.max_doc_bytes, lim, sizeof lim);
+	iw_size_text(r->o->limits.max_doc_bytes, lim, sizeof lim);
 	for (size_t i = 0; i < d->nitems && !r->stop; i++) {
 		const struct yd_range *it = &d->items[i];
 		if (it->length > r->o->limits.max_doc_bytes) {
@@ -207,7 +199,7 @@ static enum iw_err on_doc(void *ctx, struct yd_doc *d)
 	if (d->split) {
 		if (!list_kind(kind)) {
 			char lim[32];
-			size_text(r->o->limits.max_doc_bytes, lim, sizeof lim);
+			iw_size_text(r->o->limits.max_doc_bytes, lim, sizeof lim);
 			problem(r, d->index, SIZE_MAX, line, col,
 			        "document too large (the limit is %s per object; only a List may be larger)",
 			        lim);

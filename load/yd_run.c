@@ -1,6 +1,7 @@
 /* yamldoc: the limits, the text of a buffer, a view of a range, emit (see yd_private.h). */
 #include "load/yd_private.h"
 
+#include "base/size.h"
 #include "load/jarena.h"
 
 #include <stdlib.h>
@@ -56,21 +57,10 @@ unsigned ydi_count_lines(const char *s, size_t n)
 	return k;
 }
 
-/* "3 MiB", "512 KiB", "1000 bytes": a bound as people say it. */
-static void size_text(size_t n, char *out, size_t size)
-{
-	if (n >= (1u << 20) && n % (1u << 20) == 0)
-		snprintf(out, size, "%zu MiB", n >> 20);
-	else if (n >= 1024 && n % 1024 == 0)
-		snprintf(out, size, "%zu KiB", n >> 10);
-	else
-		snprintf(out, size, "%zu bytes", n);
-}
-
 void ydi_too_large(const struct yd_limits *lim, bool aliases, char *msg, size_t size)
 {
 	char lt[32];
-	size_text(lim->max_doc_bytes, lt, sizeof lt);
+	iw_size_text(lim->max_doc_bytes, lt, sizeof lt);
 	snprintf(msg, size, "document too large%s (the limit is %s per object%s)",
 	         aliases ? " with its aliases expanded" : "", lt,
 	         lim->split_lists && !aliases ? "; only a List may be larger" : "");

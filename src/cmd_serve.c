@@ -105,26 +105,20 @@ static int bad(const char *fmt, const char *a)
 
 static int parse_num(const char *s, enum opt_kind kind, unsigned long long *out)
 {
+	if (kind == O_SIZE) {   /* "3Mi", "64Ki", "1048576" (base/size.h) */
+		size_t v;
+		if (iw_parse_size(s, &v))
+			return -1;
+		*out = v;
+		return 0;
+	}
 	char *end;
 	errno = 0;
 	if (!s || !*s || *s == '-')
 		return -1;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (errno || end == s || *end)
 		return -1;
-	if (kind == O_SIZE && *end) {
-		unsigned long long m;
-		if (!strcmp(end, "K") || !strcmp(end, "k")) m = 1000;
-		else if (!strcmp(end, "M")) m = 1000000;
-		else if (!strcmp(end, "Ki")) m = 1024;
-		else if (!strcmp(end, "Mi")) m = 1024 * 1024;
-		else return -1;
-		if (v > (1ull << 40))
-			return -1;
-		v *= m;
-	} else if (*end) {
-		return -1;
-	}
 	*out = v;
 	return 0;
 }

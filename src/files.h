@@ -25,6 +25,7 @@
 
 #include "checks/policyconf.h"
 #include "base/err.h"
+#include "base/size.h"
 #include "checks/stateload.h"
 #include "load/yamldoc.h"
 
@@ -78,9 +79,7 @@ enum iw_err iw_file_read(struct iw_file *f, const struct iw_read_opts *o, char *
                          size_t errsize);
 void iw_file_drop(struct iw_file *f);   /* frees f->buf */
 
-/* Parses a size: "1048576", "512Ki", "64Mi", "1Gi" (also K, M, G: powers of
- * 1000).  Returns IW_OK or IW_EINVAL. */
-enum iw_err iw_parse_size(const char *s, size_t *out);
+/* iw_parse_size (base/size.h) reads the size options. */
 
 /* Reads and parses a policy file (at most IW_POLICYCONF_MAX_BYTES) into *out:
  * iw_policyconf_parse's codes, and IW_EIO / IW_ETOOBIG when the file cannot
