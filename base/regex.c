@@ -6,6 +6,7 @@
  * Approach"): no backtracking, so time is linear in the subject.
  */
 #include "base/regex.h"
+#include "base/ascii.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -117,15 +118,6 @@ static struct node *pair(struct parser *ps, enum nkind k, struct node *a, struct
 	return n;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /* After a '\': one escaped byte into *c, or a class into s (*is_set).
  * Returns false (and fails) on an unknown or refused escape. */
 static bool escape(struct parser *ps, unsigned *c, struct bset *s, bool *is_set)
@@ -152,19 +144,19 @@ static bool escape(struct parser *ps, unsigned *c, struct bset *s, bool *is_set)
 		if (ps->p < ps->end && *ps->p == '{') {
 			const char *q = ps->p + 1;
 			int n = 0;
-			while (q < ps->end && hexval(*q) >= 0 && n < 8)
-				v = v * 16 + (unsigned)hexval(*q++), n++;
+			while (q < ps->end && iw_hexval(*q) >= 0 && n < 8)
+				v = v * 16 + (unsigned)iw_hexval(*q++), n++;
 			if (q >= ps->end || *q != '}' || !n || v > 255) {
 				fail(ps, "invalid \\x escape (only bytes)");
 				return false;
 			}
 			ps->p = q + 1;
 		} else {
-			if (ps->end - ps->p < 2 || hexval(ps->p[0]) < 0 || hexval(ps->p[1]) < 0) {
+			if (ps->end - ps->p < 2 || iw_hexval(ps->p[0]) < 0 || iw_hexval(ps->p[1]) < 0) {
 				fail(ps, "invalid \\x escape");
 				return false;
 			}
-			v = (unsigned)(hexval(ps->p[0]) * 16 + hexval(ps->p[1]));
+			v = (unsigned)(iw_hexval(ps->p[0]) * 16 + iw_hexval(ps->p[1]));
 			ps->p += 2;
 		}
 		*c = v;

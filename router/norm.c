@@ -1,5 +1,6 @@
 /* Request normalisation: SEMANTICS.md sections 3 (host) and 4 (path). */
 #include "router/norm.h"
+#include "base/ascii.h"
 
 #include <string.h>
 
@@ -75,17 +76,6 @@ int rt_norm_host(const char *h, size_t len, char *out, size_t size, size_t *out_
 	return rt_host_is_ip(out, n) ? RT_HOST_IP : RT_HOST_NAME;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 sec. 2.3 */
 static bool unreserved(int c)
 {
@@ -127,8 +117,8 @@ long rt_norm_path(const char *t, size_t len, char *out, size_t size, unsigned *c
 	}
 	for (size_t i = 0; i < len; i++) {
 		char c = t[i];
-		if (c == '%' && i + 2 < len && hexval(t[i + 1]) >= 0 && hexval(t[i + 2]) >= 0) {
-			int v = hexval(t[i + 1]) * 16 + hexval(t[i + 2]);
+		if (c == '%' && i + 2 < len && iw_hexval(t[i + 1]) >= 0 && iw_hexval(t[i + 2]) >= 0) {
+			int v = iw_hexval(t[i + 1]) * 16 + iw_hexval(t[i + 2]);
 			if (unreserved(v)) {
 				out[w++] = (char)v;
 				ch |= RT_N_PCT;

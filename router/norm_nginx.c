@@ -6,6 +6,7 @@
  * runs unchanged (SEMANTICS-ingress-nginx.md sec. 9.1, 9.2).
  */
 #include "router/norm.h"
+#include "base/ascii.h"
 
 #include <string.h>
 
@@ -75,16 +76,6 @@ static const char *validate_host(const char *h, size_t len, char *out, size_t *o
 	return NULL;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * ngx_http_parse_complex_uri (merge_slashes on), state for state.  't' is
  * the path part of the request-target (it starts with '/').  A %XX is
@@ -123,13 +114,13 @@ static const char *complex_uri(const char *t, size_t len, char *out, size_t *out
 			}
 			break;
 		case QUOTED:
-			if ((dec = hexval(c)) < 0)
+			if ((dec = iw_hexval(c)) < 0)
 				return "a '%' is not followed by two hex digits";
 			st = QUOTED2;
 			i++;
 			continue;
 		case QUOTED2: {
-			int lo = hexval(c);
+			int lo = iw_hexval(c);
 			if (lo < 0)
 				return "a '%' is not followed by two hex digits";
 			i++;

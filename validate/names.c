@@ -1,5 +1,6 @@
 /* String checks (see names.h): hand-written matchers for the apimachinery regexes. */
 #include "validate/names.h"
+#include "base/ascii.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -279,23 +280,12 @@ static size_t dtoi(const char *s, long *n)
 	return i;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t xtoi(const char *s, long *n)
 {
 	size_t i;
 	*n = 0;
-	for (i = 0; hexval(s[i]) >= 0; i++) {
-		*n = *n * 16 + hexval(s[i]);
+	for (i = 0; iw_hexval(s[i]) >= 0; i++) {
+		*n = *n * 16 + iw_hexval(s[i]);
 		if (*n >= BIG)
 			return 0;
 	}
