@@ -231,13 +231,8 @@ static void md_owner_refs(struct md_ctx *c, const json_t *md, const struct fpath
 	json_t *it;
 	json_array_foreach(arr, i, it) {
 		const struct fpath *ip = FP_IDX(ap, i);
-		if (md_is_null(it))
+		if (!md_item(c, it, ip, owner_keys))
 			continue;
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, owner_keys);
 		struct iw_owner_ref *r = &m->owner_refs[m->nowner_refs++];
 		r->api_version = md_nz(md_str(c, it, "apiVersion", ip));
 		r->kind = md_nz(md_str(c, it, "kind", ip));
@@ -259,13 +254,8 @@ static void md_managed_fields(struct md_ctx *c, const json_t *md, const struct f
 	json_t *it;
 	json_array_foreach(arr, i, it) {
 		const struct fpath *ip = FP_IDX(ap, i);
-		if (md_is_null(it))
+		if (!md_item(c, it, ip, managed_keys))
 			continue;
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, managed_keys);
 		md_str(c, it, "manager", ip);
 		md_str(c, it, "operation", ip);
 		md_str(c, it, "apiVersion", ip);

@@ -106,6 +106,29 @@ static inline json_t *md_arr(struct md_ctx *c, const json_t *obj, const char *ke
 	return md_typed(c, obj, key, up, JSON_ARRAY, "array");
 }
 
+/* An item 'it' (at 'at') of an array of objects: true when it is an object
+ * (with IW_PARSE_STRICT its keys checked against 'known'); false when it is
+ * null (nothing reported: the API server skips it) or of another type
+ * (reported).  The loop over such an array reads:
+ *     json_array_foreach(arr, i, it) {
+ *             const struct fpath *ip = FP_IDX(ap, i);
+ *             if (!md_item(c, it, ip, known))
+ *                     continue;
+ *             ...
+ */
+static inline bool md_item(struct md_ctx *c, const json_t *it, const struct fpath *at,
+                           const char *const *known)
+{
+	if (md_is_null(it))
+		return false;
+	if (!json_is_object(it)) {
+		md_type_err(c, at, it, "object");
+		return false;
+	}
+	md_check_keys(c, it, at, known);
+	return true;
+}
+
 bool md_int(struct md_ctx *c, const json_t *obj, const char *key, const struct fpath *up,
             long long min, long long max, const char *gotype, long long *out);
 bool md_bool(struct md_ctx *c, const json_t *obj, const char *key, const struct fpath *up,

@@ -169,16 +169,11 @@ static void parse_paths(struct md_ctx *c, const json_t *http, const struct fpath
 		const struct fpath *ip = FP_IDX(ap, i);
 		struct iw_path *p = &r->paths[r->npaths++];
 		p->path = "";
-		if (md_is_null(it)) {
-			if (is_v1beta1(c->api))
+		if (!md_item(c, it, ip, path_keys)) {
+			if (md_is_null(it) && is_v1beta1(c->api))
 				p->path_type = "ImplementationSpecific";
 			continue;
 		}
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, path_keys);
 		const char *path = md_str(c, it, "path", ip);
 		p->has_path = path != NULL;
 		p->path = md_nz(path);
@@ -211,13 +206,8 @@ static void parse_rules(struct md_ctx *c, const json_t *spec, const struct fpath
 		const struct fpath *ip = FP_IDX(ap, i);
 		struct iw_rule *r = &ing->rules[ing->nrules++];
 		r->host = "";
-		if (md_is_null(it))
+		if (!md_item(c, it, ip, rule_keys))
 			continue;
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, rule_keys);
 		r->host = md_nz(md_str(c, it, "host", ip));
 		json_t *http = md_obj(c, it, "http", ip);
 		if (http) {
@@ -245,13 +235,8 @@ static void parse_tls(struct md_ctx *c, const json_t *spec, const struct fpath *
 		const struct fpath *ip = FP_IDX(ap, i);
 		struct iw_tls *t = &ing->tls[ing->ntls++];
 		t->secret_name = "";
-		if (md_is_null(it))
+		if (!md_item(c, it, ip, tls_keys))
 			continue;
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, tls_keys);
 		t->hosts = md_str_list(c, it, "hosts", ip, &t->nhosts);
 		t->secret_name = md_nz(md_str(c, it, "secretName", ip));
 	}
@@ -278,13 +263,8 @@ static void parse_status(struct md_ctx *c, const json_t *obj)
 	json_t *it, *pt;
 	json_array_foreach(arr, i, it) {
 		const struct fpath *ip = FP_IDX(ap, i);
-		if (md_is_null(it))
+		if (!md_item(c, it, ip, lbi_keys))
 			continue;
-		if (!json_is_object(it)) {
-			md_type_err(c, ip, it, "object");
-			continue;
-		}
-		md_check_keys(c, it, ip, lbi_keys);
 		md_str(c, it, "ip", ip);
 		md_str(c, it, "hostname", ip);
 		md_str(c, it, "ipMode", ip);
@@ -294,13 +274,8 @@ static void parse_status(struct md_ctx *c, const json_t *obj)
 		const struct fpath *pp = FP_KEY(ip, "ports");
 		json_array_foreach(ports, j, pt) {
 			const struct fpath *jp = FP_IDX(pp, j);
-			if (md_is_null(pt))
+			if (!md_item(c, pt, jp, lbport_keys))
 				continue;
-			if (!json_is_object(pt)) {
-				md_type_err(c, jp, pt, "object");
-				continue;
-			}
-			md_check_keys(c, pt, jp, lbport_keys);
 			long long n;
 			md_int(c, pt, "port", jp, INT32_MIN, INT32_MAX, "int32", &n);
 			md_str(c, pt, "protocol", jp);
