@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/findings.h"
+#include "../cstring.h"
 
 /* The findings, one per line: "severity check field: message". */
 static inline char *findings_text(const struct findings *fl)
@@ -34,17 +35,8 @@ static inline void expect_list_(const struct findings *fl, const char *want, int
 {
 	char *got = findings_text(fl);
 	if (strcmp(got, want)) {
-		print_error("line %d: the findings are\n\t\"", line);
-		for (const char *c = got; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				print_error("\\%c", *c);
-			else if (*c == '\n')
-				print_error("\\n\"%s", c[1] ? "\n\t\"" : "\n");
-			else
-				print_error("%c", *c);
-		}
-		if (!*got)
-			print_error("\"\n");
+		print_error("line %d: the findings are\n", line);
+		print_c_string(got);
 		free(got);
 		fail_msg("line %d: other findings than expected", line);
 	}

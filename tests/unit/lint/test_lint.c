@@ -9,6 +9,7 @@
 
 #include "lint/lint.h"
 #include "checks/state.h"
+#include "../cstring.h"
 
 /* The whole text output of r (lint -o text) is 'want'; on a mismatch it is
  * printed as a C string. */
@@ -18,15 +19,8 @@ static void expect_text_(struct lint_report *r, const char *want, int line)
 	char *t;
 	assert_int_equal(lint_render(r, LINT_OUT_TEXT, 0, &t, NULL), IW_OK);
 	if (strcmp(t, want)) {
-		print_error("line %d: the output is\n\t\"", line);
-		for (const char *c = t; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				print_error("\\%c", *c);
-			else if (*c == '\n')
-				print_error("\\n\"%s", c[1] ? "\n\t\"" : "\n");
-			else
-				print_error("%c", *c);
-		}
+		print_error("line %d: the output is\n", line);
+		print_c_string(t);
 		free(t);
 		fail_msg("line %d: other output than expected", line);
 	}
@@ -184,21 +178,18 @@ static void two_pass_across_buffers(void **state)
 	assert_true(r->objects[1].allowed);
 	assert_int_equal(r->objects[2].item, 1);
 	assert_false(r->objects[2].allowed);
-	expect_text(r, "b.json:9:3: error: Ingress team-b/b: host-path-conflict: Exact /api on host "
-	               "\"shop.example.com\" takes requests for \"/api\" from ingress team-a/a (Prefix "
-	               "/api, spec.rules[0].http.paths[0]); while both exist team-b/b serves them "
-	               "(Exact beats Prefix beats ImplementationSpecific at equal length)\n"
-	               "3 objects checked, 1 denied: 1 error (0 from the API server's rules, 1 from "
-	               "checks, 0 input), 0 warnings; 1 document of other kinds skipped\n");
+	static const char want[] =
+	    "b.json:9:3: error: Ingress team-b/b: host-path-conflict: Exact /api on host "
+	    "\"shop.example.com\" takes requests for \"/api\" from ingress team-a/a (Prefix "
+	    "/api, spec.rules[0].http.paths[0]); while both exist team-b/b serves them "
+	    "(Exact beats Prefix beats ImplementationSpecific at equal length)\n"
+	    "3 objects checked, 1 denied: 1 error (0 from the API server's rules, 1 from "
+	    "checks, 0 input), 0 warnings; 1 document of other kinds skipped\n";
+	expect_text(r, want);
 	assert_int_equal(lint_exit_status(r), 1);
 	/* a second finish has nothing left to do */
 	assert_int_equal(lint_finish(r, &o), 0);
-	expect_text(r, "b.json:9:3: error: Ingress team-b/b: host-path-conflict: Exact /api on host "
-	               "\"shop.example.com\" takes requests for \"/api\" from ingress team-a/a (Prefix "
-	               "/api, spec.rules[0].http.paths[0]); while both exist team-b/b serves them "
-	               "(Exact beats Prefix beats ImplementationSpecific at equal length)\n"
-	               "3 objects checked, 1 denied: 1 error (0 from the API server's rules, 1 from "
-	               "checks, 0 input), 0 warnings; 1 document of other kinds skipped\n");
+	expect_text(r, want);   /* the same */
 	lint_report_free(r);
 	iw_state_free(st);
 }
