@@ -427,6 +427,42 @@ const char *iw_ngx_annotation_value(const struct ingress *ing, const char *name)
 	return iw_meta_annotation(&ing->meta, key);
 }
 
+/* Byte i of "ns/name" (-1 past the end). */
+static int key_byte(const char *ns, size_t nl, const char *name, size_t i)
+{
+	if (i < nl)
+		return (unsigned char)ns[i];
+	if (i == nl)
+		return '/';
+	return name[i - nl - 1] ? (unsigned char)name[i - nl - 1] : -1;
+}
+
+struct iw_ngx_age iw_ngx_age_of(const struct ingress *ing)
+{
+	struct iw_ngx_age g = { ing, 0, false };
+	g.has_ts = iw_parse_time(ing->meta.creation_timestamp, &g.ts);
+	return g;
+}
+
+int iw_ngx_order(const struct iw_ngx_age *a, const struct iw_ngx_age *b, bool absent_newest)
+{
+	if (a->has_ts != b->has_ts)
+		return a->has_ts == absent_newest ? -1 : 1;   /* with a time: older when absent is newest */
+	if (a->has_ts && a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	const struct iw_meta *ma = &a->ing->meta, *mb = &b->ing->meta;
+	const char *na = iw_namespace(ma), *nb = iw_namespace(mb);
+	const char *xa = iw_nz(ma->name), *xb = iw_nz(mb->name);
+	size_t la = strlen(na), lb = strlen(nb);
+	for (size_t i = 0;; i++) {
+		int ca = key_byte(na, la, xa, i), cb = key_byte(nb, lb, xb, i);
+		if (ca != cb)
+			return ca > cb ? -1 : 1;   /* the greater first */
+		if (ca < 0)
+			return 0;
+	}
+}
+
 bool iw_ngx_is_canary(const struct ingress *ing)
 {
 	return iw_ngx_parse_bool(iw_ngx_annotation_value(ing, "canary"), NULL);

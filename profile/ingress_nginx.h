@@ -30,6 +30,27 @@ const char *iw_ngx_annotation_value(const struct ingress *ing, const char *name)
 bool iw_ngx_is_canary(const struct ingress *ing);
 
 /*
+ * The order in which ingress-nginx reads the Ingresses of a class, on which
+ * every "the first wins" depends (SEMANTICS-ingress-nginx sec. 3,
+ * store:1102-1115 sortIngressSlice): creationTimestamp ascending, then
+ * "namespace/name" compared as one string, the greater first.  An Ingress
+ * without a creationTimestamp counts as Go's zero time, the oldest (what the
+ * controller does with one it reads), unless 'absent_newest': an object the
+ * API server is about to create (an admission review, a manifest not yet
+ * applied) gets the time of its creation, after every stored one.
+ * Negative when a comes first, positive when b does, 0 for the same key.
+ * The creationTimestamp is read once per Ingress (iw_ngx_age_of): sorting
+ * thousands of Ingresses parses none twice.
+ */
+struct iw_ngx_age {
+	const struct ingress *ing;
+	long long ts;
+	bool has_ts;
+};
+struct iw_ngx_age iw_ngx_age_of(const struct ingress *ing);
+int iw_ngx_order(const struct iw_ngx_age *a, const struct iw_ngx_age *b, bool absent_newest);
+
+/*
  * Whether the Ingress's locations switch their server (host) to regex mode:
  * use-regex parses as true, or rewrite-target passes its validator and is not
  * empty (SEMANTICS sec. 6, tmpl:987-989, tg:497-519: a rewrite-target equal to

@@ -40,6 +40,7 @@
 
 #include "base/arena.h"
 #include "base/regex.h"
+#include "profile/ingress_nginx.h"
 #include "router/router.h"
 
 #define NGX_NONE UINT32_MAX
@@ -49,6 +50,7 @@ struct ngx_ing {
 	const struct ingress *ing;
 	const char *ns, *name;
 	size_t input_idx;
+	struct iw_ngx_age age;      /* its key in that order (profile/ingress_nginx.h) */
 	bool canary;
 	/* annotations read through profile/ingress_nginx.h */
 	bool use_regex;

@@ -129,37 +129,15 @@ static void read_annotations(struct ngx_ing *n)
 	n->server_alias = ann_string(ing, "server-alias");
 }
 
-/* Byte i of "ns/name" (-1 past the end). */
-static int key_byte(const char *ns, size_t nl, const char *name, size_t i)
-{
-	if (i < nl)
-		return (unsigned char)ns[i];
-	if (i == nl)
-		return '/';
-	return name[i - nl - 1] ? (unsigned char)name[i - nl - 1] : -1;
-}
-
-/* sec. 3 (store:1102-1115): creationTimestamp ascending (absent: Go's zero
- * time, the oldest), then "namespace/name" descending; the same object
- * twice keeps its input order (sort.SliceStable). */
+/* sec. 3 (iw_ngx_order: an Ingress without creationTimestamp is Go's zero
+ * time, the oldest); the same object twice keeps its input order
+ * (sort.SliceStable). */
 static int cmp_order(const void *pa, const void *pb)
 {
 	const struct ngx_ing *a = pa, *b = pb;
-	long long ta = 0, tb = 0;
-	if (!iw_parse_time(a->ing->meta.creation_timestamp, &ta))
-		ta = INT64_MIN;
-	if (!iw_parse_time(b->ing->meta.creation_timestamp, &tb))
-		tb = INT64_MIN;
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	size_t la = strlen(a->ns), lb = strlen(b->ns);
-	for (size_t i = 0;; i++) {
-		int ca = key_byte(a->ns, la, a->name, i), cb = key_byte(b->ns, lb, b->name, i);
-		if (ca != cb)
-			return ca > cb ? -1 : 1;   /* descending */
-		if (ca < 0)
-			break;
-	}
+	int r = iw_ngx_order(&a->age, &b->age, false);
+	if (r)
+		return r;
 	return a->input_idx < b->input_idx ? -1 : a->input_idx > b->input_idx;
 }
 
@@ -193,6 +171,7 @@ int ngx_select(struct ngx_table *x, const struct rt_input *in)
 		n->ns = iw_namespace(&ing->meta);
 		n->name = iw_nz(ing->meta.name);
 		n->input_idx = i;
+		n->age = iw_ngx_age_of(ing);
 		read_annotations(n);
 	}
 	for (size_t i = 0; i < x->nings; i++)

@@ -357,6 +357,57 @@ static void alb_facts(void **state)
 	ingress_free(b);
 }
 
+/* The order ingress-nginx reads Ingresses in (SEMANTICS-ingress-nginx sec. 3):
+ * one function for the router's emulation and the checks.  The list is
+ * sorted with it and compared whole. */
+static struct ingress *aged(const char *ns, const char *name, const char *ts)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf,
+	         "{\"metadata\":{\"namespace\":\"%s\",\"name\":\"%s\"%s%s%s},\"spec\":{}}", ns, name,
+	         ts ? ",\"creationTimestamp\":\"" : "", ts ? ts : "", ts ? "\"" : "");
+	return parse(buf);
+}
+
+static bool order_newest;
+static int cmp_order(const void *a, const void *b)
+{
+	return iw_ngx_order(a, b, order_newest);
+}
+
+static void nginx_order(void **state)
+{
+	(void)state;
+	struct ingress *v[] = {
+		aged("a", "x", "2024-01-01T00:00:00Z"),
+		aged("b", "x", "2024-01-01T00:00:00Z"),      /* b/x beats a/x (ngx-0173) */
+		aged("default", "alpha", "2024-01-01T00:00:00Z"),
+		aged("default", "beta", "2024-01-01T00:00:00Z"),   /* (ngx-0174) */
+		aged("a-b", "x", "2024-01-01T00:00:00Z"),    /* "a/x" > "a-b/x": '/' after '-' */
+		aged("z", "old", "2023-06-01T00:00:00+02:00"),     /* age beats name (ngx-0175) */
+		aged("none", "x", NULL),                     /* no creationTimestamp */
+	};
+	size_t n = sizeof v / sizeof *v;
+	struct iw_ngx_age age[sizeof v / sizeof *v];
+	for (size_t i = 0; i < n; i++)
+		age[i] = iw_ngx_age_of(v[i]);
+	char got[512];
+	for (int newest = 0; newest < 2; newest++) {
+		order_newest = newest;
+		qsort(age, n, sizeof *age, cmp_order);
+		size_t k = 0;
+		got[0] = 0;
+		for (size_t i = 0; i < n; i++)
+			k += (size_t)snprintf(got + k, sizeof got - k, "%s/%s ",
+			                      age[i].ing->meta.namespace_, age[i].ing->meta.name);
+		assert_string_equal(got, newest ? "z/old default/beta default/alpha b/x a/x a-b/x none/x "
+		                                : "none/x z/old default/beta default/alpha b/x a/x a-b/x ");
+	}
+	assert_int_equal(iw_ngx_order(&age[0], &age[0], false), 0);
+	for (size_t i = 0; i < n; i++)
+		ingress_free(v[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +416,7 @@ int main(void)
 		cmocka_unit_test(choice),
 		cmocka_unit_test(nginx_annotations),
 		cmocka_unit_test(nginx_facts),
+		cmocka_unit_test(nginx_order),
 		cmocka_unit_test(alb_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
