@@ -1,5 +1,6 @@
 /* Server callbacks -> AdmissionReview codec and linter (see review_glue.h). */
 #include "webhook/review_glue.h"
+#include "base/ascii.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -83,12 +84,6 @@ static enum iw_err glue_policy(void *arg, const struct adm_subject *s, struct fi
 	return rc;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 static int text_answer(struct wh_answer *ans, unsigned status, const char *msg)
 {
 	size_t n = strlen(msg);
@@ -156,7 +151,7 @@ static size_t form_decode(char *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
 		if (b[i] == '%' && i + 2 < n &&
-		    (hi = hexval(b[i + 1])) >= 0 && (lo = hexval(b[i + 2])) >= 0) {
+		    (hi = iw_hexval(b[i + 1])) >= 0 && (lo = iw_hexval(b[i + 2])) >= 0) {
 			b[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
