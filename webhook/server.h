@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "webhook/listen.h"
 #include "base/err.h"
 #include "webhook/budget.h"
 #include "webhook/metrics.h"
@@ -129,12 +130,7 @@ struct wh_server;
 
 /* Binds and starts serving.  NULL with a one-line reason on failure. */
 struct wh_server *wh_server_start(const struct wh_config *cfg, char *err, size_t errlen);
-/* What wh_server_start checks of an address before it binds: a numeric
- * address or localhost and a port 0-65535, and plain HTTP (tls false) only on
- * loopback (wh_server_start passes true for the probe listener, which
- * answers only /healthz and /readyz).  IW_OK, or IW_EINVAL with the reason in err.  serve --check asks
- * it, so that --check and serve agree. */
-enum iw_err wh_listen_check(const char *listen, bool tls, char *err, size_t errlen);
+/* wh_listen_check: webhook/listen.h (included here for its callers). */
 /* The bound port (useful with port 0). */
 unsigned wh_server_port(const struct wh_server *s);
 /* Readiness: /readyz answers 200 "ok" when ready, 503 "not ready" otherwise. */
