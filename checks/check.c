@@ -141,7 +141,7 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 		"an HTTPRoute backendRef to a Service that does not exist or lacks the port "
 		"(only when the state holds Services), or of another kind than Service (500 "
 		"InvalidKind unless the implementation documents it)", false,
-		"A backendRef to a missing Service or port",
+		"A backendRef to a missing Service or port, or to another kind",
 		"requests for this backend get 500 from the implementation", NULL },
 	[IW_CHK_HTTPROUTE_BACKEND_NOT_PERMITTED] = { "httproute-backend-not-permitted",
 		IW_SEV_WARNING, IW_SEV_OFF, NULL, true,
