@@ -121,15 +121,16 @@ static const struct iw_check_info checks[IW_NCHECKS] = {
 	[IW_CHK_HTTPROUTE_CONFLICT] = { "httproute-conflict", IW_SEV_ERROR, IW_SEV_WARNING,
 		"sameNamespaceSeverity", true,
 		"an HTTPRoute match whose hostname, listener and conditions another route claims "
-		"too: the older route (then namespace/name) serves them, this one none", false,
+		"too: the one the router ranks first (a PathPrefix written with a trailing '/', "
+		"then the older route, then namespace/name) serves them, this one none", false,
 		"Two HTTPRoutes claim one match",
-		"requests the author routes to this route go to the older route's backends instead, and nothing says so", NULL },
+		"requests the author routes to this route go to the other route's backends instead, and nothing says so", NULL },
 	[IW_CHK_HTTPROUTE_SHADOWED_MATCH] = { "httproute-shadowed-match", IW_SEV_WARNING, IW_SEV_OFF,
 		NULL, false,
-		"an HTTPRoute rule that repeats an earlier rule's match: the first rule wins, the "
-		"later match never serves", false,
+		"an HTTPRoute match that another match of the same route always beats (the same "
+		"conditions: the first rule wins, or a longer value as written): it never serves", false,
 		"A rule match that never serves",
-		"the later rule's backends never receive these requests: a copy-paste or ordering mistake that looks routed", NULL },
+		"this match's backends never receive these requests: a copy-paste or ordering mistake that looks routed", NULL },
 	[IW_CHK_HTTPROUTE_NOT_ATTACHED] = { "httproute-not-attached", IW_SEV_WARNING, IW_SEV_OFF,
 		NULL, true,
 		"an HTTPRoute whose Gateway is known but whose listeners all refuse it (sectionName, "

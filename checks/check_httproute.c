@@ -96,25 +96,39 @@ static void on_claim(void *arg, const struct gw_claim *loser, const struct gw_cl
 	         gw_key_text(key, GW_PROFILE_SPEC));
 }
 
-/* A rule whose match repeats an earlier rule's (the route's own hostnames
- * and listeners are the same for both): the first rule wins. */
+/* A match that another match of the same route beats for every request it
+ * takes (the route's own hostnames and listeners are the same for both): the
+ * same conditions, and the other ranks first as the router ranks them: a
+ * longer value as written (PathPrefix values that differ by a trailing '/'),
+ * else the earlier rule. */
+static bool beats(const struct gw_match *x, size_t xi, const struct gw_match *y, size_t yi)
+{
+	if (!gw_same_conditions(x, y))
+		return false;
+	size_t lx = strlen(x->path), ly = strlen(y->path);
+	if (x->path_type != GW_PATH_REGEX && lx != ly)
+		return lx > ly;
+	return xi < yi;
+}
+
 static void shadowed(struct chk_ctx *c, const struct httproute *r)
 {
-	for (size_t i = 1; i < r->nrules; i++)
+	for (size_t i = 0; i < r->nrules; i++)
 		for (size_t j = 0; j < r->rules[i].nmatches; j++) {
 			const struct gw_match *m = &r->rules[i].matches[j];
 			bool found = false;
-			for (size_t k = 0; k < i && !found; k++)
+			for (size_t k = 0; k < r->nrules && !found; k++)
 				for (size_t l = 0; l < r->rules[k].nmatches && !found; l++) {
-					if (!gw_same_conditions(&r->rules[k].matches[l], m))
+					if (k == i || !beats(&r->rules[k].matches[l], k, m, i))
 						continue;
 					found = true;
 					char what[512];
 					describe(what, sizeof what, m);
 					chk_emit(c, IW_CHK_HTTPROUTE_SHADOWED_MATCH, false, MATCH_FP(i, j),
 					         "never serves a request: spec.rules[%zu].matches[%zu] of this "
-					         "route has the same conditions (%s) and the first matching rule "
-					         "wins", k, l, what);
+					         "route has the same conditions (%s) and %s", k, l, what,
+					         k < i ? "the first matching rule wins"
+					               : "its longer value as written ranks first");
 				}
 		}
 }

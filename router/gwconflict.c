@@ -1,9 +1,10 @@
 /*
  * Which HTTPRoute matches claim the very same requests (see httproute.h,
  * gw_conflicts): a key per (listener, effective hostname, match
- * conditions), sorted; in each group of equal keys the first by precedence
- * (the older route, then namespace/name, then rule order) serves them and
- * every other claim serves none.
+ * conditions), sorted; in each group of equal keys the first by the
+ * router's precedence (the longer value as written, for PathPrefix values
+ * that differ by a trailing '/'; then the older route, namespace/name, rule
+ * order) serves them and every other claim serves none.
  */
 #include "router/gwtable.h"
 
@@ -84,6 +85,13 @@ static int claim_prec(const struct gw_table *t, const struct claimrec *x, const 
                       enum gw_key *key)
 {
 	const struct gw_cmatch *a = &t->matches[x->cm], *b = &t->matches[y->cm];
+	/* the same requests, values that differ only by a PathPrefix's trailing
+	 * '/': the router ranks the value with more characters as written first
+	 * (gwmatch.c, path_chars of the spec profile) */
+	if (a->chars != b->chars) {
+		*key = GW_K_PATH_CHARS;
+		return a->chars > b->chars ? -1 : 1;
+	}
 	if (a->route != b->route) {
 		const struct gw_croute *p = &t->routes[a->route], *q = &t->routes[b->route];
 		*key = p->has_ts != q->has_ts ? GW_K_TIMESTAMP
