@@ -481,10 +481,18 @@ static enum iw_err decide(const struct built *b, const struct run *r, const stru
 	return IW_OK;
 }
 
-static char *describe(const struct df_side *s)
+/* 'rt': the side's table once built (NULL before): says how many Ingresses
+ * the class selection left when it is not all of them */
+static char *describe(const struct df_side *s, const struct rt_table *rt)
 {
 	char buf[256];
-	if (s->kind == DF_INGRESS)
+	size_t served = rt ? rt_nserved(rt) : s->nings;
+	if (s->kind == DF_INGRESS && served != s->nings)
+		snprintf(buf, sizeof buf, "%zu Ingress%s under %s%s%s, %zu of them of a class it serves",
+		         s->nings, s->nings == 1 ? "" : "es", rt_profile_name(s->ingress_profile),
+		         s->ingress_class ? ", class " : "", s->ingress_class ? s->ingress_class : "",
+		         served);
+	else if (s->kind == DF_INGRESS)
 		snprintf(buf, sizeof buf, "%zu Ingress%s under %s%s%s", s->nings, s->nings == 1 ? "" : "es",
 		         rt_profile_name(s->ingress_profile), s->ingress_class ? ", class " : "",
 		         s->ingress_class ? s->ingress_class : "");
@@ -503,8 +511,8 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 		return IW_ENOMEM;
 	*mem = (struct arena)ARENA_INIT(64 * 1024, 8 * 1024);
 	res->mem_ = mem;
-	res->old_desc = describe(old);
-	res->new_desc = describe(new_);
+	res->old_desc = describe(old, NULL);
+	res->new_desc = describe(new_, NULL);
 	struct run r = { o, res, mem, NULL, 0, o->max_listed ? o->max_listed : 1000, NULL, false };
 	struct built a = { 0 }, b = { 0 };
 	struct df_probes probes = { 0 };
@@ -526,6 +534,19 @@ enum iw_err df_run(const struct df_side *old, const struct df_side *new_, const 
 		rc = build(old, &a);
 	if (!rc)
 		rc = build(new_, &b);
+	for (int k = 0; !rc && k < 2; k++) {   /* with the class selection's count */
+		char **desc = k ? &res->new_desc : &res->old_desc;
+		const struct built *bt = k ? &b : &a;
+		if (!bt->rt || rt_nserved(bt->rt) == bt->s->nings)
+			continue;
+		char *d = describe(bt->s, bt->rt);
+		if (!d) {
+			rc = IW_ENOMEM;
+			break;
+		}
+		free(*desc);
+		*desc = d;
+	}
 	if (!rc)
 		rc = df_probes_generate(old, new_, o->max_probes, &probes);
 	res->truncated = probes.truncated;

@@ -144,6 +144,10 @@ diff -u "$T/want" "$T/out" >"$T/d" && ok "the 301 against the route, whole repor
 check "ingress-nginx to spec" 1 "$BIN" diff -o json "$E.yaml" --to "$E.yaml" --old-controller ingress-nginx --new-controller spec
 has "spec: Exact /api/v1/status is case-sensitive" "path case (case-insensitive matching)" shop.example.com /API/V1/STATUS \
   "service team-a/status:80" "404 (no rule: the controller's default backend)"
+# Ingresses of no class: ingress-nginx serves none of them (its class is nginx), and says so
+check "ingress-nginx ignores class-less Ingresses" 1 "$BIN" diff "$D/review-main.yaml" --old-controller ingress-nginx --to "$D/review-main.yaml"
+[ "$(head -n 2 "$T/out")" = "old: 1 Ingress under ingress-nginx, 0 of them of a class it serves
+new: 1 Ingress under spec" ] && ok "the class selection said" || fail "class selection: $(head -n 2 "$T/out")"
 check "a profile without a router" 2 "$BIN" diff "$E.yaml" --to "$E.yaml" --new-controller traefik
 [ "$(cat "$T/err")" = "ingress-warden diff: --new-controller 'traefik': routing is emulated for spec and ingress-nginx only" ] &&
   ok "traefik: said" || fail "traefik: $(cat "$T/err")"
