@@ -24,6 +24,8 @@
  * Paths a profile matches as patterns (GKE and Application Gateway '*') are
  * not probed.  Under NGINX Inc, one Ingress holds a host (check_nic.c says
  * which): the paths of the object are compared among themselves only.
+ * Under Traefik, check_traefik.c decides instead (router priorities by rule
+ * length, character-wise PathPrefix).
  */
 #include "checks/checkctx.h"
 
@@ -684,6 +686,11 @@ void chk_routing(struct chk_ctx *c)
 	}
 	if (canary) {
 		chk_canary(c, nb, nn);
+		goto out;
+	}
+	if (c->prof->id == IW_PROFILE_TRAEFIK) {
+		if (routes)
+			chk_traefik(c, nb, nn);
 		goto out;
 	}
 	if (nic) {

@@ -126,6 +126,9 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
  * host ownership, minion paths and minions without a master, among the
  * neighbours */
 void chk_nic_spec(struct chk_ctx *c);
+/* Traefik (check_traefik.c): host-path-conflict and shadowed-path by its
+ * router priorities (rule length) and character-wise PathPrefix */
+void chk_traefik(struct chk_ctx *c, const struct ingress *const *nb, size_t nn);
 void chk_nic(struct chk_ctx *c, const struct ingress *const *nb, size_t nn);
 /* ingress-nginx, a host in regex mode: the paths PCRE refuses (true when
  * one was reported) */

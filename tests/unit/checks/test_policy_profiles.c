@@ -260,12 +260,14 @@ static void forced_profile(void **state)
 	f->p->profiles.nclasses = 0;
 	f->p->profiles.forced = true;
 	f->p->profiles.force = IW_PROFILE_TRAEFIK;
-	run(f, ing(TWO));
-	expect_findings(f, "error host-path-conflict spec.rules[0].http.paths[0]: Exact /api on "
-	                   "host \"x.com\" takes requests for \"/api\" from ingress a/one (Prefix "
-	                   "/api, spec.rules[0].http.paths[0]); while both exist b/two serves them "
-	                   "(Exact beats Prefix beats ImplementationSpecific at equal length) "
-	                   "[profile traefik: --controller]\n");
+	run(f, ing(TWO));   /* Traefik: PathPrefix("/api") (35) outranks Path("/api") (29) */
+	expect_findings(f, "warning shadowed-path spec.rules[0].http.paths[0]: Exact /api on host "
+	                   "\"x.com\" never receives traffic: Traefik serves a request with the "
+	                   "router of the highest priority, the length of its rule unless "
+	                   "router.priority sets one, and Host(\"x.com\") && PathPrefix(\"/api\") "
+	                   "(35) of ingress a/one (spec.rules[0].http.paths[0]) outranks this path's "
+	                   "Host(\"x.com\") && Path(\"/api\") (29) on every request it matches "
+	                   "(PathPrefix matches character-wise) [profile traefik: --controller]\n");
 #undef TWO
 }
 
