@@ -20,6 +20,7 @@
 #include "checks/checkctx.h"
 #include "profile/ingress_nginx.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,74 @@ static const char *custom_nginx_name(const char *key)
 /* field text written only when a finding is emitted */
 #define ANN_AT(buf, key) \
 	(snprintf(buf, sizeof buf, "annotations[%s]", key), FP_KEY(FP_KEY(NULL, "metadata"), buf))
+#define ANN_AT_SZ(buf, size, key) \
+	(snprintf(buf, size, "annotations[%s]", key), FP_KEY(FP_KEY(NULL, "metadata"), buf))
+
+/* auth-proxy-set-headers names a ConfigMap "namespace/name" (authreq/main.go
+ * :433-472 of controller-v1.15.1): another namespace is refused unless
+ * allow-cross-namespace-resources (default false); a data key that is not a
+ * header name (^[a-zA-Z\d\-_]+$) denies the locations; before v1.12.5 /
+ * v1.13.1 each value was written as proxy_set_header 'K' 'V'; (CVE-2025-15566,
+ * fixed by 3d90678bfe2c: %q), so a ' or \ in a value leaves the token.  The
+ * ConfigMap is judged when the state holds it (lint's input, a snapshot).
+ * Returns true when a finding about the ConfigMap's data was emitted. */
+static bool proxy_headers(struct chk_ctx *c, const char *key, const char *val, size_t field_sz,
+                          char *field)
+{
+	const char *slash = strchr(val, '/');
+	char ns[256];
+	const char *name = val;
+	if (slash && !strchr(slash + 1, '/') && (size_t)(slash - val) < sizeof ns) {
+		memcpy(ns, val, (size_t)(slash - val));
+		ns[slash - val] = '\0';
+		name = slash + 1;
+	} else {
+		snprintf(ns, sizeof ns, "%s", c->ns);
+	}
+	if (strcmp(ns, c->ns)) {
+		chk_emit(c, IW_CHK_CONTROLLER_REJECTS, false, ANN_AT_SZ(field, field_sz, key),
+		         "annotation %s names ConfigMap \"%s\" of namespace %s, not the Ingress's (%s): "
+		         "ingress-nginx refuses cross-namespace resources unless the controller runs "
+		         "with allow-cross-namespace-resources (default false) and denies the paths "
+		         "(503)", key, val, ns, c->ns);
+		return false;   /* where it is allowed, the import: the warning below */
+	}
+	const struct iw_configmap *cm = c->st ? iw_state_get_configmap(c->st, ns, name) : NULL;
+	if (!cm)
+		return false;
+	for (size_t i = 0; i < cm->ndata; i++) {
+		const struct iw_kv *e = &cm->data[i];
+		size_t ok = 0;
+		while (ok < e->key_len && (isalnum((unsigned char)e->key[ok]) || e->key[ok] == '-' ||
+		                           e->key[ok] == '_'))
+			ok++;
+		if (!e->key_len || ok < e->key_len) {
+			chk_emit(c, IW_CHK_CONTROLLER_REJECTS, false, ANN_AT_SZ(field, field_sz, key),
+			         "ConfigMap %s/%s, which annotation %s names, has the key \"%.*s\", not "
+			         "a header name (^[a-zA-Z0-9_-]+$): ingress-nginx denies the paths (503, "
+			         "\"invalid proxy-set-headers in configmap\")", ns, name, key,
+			         (int)(e->key_len > 100 ? 100 : e->key_len), e->key);
+			return true;
+		}
+		for (size_t j = 0; j < e->value_len; j++) {
+			unsigned char ch = (unsigned char)e->value[j];
+			if (ch != '\'' && ch != '\\' && ch >= 0x20 && ch != 0x7f)
+				continue;
+			char what[40];
+			if (ch < 0x20 || ch == 0x7f)
+				snprintf(what, sizeof what, "the control character 0x%02x", ch);
+			else
+				snprintf(what, sizeof what, "'%c'", ch);
+			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, false, ANN_AT_SZ(field, field_sz, key),
+			         "ConfigMap %s/%s, which annotation %s names, holds %s at offset %zu of "
+			         "the value of \"%s\": before v1.12.5 / v1.13.1 ingress-nginx wrote it into "
+			         "nginx.conf as proxy_set_header '%s' '...'; and the value leaves its token "
+			         "(CVE-2025-15566)", ns, name, key, what, j, e->key, e->key);
+			return true;
+		}
+	}
+	return false;
+}
 
 /* One ingress-nginx annotation NAME (without the prefix). */
 static void nginx_annotation(struct chk_ctx *c, const char *key, const char *name,
@@ -146,6 +215,9 @@ static void nginx_annotation(struct chk_ctx *c, const char *key, const char *nam
 		         "paths (503) or skips the Ingress, depending on the annotation", key, what);
 		return;
 	}
+	if (!strcmp(a->name, "auth-proxy-set-headers") && vlen &&
+	    proxy_headers(c, key, val, sizeof field, field))
+		return;
 	for (size_t k = 0; k < sizeof imports / sizeof *imports; k++)
 		if (!strcmp(a->name, imports[k].name) && vlen)
 			chk_emit(c, IW_CHK_DANGEROUS_ANNOTATION, true, ANN_AT(field, key),

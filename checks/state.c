@@ -78,6 +78,7 @@ struct iw_state {
 	struct map ings;        /* "ns/name" -> struct ingress * */
 	struct map classes;     /* name -> struct ingress_class * */
 	struct map services;    /* "ns/name" -> struct iw_service * */
+	struct map configmaps;  /* "ns/name" -> struct iw_configmap * */
 	struct map hosts;       /* "H" host / "W" *.suffix / "T" tls host -> one Ingress or a list */
 	size_t index_bytes;     /* ilist allocations */
 	struct arena kept;      /* the kept copies */
@@ -100,7 +101,7 @@ struct iw_state *iw_state_new(void (*free_ingress)(struct ingress *),
 		return NULL;
 	st->free_ing = free_ingress;
 	st->free_class = free_class;
-	st->ings = st->classes = st->services = st->hosts = (struct map)MAP_INIT;
+	st->ings = st->classes = st->services = st->hosts = st->configmaps = (struct map)MAP_INIT;
 	st->kept = (struct arena)ARENA_INIT(KBLK_SIZE, KBLK_SIZE / 4);
 	return st;
 }
@@ -402,6 +403,32 @@ const struct iw_service *iw_state_get_service(const struct iw_state *st, const c
 	return v ? *v : NULL;
 }
 
+enum iw_err iw_state_put_configmap(struct iw_state *st, struct iw_configmap *cm)
+{
+	struct key k;
+	bool added;
+	void **v = NULL;
+	if (!key_make(&k, cm->namespace_, '/', cm->name)) {
+		v = map_put(&st->configmaps, k.p, k.n, &added);
+		key_done(&k);
+	}
+	if (!v) {
+		iw_configmap_free(cm);
+		return IW_ENOMEM;
+	}
+	if (!added)
+		iw_configmap_free(*v);
+	*v = cm;
+	return IW_OK;
+}
+
+const struct iw_configmap *iw_state_get_configmap(const struct iw_state *st, const char *ns,
+                                                  const char *name)
+{
+	void **v = find_nsname(&st->configmaps, ns, name);
+	return v ? *v : NULL;
+}
+
 /* Calls release(value) for every value of m, then empties m. */
 static void release_all(struct map *m, void (*release)(void *arg, void *v), void *arg)
 {
@@ -430,6 +457,11 @@ static void rel_svc(void *st, void *v)
 	(void)st;
 	iw_service_free(v);
 }
+static void rel_cm(void *st, void *v)
+{
+	(void)st;
+	iw_configmap_free(v);
+}
 
 void iw_state_clear_ingresses(struct iw_state *st)
 {
@@ -454,6 +486,7 @@ void iw_state_clear(struct iw_state *st)
 	iw_state_clear_ingresses(st);
 	iw_state_clear_classes(st);
 	iw_state_clear_services(st);
+	release_all(&st->configmaps, rel_cm, st);
 	st->knows_services = st->knows_classes = false;
 }
 
@@ -551,5 +584,5 @@ const struct ingress *const *iw_state_by_group(const struct iw_state *st, const 
 size_t iw_state_index_bytes(const struct iw_state *st)
 {
 	return sizeof *st + map_bytes(&st->ings) + map_bytes(&st->hosts) + st->index_bytes +
-	       map_bytes(&st->classes) + map_bytes(&st->services);
+	       map_bytes(&st->classes) + map_bytes(&st->services) + map_bytes(&st->configmaps);
 }

@@ -37,6 +37,7 @@
 
 #include "base/err.h"
 #include "model/model.h"
+#include "model/configmap.h"
 #include "model/service.h"
 
 /* ---- the state ------------------------------------------------------------ */
@@ -85,6 +86,14 @@ enum iw_err iw_state_put_service(struct iw_state *st, struct iw_service *svc);
 bool iw_state_del_service(struct iw_state *st, const char *ns, const char *name);
 const struct iw_service *iw_state_get_service(const struct iw_state *st, const char *ns,
                                               const char *name);
+
+/* ConfigMaps, for the checks that follow an annotation naming one (only
+ * from files: lint's input, --against snapshots; a watch does not list
+ * them).  Adds or replaces (by namespace/name); takes 'cm' even on failure.
+ * IW_OK or IW_ENOMEM.  iw_state_clear releases them. */
+enum iw_err iw_state_put_configmap(struct iw_state *st, struct iw_configmap *cm);
+const struct iw_configmap *iw_state_get_configmap(const struct iw_state *st, const char *ns,
+                                                  const char *name);
 
 /* Empties the state (a relist replaces everything). */
 void iw_state_clear(struct iw_state *st);

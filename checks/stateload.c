@@ -54,6 +54,13 @@ enum iw_err iw_state_add_json(struct iw_state *st, json_t *obj, struct iw_load_c
 			n->skipped++;
 			rc = IW_OK;
 		}
+	} else if (!strcmp(kind, "ConfigMap")) {
+		struct iw_configmap *cm;
+		if ((rc = iw_configmap_parse(obj, &cm)) == IW_OK)
+			rc = iw_state_put_configmap(st, cm);
+		else if (rc != IW_ENOMEM)
+			rc = IW_OK;
+		n->skipped++;   /* counted with the other kinds */
 	} else {
 		n->skipped++;
 	}

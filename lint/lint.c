@@ -672,6 +672,14 @@ static enum iw_err on_object(void *ctx, struct mf_object *mo)
 				rc = iw_state_put_service(c->o->collect, svc);
 			if (rc == IW_ENOMEM)   /* IW_EINVAL: a Service without a name is not kept */
 				fail(c->r, rc);
+		} else if (c->o->collect && !strcmp(mo->kind, "ConfigMap") &&
+		           !strcmp(mo->api_version, "v1")) {
+			struct iw_configmap *cm;   /* read by the annotations that name one */
+			enum iw_err rc = iw_configmap_parse(mo->obj, &cm);
+			if (!rc)
+				rc = iw_state_put_configmap(c->o->collect, cm);
+			if (rc == IW_ENOMEM)
+				fail(c->r, rc);
 		}
 		c->r->skipped++;
 	}
