@@ -227,11 +227,14 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 				goto oom;
 	}
 	qsort(ps.v, ps.n, sizeof *ps.v, cmp_str);
+	bool complete = true;
 	for (size_t q = 0; q < ps.n; q++) {
 		if (q && !strcmp(ps.v[q], ps.v[q - 1]))
 			continue;
-		if (*budget < ne)
-			break;   /* bounded: the rest is not judged */
+		if (*budget < ne) {
+			complete = false;   /* bounded: the rest is not judged */
+			break;
+		}
 		const char *pr = ps.v[q];
 		size_t pl = strlen(pr);
 		/* the top priority with the object (a) and without it (b): the
@@ -289,9 +292,10 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 				         e[ib].annotated ? " (router.priority)" : "");
 		}
 	}
-	/* shadowed: a path of the object whose router tops no probe it matches;
-	 * the router that beats it on its own path names why */
-	for (size_t i = 0; i < ne && (*budget >= ne); i++) {
+	/* shadowed: a path of the object whose router tops no probe it matches
+	 * (only when every probe was decided); the router that beats it on its
+	 * own path names why */
+	for (size_t i = 0; complete && i < ne && *budget >= ne; i++) {
 		if (!e[i].mine || won[i])
 			continue;
 		const char *own = *e[i].p ? e[i].p : "/";
@@ -301,7 +305,7 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 			if (k != i && matches(&e[k], own, ol) && (best == SIZE_MAX || e[k].prio > e[best].prio))
 				best = k;
 		if (best == SIZE_MAX || e[best].prio <= e[i].prio)
-			continue;   /* not judged (the budget ran out before its probes) */
+			continue;   /* a tie: host-path-conflict said so */
 		const struct iw_path *ip = &c->ing->rules[e[i].rule].paths[e[i].path];
 		char ra[600], rb[600];
 		chk_emit(c, IW_CHK_SHADOWED_PATH, false, CHK_PATH_FP(e[i].rule, e[i].path),
