@@ -86,6 +86,7 @@ static char *strs_dup(struct lint_report *r, const char *s, char *prev)
 struct pending_doc {
 	struct yd_saved saved;        /* without its JSON value: text and index only */
 	const char *buf;              /* the caller's buffer */
+	struct yd_doc *open;          /* a List's, opened once for all its items (doc_open) */
 };
 
 struct pending_ing {
@@ -132,8 +133,13 @@ static void pending_free(struct lint_pending_ *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->ndocs; i++)
+	for (size_t i = 0; i < p->ndocs; i++) {
+		if (p->docs[i].open) {
+			yd_saved_close(p->docs[i].open);
+			free(p->docs[i].open);
+		}
 		yd_saved_release(&p->docs[i].saved);
+	}
 	free(p->docs);
 	free(p->ings);
 	for (size_t i = 0; i < p->ngws; i++)
@@ -364,6 +370,7 @@ static enum iw_err save_doc(struct lctx *c, struct lint_pending_ *p, struct yd_d
 	if (rc)
 		return rc;
 	pd->buf = c->buf;
+	pd->open = NULL;
 	p->have_cur = true;
 	p->cur_doc = p->ndocs++;
 	return IW_OK;
@@ -778,6 +785,29 @@ struct route_pass {
 	size_t *entry;                /* route index -> index into p->gws */
 };
 
+/* The document of pd with its positions, read again from its text (the
+ * first position asked for parses it): a List's ('item': the object is one
+ * of its items) is kept open for all its items, closed by pending_free
+ * (2,000 Ingresses of one kubectl List were 2,000 readings of the whole
+ * List: over 200 s); another's is opened into *tmp, closed by doc_close. */
+static struct yd_doc *doc_open(struct pending_doc *pd, bool item, struct yd_doc *tmp)
+{
+	if (pd->open)
+		return pd->open;
+	if (item && (pd->open = malloc(sizeof *pd->open))) {
+		yd_saved_open(&pd->saved, pd->buf, pd->open);
+		return pd->open;
+	}
+	yd_saved_open(&pd->saved, pd->buf, tmp);
+	return tmp;
+}
+
+static void doc_close(struct pending_doc *pd, struct yd_doc *d)
+{
+	if (d != pd->open)
+		yd_saved_close(d);
+}
+
 /* The findings of one route: onto its object, with positions. */
 static void route_findings(void *arg, size_t route, struct findings *fl)
 {
@@ -788,15 +818,14 @@ static void route_findings(void *arg, size_t route, struct findings *fl)
 	struct pending_gw *g = &rp->p->gws[rp->entry[route]];
 	struct lint_object *ob = &r->objects[g->object];
 	struct pending_doc *pd = &rp->p->docs[g->doc];
-	struct yd_doc d;
-	yd_saved_open(&pd->saved, pd->buf, &d);
+	struct yd_doc tmp, *d = doc_open(pd, g->item != SIZE_MAX, &tmp);
 	yd_node at = 0;
 	if (g->item != SIZE_MAX) {
-		yd_node in = yd_lookup(&d, 0, "items");
-		at = in ? yd_child_at(&d, in, g->item) : 0;
+		yd_node in = yd_lookup(d, 0, "items");
+		at = in ? yd_child_at(d, in, g->item) : 0;
 	}
-	enum iw_err rc = take_findings(r, ob, fl, &d, at, false);   /* counts them */
-	yd_saved_close(&d);
+	enum iw_err rc = take_findings(r, ob, fl, d, at, false);   /* counts them */
+	doc_close(pd, d);
 	if (rc) {
 		fail(r, rc);
 		return;
@@ -889,15 +918,14 @@ static enum iw_err lint_finish_(struct lint_report *r, const struct lint_opts *o
 		}
 		if (fl.n) {
 			struct pending_doc *pd = &p->docs[pi->doc];
-			struct yd_doc d;
-			yd_saved_open(&pd->saved, pd->buf, &d);
+			struct yd_doc tmp, *d = doc_open(pd, pi->item != SIZE_MAX, &tmp);
 			yd_node at = 0;
 			if (pi->item != SIZE_MAX) {
-				yd_node in = yd_lookup(&d, 0, "items");
-				at = in ? yd_child_at(&d, in, pi->item) : 0;
+				yd_node in = yd_lookup(d, 0, "items");
+				at = in ? yd_child_at(d, in, pi->item) : 0;
 			}
-			rc = take_findings(r, ob, &fl, &d, at, pi->v1beta1);
-			yd_saved_close(&d);
+			rc = take_findings(r, ob, &fl, d, at, pi->v1beta1);
+			doc_close(pd, d);
 			if (rc) {
 				findings_release(&fl);
 				fail(r, rc);
