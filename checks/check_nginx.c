@@ -106,33 +106,52 @@ static int cmp_loc(const void *a, const void *b)
 	return x->from->order < y->from->order ? -1 : x->from->order > y->from->order;
 }
 
-bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size_t n,
-                       const char *h)
+/* The locations of one host among a set of Ingresses, sorted by name (see
+ * checkctx.h: struct chk_ngx_host). */
+struct chk_ngx_host {
+	bool regex;                 /* the host is in regex mode */
+	struct occ *o;              /* NULL when fewer than 3 locations: no clash */
+	struct loc *l;
+	size_t nl;
+};
+
+void chk_ngx_host_free(struct chk_ngx_host *p)
 {
-	bool found = false;
-	if (!chk_enabled(c, IW_CHK_CONTROLLER_REJECTS))
-		return false;
+	if (!p)
+		return;
+	free(p->o);
+	free(p->l);
+	free(p);
+}
+
+bool chk_ngx_host_regex(const struct chk_ngx_host *p)
+{
+	return p->regex;
+}
+
+struct chk_ngx_host *chk_ngx_host_new(const struct ingress *const *all, size_t n, const char *h)
+{
+	struct chk_ngx_host *ph = calloc(1, sizeof *ph);
+	if (!ph)
+		return NULL;
+	if ((ph->regex = chk_ngx_regex_host(all, n, h)))
+		return ph;
 	size_t np = 1;
 	for (size_t i = 0; i < n; i++)
 		for (size_t r = 0; r < all[i]->nrules; r++)
 			if (!strcmp(iw_nz(all[i]->rules[r].host), h))
 				np += all[i]->rules[r].npaths;
 	if (np < 3)
-		return false;   /* the root and one path cannot clash */
+		return ph;   /* the root and one path cannot clash */
 	struct occ *o = malloc(np * sizeof *o);
 	struct loc *l = malloc(2 * np * sizeof *l);
-	if (!o || !l) {
-		free(o);
-		free(l);
-		c->out->err = IW_ENOMEM;
-		return false;
-	}
 	struct iw_ngx_age *sorted = malloc((n ? n : 1) * sizeof *sorted);
-	if (!sorted) {
+	if (!o || !l || !sorted) {
 		free(o);
 		free(l);
-		c->out->err = IW_ENOMEM;
-		return false;
+		free(sorted);
+		free(ph);
+		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)   /* each timestamp read once, not in the comparator */
 		sorted[i] = iw_ngx_age_of(all[i]);
@@ -158,6 +177,7 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
 			}
 		}
 	}
+	free(sorted);
 	qsort(o, k, sizeof *o, cmp_occ);
 	/* sec. 6.4: a path's first location decides; a later one of another
 	 * pathType is added, one of the same pathType is ignored */
@@ -189,6 +209,19 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
 		i = g;
 	}
 	qsort(l, nl, sizeof *l, cmp_loc);
+	ph->o = o;
+	ph->l = l;
+	ph->nl = nl;
+	return ph;
+}
+
+bool chk_ngx_host_locations(struct chk_ctx *c, const struct chk_ngx_host *ph, const char *h)
+{
+	bool found = false;
+	if (!chk_enabled(c, IW_CHK_CONTROLLER_REJECTS) || !ph->l)
+		return false;
+	const struct loc *l = ph->l;
+	size_t nl = ph->nl;
 	for (size_t i = 1; i < nl; i++) {
 		const struct loc *a = &l[i - 1], *b = &l[i];
 		struct loc tmp = *b;
@@ -219,9 +252,21 @@ bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size
 		while (i + 1 < nl && (tmp = l[i + 1], tmp.from = a->from, !cmp_loc(a, &tmp)))
 			i++;   /* one finding per name */
 	}
-	free(sorted);
-	free(o);
-	free(l);
+	return found;
+}
+
+bool chk_ngx_locations(struct chk_ctx *c, const struct ingress *const *all, size_t n,
+                       const char *h)
+{
+	if (!chk_enabled(c, IW_CHK_CONTROLLER_REJECTS))
+		return false;
+	struct chk_ngx_host *ph = chk_ngx_host_new(all, n, h);
+	if (!ph) {
+		c->out->err = IW_ENOMEM;
+		return false;
+	}
+	bool found = chk_ngx_host_locations(c, ph, h);
+	chk_ngx_host_free(ph);
 	return found;
 }
 

@@ -192,7 +192,20 @@ struct rtab {
 
 struct iw_check_memo {
 	struct rtab tab;              /* valid when tab.t */
+	/* ingress-nginx: host (as written) -> struct chk_ngx_host * among
+	 * tab's set; emptied whenever tab changes */
+	struct map ngx;
 };
+
+static void memo_ngx_clear(struct iw_check_memo *m)
+{
+	for (size_t i = 0; i < map_end(&m->ngx); i++) {
+		void *v;
+		if (map_at(&m->ngx, i, NULL, NULL, &v))
+			chk_ngx_host_free(v);
+	}
+	map_release(&m->ngx);
+}
 
 static void rtab_release(struct rtab *r)
 {
@@ -210,13 +223,18 @@ static void rtab_release(struct rtab *r)
 
 struct iw_check_memo *chk_memo_new(void)
 {
-	return calloc(1, sizeof(struct iw_check_memo));
+	struct iw_check_memo *m = calloc(1, sizeof *m);
+	if (m)
+		m->ngx = (struct map)MAP_INIT;
+	return m;
 }
 
 void chk_memo_release(struct iw_check_memo *m)
 {
-	if (m)
+	if (m) {
 		rtab_release(&m->tab);
+		memo_ngx_clear(m);
+	}
 }
 
 /* Builds the table of set[0..n) (taken: r owns it) with its sorted groups. */
@@ -729,6 +747,7 @@ void chk_routing(struct chk_ctx *c)
 			}
 			if (c->memo) {
 				rtab_release(&c->memo->tab);
+				memo_ngx_clear(c->memo);
 				c->memo->tab = local;
 				local = (struct rtab){ 0 };
 				r = &c->memo->tab;
@@ -739,7 +758,22 @@ void chk_routing(struct chk_ctx *c)
 	for (size_t k = 0; k < c->nhosts && !c->out->err; k++) {
 		const char *h = iw_nz(c->ing->rules[c->host_rules[k]].host);
 		bool refused = false;
-		if (ngx) {
+		if (ngx && c->memo && r == &c->memo->tab) {
+			/* the host's locations among this set, once for all its objects */
+			bool added;
+			void **slot = map_put(&c->memo->ngx, h, strlen(h), &added);
+			if (slot && added && !(*slot = chk_ngx_host_new(all, nn + 1, h))) {
+				map_del(&c->memo->ngx, h, strlen(h), NULL);
+				slot = NULL;
+			}
+			if (!slot)
+				goto oom;
+			if (chk_ngx_host_regex(*slot)) {
+				chk_ngx_regex_refused(c, all, nn + 1, h);
+				continue;   /* regex mode: not literal strings */
+			}
+			refused = chk_ngx_host_locations(c, *slot, h);
+		} else if (ngx) {
 			if (chk_ngx_regex_host(all, nn + 1, h)) {
 				chk_ngx_regex_refused(c, all, nn + 1, h);
 				continue;   /* regex mode: not literal strings */
