@@ -10,6 +10,7 @@
 #include "load/manifest.h"
 #include "model/fielderr.h"
 #include "model/model.h"
+#include "router/compare.h"
 #include "router/router.h"
 #include "validate/validate.h"
 
@@ -340,13 +341,134 @@ out:
 	return rc;
 }
 
-int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim, struct wh_answer *ans,
+/* One side of a difference: the decision as `route -o json` writes it, its
+ * outcome (rt_outcome) and the explanation. */
+static json_t *side_json(const struct rt_table *t, const struct rt_probe *p,
+                         const struct rt_decision *d)
+{
+	char *reason = NULL;
+	char *text = rt_explain(t, p->host, strlen(p->host), p->path, strlen(p->path), d, &reason);
+	json_t *o = text ? rt_decision_json(d, reason) : NULL;
+	char id[640];
+	rt_outcome(d, id, sizeof id);
+	if (o && (json_object_set_new(o, "outcome", json_string(id)) ||
+	          json_object_set_new(o, "explanation", json_string(text)))) {
+		json_decref(o);
+		o = NULL;
+	}
+	free(text);
+	free(reason);
+	return o;
+}
+
+/* "old" or "new" on each problem of one side, appended to 'all'. */
+static enum iw_err side_problems(json_t *all, json_t *problems, const char *side)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(problems, i, p)
+		if (json_object_set_new(p, "side", json_string(side)) || json_array_append(all, p))
+			return IW_ENOMEM;
+	return IW_OK;
+}
+
+#define DIFF_LISTED 200   /* differences listed with their explanations; all are counted */
+
+int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim0, struct wh_answer *ans,
                 struct wh_lint_info *info)
 {
-	(void)q;
-	(void)lim;
-	info->result = 2;
-	json_t *o = json_pack("{s:s}", "error", "diff is not in this build");
-	int rc = json_answer(ans, 501, o);
+	int rc = 0;
+	json_t *req = request_object(q, ans, info, &rc);
+	if (!req)
+		return rc;
+	struct objs o[2] = { { 0 }, { 0 } };
+	struct rt_table *t[2] = { NULL, NULL };
+	struct rt_comparison c = { 0 };
+	json_t *problems = NULL;
+	const char *text[2], *ctl[2], *cls;
+	int prof[2];
+	if (!(text[0] = member(req, "old", "", ans, info, &rc)) ||
+	    !(text[1] = member(req, "new", "", ans, info, &rc)) ||
+	    !(ctl[0] = member(req, "oldController", "spec", ans, info, &rc)) ||
+	    !(ctl[1] = member(req, "newController", ctl[0], ans, info, &rc)) ||
+	    !(cls = member(req, "class", "", ans, info, &rc)))
+		goto out;
+	for (int k = 0; k < 2; k++) {
+		prof[k] = rt_profile_parse(ctl[k]);
+		if (prof[k] != IW_PROFILE_SPEC && prof[k] != IW_PROFILE_INGRESS_NGINX) {
+			char m[300];
+			snprintf(m, sizeof m, "controller '%.100s': routing is emulated for spec and "
+			         "ingress-nginx only", ctl[k]);
+			rc = error_answer(ans, info, m, NULL);
+			goto out;
+		}
+	}
+	struct yd_limits lim = *lim0;
+	lim.cancel = q->cancel;
+	static const char *const side[2] = { "old", "new" };
+	if (!(problems = json_array())) {
+		rc = -1;
+		goto out;
+	}
+	for (int k = 0; k < 2; k++) {
+		size_t tl = json_string_length(json_object_get(req, side[k]));
+		if (objs_load(&o[k], text[k], tl, &lim) || side_problems(problems, o[k].problems, side[k])) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (json_array_size(problems)) {   /* as `route` refuses them */
+		rc = error_answer(ans, info, "the manifests have errors: fix them first (the Check "
+		                  "button shows those of the first set)", problems);
+		goto out;
+	}
+	for (int k = 0; k < 2; k++) {
+		struct rt_input in = {
+			.ingresses = (const struct ingress *const *)o[k].ings, .ningresses = o[k].nings,
+			.classes = (const struct ingress_class *const *)o[k].classes,
+			.nclasses = o[k].nclasses, .ingress_class = *cls ? cls : NULL,
+			.profile = (enum iw_profile_id)prof[k],
+		};
+		if (!(t[k] = rt_build(&in))) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (rt_compare(t[0], t[1], &c) != IW_OK) {
+		rc = -1;
+		goto out;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < c.n && i < DIFF_LISTED; i++) {
+		const struct rt_probe *p = &c.probes.v[c.v[i].probe];
+		json_t *e = json_pack("{s:s, s:s, s:s, s:o*, s:o*}", "host", p->host, "path", p->path,
+		                      "probe", p->note, "old", side_json(t[0], p, &c.v[i].a),
+		                      "new", side_json(t[1], p, &c.v[i].b));
+		if (!e || json_array_append_new(list, e)) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	json_t *res = list ? json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:o}",
+	    "old", rt_profile_name((enum iw_profile_id)prof[0]),
+	    "new", rt_profile_name((enum iw_profile_id)prof[1]),
+	    "requests", (json_int_t)c.probes.n, "differ", (json_int_t)c.ndiff,
+	    "undecided", (json_int_t)c.undecided,
+	    "truncated", c.probes.truncated || c.ndiff > (size_t)json_array_size(list),
+	    "differences", list) : NULL;
+	info->result = c.ndiff ? 1 : 0;
+	char m[160];
+	snprintf(m, sizeof m, "\"ingresses\":[%zu,%zu],\"requests\":%zu,\"differ\":%zu", o[0].nings,
+	         o[1].nings, c.probes.n, c.ndiff);
+	info->log_fields = strdup(m);
+	rc = json_answer(ans, 200, res);
+out:
+	rt_comparison_release(&c);
+	rt_free(t[0]);
+	rt_free(t[1]);
+	objs_release(&o[0]);
+	objs_release(&o[1]);
+	json_decref(problems);
+	json_decref(req);
 	return rc;
 }

@@ -10,6 +10,15 @@
  *          that the API server would refuse, a controller without a router,
  *          a host or path too long)
  *
+ *   POST /diff   {"old": TEXT, "new": TEXT, "oldController": "spec", "newController":
+ *                 (oldController's), "class": NAME}
+ *     200 {"old": PROFILE, "new": PROFILE, "requests": N, "differ": N, "undecided": N,
+ *          "truncated": B, "differences": [{"host", "path", "probe", "old": D, "new": D}]}
+ *         D: the decision as `route -o json` writes it, plus "outcome" (rt_outcome)
+ *         and "explanation"; the requests are router/compare.h's probes of both
+ *         versions (as `route --compare`), the first 200 differences listed
+ *     400 as /route, each problem with "side": "old" | "new"
+ *
  * TEXT is read by the manifest loader (load/manifest.h) and its Ingresses
  * and IngressClasses are decoded strictly and validated as `route -f` does
  * (src/rtload.c): errors and removed versions refuse the set, each at its

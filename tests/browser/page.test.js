@@ -72,6 +72,10 @@ async function main() {
         line1.some((m) => m.text.includes('networking.k8s.io/v1')), JSON.stringify(line1));
   const listed = await page.$eval('#findings .listing', (n) => n.querySelector('[data-line="1"] .src').textContent);
   check('old example: line 1 of the listing is the apiVersion line', listed === oldText.split('\n')[0], listed);
+  const summary = await page.textContent('#lint-summary');
+  check('old example: the summary is lint\'s summary line',
+        summary === 'denied 1 object checked, 1 denied: 1 error (1 from the API server\'s rules, 0 from checks, 0 input), 0 warnings; 0 documents of other kinds skipped',
+        summary);
   const verdict = await page.$eval('#findings table.verdicts tbody tr', (tr) => tr.textContent);
   const o0 = expect.results[0];
   check('old example: the verdict row names the object and its verdict',
@@ -115,7 +119,41 @@ async function main() {
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   check('keyboard: Tab leaves the text box for the next control', focused === 'lint', focused);
 
-  // 4. phone width: nothing wider than the screen
+  // 4. what changes between two versions: the converted example, then its path moved to /testpath/v2
+  const conv = fs.readFileSync(convFile, 'utf8');
+  await page.fill('#manifest', conv);
+  await page.fill('#manifest-new', conv.replace('path: /testpath', 'path: /testpath/v2'));
+  await page.click('#diff');
+  await page.waitForSelector('#diff-summary');
+  const dsum = await page.textContent('#diff-summary');
+  const rows = await page.$$eval('#diff-result tr.diff-row', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  check('diff: the summary counts the requests that reach another backend', /\d+ requests compared, [1-9]\d* reach another backend/.test(dsum), dsum);
+  check('diff: /testpath went from service test:80 to no backend',
+        rows.some((r) => r[0] === '(no Host)/testpath' && r[1] === 'default/test-ingress/test:80' && r[2] === 'no backend (404)'),
+        JSON.stringify(rows));
+  const api = await page.evaluate(async (b) => (await fetch('/diff', { method: 'POST', body: b,
+    headers: { 'Content-Type': 'application/json' } })).json(),
+    JSON.stringify({ old: conv, new: conv.replace('path: /testpath', 'path: /testpath/v2') }));
+  const want2 = api.differences.map((d) => [(d.host || '(no Host)') + d.path,
+    d.old.outcome === 'none' ? 'no backend (404)' : d.old.outcome, d.new.outcome === 'none' ? 'no backend (404)' : d.new.outcome]);
+  check('diff: the page lists every difference POST /diff reports (' + api.differ + '), in its order',
+        JSON.stringify(rows) === JSON.stringify(want2) && api.differ === rows.length, JSON.stringify(rows) + ' vs ' + JSON.stringify(want2));
+  check('diff: /testpath/v2 is not listed (both versions serve it)', !rows.some((r) => r[0] === '(no Host)/testpath/v2'), JSON.stringify(rows));
+  await shotOf(page, 'section[aria-labelledby="h-diff"]', 'lint-page-diff.png');
+  await page.fill('#manifest-new', conv);
+  await page.focus('#manifest-new');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => /0 reach another backend/.test(document.querySelector('#diff-summary').textContent));
+  check('diff: Ctrl+Enter compares; the same manifests: nothing differs',
+        /, 0 reach another backend/.test(await page.textContent('#diff-summary')), await page.textContent('#diff-summary'));
+  // opening files (what dropping does): each added under a "# NAME" line
+  await page.fill('#manifest', '');
+  await page.setInputFiles('#files', convFile);
+  await page.waitForFunction(() => document.querySelector('#manifest').value.length > 0);
+  const opened = await page.inputValue('#manifest');
+  check('Open files: the file is added under its name', opened === '# ' + path.basename(convFile) + '\n' + conv, opened.slice(0, 80));
+
+  // 5. phone width: nothing wider than the screen
   await page.setViewportSize({ width: 390, height: 844 });
   const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('phone width (390 px): no horizontal scrolling of the page', over <= 0, 'overflow ' + over + ' px');
@@ -125,6 +163,12 @@ async function main() {
   check('no request left ' + origin, foreign.length === 0, foreign.join('\n   '));
   check('no request failed', failed.length === 0, failed.join('\n   '));
   await browser.close();
+}
+
+async function shotOf(page, selector, name) {
+  if (!shots) return;
+  fs.mkdirSync(shots, { recursive: true });
+  await (await page.$(selector)).screenshot({ path: path.join(shots, name) });
 }
 
 async function shot(page, name, full) {

@@ -202,9 +202,56 @@ check "POST /route?status=200, the removed version: 200 with the error and its p
   eq "$(code POST '/route?status=200' -H 'Content-Type: application/json' --data-binary @"$T/old.json")" 200
 check "   ... the error object" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["error"] and d["problems"][0]["line"]==1, d' "$T/body"
 
+# ---------------------------------------------------------------- POST /diff
+python3 - "$CONV" >"$T/diff.json" <<'PY'
+import json, sys
+old = open(sys.argv[1]).read()
+print(json.dumps({"old": old, "new": old.replace("path: /testpath", "path: /testpath/v2")}))
+PY
+check "POST /diff: 200" eq "$(code POST /diff -H 'Content-Type: application/json' --data-binary @"$T/diff.json")" 200
+check "   ... the requests that reach another backend, each with both decisions and explanations" python3 - "$T/body" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["old"], d["new"], d["truncated"], d["undecided"]) == ("spec", "spec", False, 0), d
+assert d["differ"] == len(d["differences"]) > 0 and d["requests"] > d["differ"], d
+first = d["differences"][0]
+assert (first["host"], first["path"]) == ("", "/testpath"), first
+assert first["old"]["outcome"] == "default/test-ingress/test:80" and first["new"]["outcome"] == "none", first
+assert "decision: rule default/test-ingress -> service test:80" in first["old"]["explanation"], first
+assert "decision: none" in first["new"]["explanation"], first
+paths = [x["path"] for x in d["differences"]]
+assert "/testpath/v2" not in paths and "/testpath/sub" in paths, paths
+PY
+check "   ... each side's decision is what route -o json says of that request under that version" python3 - "$T/body" "$BIN" "$CONV" <<'PY'
+import json, subprocess, sys, tempfile
+d = json.load(open(sys.argv[1]))
+old = open(sys.argv[3]).read()
+with tempfile.NamedTemporaryFile("w", suffix=".yaml") as nf:
+    nf.write(old.replace("path: /testpath", "path: /testpath/v2")); nf.flush()
+    for x in d["differences"][:3]:
+        for side, f in (("old", sys.argv[3]), ("new", nf.name)):
+            out = subprocess.run([sys.argv[2], "route", "-f", f, "-o", "json", "--host", x["host"], "--path", x["path"]],
+                                 capture_output=True, text=True).stdout
+            cli = json.loads(out)
+            got = {k: v for k, v in x[side].items() if k not in ("outcome", "explanation")}
+            assert got == cli, (side, x["path"], got, cli)
+PY
+python3 - <<'PY' >"$T/diff-bad.json"
+import json
+print(json.dumps({"old": "a: [\n", "new": "", "newController": "ingress-nginx"}))
+PY
+check "POST /diff, old manifests with a syntax error: 400" \
+  eq "$(code POST /diff -H 'Content-Type: application/json' --data-binary @"$T/diff-bad.json")" 400
+check "   ... the problem says which side and line" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["problems"][0]; assert p["side"]=="old" and p["line"]==2, d' "$T/body"
+check "POST /diff, newController aws-alb: 400 naming the routers there are" \
+  eq "$(code POST /diff -H 'Content-Type: application/json' --data-binary '{"old":"","new":"","newController":"aws-alb"}') $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T/body")" \
+  "400 controller 'aws-alb': routing is emulated for spec and ingress-nginx only"
+check "POST /diff, spec against ingress-nginx on the same manifests: 200" \
+  eq "$(code POST /diff -H 'Content-Type: application/json' --data-binary "$(python3 -c 'import json,sys; t=open(sys.argv[1]).read(); print(json.dumps({"old":t,"new":t,"newController":"ingress-nginx"}))' "$CONV")")" 200
+
 # ---------------------------------------------------------------- the same limits on every route
 head -c 70000 /dev/zero | tr '\0' 'a' >"$T/big"
-for p in /lint /route; do
+for p in /lint /route /diff; do
   check "POST $p over --max-body (64Ki): 413" eq "$(code POST $p -H 'Content-Type: application/json' --data-binary @"$T/big")" 413
 done
 python3 - "$P" >"$T/bad-head" <<'PY'

@@ -135,10 +135,15 @@
     const rep = res.data;
     const s = rep.summary || {};
     const verdict = s.problems ? badge('error', 'input error') : s.denied ? badge('denied', 'denied') : badge('allowed', 'allowed');
+    /* the words of lint's text summary: its counts add up to the messages below */
+    const pl = (n, one, many) => n + ' ' + (n === 1 ? one : many);
+    const checksErr = s.findings - s.warnings;
     out.append(el('p', { class: 'summary', id: 'lint-summary' }, verdict, ' ',
-      `${s.objects} object${s.objects === 1 ? '' : 's'} checked: ${s.denied} denied, ${s.errors} error${s.errors === 1 ? '' : 's'}, ` +
-      `${s.findings} finding${s.findings === 1 ? '' : 's'} (${s.warnings} warning${s.warnings === 1 ? '' : 's'}), ` +
-      `${s.problems} input error${s.problems === 1 ? '' : 's'}` + (s.skipped ? `; ${s.skipped} document${s.skipped === 1 ? '' : 's'} of other kinds skipped` : '')));
+      `${pl(s.objects, 'object', 'objects')} checked, ${s.denied} denied: ` +
+      `${pl(s.errors + checksErr + s.problems, 'error', 'errors')} (${s.errors} from the API server's rules, ` +
+      `${checksErr} from checks, ${s.problems} input), ${pl(s.warnings, 'warning', 'warnings')}` +
+      `; ${pl(s.skipped, 'document', 'documents')} of other kinds skipped` +
+      (s.suppressed ? `; ${s.suppressed} suppressed by the ingress-warden.io/ignore annotation` : '')));
     const t = verdictTable(rep);
     if (t) out.append(t);
     out.append(listing(text, messagesByLine(rep)));
@@ -212,8 +217,7 @@
 
   function outcomeText(o) {
     if (!o) return '';
-    return (o.status ? o.status + ' ' : '') + (o.target || '') + (o.object ? ' · ' + (o.kind || '') + ' ' + o.object : '') +
-      (o.where ? ' (' + o.where + ')' : '');
+    return o.outcome === 'none' ? 'no backend (404)' : o.outcome;
   }
 
   async function diff() {
@@ -225,7 +229,7 @@
       const res = await post('/diff?status=200', body, 'application/json');
       out.replaceChildren();
       $('diff-status').textContent = '';
-      if (typeof res.data !== 'object' || res.status !== 200) {
+      if (typeof res.data !== 'object' || res.status !== 200 || res.data.error) {
         const msg = typeof res.data === 'object' ? res.data.error : res.data;
         out.append(el('p', { class: 'problem', text: msg || ('status ' + res.status) }));
         for (const p of (res.data && res.data.problems) || [])
@@ -234,20 +238,22 @@
       }
       const r = res.data;
       out.append(el('p', { class: 'summary', id: 'diff-summary' },
-        r.differ ? badge('warning', 'differs') : badge('ok', 'same'), ' ',
-        `${r.checked} request${r.checked === 1 ? '' : 's'} checked, ${r.differ} differ` +
-        (r.truncated ? ' (the requests were cut at the limit)' : '') + '.'));
-      out.append(el('p', { class: 'hint', text: 'old: ' + (r.old || '') + ' · new: ' + (r.new || '') }));
-      for (const c of r.causes || []) {
-        const rows = el('tbody');
-        for (const q of c.requests || []) {
-          rows.append(el('tr', null,
-            el('td', null, el('code', { text: (q.request.method && q.request.method !== 'GET' ? q.request.method + ' ' : '') + q.request.host + q.request.path })),
-            el('td', { text: outcomeText(q.old) }), el('td', { text: outcomeText(q.new) })));
-        }
-        out.append(el('div', { class: 'cause scroll' }, el('h3', { text: c.cause + ' (' + c.count + ')' }),
-          el('table', null, el('thead', null, el('tr', null, el('th', { text: 'Request' }), el('th', { text: 'Old' }), el('th', { text: 'New' }))), rows)));
+        r.differ ? badge('warning', 'differs') : badge('allowed', 'same'), ' ',
+        `${r.requests} request${r.requests === 1 ? '' : 's'} compared, ${r.differ} reach another backend` +
+        (r.truncated ? ' (the list is cut; the count is whole)' : '') + '.'));
+      out.append(el('p', { class: 'hint', text: 'old: ' + r.old + ' · new: ' + r.new }));
+      if (!r.differences.length) return;
+      const rows = el('tbody');
+      for (const d of r.differences) {
+        rows.append(el('tr', { class: 'diff-row' },
+          el('td', null, el('code', { text: (d.host || '(no Host)') + d.path })),
+          el('td', { text: outcomeText(d.old) }), el('td', { text: outcomeText(d.new) })));
+        rows.append(el('tr', { class: 'why' }, el('td', { colspan: '3' },
+          el('details', null, el('summary', { text: 'Why (' + d.probe + ')' }),
+             el('pre', { class: 'explain', text: 'old:\n' + d.old.explanation + '\nnew:\n' + d.new.explanation })))));
       }
+      out.append(el('div', { class: 'scroll' }, el('table', { class: 'diffs' },
+        el('thead', null, el('tr', null, el('th', { text: 'Request' }), el('th', { text: 'Old' }), el('th', { text: 'New' }))), rows)));
     } catch (e) {
       out.replaceChildren(el('p', { class: 'problem', text: 'The lint server did not answer: ' + e.message }));
       $('diff-status').textContent = '';
