@@ -10,6 +10,8 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "load/manifest.h"
+#include "load/yamlout.h"
+#include "model/convert.h"
 #include "model/gateway.h"
 #include "model/jsonmem.h"
 #include "model/model.h"
@@ -40,6 +42,7 @@ static void object_release(struct lint_object *ob)
 		free(ob->errors[i].field);
 		free(ob->errors[i].detail);
 		free(ob->errors[i].message);
+		free(ob->errors[i].fix);
 	}
 	free(ob->errors);
 	for (size_t i = 0; i < ob->nfindings; i++) {
@@ -459,6 +462,57 @@ static enum iw_err unserved(struct lint_error *e, struct yd_doc *d, yd_node at, 
 	return IW_OK;
 }
 
+/* The fix of a removed version (lint_error.fix): the object converted
+ * (model/convert.h) and written as YAML (load/yamlout.h) in place of its
+ * document's text.  Only for a YAML document that is the object itself
+ * (not a List item, not JSON); without one, no fix.  IW_OK or IW_ENOMEM. */
+static enum iw_err convert_fix(const struct lctx *c, const struct mf_object *mo,
+                               struct lint_error *e)
+{
+	const struct yd_doc *d = mo->doc;
+	if (mo->item != SIZE_MAX || mo->alone || d->format != YD_YAML || !c->buf || !d->length ||
+	    !d->start_line)
+		return IW_OK;
+	json_t *copy = json_deep_copy(mo->obj);
+	if (!copy)
+		return IW_ENOMEM;
+	enum iw_err rc = iw_convert_to_v1(copy, NULL);
+	char *text = NULL;
+	size_t n = 0;
+	if (!rc)
+		rc = yo_dump(&copy, 1, &text, &n);
+	json_decref(copy);
+	if (rc)
+		return rc == IW_ENOMEM ? rc : IW_OK;   /* libyaml refuses it: no fix */
+	/* from the object's first character (after a "---" and comments before
+	 * it) to the end of the document's text */
+	unsigned line = d->start_line, col = d->start_col ? d->start_col : 1;
+	const unsigned char *p = (const unsigned char *)c->buf + d->offset, *end = p + d->length;
+	bool started = false;
+	for (; p < end; p++) {
+		if (!started && line == mo->line && col == mo->col)
+			started = true;
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else if ((*p & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	if (!started || mo->col != 1) {   /* a flow mapping after "---" on its line: no fix */
+		free(text);
+		return IW_OK;
+	}
+	if (end[-1] != '\n' && n && text[n - 1] == '\n')
+		text[--n] = 0;   /* the document's text ends without one */
+	e->fix = text;
+	e->fix_line = mo->line;
+	e->fix_col = mo->col;
+	e->fix_end_line = line;
+	e->fix_end_col = col;
+	return IW_OK;
+}
+
 static bool any_denial(const struct lint_object *ob)
 {
 	for (size_t i = 0; i < ob->nfindings; i++)
@@ -584,8 +638,12 @@ static void check_object(struct lctx *c, struct mf_object *mo, enum iw_kind kind
 	bool gone = iw_unserved_version(kind, api, gone_msg, sizeof gone_msg, gone_hint, sizeof gone_hint);
 	if ((el.n || gone) && !rc && !(ob.errors = calloc(el.n + gone, sizeof *ob.errors)))
 		rc = IW_ENOMEM;
-	if (gone && !rc)
-		rc = unserved(&ob.errors[ob.nerrors++], d, at, gone_msg, gone_hint);
+	if (gone && !rc) {
+		rc = unserved(&ob.errors[ob.nerrors], d, at, gone_msg, gone_hint);
+		if (!rc)
+			rc = convert_fix(c, mo, &ob.errors[ob.nerrors]);
+		ob.nerrors++;
+	}
 	for (size_t i = 0; !rc && i < el.n; i++) {
 		struct lint_error *e = &ob.errors[ob.nerrors++];
 		e->type = el.v[i].type;

@@ -72,6 +72,13 @@ struct lint_error {
 	char *detail;     /* "" when none */
 	char *message;    /* the API server's text: field: Type: value: detail */
 	unsigned line, column;
+	/* What fixes it, or NULL: for a removed Ingress version, the object
+	 * converted to networking.k8s.io/v1 as `ingress-warden convert` writes
+	 * it (a YAML document that is the object alone), replacing the document's
+	 * text from (fix_line, fix_col) up to (fix_end_line, fix_end_col), the
+	 * end excluded; columns count characters, 1-based. */
+	char *fix;
+	unsigned fix_line, fix_col, fix_end_line, fix_end_col;
 };
 
 struct lint_finding {

@@ -393,6 +393,21 @@ static json_t *rule_json(const char *id)
 	return r;
 }
 
+/* A fix (lint_error.fix): the document replaced by its converted text. */
+static json_t *sarif_fix(const char *src, const struct lint_error *e)
+{
+	char *uri = sarif_uri(src);
+	json_t *f = uri ? json_pack("[{s:{s:s}, s:[{s:{s:s}, s:[{s:{s:i, s:i, s:i, s:i}, s:{s:s}}]}]}]",
+	    "description", "text", "the object as networking.k8s.io/v1 (what `ingress-warden convert` "
+	    "writes; comments inside it are not kept)",
+	    "artifactChanges", "artifactLocation", "uri", uri, "replacements",
+	    "deletedRegion", "startLine", (int)e->fix_line, "startColumn", (int)e->fix_col,
+	    "endLine", (int)e->fix_end_line, "endColumn", (int)e->fix_end_col,
+	    "insertedContent", "text", e->fix) : NULL;
+	free(uri);
+	return f;
+}
+
 static void sarif_rule(json_t *rules, json_t *seen, const char *id)
 {
 	if (json_object_get(seen, id))
@@ -428,8 +443,10 @@ static bool render_sarif(struct buf *f, const struct lint_report *r)
 			const struct lint_error *e = &o->errors[i];
 			const char *id = fe_type_reason(e->type);
 			sarif_rule(rules, seen, id);
-			json_array_append_new(results, sarif_result(seen, id, "error", e->message, src,
-			                                            e->line, e->column));
+			json_t *res = sarif_result(seen, id, "error", e->message, src, e->line, e->column);
+			if (res && e->fix)
+				json_object_set_new(res, "fixes", sarif_fix(src, e));
+			json_array_append_new(results, res);
 		}
 		for (size_t i = 0; i < o->nfindings; i++) {
 			const struct lint_finding *fd = &o->findings[i];

@@ -101,6 +101,71 @@ for f in sys.argv[1:]:
         assert a in anchors, (a, sorted(anchors))
 PY
 
+# the fix of a removed version: applied as a SARIF consumer applies it, the file lints clean
+cat >"$T/old.yaml" <<'YAML'
+# a Service first
+apiVersion: v1
+kind: Service
+metadata: {name: test}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: old-one      # a comment inside the object
+  annotations: {note: "été"}
+spec:
+  backend:
+    serviceName: test
+    servicePort: 80
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: old-two}
+spec:
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /cart
+        backend: {serviceName: cart, servicePort: http}
+YAML
+(cd "$T" && "$BIN" lint -o sarif old.yaml >"$T/fix.sarif")
+check "lint -o sarif of two removed versions: valid, each error with a fix" python3 - "$T/fix.sarif" "$V" <<'PY'
+import json, subprocess, sys
+d = json.load(open(sys.argv[1]))
+res = [r for r in d["runs"][0]["results"] if r.get("fixes")]
+assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in res] == [7, 17], res
+assert subprocess.run(sys.argv[2].split() + [sys.argv[1]]).returncode == 0
+PY
+check "   ... applied, the file lints clean (exit 0), each document as convert writes it" python3 - "$T/fix.sarif" "$T" "$BIN" <<'PY'
+import json, subprocess, sys, urllib.parse
+d, work, binary = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+text = open(work + "/old.yaml", encoding="utf-8").read()
+lines = text.split("\n")
+def offset(line, col):   # 1-based line, 1-based column in characters
+    return sum(len(l) + 1 for l in lines[:line - 1]) + col - 1
+reps = []
+for r in d["runs"][0]["results"]:
+    for f in r.get("fixes", []):
+        for ch in f["artifactChanges"]:
+            assert urllib.parse.unquote(ch["artifactLocation"]["uri"]) == "old.yaml", ch
+            for rp in ch["replacements"]:
+                g = rp["deletedRegion"]
+                reps.append((offset(g["startLine"], g["startColumn"]), offset(g["endLine"], g["endColumn"]), rp["insertedContent"]["text"]))
+for a, b, t in sorted(reps, reverse=True):
+    text = text[:a] + t + text[b:]
+open(work + "/fixed.yaml", "w", encoding="utf-8").write(text)
+p = subprocess.run([binary, "lint", "fixed.yaml"], cwd=work, capture_output=True, text=True)
+assert p.returncode == 0, p.stdout + p.stderr
+assert "3 objects checked, 0 denied" in p.stdout or "2 objects checked, 0 denied" in p.stdout, p.stdout
+conv = subprocess.run([binary, "convert", "old.yaml"], cwd=work, capture_output=True, text=True).stdout
+fixed_docs = [x.strip() for x in text.split("\n---\n")][1:]
+conv_docs = [x.strip() for x in conv.split("---\n") if x.strip()][1:]
+assert fixed_docs == conv_docs, (fixed_docs, conv_docs)
+assert text.startswith("# a Service first\n"), text[:40]
+PY
+
 # JUnit
 "$BIN" lint -o junit examples/ingress.yaml tests/golden/lint/ignore-annotation/ingress.yaml /nonexistent/x.yaml - \
   <<<'a: [' >"$T/j.xml"; rc=$?
