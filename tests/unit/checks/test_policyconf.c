@@ -108,6 +108,30 @@ static void errors_name_file_line(void **state)
 	free(huge);
 }
 
+/* ignoreAnnotation: what the ingress-warden.io/ignore annotation may silence */
+static void ignore_annotation_mode(void **state)
+{
+	(void)state;
+	char err[512];
+	static const struct { const char *in; enum iw_ignore_mode want; } ok[] = {
+		{ "", IW_IGNORE_WARNINGS },
+		{ "ignoreAnnotation: warnings\n", IW_IGNORE_WARNINGS },
+		{ "ignoreAnnotation: all\n", IW_IGNORE_ALL },
+		{ "ignoreAnnotation: off\n", IW_IGNORE_NONE },
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct iw_policy *p = parse(ok[i].in, err, sizeof err);
+		assert_non_null(p);
+		assert_int_equal(p->ignore, ok[i].want);
+		iw_policy_free(p);
+	}
+	enum iw_err rc;
+	assert_null(parse_rc("checks: {}\nignoreAnnotation: errors\n", &rc, err, sizeof err));
+	assert_int_equal(rc, IW_EINVAL);
+	assert_string_equal(err, "policy.yaml:2:19: ignoreAnnotation must be warnings (the default: the "
+	                    "ingress-warden.io/ignore annotation silences warnings only), all or off");
+}
+
 static void class_profiles(void **state)
 {
 	(void)state;
@@ -152,6 +176,7 @@ int main(void)
 		cmocka_unit_test(full_example),
 		cmocka_unit_test(empty_is_default),
 		cmocka_unit_test(errors_name_file_line),
+		cmocka_unit_test(ignore_annotation_mode),
 		cmocka_unit_test(class_profiles),
 		cmocka_unit_test(load_missing_file),
 	};
