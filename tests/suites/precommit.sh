@@ -3,7 +3,7 @@
 # it: `pre-commit try-repo REPO ingress-warden-lint --all-files` in a new git repository
 # holding a folder of manifests and YAML files that are no Kubernetes objects (a GitHub
 # workflow, Helm values and a template, a kustomization).  The hook uses this build's
-# binary ($INGRESS_WARDEN) instead of building its own clone.
+# binary ($INGRESS_WARDEN); the last case lets it build its own clone, as for a user.
 # usage: tests/suites/precommit.sh BUILD_DIR BINARY     last line: "precommit: N passed, N failed"
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,7 +35,14 @@ printf 'replicaCount: 1\ningress:\n  enabled: true\n' >"$W/chart/values.yaml"
 printf 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {{ .Release.Name }}\n' >"$W/chart/templates/ingress.yaml"
 printf 'resources:\n- ../manifests/good.yaml\n' >"$W/overlay/kustomization.yaml"
 printf -- '- just\n- a list\n' >"$W/manifests/list-of-words.yaml"
-(cd "$W" && git init -q . && git add -A) || { bad "a git repository for the test"; echo "precommit: $pass passed, $fail failed"; exit 1; }
+(cd "$W" && git init -q . && git add -A) || { bad "a git repository for the test"; # As a user runs it: no $INGRESS_WARDEN, the hook builds ingress-warden with make in
+# pre-commit's clone of the repository (about a minute), then lints.
+cp examples/ingress.yaml "$W/manifests/bad.yaml" && (cd "$W" && git add manifests/bad.yaml)
+(cd "$W" && PRE_COMMIT_HOME=$T/cache2 timeout 900 pre-commit try-repo "$REPO" ingress-warden-lint --all-files) >"$T/out" 2>&1; rc=$?
+check "without \$INGRESS_WARDEN: the hook builds ingress-warden in its clone and fails on the bad manifest (exit 1)" test "$rc" = 1
+check "   ... saying it built, then naming the bad manifest at its line" bash -c \
+  "grep -q 'ingress-warden-lint: building ingress-warden (make) in ' '$T/out' && grep -qF 'manifests/bad.yaml:29:13: error: Ingress default/web: spec.rules[0].host' '$T/out'"
+echo "precommit: $pass passed, $fail failed"; exit 1; }
 
 run_hook() {  # -> exit status; output in $T/out
   (cd "$W" && PRE_COMMIT_HOME=$T/cache INGRESS_WARDEN=$BIN timeout 300 \
@@ -55,5 +62,12 @@ run_hook; rc=$?
 check "without the bad manifest: the hook passes (exit 0)" test "$rc" = 0
 check "   ... pre-commit ran the hook (its name in the output)" has "$T/out" "ingress-warden lint"
 check "   ... and says Passed" bash -c "grep 'ingress-warden lint' '$T/out' | grep -q Passed"
+# As a user runs it: no $INGRESS_WARDEN, the hook builds ingress-warden with make in
+# pre-commit's clone of the repository (about a minute), then lints.
+cp examples/ingress.yaml "$W/manifests/bad.yaml" && (cd "$W" && git add manifests/bad.yaml)
+(cd "$W" && PRE_COMMIT_HOME=$T/cache2 timeout 900 pre-commit try-repo "$REPO" ingress-warden-lint --all-files) >"$T/out" 2>&1; rc=$?
+check "without \$INGRESS_WARDEN: the hook builds ingress-warden in its clone and fails on the bad manifest (exit 1)" test "$rc" = 1
+check "   ... saying it built, then naming the bad manifest at its line" bash -c \
+  "grep -q 'ingress-warden-lint: building ingress-warden (make) in ' '$T/out' && grep -qF 'manifests/bad.yaml:29:13: error: Ingress default/web: spec.rules[0].host' '$T/out'"
 echo "precommit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
