@@ -12,9 +12,10 @@ PKGS     = libmicrohttpd gnutls jansson yaml-0.1 libcurl libpcre2-8
 BUILD_PKGS = gcc libc6-dev make pkg-config libmicrohttpd-dev libgnutls28-dev libjansson-dev \
              libyaml-dev libcurl4-gnutls-dev libpcre2-dev
 TEST_PKGS  = libcmocka-dev clang libclang-rt-14-dev valgrind python3 python3-yaml gnutls-bin \
-             curl iproute2 nginx chromium nodejs $(NPM_PKG) pre-commit git python3-jsonschema
+             curl iproute2 nginx chromium firefox-esr nodejs $(NPM_PKG) pre-commit git python3-jsonschema
 # The lint page's browser test (tests/suites/page.sh) runs Debian's chromium through
-# playwright-core from npm, installed by `make deps` into tests/browser/node_modules
+# playwright-core and Debian's firefox-esr through puppeteer-core (WebDriver BiDi), from
+# npm, installed by `make deps` into tests/browser/node_modules
 # (npm ci: the version of tests/browser/package-lock.json).  Debian's npm, unless an
 # npm is there already (NodeSource's nodejs carries its own and conflicts with it).
 NPM_PKG  = $(if $(shell command -v npm 2>/dev/null),,npm)

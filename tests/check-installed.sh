@@ -133,6 +133,7 @@ nginx nginx|nginx-light|nginx-core|nginx-full|nginx-extras   # /usr/sbin/nginx
 npm npm|nodejs       # make deps: npm ci in tests/browser (NodeSource's nodejs carries npm)
 node nodejs          # page.sh: tests/browser/page.test.js (playwright-core from make deps' npm ci)
 chromium chromium    # run by page.test.js: /usr/bin/chromium, headless
+firefox-esr firefox-esr   # run by firefox.test.js (page.sh): /usr/bin/firefox-esr, headless
 pre-commit pre-commit   # precommit.sh: pre-commit try-repo
 git git              # precommit.sh: the repository pre-commit reads
 # --- used only when present

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The lint page in a real browser (issue 15): serve --lint-listen, then Debian's chromium,
-# headless, driven by playwright-core (tests/browser/page.test.js) does what a person does
-# and checks what they see.  Free ports in 19700-19749.
+# The lint page in real browsers (issue 15): serve --lint-listen, then Debian's chromium,
+# headless, driven by playwright-core (tests/browser/page.test.js), and Debian's firefox-esr
+# driven by puppeteer-core over WebDriver BiDi (tests/browser/firefox.test.js) do what a
+# person does and check what they see.  Free ports in 19700-19749.
 # usage: tests/suites/page.sh BUILD_DIR BINARY     last line: "page: N passed, N failed"
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,9 +35,30 @@ done
 
 OLD=examples/docs-ingress-v1beta1.yaml
 "$BIN" lint -o json "$OLD" >"$T/expect.json"
-# The screenshots of the README come from this run: SCREENSHOTS=docs/screenshots
+pass=0; fail=0
+# counts OUT: prints OUT without its "NAME: N passed, N failed" line and adds its counts
+counts() {
+  grep -v -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$1"
+  local last; last=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
+  if [ -z "$last" ]; then fail=$((fail + 1)); echo "FAIL - $(basename "$1" .out) printed no summary"; return; fi
+  pass=$((pass + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$last")))
+  fail=$((fail + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$last")))
+}
+# Chromium (playwright-core).  The screenshots of the README come from this run:
+# SCREENSHOTS=docs/screenshots
 timeout 120 node tests/browser/page.test.js "http://127.0.0.1:$P/" "$OLD" tests/browser/docs-ingress-v1.yaml \
-  "$T/expect.json" "${SCREENSHOTS:-$T/shots}"
-rc=$?
-[ $rc -eq 0 ] || { echo "serve's log:"; tail -n 20 "$T/serve.log"; }
-exit $rc
+  "$T/expect.json" "${SCREENSHOTS:-$T/shots}" >"$T/chromium.out" 2>&1
+counts "$T/chromium.out"
+# Firefox (Debian's firefox-esr over WebDriver BiDi, puppeteer-core): the same path, shorter
+if [ ! -x /usr/bin/firefox-esr ]; then
+  fail=$((fail + 1)); echo "FAIL - firefox-esr is not installed: run make deps"
+elif [ ! -d tests/browser/node_modules/puppeteer-core ]; then
+  fail=$((fail + 1)); echo "FAIL - puppeteer-core is missing: run make deps (npm ci)"
+else
+  HOME=$T timeout 180 node tests/browser/firefox.test.js "http://127.0.0.1:$P/" "$OLD" \
+    tests/browser/docs-ingress-v1.yaml >"$T/firefox.out" 2>&1
+  counts "$T/firefox.out"
+fi
+[ "$fail" -eq 0 ] || { echo "serve's log:"; tail -n 20 "$T/serve.log"; }
+echo "page: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
