@@ -34,7 +34,8 @@ LAYERS = {
     # diff: two configurations decided request by request (both routers)
     "diff":      ["router", "profile", "model", "base"],
     "certs":     ["base"],
-    "webhook":   ["lint", "admission", "load", "checks", "validate", "router", "profile",
+    # webhook -> diff: the lint page's POST /diff compares two versions as `diff` does
+    "webhook":   ["lint", "diff", "admission", "load", "checks", "validate", "router", "profile",
                   "model", "base", "certs"],
     "src":       ["webhook", "certs", "lint", "diff", "admission", "load", "checks", "validate",
                   "router", "profile", "model", "base"],

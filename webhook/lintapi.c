@@ -10,7 +10,7 @@
 #include "load/manifest.h"
 #include "model/fielderr.h"
 #include "model/model.h"
-#include "router/compare.h"
+#include "diff/diff.h"
 #include "router/router.h"
 #include "validate/validate.h"
 
@@ -21,7 +21,8 @@ struct objs {
 	json_t *docs;                   /* every object kept (Ingress, IngressClass) */
 	json_t *problems;               /* [{"line","column","message"}] */
 	struct ingress **ings;
-	size_t nings, cap_ings;
+	unsigned *lines;                /* the line each Ingress starts at (diff's "where") */
+	size_t nings, cap_ings, cap_lines;
 	struct ingress_class **classes;
 	size_t nclasses, cap_classes;
 	struct iw_vopts v;
@@ -34,6 +35,7 @@ static void objs_release(struct objs *o)
 	for (size_t i = 0; i < o->nclasses; i++)
 		ingress_class_free(o->classes[i]);
 	free(o->ings);
+	free(o->lines);
 	free(o->classes);
 	json_decref(o->docs);
 	json_decref(o->problems);
@@ -114,8 +116,11 @@ static enum iw_err take(struct objs *o, struct mf_object *mo, enum iw_kind kind,
 				iw_validate_ingress(ing, ing, &o->v, &el);
 			snprintf(what, sizeof what, "Ingress %s/%s", iw_namespace(&ing->meta),
 			         *iw_nz(ing->meta.name) ? ing->meta.name : "(no name)");
-			if (grow((void **)&o->ings, o->nings, &o->cap_ings, sizeof *o->ings))
+			if (grow((void **)&o->ings, o->nings, &o->cap_ings, sizeof *o->ings) &&
+			    grow((void **)&o->lines, o->nings, &o->cap_lines, sizeof *o->lines)) {
+				o->lines[o->nings] = mo->line;
 				o->ings[o->nings++] = ing;
+			}
 			else {
 				ingress_free(ing);
 				rc = IW_ENOMEM;
@@ -341,24 +346,21 @@ out:
 	return rc;
 }
 
-/* One side of a difference: the decision as `route -o json` writes it, its
- * outcome (rt_outcome) and the explanation. */
-static json_t *side_json(const struct rt_table *t, const struct rt_probe *p,
-                         const struct rt_decision *d)
+/* "old:LINE" / "new:LINE" of an Ingress of one side (df_side.where). */
+struct where_ctx {
+	const char *label;
+	const struct objs *o;
+};
+
+static const char *where(void *arg, const void *object, char *buf, size_t size)
 {
-	char *reason = NULL;
-	char *text = rt_explain(t, p->host, strlen(p->host), p->path, strlen(p->path), d, &reason);
-	json_t *o = text ? rt_decision_json(d, reason) : NULL;
-	char id[640];
-	rt_outcome(d, id, sizeof id);
-	if (o && (json_object_set_new(o, "outcome", json_string(id)) ||
-	          json_object_set_new(o, "explanation", json_string(text)))) {
-		json_decref(o);
-		o = NULL;
-	}
-	free(text);
-	free(reason);
-	return o;
+	const struct where_ctx *w = arg;
+	for (size_t i = 0; i < w->o->nings; i++)
+		if (w->o->ings[i] == object) {
+			snprintf(buf, size, "%s:%u", w->label, w->o->lines[i]);
+			return buf;
+		}
+	return NULL;
 }
 
 /* "old" or "new" on each problem of one side, appended to 'all'. */
@@ -372,7 +374,7 @@ static enum iw_err side_problems(json_t *all, json_t *problems, const char *side
 	return IW_OK;
 }
 
-#define DIFF_LISTED 200   /* differences listed with their explanations; all are counted */
+#define DIFF_LISTED 200   /* differences listed in full; all are counted */
 
 int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim0, struct wh_answer *ans,
                 struct wh_lint_info *info)
@@ -382,8 +384,7 @@ int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim0, struc
 	if (!req)
 		return rc;
 	struct objs o[2] = { { 0 }, { 0 } };
-	struct rt_table *t[2] = { NULL, NULL };
-	struct rt_comparison c = { 0 };
+	struct df_result res = { 0 };
 	json_t *problems = NULL;
 	const char *text[2], *ctl[2], *cls;
 	int prof[2];
@@ -405,67 +406,57 @@ int wh_api_diff(const struct wh_lint_req *q, const struct yd_limits *lim0, struc
 	}
 	struct yd_limits lim = *lim0;
 	lim.cancel = q->cancel;
-	static const char *const side[2] = { "old", "new" };
+	static const char *const label[2] = { "old", "new" };
 	if (!(problems = json_array())) {
 		rc = -1;
 		goto out;
 	}
 	for (int k = 0; k < 2; k++) {
-		size_t tl = json_string_length(json_object_get(req, side[k]));
-		if (objs_load(&o[k], text[k], tl, &lim) || side_problems(problems, o[k].problems, side[k])) {
+		size_t tl = json_string_length(json_object_get(req, label[k]));
+		if (objs_load(&o[k], text[k], tl, &lim) || side_problems(problems, o[k].problems, label[k])) {
 			rc = -1;
 			goto out;
 		}
 	}
-	if (json_array_size(problems)) {   /* as `route` refuses them */
+	if (json_array_size(problems)) {   /* as `diff` refuses them */
 		rc = error_answer(ans, info, "the manifests have errors: fix them first (the Check "
 		                  "button shows those of the first set)", problems);
 		goto out;
 	}
-	for (int k = 0; k < 2; k++) {
-		struct rt_input in = {
-			.ingresses = (const struct ingress *const *)o[k].ings, .ningresses = o[k].nings,
-			.classes = (const struct ingress_class *const *)o[k].classes,
-			.nclasses = o[k].nclasses, .ingress_class = *cls ? cls : NULL,
-			.profile = (enum iw_profile_id)prof[k],
+	/* the comparison of `ingress-warden diff` (diff/diff.h), Ingresses on both sides */
+	struct where_ctx wc[2] = { { "old", &o[0] }, { "new", &o[1] } };
+	struct df_side sd[2];
+	for (int k = 0; k < 2; k++)
+		sd[k] = (struct df_side){
+			.label = label[k], .kind = DF_INGRESS,
+			.ings = (const struct ingress *const *)o[k].ings, .nings = o[k].nings,
+			.classes = (const struct ingress_class *const *)o[k].classes, .nclasses = o[k].nclasses,
+			.ingress_class = *cls ? cls : NULL, .ingress_profile = (enum iw_profile_id)prof[k],
+			.where = where, .where_arg = &wc[k],
 		};
-		if (!(t[k] = rt_build(&in))) {
-			rc = -1;
-			goto out;
-		}
+	struct df_opts dopts = { .max_listed = DIFF_LISTED };
+	enum iw_err e = df_run(&sd[0], &sd[1], &dopts, &res);
+	if (e == IW_EINVAL) {
+		rc = error_answer(ans, info, "a side's router cannot be built from these manifests", NULL);
+		goto out;
 	}
-	if (rt_compare(t[0], t[1], &c) != IW_OK) {
+	char *json = e ? NULL : df_render(&res, DF_JSON);
+	if (!json) {
 		rc = -1;
 		goto out;
 	}
-	json_t *list = json_array();
-	for (size_t i = 0; list && i < c.n && i < DIFF_LISTED; i++) {
-		const struct rt_probe *p = &c.probes.v[c.v[i].probe];
-		json_t *e = json_pack("{s:s, s:s, s:s, s:o*, s:o*}", "host", p->host, "path", p->path,
-		                      "probe", p->note, "old", side_json(t[0], p, &c.v[i].a),
-		                      "new", side_json(t[1], p, &c.v[i].b));
-		if (!e || json_array_append_new(list, e)) {
-			json_decref(list);
-			list = NULL;
-		}
-	}
-	json_t *res = list ? json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:o}",
-	    "old", rt_profile_name((enum iw_profile_id)prof[0]),
-	    "new", rt_profile_name((enum iw_profile_id)prof[1]),
-	    "requests", (json_int_t)c.probes.n, "differ", (json_int_t)c.ndiff,
-	    "undecided", (json_int_t)c.undecided,
-	    "truncated", c.probes.truncated || c.ndiff > (size_t)json_array_size(list),
-	    "differences", list) : NULL;
-	info->result = c.ndiff ? 1 : 0;
+	size_t n = strlen(json);
+	ans->body = json;
+	ans->len = n;
+	ans->status = 200;
+	ans->content_type = "application/json";
+	info->result = res.differ ? 1 : 0;
 	char m[160];
 	snprintf(m, sizeof m, "\"ingresses\":[%zu,%zu],\"requests\":%zu,\"differ\":%zu", o[0].nings,
-	         o[1].nings, c.probes.n, c.ndiff);
+	         o[1].nings, res.checked, res.differ);
 	info->log_fields = strdup(m);
-	rc = json_answer(ans, 200, res);
 out:
-	rt_comparison_release(&c);
-	rt_free(t[0]);
-	rt_free(t[1]);
+	df_result_release(&res);
 	objs_release(&o[0]);
 	objs_release(&o[1]);
 	json_decref(problems);

@@ -12,11 +12,9 @@
  *
  *   POST /diff   {"old": TEXT, "new": TEXT, "oldController": "spec", "newController":
  *                 (oldController's), "class": NAME}
- *     200 {"old": PROFILE, "new": PROFILE, "requests": N, "differ": N, "undecided": N,
- *          "truncated": B, "differences": [{"host", "path", "probe", "old": D, "new": D}]}
- *         D: the decision as `route -o json` writes it, plus "outcome" (rt_outcome)
- *         and "explanation"; the requests are router/compare.h's probes of both
- *         versions (as `route --compare`), the first 200 differences listed
+ *     200 what `ingress-warden diff -o json` prints for the two sets of Ingresses
+ *         (diff/diff.h: df_run, df_render), each object's "where" being
+ *         "old:LINE" or "new:LINE"; the first 200 differences listed, all counted
  *     400 as /route, each problem with "side": "old" | "new"
  *
  * TEXT is read by the manifest loader (load/manifest.h) and its Ingresses

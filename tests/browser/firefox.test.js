@@ -5,13 +5,13 @@
 // by keyboard, at phone width, with no console error and no request leaving the origin.
 // Run by tests/suites/page.sh.
 //
-// usage: node firefox.test.js URL OLD_DOCS_YAML CONVERTED_YAML
+// usage: node firefox.test.js URL OLD_DOCS_YAML CONVERTED_YAML DIFF_OLD DIFF_NEW
 // Prints "ok - ..." / "FAIL - ..." per assertion and "firefox: N passed, N failed" last.
 'use strict';
 const fs = require('fs');
 const puppeteer = require('puppeteer-core');
 
-const [url, oldFile, convFile] = process.argv.slice(2);
+const [url, oldFile, convFile, diffOld, diffNew] = process.argv.slice(2);
 const origin = new URL(url).origin;
 let pass = 0, fail = 0;
 const ok = (name) => { pass++; console.log('ok   - firefox: ' + name); };
@@ -66,16 +66,17 @@ async function main() {
     check('converted example: any.example.com /testpath/x -> service test port 80',
           decision.includes('service test port 80') && decision.includes('default/test-ingress'), decision);
 
-    await paste(page, '#manifest-new', conv.replace('path: /testpath', 'path: /testpath/v2'));
+    await paste(page, '#manifest', fs.readFileSync(diffOld, 'utf8'));
+    await paste(page, '#manifest-new', fs.readFileSync(diffNew, 'utf8'));
     await page.focus('#manifest-new');
     await page.keyboard.down('Control');
     await page.keyboard.press('Enter');
     await page.keyboard.up('Control');
     await page.waitForSelector('#diff-summary');
     const rows = await page.$$eval('#diff-result tr.diff-row', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-    check('diff by keyboard (Ctrl+Enter): /testpath went from service test:80 to no backend',
-          rows.some((r) => r[0] === '(no Host)/testpath' && r[1] === 'default/test-ingress/test:80' && r[2] === 'no backend (404)'),
-          JSON.stringify(rows));
+    check('diff by keyboard (Ctrl+Enter): /api/v2 went from web/api to team-b/api-v2',
+          rows.some((r) => r[0] === 'shop.example.com/api/v2' && r[1].includes('service web/api:80') &&
+                           r[2].includes('service team-b/api-v2:80')), JSON.stringify(rows));
 
     await page.setViewport({ width: 390, height: 844 });
     const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

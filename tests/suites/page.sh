@@ -35,6 +35,8 @@ done
 
 OLD=examples/docs-ingress-v1beta1.yaml
 "$BIN" lint -o json "$OLD" >"$T/expect.json"
+DOLD=tests/diff/review-main.yaml DNEW=tests/diff/review-branch.yaml   # a change under review
+"$BIN" diff "$DOLD" --to "$DNEW" -o json >"$T/diff.json"
 pass=0; fail=0
 # counts OUT: prints OUT without its "NAME: N passed, N failed" line and adds its counts
 counts() {
@@ -47,7 +49,7 @@ counts() {
 # Chromium (playwright-core).  The screenshots of the README come from this run:
 # SCREENSHOTS=docs/screenshots
 timeout 120 node tests/browser/page.test.js "http://127.0.0.1:$P/" "$OLD" tests/browser/docs-ingress-v1.yaml \
-  "$T/expect.json" "${SCREENSHOTS:-$T/shots}" >"$T/chromium.out" 2>&1
+  "$T/expect.json" "$DOLD" "$DNEW" "$T/diff.json" "${SCREENSHOTS:-$T/shots}" >"$T/chromium.out" 2>&1
 counts "$T/chromium.out"
 # Firefox (Debian's firefox-esr over WebDriver BiDi, puppeteer-core): the same path, shorter
 if [ ! -x /usr/bin/firefox-esr ]; then
@@ -56,7 +58,7 @@ elif [ ! -d tests/browser/node_modules/puppeteer-core ]; then
   fail=$((fail + 1)); echo "FAIL - puppeteer-core is missing: run make deps (npm ci)"
 else
   HOME=$T timeout 180 node tests/browser/firefox.test.js "http://127.0.0.1:$P/" "$OLD" \
-    tests/browser/docs-ingress-v1.yaml >"$T/firefox.out" 2>&1
+    tests/browser/docs-ingress-v1.yaml "$DOLD" "$DNEW" >"$T/firefox.out" 2>&1
   counts "$T/firefox.out"
 fi
 [ "$fail" -eq 0 ] || { echo "serve's log:"; tail -n 20 "$T/serve.log"; }

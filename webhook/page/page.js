@@ -217,9 +217,18 @@
 
   function outcomeText(o) {
     if (!o) return '';
-    return o.outcome === 'none' ? 'no backend (404)' : o.outcome;
+    return (o.status ? o.status + ' ' : '') + (o.target || '') +
+      (o.object ? ' · ' + (o.kind || '') + ' ' + o.object : '') + (o.where ? ' (line ' + o.where.replace(/^[a-z]+:/, '') + ')' : '');
   }
 
+  function requestText(q) {
+    const extra = Object.entries(q.headers || {}).map(([k, v]) => k + ': ' + v)
+      .concat(Object.entries(q.query || {}).map(([k, v]) => '?' + k + '=' + v));
+    return (q.method && q.method !== 'GET' ? q.method + ' ' : '') + (q.host || '(no Host)') + q.path +
+      (extra.length ? ' [' + extra.join(', ') + ']' : '');
+  }
+
+  /* what `ingress-warden diff -o json` reports: requests grouped by cause */
   async function diff() {
     const out = $('diff-result');
     const body = JSON.stringify({ old: $('manifest').value, new: $('manifest-new').value,
@@ -239,21 +248,26 @@
       const r = res.data;
       out.append(el('p', { class: 'summary', id: 'diff-summary' },
         r.differ ? badge('warning', 'differs') : badge('allowed', 'same'), ' ',
-        `${r.requests} request${r.requests === 1 ? '' : 's'} compared, ${r.differ} reach another backend` +
-        (r.truncated ? ' (the list is cut; the count is whole)' : '') + '.'));
-      out.append(el('p', { class: 'hint', text: 'old: ' + r.old + ' · new: ' + r.new }));
-      if (!r.differences.length) return;
-      const rows = el('tbody');
-      for (const d of r.differences) {
-        rows.append(el('tr', { class: 'diff-row' },
-          el('td', null, el('code', { text: (d.host || '(no Host)') + d.path })),
-          el('td', { text: outcomeText(d.old) }), el('td', { text: outcomeText(d.new) })));
-        rows.append(el('tr', { class: 'why' }, el('td', { colspan: '3' },
-          el('details', null, el('summary', { text: 'Why (' + d.probe + ')' }),
-             el('pre', { class: 'explain', text: 'old:\n' + d.old.explanation + '\nnew:\n' + d.new.explanation })))));
+        `${r.checked} request${r.checked === 1 ? '' : 's'} checked, ${r.differ} differ` +
+        (r.truncated ? ' (the requests were cut at the limit)' : '') + '.'));
+      out.append(el('p', { class: 'hint', text: 'old: ' + (r.old || '') + ' · new: ' + (r.new || '') }));
+      for (const c of r.causes || []) {
+        const rows = el('tbody');
+        for (const q of c.requests || []) {
+          rows.append(el('tr', { class: 'diff-row' },
+            el('td', null, el('code', { text: requestText(q.request) })),
+            el('td', { text: outcomeText(q.old) }), el('td', { text: outcomeText(q.new) })));
+          rows.append(el('tr', { class: 'why' }, el('td', { colspan: '3' },
+            el('details', null, el('summary', { text: 'Why (' + q.request.tests + ')' }),
+               el('p', { class: 'hint', text: 'old: ' + (q.old.why || '') }),
+               el('p', { class: 'hint', text: 'new: ' + (q.new.why || '') })))));
+        }
+        const shown = (c.requests || []).length;
+        out.append(el('div', { class: 'cause scroll' },
+          el('h3', { text: c.cause + ' (' + c.count + (shown < c.count ? ', ' + shown + ' listed' : '') + ')' }),
+          el('table', { class: 'diffs' }, el('thead', null, el('tr', null, el('th', { text: 'Request' }),
+            el('th', { text: 'Old' }), el('th', { text: 'New' }))), rows)));
       }
-      out.append(el('div', { class: 'scroll' }, el('table', { class: 'diffs' },
-        el('thead', null, el('tr', null, el('th', { text: 'Request' }), el('th', { text: 'Old' }), el('th', { text: 'New' }))), rows)));
     } catch (e) {
       out.replaceChildren(el('p', { class: 'problem', text: 'The lint server did not answer: ' + e.message }));
       $('diff-status').textContent = '';
