@@ -166,7 +166,7 @@ enum iw_err lint_add_problem(struct lint_report *r, const char *source, unsigned
  * an object is denied, else 0. */
 int lint_exit_status(const struct lint_report *r);
 
-enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF, LINT_OUT_JUNIT };
+enum lint_out { LINT_OUT_TEXT, LINT_OUT_JSON, LINT_OUT_SARIF, LINT_OUT_JUNIT, LINT_OUT_CODEQUALITY };
 enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
 
 /*
@@ -175,7 +175,9 @@ enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
  * summary counts of skipped documents and problems), SARIF 2.1.0 (one rule
  * per check and per API-server error type, with help; URIs percent-encoded)
  * or JUnit XML (a testsuite per source, a testcase per object, a failure
- * when it is denied, an error per input error).
+ * when it is denied, an error per input error) or GitLab's Code Quality
+ * report (a JSON array of issues with description, check_name, fingerprint,
+ * severity and location).
  * *text gets a new NUL-terminated string (caller frees) and *len (may be
  * NULL) its length.  Returns IW_OK, or IW_ENOMEM / IW_ETOOBIG (then *text
  * is NULL).

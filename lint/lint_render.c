@@ -1,4 +1,4 @@
-/* Rendering of lint reports: text, JSON, SARIF, JUnit XML (see lint.h). */
+/* Rendering of lint reports: text, JSON, SARIF, JUnit XML, GitLab Code Quality (see lint.h). */
 #include "lint/lint.h"
 
 #include "base/buf.h"
@@ -662,6 +662,76 @@ static bool render_junit(struct buf *f, const struct lint_report *r)
 	return true;
 }
 
+/* ------------------------------------------------------- GitLab Code Quality */
+
+/* FNV-1a, 64 bits, over the parts (each followed by a 0 byte). */
+static unsigned long long fnv(const char *const *parts, size_t n)
+{
+	unsigned long long h = 14695981039346656037ull;
+	for (size_t i = 0; i < n; i++) {
+		for (const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : ""); ; p++) {
+			h ^= *p;
+			h *= 1099511628211ull;
+			if (!*p)
+				break;
+		}
+	}
+	return h;
+}
+
+/* One issue of the report: what GitLab's merge request widget shows. */
+static json_t *cq_issue(const char *check, const char *severity, const char *what,
+                        const char *msg, const char *src, unsigned line, unsigned col)
+{
+	char lc[32], fp[17];
+	snprintf(lc, sizeof lc, "%u:%u", line, col);
+	const char *parts[] = { src, lc, check, what, msg };
+	snprintf(fp, sizeof fp, "%016llx", fnv(parts, sizeof parts / sizeof *parts));
+	json_t *d = json_pack("{s:s++, s:s, s:s, s:s, s:{s:s, s:{s:i}}}",
+	    "description", what, *what ? ": " : "", msg,
+	    "check_name", check, "fingerprint", fp, "severity", severity,
+	    "location", "path", src, "lines", "begin", (int)(line ? line : 1));
+	return d;
+}
+
+/* GitLab's Code Quality report (a JSON array of issues): the errors of the
+ * API server and errors of checks "critical" (they deny), warnings "minor",
+ * input errors "blocker"; suppressed findings left out, as in the text. */
+static bool render_codequality(struct buf *f, const struct lint_report *r)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+	char what[600];
+	for (size_t i = 0; ok && i < r->nobjects; i++) {
+		const struct lint_object *o = &r->objects[i];
+		const char *src = r->sources[o->source];
+		snprintf(what, sizeof what, "%s %s%s%s", o->kind, o->namespace_, *o->namespace_ ? "/" : "",
+		         *o->name ? o->name : "(no name)");
+		for (size_t k = 0; ok && k < o->nerrors; k++)
+			ok = !json_array_append_new(a, cq_issue(fe_type_reason(o->errors[k].type), "critical",
+			                            what, o->errors[k].message, src, o->errors[k].line,
+			                            o->errors[k].column));
+		for (size_t k = 0; ok && k < o->nfindings; k++) {
+			const struct lint_finding *fd = &o->findings[k];
+			if (!fd->suppressed)
+				ok = !json_array_append_new(a, cq_issue(fd->check, fd->severity == IW_SEV_ERROR ?
+				                            "critical" : "minor", what, fd->message, src,
+				                            fd->line, fd->column));
+		}
+	}
+	for (size_t i = 0; ok && i < r->nproblems; i++) {
+		const struct lint_problem *p = &r->problems[i];
+		ok = !json_array_append_new(a, cq_issue("input-error", "blocker", "", p->message,
+		                            r->sources[p->source], p->line, p->column));
+	}
+	if (ok)
+		ok = dump(f, a);   /* takes a */
+	else
+		json_decref(a);
+	buf_putc(f, '\n');
+	return ok;
+}
+
 /* The report is bounded by its input (findings per object are capped by the
  * checks); this only keeps a runaway from taking all memory. */
 #define LINT_RENDER_MAX (SIZE_MAX / 2)
@@ -679,6 +749,7 @@ enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned
 	case LINT_OUT_JSON: ok = render_json(f, r); break;
 	case LINT_OUT_SARIF: ok = render_sarif(f, r); break;
 	case LINT_OUT_JUNIT: ok = render_junit(f, r); break;
+	case LINT_OUT_CODEQUALITY: ok = render_codequality(f, r); break;
 	}
 	enum iw_err rc = b.err ? b.err : ok ? IW_OK : IW_ENOMEM;
 	if (!rc && iw_json_failures() != f0)

@@ -18,9 +18,9 @@
 #include "src/files.h"
 
 #define LINT_USAGE \
-	"usage: ingress-warden lint [-o text|json|sarif|junit] [--kube-version V] [--config FILE]\n" \
-	"                           [--controller P] [--against STATE]... [--exclude GLOB]...\n" \
-	"                           [--max-file-bytes N] [--skip-non-k8s] PATH...\n" \
+	"usage: ingress-warden lint [-o text|json|sarif|junit|codequality] [--kube-version V]\n" \
+	"                           [--config FILE] [--controller P] [--against STATE]...\n" \
+	"                           [--exclude GLOB]... [--max-file-bytes N] [--skip-non-k8s] PATH...\n" \
 	"       ingress-warden lint [OPTIONS] --against STATE     (audit of the snapshot)\n"
 
 static void lint_help(void)
@@ -33,8 +33,9 @@ static void lint_help(void)
 	       "                      in JSON or YAML), a directory (walked for .yaml/.yml/.json\n"
 	       "                      in any case, in name order, each file once) or '-' for stdin\n"
 	       "  -o, --output F      text (default: FILE:LINE:COL: SEVERITY: KIND NS/NAME: MESSAGE),\n"
-	       "                      json, sarif (code scanning) or junit (CI test reports); always\n"
-	       "                      a whole document, input errors included\n"
+	       "                      json, sarif (code scanning), junit (CI test reports) or\n"
+	       "                      codequality (GitLab merge requests); always a whole\n"
+	       "                      document, input errors included\n"
 	       "  --kube-version V    Kubernetes version whose rules apply, 1.%d..1.%d (default 1.%d)\n"
 	       "  --config FILE       policy configuration (check severities and scopes, the\n"
 	       "                      controller profile of IngressClass names)\n"
@@ -98,6 +99,8 @@ static enum lint_out output_of(int argc, char **argv)
 			out = LINT_OUT_SARIF;
 		else if (v && !strcmp(v, "junit"))
 			out = LINT_OUT_JUNIT;
+		else if (v && !strcmp(v, "codequality"))
+			out = LINT_OUT_CODEQUALITY;
 		else if (v)
 			out = LINT_OUT_TEXT;
 	}
@@ -200,8 +203,9 @@ int cmd_lint(int argc, char **argv)
 			rc = 0;
 			goto out;
 		case O_OUT:
-			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif") && strcmp(v, "junit")) {
-				rc = usage_err(r, out, "unknown output '%s' (text, json, sarif or junit)", v);
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif") && strcmp(v, "junit") &&
+			    strcmp(v, "codequality")) {
+				rc = usage_err(r, out, "unknown output '%s' (text, json, sarif, junit or codequality)", v);
 				goto out;
 			}
 			break;

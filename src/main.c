@@ -13,7 +13,7 @@ struct cmd {
 
 /* Each subcommand registers here once it exists (see cmd.h). */
 static const struct cmd cmds[] = {
-	{ "lint", cmd_lint, "lint [-o text|json|sarif|junit] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
+	{ "lint", cmd_lint, "lint [-o text|json|sarif|junit|codequality] [--kube-version V] [--config FILE] [--against STATE] PATH..." },
 	{ "review", cmd_review, "review [--config FILE] [--against STATE] [--kube-version V] [FILE|-]" },
 	{ "convert", cmd_convert, "convert [-o yaml|json] FILE|-" },
 	{ "route", cmd_route, "route -f PATH [-f PATH...] [--class NAME] [-o text|json] (--host H --path P | URL) | --gateway-api ..." },

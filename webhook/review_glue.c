@@ -183,9 +183,12 @@ static int glue_lint(struct wh_glue *g, const struct wh_lint_req *q, struct wh_a
 	} else if (!strcmp(q->output, "junit")) {
 		out = LINT_OUT_JUNIT;
 		ctype = "application/xml";
+	} else if (!strcmp(q->output, "codequality")) {
+		out = LINT_OUT_CODEQUALITY;
+		ctype = "application/json";
 	} else {
 		info->result = 2;
-		return text_answer(ans, 400, "o must be json, text, sarif or junit");
+		return text_answer(ans, 400, "o must be json, text, sarif, junit or codequality");
 	}
 	struct lint_opts o = g->lint;
 	o.limits.cancel = q->cancel;   /* a cut connection stops the parse and the checks */

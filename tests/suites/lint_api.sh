@@ -122,7 +122,7 @@ check "?o=sarif: 422, application/sarif+json" eq "$(code POST '/lint?o=sarif' --
 check "   ... a SARIF 2.1.0 log" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["version"]=="2.1.0" and d["runs"][0]["results"], d' "$T/body"
 check "?o=json: as without ?o" eq "$(code POST '/lint?o=json' --data-binary @examples/ingress.yaml)" 422
 check "?o=xml: 400 naming the formats" eq "$(code POST '/lint?o=xml' --data-binary @examples/ingress.yaml) $(cat "$T/body")" \
-  "400 o must be json, text, sarif or junit"
+  "400 o must be json, text, sarif, junit or codequality"
 # ?status=200 (the page's): the verdict in the report only, 200 whenever a report is written
 check "?status=200, something denied: 200" eq "$(code POST '/lint?o=json&status=200' --data-binary @examples/ingress.yaml)" 200
 check "   ... the same report as the 422" cmp -s "$T/body" "$T/cli.json"

@@ -220,10 +220,11 @@ for b in blocks:
         elif isinstance(v, str):
             cmds.extend(l.strip() for l in v.split("\n") if "ingress-warden lint" in l)
     walk(doc)
-assert len(cmds) == 2, cmds
+assert len(cmds) == 3, cmds
 for c in cmds:
     prog, rest = c.split(" lint ", 1)
     args, out = rest.split(" > ")
+    out = out.replace(" || true", "")
     with open(work + "/" + out, "w") as f:
         rc = subprocess.run([binary, "lint"] + args.split(), cwd=work, stdout=f).returncode
     assert rc == 1, (c, rc)   # bad.yaml is denied; the workflow is skipped, not an input error
@@ -231,5 +232,56 @@ PY
 check "   ... its SARIF is valid" $V "$T/ci/ingress-warden.sarif"
 check "   ... its JUnit report has a suite per file (the workflow with no test)" \
   python3 -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); assert [t.get("name") for t in r] == ["deploy/bad.yaml", "deploy/good.yaml", "deploy/workflow.yaml"] and r[2].get("tests") == "0", [t.attrib for t in r]' "$T/ci/ingress-warden.xml"
+check "   ... its Code Quality report is the issues of lint -o json" python3 - "$T/ci/gl-code-quality-report.json" "$BIN" "$T/ci" <<'PY'
+import json, subprocess, sys
+issues = json.load(open(sys.argv[1]))
+rep = json.loads(subprocess.run([sys.argv[2], "lint", "--skip-non-k8s", "-o", "json", "deploy/"], cwd=sys.argv[3],
+                                capture_output=True, text=True).stdout)
+reason = {"Required value": "FieldValueRequired", "Invalid value": "FieldValueInvalid",
+          "Unsupported value": "FieldValueNotSupported", "Forbidden": "FieldValueForbidden",
+          "Duplicate value": "FieldValueDuplicate", "Too long": "FieldValueTooLong",
+          "Too many items": "FieldValueTooMany", "Not found": "FieldValueNotFound",
+          "Invalid type": "FieldValueTypeInvalid"}   # the API server's reasons of its error types
+want = []
+for o in rep["results"]:
+    for e in o["errors"]:
+        want.append((o["source"], e["line"], reason[e["type"]], "critical"))
+    for f in o["findings"]:
+        if not f.get("suppressed"):
+            want.append((o["source"], f["line"], f["check"], "critical" if f["severity"] == "error" else "minor"))
+for p in rep["problems"]:
+    want.append((p["source"], p["line"] or 1, "input-error", "blocker"))
+got = [(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"], i["severity"]) for i in issues]
+assert got == want, (got, want)
+PY
+
+# -o codequality: GitLab's format (every field its widget reads), fingerprints unique,
+# suppressed findings left out, input errors as blockers
+"$BIN" lint -o codequality examples/ingress.yaml tests/golden/lint/ignore-annotation/ingress.yaml /nonexistent/x.yaml - \
+  <<<'a: [' >"$T/cq.json"; rc=$?
+check "lint -o codequality: exit 2 (an input error), a whole report" test "$rc" = 2
+check "   ... each issue: description, check_name, fingerprint (unique), severity, location.path and lines.begin" \
+  python3 - "$T/cq.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert isinstance(a, list) and len(a) == 8, (len(a), a)
+for i in a:
+    assert set(i) == {"description", "check_name", "fingerprint", "severity", "location"}, i
+    assert i["severity"] in ("info", "minor", "major", "critical", "blocker"), i
+    assert isinstance(i["location"]["lines"]["begin"], int) and i["location"]["lines"]["begin"] >= 1, i
+    assert len(i["fingerprint"]) == 16 and int(i["fingerprint"], 16) >= 0, i
+assert len({i["fingerprint"] for i in a}) == len(a), "fingerprints repeat"
+got = [(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"], i["severity"]) for i in a]
+assert got == [("examples/ingress.yaml", 29, "FieldValueInvalid", "critical"),
+               ("examples/ingress.yaml", 32, "FieldValueInvalid", "critical"),
+               ("examples/ingress.yaml", 38, "FieldValueInvalid", "critical"),
+               ("tests/golden/lint/ignore-annotation/ingress.yaml", 22, "host-path-conflict", "critical"),
+               ("tests/golden/lint/ignore-annotation/ingress.yaml", 14, "dangerous-annotation", "critical"),
+               ("tests/golden/lint/ignore-annotation/ingress.yaml", 39, "regex-in-path", "minor"),
+               ("/nonexistent/x.yaml", 1, "input-error", "blocker"),
+               ("<stdin>", 2, "input-error", "blocker")], got
+assert [g[2] for g in got].count("regex-in-path") == 1, got   # the silenced one is left out
+assert a[0]["description"].startswith("Ingress default/web: spec.rules[0].host: Invalid value"), a[0]
+PY
 echo "sarif-junit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
