@@ -226,7 +226,8 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 			    matches(&e[i], e[k].p, strlen(e[k].p)) && probes_of(&ps, &e[k]))
 				goto oom;
 	}
-	qsort(ps.v, ps.n, sizeof *ps.v, cmp_str);
+	if (ps.n)   /* qsort must not be given NULL, even for no element */
+		qsort(ps.v, ps.n, sizeof *ps.v, cmp_str);
 	bool complete = true;
 	for (size_t q = 0; q < ps.n; q++) {
 		if (q && !strcmp(ps.v[q], ps.v[q - 1]))
@@ -403,7 +404,8 @@ void chk_traefik(struct chk_ctx *c, const struct ingress *const *nb, size_t nn)
 			c->out->err = IW_ENOMEM;
 			break;
 		}
-		qsort(v, n, sizeof *v, cmp_prio);
+		if (n)
+			qsort(v, n, sizeof *v, cmp_prio);
 		one_host(c, h, v, n, &budget);
 	}
 	free(v);

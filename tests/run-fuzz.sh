@@ -96,6 +96,7 @@ for b in "${targets[@]}"; do
 	C=$T/corpus-$n
 	mkdir -p "$C" "$T/art-$n"
 	cp "$S"/* "$C"/ 2>/dev/null
+	cp tests/fuzz/regress/"$n"-* "$C"/ 2>/dev/null   # inputs that once failed: each run starts with them
 	"$b" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	     -artifact_prefix="$T/art-$n/" -print_final_stats=1 "$C" > "$T/log-$n" 2>&1
 	rc=$?
