@@ -37,13 +37,14 @@ in_log() { grep -q -- "$2" "$1" 2>/dev/null; }   # FILE REGEX (basic)
 free_port() {
   python3 -c 'import random,socket
 for _ in range(100):
-    p = random.randint(19300, 19399); s = socket.socket()
+    p = random.randint(20000, 29999); s = socket.socket()
     try: s.bind(("127.0.0.1", p)); print(p); break
     except OSError: pass
     finally: s.close()'
 }
 KPORT=$(free_port); LPORT=$(free_port)
 while [ "$LPORT" = "$KPORT" ]; do LPORT=$(free_port); done
+write_kubeconfig() {
 cat >"$tmp/kubeconfig" <<EOK
 apiVersion: v1
 kind: Config
@@ -58,7 +59,51 @@ users:
 - name: tester
   user: {token: s3cret}
 EOK
+}
+write_kubeconfig
+start_fake_here() {  # OUT [ENV...]: the fake API server on $KPORT (a serve already has it), listening
+  local out=$1 end=$((SECONDS + WAIT)); shift
+  while :; do
+    env "$@" "$FAKE" $KPORT s3cret >"$out" 2>&1 & fakepid=$!
+    listening $fakepid "$out" '^READY' && return 0
+    wait $fakepid 2>/dev/null; fakepid=
+    [ "$SECONDS" -lt "$end" ] || { echo "note: port $KPORT stayed taken: $(cat "$out")"; return 1; }
+    sleep 0.5
+  done
+}
+start_fake() {  # OUT [ENV...]: the fake API server, listening; another port (and kubeconfig) if $KPORT is taken
+  local out=$1 try; shift
+  for try in 1 2 3 4 5; do
+    env "$@" "$FAKE" $KPORT s3cret >"$out" 2>&1 & fakepid=$!
+    listening $fakepid "$out" '^READY' && return 0
+    wait $fakepid 2>/dev/null; fakepid=
+    echo "note: port $KPORT taken by another process: another one"
+    KPORT=$(free_port); write_kubeconfig
+  done
+  return 1
+}
 L=http://127.0.0.1:$LPORT
+# Ports are shared with everything else on the machine (other engineers' suites
+# run the same tools at once): a process of ours is only talked to once it has
+# said that it listens (kubefake: READY; serve: its "ready" log line).  A port
+# taken meanwhile gives a new port (serve_lint/serve_w, start_fake), except
+# where the port must stay (the fake restarted under a running serve).
+listening() {  # PID FILE REGEX: the process said REGEX, or it ended (1)
+  until_ok $WAIT sh -c 'grep -q "$2" "$3" 2>/dev/null || ! kill -0 "$1" 2>/dev/null' _ "$1" "$3" "$2"
+  grep -q "$3" "$2" 2>/dev/null && kill -0 "$1" 2>/dev/null
+}
+serve_lint() {  # LOG ARGS...: serve --lint-listen in the background, listening
+  local log=$1 try; shift
+  for try in 1 2 3 4 5; do
+    "$BIN" serve --lint-listen 127.0.0.1:$LPORT "$@" 2>"$log" & servepid=$!
+    listening $servepid "$log" '"msg":"ready"' && return 0
+    wait $servepid 2>/dev/null; servepid=
+    grep -q "cannot listen" "$log" || break
+    echo "note: port $LPORT taken by another process: another one"
+    LPORT=$(free_port); L=http://127.0.0.1:$LPORT
+  done
+  echo "note: serve did not start: $(tail -n 2 "$log")"; return 1
+}
 
 # bad usage
 "$BIN" serve --lint-listen 127.0.0.1:$LPORT --unsynced maybe 2>"$tmp/e"; rc=$?
@@ -87,14 +132,14 @@ IW_CHECK=0 IW_IN_CLUSTER=0 timeout 10 "$BIN" serve --lint-listen 127.0.0.1:$LPOR
 [ $rc -eq 2 ] && grep -q "/nonexistent/kc" "$tmp/e" && ok "IW_IN_CLUSTER=0 does not clash with --kubeconfig (nor IW_CHECK=0 check)" || bad "IW_IN_CLUSTER=0 + --kubeconfig (rc $rc): $(cat "$tmp/e")"
 
 # the API server is not up yet: not ready (for --max-stale, default 120 s > WAIT)
-"$BIN" serve --lint-listen 127.0.0.1:$LPORT --kubeconfig "$tmp/kubeconfig" --audit-interval 1 \
-  2>"$tmp/serve.log" & servepid=$!
+KPORT=$(free_port); write_kubeconfig   # chosen now: the fake must get this one (serve has it)
+serve_lint "$tmp/serve.log" --kubeconfig "$tmp/kubeconfig" --audit-interval 1
 until_ok $WAIT is 200 . "$L/healthz"
 is 503 . "$L/readyz" && ok "/readyz 503 while the cluster state is not synced" || bad "/readyz before sync: $code"
 curl -s --max-time 5 "$L/metrics" >"$tmp/m0"
 grep -qx 'ingress_warden_cluster_state_synced 0' "$tmp/m0" && ok "metric: not synced" || bad "metric synced 0"
 # the API server comes up (serve's retries have backed off meanwhile: up to 30 s apart)
-"$FAKE" $KPORT s3cret >"$tmp/fake.out" 2>&1 & fakepid=$!
+start_fake_here "$tmp/fake.out"
 until_ok $WAIT is 200 . "$L/readyz"
 [ "$code" = 200 ] && ok "/readyz 200 once synced (reconnected with backoff)" || bad "/readyz after sync: $code"
 m1_done() {
@@ -140,15 +185,18 @@ CA=(--cacert "$tmp/c/ca.crt")
 validate() {  # REQUEST OUT: POST /validate
   curl -s "${CA[@]}" --max-time 10 -H 'Content-Type: application/json' --data-binary @"$1" "$W/validate" >"$2"
 }
-serve_w() {  # LOG ARGS...: the webhook with the kubeconfig, in the background
-  local log=$1; shift
-  "$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
-    --kubeconfig "$tmp/kubeconfig" "$@" 2>"$log" & servepid=$!
-}
-start_fake() {  # OUT [ENV...]: the fake API server, listening when this returns
-  local out=$1; shift
-  env "$@" "$FAKE" $KPORT s3cret >"$out" 2>&1 & fakepid=$!
-  until_ok $WAIT curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$KPORT/" || echo "note: the fake API server did not answer"
+serve_w() {  # LOG ARGS...: the webhook with the kubeconfig, in the background, listening
+  local log=$1 try; shift
+  for try in 1 2 3 4 5; do
+    "$BIN" serve --listen 127.0.0.1:$WPORT --tls-cert "$tmp/c/tls.crt" --tls-key "$tmp/c/tls.key" \
+      --kubeconfig "$tmp/kubeconfig" "$@" 2>"$log" & servepid=$!
+    listening $servepid "$log" '"msg":"ready"' && return 0
+    wait $servepid 2>/dev/null; servepid=
+    grep -q "cannot listen" "$log" || break
+    echo "note: port $WPORT taken by another process: another one"
+    WPORT=$(free_port); W=https://127.0.0.1:$WPORT
+  done
+  echo "note: serve did not start: $(tail -n 2 "$log")"; return 1
 }
 stop_fake() { kill -CONT "$fakepid" 2>/dev/null; kill "$fakepid" 2>/dev/null; wait "$fakepid" 2>/dev/null; fakepid=; }
 stop_serve() { kill -TERM "$servepid"; wait "$servepid"; servepid=; }
@@ -202,8 +250,7 @@ stop_serve
 # The fake listens before serve starts: serve's first failure is the 403, not a
 # refused connection.  --max-stale 3600: not ready for the whole check.
 start_fake "$tmp/fake5.out" KUBEFAKE_FORBID=ingresses
-"$BIN" serve --lint-listen 127.0.0.1:$LPORT --kubeconfig "$tmp/kubeconfig" --max-stale 3600 \
-  2>"$tmp/serve5.log" & servepid=$!
+serve_lint "$tmp/serve5.log" --kubeconfig "$tmp/kubeconfig" --max-stale 3600
 until_ok $WAIT in_log "$tmp/serve5.log" '"level":"warn","msg":"cluster watch failed".*list /apis/networking.k8s.io/v1/ingresses failed: HTTP 403: ingresses is forbidden: User .*cannot list resource.*(RBAC: the service account lacks this permission)' \
   && ok "a 403 is logged at warn with the status, the API server's message and the hint" || { bad "403 log line"; grep watch "$tmp/serve5.log" | head -3; }
 until_ok $WAIT is 503 "^not ready: ingresses not listed yet: list /apis/networking.k8s.io/v1/ingresses failed: HTTP 403: ingresses is forbidden" "$L/readyz" \
@@ -217,8 +264,7 @@ until_ok $WAIT m5_done && grep -q '^ingress_warden_cluster_watch_failures_total{
 stop_serve
 # the same start with --max-stale 3: ready (degraded) once 3 s have passed, not before
 t0=$(date +%s.%N)
-"$BIN" serve --lint-listen 127.0.0.1:$LPORT --kubeconfig "$tmp/kubeconfig" --max-stale 3 \
-  2>"$tmp/serve5b.log" & servepid=$!
+serve_lint "$tmp/serve5b.log" --kubeconfig "$tmp/kubeconfig" --max-stale 3
 until_ok $WAIT is 200 . "$L/readyz"; t1=$(date +%s.%N)
 [ "$code" = 200 ] && grep -q "^ok (degraded): ingresses not listed yet: .*HTTP 403" <<<"$body" \
   && python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) >= 3 else 1)' "$t0" "$t1" \
@@ -243,7 +289,7 @@ assert r["allowed"] is True and "ingress-warden: no contact with the API server:
 EOP
 curl -s "${CA[@]}" --max-time 5 "$W/metrics" | grep -qx 'ingress_warden_cluster_state_fresh 0' && ok "metric: state not fresh" || bad "fresh metric"
 grep -q '"level":"warn","msg":"cluster state stale"' "$tmp/serve6.log" && ok "the loss is logged at warn" || bad "stale log"
-start_fake "$tmp/fake7.out"
+start_fake_here "$tmp/fake7.out"
 until_ok $WAIT is 200 '^ok$' "$W/readyz" "${CA[@]}" && until_ok $WAIT in_log "$tmp/serve6.log" '"msg":"cluster state fresh again"' \
   && ok "the API server back: fresh again, logged" || bad "recovery: $code $body"
 stop_serve
