@@ -33,8 +33,18 @@ free_port() {   # a port nothing listens on and this script has not handed out
 "$BIN" certs --out "$T/c" --service ingress-warden --namespace iw-system --host localhost \
   >/dev/null 2>"$T/certs.log" || die "certs failed"
 
-KPORT=$(free_port) || die "no free port"
-KUBEFAKE_OBJECTS=tests/checks/cluster.json "$FAKE" "$KPORT" s3cret >"$T/fake.log" 2>&1 & pids+=($!)
+for try in 1 2 3 4 5; do   # a port taken between the choice and the bind: another one
+  KPORT=$(free_port) || die "no free port"
+  KUBEFAKE_OBJECTS=tests/checks/cluster.json "$FAKE" "$KPORT" s3cret >"$T/fake.log" 2>&1 & kpid=$!
+  pids+=($kpid)
+  for _ in $(seq 100); do
+    grep -q READY "$T/fake.log" 2>/dev/null && break
+    kill -0 "$kpid" 2>/dev/null || break
+    sleep 0.05
+  done
+  grep -q READY "$T/fake.log" && break
+done
+grep -q READY "$T/fake.log" || die "the fake API server did not start"
 cat >"$T/kubeconfig" <<EOK
 apiVersion: v1
 kind: Config
@@ -49,22 +59,30 @@ users:
 - name: tester
   user: {token: s3cret}
 EOK
-for _ in $(seq 100); do grep -q READY "$T/fake.log" 2>/dev/null && break; sleep 0.05; done
 
 # start VARIANT ARGS...: serve on a free port, ready (and synced: --unsynced deny
 # makes /readyz wait for the lists) before the cases run
 start() {
   local v=$1; shift
-  local port lport
-  port=$(free_port) && lport=$(free_port) || die "no free port"
-  "$BIN" serve --listen "127.0.0.1:$port" --lint-listen "127.0.0.1:$lport" \
-    --tls-cert "$T/c/tls.crt" --tls-key "$T/c/tls.key" --audit-interval 0 --unsynced deny \
-    "$@" 2>"$T/serve-$v.log" & pids+=($!)
-  local code=
-  for _ in $(seq 300); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$lport/readyz")
+  local port lport pid code= try
+  # another program on this host may take a free port between the choice and
+  # the bind (suites of other checkouts run at once): then take other ports
+  for try in 1 2 3 4 5; do
+    port=$(free_port) && lport=$(free_port) || die "no free port"
+    "$BIN" serve --listen "127.0.0.1:$port" --lint-listen "127.0.0.1:$lport" \
+      --tls-cert "$T/c/tls.crt" --tls-key "$T/c/tls.key" --audit-interval 0 --unsynced deny \
+      "$@" 2>"$T/serve-$v.log" & pid=$!
+    pids+=($pid)
+    code=
+    for _ in $(seq 300); do
+      kill -0 "$pid" 2>/dev/null || break   # it did not start: its log says why
+      grep -q '"msg":"ready"' "$T/serve-$v.log" &&
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$lport/readyz")
+      [ "$code" = 200 ] && break
+      sleep 0.1
+    done
     [ "$code" = 200 ] && break
-    sleep 0.1
+    grep -q 'Address already in use' "$T/serve-$v.log" || break
   done
   [ "$code" = 200 ] || die "serve ($v) not ready: /readyz $code"
   servers="$servers\"$v\": [$port, \"$T/c/ca.crt\"], "
