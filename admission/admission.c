@@ -588,7 +588,10 @@ static enum iw_err handle(const char *body, size_t len, const struct adm_opts *o
 	}
 	res->log_fields = buf_steal(&lf, NULL);
 	buf_release(&lf);
-	json_decref(root);
+	if (o->drop_tree)
+		o->drop_tree(root, o->drop_arg);
+	else
+		json_decref(root);
 	return rc;
 }
 

@@ -87,6 +87,12 @@ struct adm_opts {
 	struct iw_vopts v;        /* the API server version whose rules apply */
 	adm_policy_fn policy;     /* NULL: API-server-equivalent validation only */
 	void *policy_arg;
+	/* NULL: the request's JSON tree is freed with json_decref once
+	 * answered.  Else it is handed to drop_tree instead (with drop_arg),
+	 * which frees it: a caller whose allocator frees every value of the
+	 * call at once (load/jarena.h) skips the walk over a large tree. */
+	void (*drop_tree)(json_t *root, void *drop_arg);
+	void *drop_arg;
 };
 
 enum adm_outcome { ADM_ALLOWED, ADM_DENIED, ADM_INVALID, ADM_ERROR };

@@ -17,12 +17,27 @@
  * threads that bind no arena (the servers) see plain malloc.  A block that
  * does not fit, or an arena that is full, falls back to them.
  *
- * Confined to lint's own documents: only `ingress-warden lint` installs it,
- * and only yamldoc turns allocation on, while it builds a document's tree
- * for lint_buffer; every other tree (--against snapshots, route's files, the
- * servers' requests) is on the heap.  It stays because it pays: on the 5,000
- * objects of bench/lint, lint executes 8 % (YAML) to 13 % (compact JSON)
- * fewer instructions with it (callgrind, bench/lint/README.md).
+ * Confined to two kinds of trees, each dropped whole once answered:
+ * - lint's own documents: `ingress-warden lint` installs it, and only
+ *   yamldoc turns allocation on, while it builds a document's tree for
+ *   lint_buffer.  On the 5,000 objects of bench/lint, lint executes 8 %
+ *   (YAML) to 13 % (compact JSON) fewer instructions with it (callgrind,
+ *   bench/lint/README.md);
+ * - one AdmissionReview in `serve` (webhook/review_glue.c: one arena per
+ *   worker thread, on around admission_handle, reset after it).  A 3 MiB
+ *   review is ~50 MB of jansson values: malloc and free one by one cost as
+ *   much CPU as the parse (30,000 paths: 250 -> 120 ms of server CPU,
+ *   bench/hostile/README.md).
+ * Every other tree (--against snapshots, route's files, the lint server's
+ * requests) is on the heap.
+ *
+ * Memory that jansson hands to the caller (json_dumps' string) comes from
+ * the arena while allocation is on: never free() it there; write with
+ * json_dumpb into memory of your own instead.
+ *
+ * Pages: the first KEEP bytes (2 MiB) are small pages and stay mapped after
+ * a reset; the rest is advised as transparent huge pages (a 50 MB tree
+ * faults 25 times, not 12,000) and given back at a reset.
  *
  * Lifetime rule: after jarena_reset(a), every value allocated in a is dead,
  * whatever its reference count (json_incref does not keep it): a value that
@@ -54,7 +69,7 @@ void jarena_begin(struct jarena *a);
 void jarena_end(struct jarena *a);
 
 /* Everything allocated in a is dead: the space is reused from the start.
- * After a large tree, memory above a few MiB goes back to the system. */
+ * After a large tree, memory above 2 MiB goes back to the system. */
 void jarena_reset(struct jarena *a);
 
 /* True when every jansson allocation of this thread since the last reset

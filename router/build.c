@@ -86,33 +86,19 @@ static int qcmp_ent(const void *pa, const void *pb)
 	return cmp_prec(a, b);
 }
 
-/* Bucket order: group, type, key, then entry number (precedence). */
-struct eref {
-	const struct rt_ent *e;
-	uint32_t i;
-};
-
-static bool same_key(const struct rt_ent *a, const struct rt_ent *b)
+/* The bucket of entry e's group, type and key (hash h), or NULL. */
+static struct rt_bkt *find_bkt(const struct rt_table *t, uint64_t h, const struct rt_ent *e)
 {
-	return a->group == b->group && a->type == b->type && a->klen == b->klen &&
-	       !memcmp(a->path, b->path, a->klen);
-}
-
-static int qcmp_eref(const void *pa, const void *pb)
-{
-	const struct eref *x = pa, *y = pb;
-	const struct rt_ent *a = x->e, *b = y->e;
-	if (a->group != b->group)
-		return a->group < b->group ? -1 : 1;
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	size_t n = a->klen < b->klen ? a->klen : b->klen;
-	int c = memcmp(a->path, b->path, n);
-	if (c)
-		return c;
-	if (a->klen != b->klen)
-		return a->klen < b->klen ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
+	struct map_it it;
+	uint32_t v;
+	for (bool ok = map_index_first(&t->keys, h, &it, &v); ok;
+	     ok = map_index_next(&t->keys, &it, &v)) {
+		struct rt_bkt *b = (struct rt_bkt *)(t->bkts + (size_t)v * RT_BKT_ALIGN);
+		if (b->group == e->group && b->type == (uint8_t)e->type && b->klen == e->klen &&
+		    !memcmp(b->key, e->path, e->klen))
+			return b;
+	}
+	return NULL;
 }
 
 static int qcmp_size(const void *pa, const void *pb)
@@ -348,46 +334,54 @@ struct rt_table *rt_build(const struct rt_input *in)
 		g->n++;
 	}
 
-	/* buckets: runs of entries with the same group, type and key */
-	struct eref *er = table_alloc(&mem, t->nents, sizeof *er);
+	/* buckets: one per distinct group, type and key.  The entries of each
+	 * group are visited type by type in precedence order, so a key's first
+	 * entry is its best and the next its runner-up; the key is found by
+	 * hashing (as a lookup finds it), not by sorting the paths. */
 	size_t *lens = table_alloc(&mem, t->nents, sizeof *lens);   /* by group and type */
 	size_t *first_len = table_alloc(&mem, 3 * t->ngroups, sizeof *first_len);
-	if (!er || !lens || !first_len || map_index_reserve(&t->keys, t->nents) ||
+	if (!lens || !first_len || map_index_reserve(&t->keys, t->nents) ||
 	    map_index_reserve(&t->hosts, t->ngroups))
 		goto oom;
-	for (size_t i = 0; i < t->nents; i++)
-		er[i] = (struct eref){ &t->ents[i], (uint32_t)i };
-	sort(er, t->nents, sizeof *er, qcmp_eref);
 	size_t bytes = 0;   /* of the bucket records: at most one per entry */
 	for (size_t i = 0; i < t->nents; i++)
-		bytes += rt_bkt_size(er[i].e->klen);
+		bytes += rt_bkt_size(t->ents[i].klen);
 	if (bytes / RT_BKT_ALIGN > UINT32_MAX || !(t->bkts = table_alloc(&mem, bytes, 1)))
 		goto oom;
 	size_t at = 0;   /* where the next bucket goes */
 	size_t nlens = 0;
-	for (size_t i = 0, j; i < t->nents; i = j) {
-		const struct rt_ent *e = er[i].e;
-		for (j = i + 1; j < t->nents && same_key(er[j].e, e); j++)
-			;
-		struct rt_bkt *b = (struct rt_bkt *)(t->bkts + at);
-		b->group = e->group;
-		b->type = (uint8_t)e->type;
-		b->klen = (uint32_t)e->klen;
-		memcpy(b->key, e->path, e->klen);
-		b->best = er[i].i;
-		b->second = j - i > 1 ? er[i + 1].i : RT_NO_ENTRY;
-		/* room was reserved: no failure */
-		map_index_put(&t->keys, rt_hash(b->key, b->klen, rt_key_tag(b->group, e->type)),
-		              (uint32_t)(at / RT_BKT_ALIGN));
-		at += rt_bkt_size(e->klen);
-		t->nbkts++;
-		/* buckets of one group and type are consecutive: so are the
-		 * lengths of the group's keys of that type */
-		struct rt_group *g = &t->groups[e->group];
-		if (g->nlens[e->type] == 0)
-			first_len[3 * e->group + e->type] = nlens;
-		lens[nlens++] = e->klen;
-		g->nlens[e->type]++;
+	for (size_t gi = 0; gi < t->ngroups; gi++) {
+		struct rt_group *g = &t->groups[gi];
+		for (int type = 0; type < 3; type++) {
+			/* the group's buckets of this type are consecutive: so are the
+			 * lengths of their keys */
+			first_len[3 * gi + type] = nlens;
+			for (size_t i = g->first; i < g->first + g->n; i++) {
+				const struct rt_ent *e = &t->ents[i];
+				if ((int)e->type != type)
+					continue;
+				uint64_t h = rt_hash(e->path, e->klen, rt_key_tag(e->group, e->type));
+				struct rt_bkt *b = find_bkt(t, h, e);
+				if (b) {
+					if (b->second == RT_NO_ENTRY)
+						b->second = (uint32_t)i;
+					continue;
+				}
+				b = (struct rt_bkt *)(t->bkts + at);
+				b->group = e->group;
+				b->type = (uint8_t)e->type;
+				b->klen = (uint32_t)e->klen;
+				memcpy(b->key, e->path, e->klen);
+				b->best = (uint32_t)i;
+				b->second = RT_NO_ENTRY;
+				/* room was reserved: no failure */
+				map_index_put(&t->keys, h, (uint32_t)(at / RT_BKT_ALIGN));
+				at += rt_bkt_size(e->klen);
+				t->nbkts++;
+				lens[nlens++] = e->klen;
+				g->nlens[type]++;
+			}
+		}
 	}
 	for (size_t gi = 0; gi < t->ngroups; gi++) {
 		struct rt_group *g = &t->groups[gi];

@@ -90,7 +90,8 @@ static void backend(const struct iw_backend *b, const struct fpath *at,
 		iw_msgs_init(&m);
 		iw_is_valid_port_num(s->port_number, &m);
 		char v[32];
-		fe_int(s->port_number, v, sizeof v);
+		if (m.n)   /* the value is written for an error only */
+			fe_int(s->port_number, v, sizeof v);
 		for (size_t i = 0; i < m.n; i++)
 			fe_add(el, FE_INVALID, FP_KEY(pp, "number"), v, "%s", m.v[i]);
 	} else {

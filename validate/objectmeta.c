@@ -175,7 +175,16 @@ static void finalizers(const struct iw_meta *md, int kube_minor, const struct fp
 		json_t *arr = json_array();
 		for (size_t i = 0; arr && i < md->nfinalizers; i++)
 			json_array_append_new(arr, json_string(md->finalizers[i]));
-		char *v = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		/* json_dumpb into our own memory: json_dumps returns memory of
+		 * jansson's allocator, which need not be malloc's (load/jarena.h) */
+		size_t n = arr ? json_dumpb(arr, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+		char *v = n ? malloc(n + 1) : NULL;
+		if (v && json_dumpb(arr, v, n, JSON_COMPACT | JSON_ENCODE_ANY) == n)
+			v[n] = '\0';
+		else if (v) {
+			free(v);
+			v = NULL;
+		}
 		json_decref(arr);
 		if (!v) {
 			el->err = IW_ENOMEM;

@@ -3,6 +3,7 @@
 #include "base/ascii.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,53 @@
 
 #include "lint/lint.h"
 #include "admission/admission.h"
+#include "load/jarena.h"
 #include "webhook/lintapi.h"
+
+/* Each worker thread decodes its reviews into an arena of its own
+ * (load/jarena.h): a 3 MiB AdmissionReview is ~50 MB of jansson values, and
+ * malloc'ing and freeing them one by one cost as much CPU as the parse.  The
+ * arena is made on a thread's first review, reset after each, and unmapped
+ * when the thread ends.  Address space only: a review larger than it spills
+ * to the heap. */
+#define REVIEW_ARENA (128u << 20)
+static pthread_key_t arena_key;
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static bool arena_keyed;
+
+static void arena_drop(void *a)
+{
+	jarena_bind(NULL);
+	jarena_free(a);
+}
+
+static void arena_key_make(void)
+{
+	arena_keyed = pthread_key_create(&arena_key, arena_drop) == 0;
+}
+
+/* adm_opts.drop_tree: a tree all in the arena dies at its reset; one that
+ * spilled to the heap is freed value by value. */
+static void drop_tree(json_t *root, void *arena)
+{
+	if (!jarena_exclusive(arena))
+		json_decref(root);
+}
+
+/* This thread's review arena, bound; NULL (the heap) when none can be made. */
+static struct jarena *review_arena(void)
+{
+	if (pthread_once(&arena_once, arena_key_make) || !arena_keyed)
+		return NULL;
+	struct jarena *a = pthread_getspecific(arena_key);
+	if (!a && (a = jarena_new(REVIEW_ARENA)) && pthread_setspecific(arena_key, a)) {
+		jarena_free(a);
+		a = NULL;
+	}
+	if (a)
+		jarena_bind(a);
+	return a;
+}
 
 struct wh_glue {
 	struct lint_opts lint;       /* read-only after creation (but its policy) */
@@ -42,6 +89,7 @@ struct wh_glue *wh_glue_new(char *err, size_t errlen)
 		return NULL;
 	}
 	g->policy = g->own_policy;
+	jarena_install();   /* before the server's threads (wh_glue_new's contract) */
 	return g;
 }
 
@@ -111,7 +159,13 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 	char msg[300];
 	iw_vopts_init(&o.v);
 	o.v = g->lint.v;
+	struct jarena *arena = review_arena();
+	o.drop_tree = drop_tree;
+	o.drop_arg = arena;
+	jarena_begin(arena);
 	enum iw_err rc = admission_handle(body, len, &o, &res, msg, sizeof msg);
+	jarena_end(arena);
+	jarena_reset(arena);   /* every value of the review is gone: the codec's contract */
 	wh_policy_put(g->policy, ref);
 	info->version = !res.api_version ? WH_VER_NONE
 	              : !strcmp(res.api_version, "admission.k8s.io/v1") ? WH_VER_V1 : WH_VER_V1BETA1;

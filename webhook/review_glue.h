@@ -16,7 +16,9 @@
 
 struct wh_glue;
 
-/* Engine state shared by every request (read-only after creation). */
+/* Engine state shared by every request (read-only after creation).  Installs
+ * jansson's allocation hooks (load/jarena.h): call before other threads use
+ * jansson. */
 struct wh_glue *wh_glue_new(char *err, size_t errlen);
 void wh_glue_free(struct wh_glue *g);
 /* The policy in force (NULL: every check at its default; each request takes
