@@ -166,7 +166,7 @@ struct gkey {
  * are a run in position (precedence) order, so "the same path earlier in
  * the group" is a prefix of the run: counted, not searched. */
 struct gent {
-	struct rt_entry e;
+	const struct ingress *ing;   /* its Ingress (the entry itself: rt_entry_get) */
 	size_t sidx;           /* index in the sorted order */
 	size_t run;            /* sorted index of the first entry of its run */
 	size_t key;            /* the run's number */
@@ -176,6 +176,7 @@ struct gent {
  * sorted order and runs, its keys' decisions (built on first use). */
 struct gsort {
 	bool ready;
+	size_t first;          /* the group's first entry in the table */
 	size_t n, nkeys;
 	struct gent *ent;      /* by position in the group */
 	size_t *srt;           /* the runs one after the other: positions */
@@ -296,18 +297,21 @@ static enum iw_err gsort_build(const struct rtab *r, const struct gidx *g, struc
 		return IW_ENOMEM;
 	}
 	size_t nkeys = 0;
+	gs->first = g->first;
 	for (size_t i = 0; i < n; i++) {
 		struct gent *x = &gs->ent[i];
-		rt_entry_get(r->t, g->first + i, &x->e);
+		struct rt_entry e, y;
+		rt_entry_get(r->t, g->first + i, &e);
+		x->ing = e.ingress;
 		next[i] = SIZE_MAX;
-		uint64_t h = gent_hash(&x->e);
+		uint64_t h = gent_hash(&e);
 		struct map_it it;
 		uint32_t v;
 		bool found = false;
 		for (bool ok = map_index_first(&ix, h, &it, &v); ok && !found;
 		     ok = map_index_next(&ix, &it, &v)) {
-			const struct rt_entry *y = &gs->ent[v].e;
-			if (y->path_type == x->e.path_type && !strcmp(y->path, x->e.path)) {
+			rt_entry_get(r->t, g->first + v, &y);
+			if (y.path_type == e.path_type && !strcmp(y.path, e.path)) {
 				found = true;
 				next[last[v]] = i;   /* v heads the run */
 				last[v] = i;
@@ -436,7 +440,7 @@ struct gview {
 
 static bool is_ours(const struct chk_ctx *c, const struct gsort *gs, size_t s)
 {
-	return gs->ent[gs->srt[s]].e.ingress == c->ing;
+	return gs->ent[gs->srt[s]].ing == c->ing;
 }
 
 static enum iw_err gview_build(const struct chk_ctx *c, const struct gsort *gs, struct gview *v)
@@ -485,7 +489,7 @@ static void more_others(const struct gview *v, size_t from, size_t count, char *
 	size_t o = w > 0 ? (size_t)w : 0, shown = 0;
 	for (size_t s = from; s != SIZE_MAX && shown < count && shown < OTHERS_LISTED && o < size;
 	     s = v->next_other[s], shown++) {
-		const struct ingress *x = v->gs->ent[v->gs->srt[s]].e.ingress;
+		const struct ingress *x = v->gs->ent[v->gs->srt[s]].ing;
 		w = snprintf(buf + o, size - o, "%s%s/%s", shown ? ", " : "", iw_namespace(&x->meta),
 		             iw_nz(x->meta.name));
 		o += w > 0 ? (size_t)w : 0;
@@ -650,7 +654,9 @@ static void check_group(struct chk_ctx *c, const struct rtab *r, struct before *
 
 	for (size_t i = 0; i < gs->n && !c->out->err; i++) {
 		const struct gent *x = &gs->ent[i];
-		const struct rt_entry *e = &x->e;
+		struct rt_entry ent;
+		rt_entry_get(r->t, gs->first + i, &ent);
+		const struct rt_entry *e = &ent;
 		struct gkey *K = &gs->keys[x->key];
 		if (!literal(c, e))
 			continue;   /* all the entries of a key alike: they have one path and type */
@@ -670,7 +676,9 @@ static void check_group(struct chk_ctx *c, const struct rtab *r, struct before *
 		bool dup_self = v.ours_before[s] > 0, dup_other = v.others_before[s] > 0;
 		if (dup_other) {
 			size_t fs = v.first_other[x->run];
-			const struct rt_entry *o = &gs->ent[gs->srt[fs]].e;
+			struct rt_entry oe;
+			rt_entry_get(r->t, gs->first + gs->srt[fs], &oe);
+			const struct rt_entry *o = &oe;
 			int seen = seen_pair(tk, o->ingress, e->rule_index, e->path_index);
 			if (seen < 0) {
 				c->out->err = IW_ENOMEM;
