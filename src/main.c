@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/jsonmem.h"
 #include "src/cliopt.h"
 #include "src/cmd.h"
 
@@ -63,6 +64,10 @@ static int unknown(const char *name)
 
 int main(int argc, char **argv)
 {
+	/* jansson's allocations counted (model/jsonmem.h): a failure it does not
+	 * report is told from bad input by every command; lint and serve put
+	 * their arenas' hooks over these (load/jarena.h), which count too */
+	iw_json_install();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
