@@ -24,7 +24,9 @@
  *   (YAML) to 13 % (compact JSON) fewer instructions with it (callgrind,
  *   bench/lint/README.md);
  * - one AdmissionReview in `serve` (webhook/review_glue.c: one arena per
- *   worker thread, on around admission_handle, reset after it).  A 3 MiB
+ *   thread of the worker pool, on around admission_handle, reset after it;
+ *   none with --threading per-connection, where every connection's thread
+ *   would keep its pages).  A 3 MiB
  *   review is ~50 MB of jansson values: malloc and free one by one cost as
  *   much CPU as the parse (30,000 paths: 250 -> 120 ms of server CPU,
  *   bench/hostile/README.md).

@@ -399,6 +399,7 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	wh_glue_set_policy(glue, policy, cluster, unsynced);
+	wh_glue_set_arenas(glue, !per_conn);
 	/* Memory of large requests, shared by the listeners (bench/memory). */
 	size_t parse_mem = num[OPT_PARSE_MEM] ? (size_t)num[OPT_PARSE_MEM] : (size_t)num[OPT_MAX_BODY];
 	struct wh_budget *bodies = wh_budget_new((size_t)num[OPT_BODY_MEM]);

@@ -67,6 +67,7 @@ struct wh_glue {
 	struct wh_policy_box *own_policy; /* defaults, when none is set */
 	struct iw_cluster *cluster;       /* NULL: no cluster state */
 	enum iw_unsynced unsynced;
+	bool arenas;                      /* reviews parsed in their thread's arena */
 };
 
 /* One review's view: the policy it started with. */
@@ -89,6 +90,7 @@ struct wh_glue *wh_glue_new(char *err, size_t errlen)
 		return NULL;
 	}
 	g->policy = g->own_policy;
+	g->arenas = true;
 	jarena_install();   /* before the server's threads (wh_glue_new's contract) */
 	return g;
 }
@@ -100,6 +102,11 @@ void wh_glue_set_policy(struct wh_glue *g, struct wh_policy_box *p, struct iw_cl
 		g->policy = p;
 	g->cluster = c;
 	g->unsynced = mode;
+}
+
+void wh_glue_set_arenas(struct wh_glue *g, bool on)
+{
+	g->arenas = on;
 }
 
 void wh_glue_free(struct wh_glue *g)
@@ -159,7 +166,7 @@ int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *an
 	char msg[300];
 	iw_vopts_init(&o.v);
 	o.v = g->lint.v;
-	struct jarena *arena = review_arena();
+	struct jarena *arena = g->arenas ? review_arena() : NULL;
 	o.drop_tree = drop_tree;
 	o.drop_arg = arena;
 	jarena_begin(arena);

@@ -7,6 +7,7 @@
 #ifndef IW_WEBHOOK_REVIEW_GLUE_H
 #define IW_WEBHOOK_REVIEW_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "checks/policy.h"
@@ -27,6 +28,11 @@ void wh_glue_free(struct wh_glue *g);
  * not synced.  Call before serving; both must outlive g. */
 void wh_glue_set_policy(struct wh_glue *g, struct wh_policy_box *p, struct iw_cluster *c,
                         enum iw_unsynced mode);
+
+/* Whether each worker thread parses its reviews in an arena of its own (on
+ * by default): right for a pool of a few threads; with a thread per
+ * connection, the pages an arena keeps would be kept per connection. */
+void wh_glue_set_arenas(struct wh_glue *g, bool on);
 
 /* wh_review_fn: the AdmissionReview response exactly as `review` prints it. */
 int wh_glue_review(void *ctx, const char *body, size_t len, struct wh_answer *ans,
