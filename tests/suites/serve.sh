@@ -306,6 +306,20 @@ check "SIGTERM: exits 0 within delay+grace (${t}s)" python3 -c 'import sys; sys.
 check "SIGTERM: logged the drain" grep -q '"msg":"drained","unfinished":0' "$T/drain.log"
 check "after the drain nothing listens" bash -c "! curl -s --max-time 2 --cacert '$T/ca-both.crt' 'https://localhost:$P_DRAIN/healthz' >/dev/null 2>&1"
 
+# --threading per-connection (reviews parsed on the heap there, not in
+# arenas: webhook/review_glue.h): the same answers, byte for byte
+launch "$T/pc.log" --listen "127.0.0.1:@P1@" --tls-cert "$T/c1/tls.crt" --tls-key "$T/c1/tls.key" \
+  --threading per-connection --shutdown-delay 0
+check "per-connection: starts" [ $? -eq 0 ]
+PC=$SPID; P_PC=$SP1
+for f in allowed denied; do
+  C "${J[@]}" --data-binary "@examples/admission-$f.json" "https://localhost:$P_PC/validate" -o "$T/pc-$f.out"
+  "$BIN" review "examples/admission-$f.json" > "$T/pc-$f.want" 2>/dev/null
+  check "per-connection: the $f review equals 'review' byte for byte" cmp -s "$T/pc-$f.out" "$T/pc-$f.want"
+done
+kill -TERM "$PC"; wait "$PC"; rc=$?
+check "per-connection: stops cleanly" eq "$rc" 0
+
 kill -TERM "$WEB" "$CAP" 2>/dev/null
 wait "$WEB"; rc1=$?; wait "$CAP"; rc2=$?
 check "servers stop cleanly (sanitizers quiet)" eq "$rc1 $rc2" "0 0"
