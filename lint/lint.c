@@ -1,5 +1,6 @@
 /* The lint engine (see lint.h). */
 #include "lint/lint.h"
+#include "lint/lint_paths.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -238,62 +239,6 @@ int lint_exit_status(const struct lint_report *r)
 	if (r->nproblems || r->err)
 		return 2;
 	return r->denied ? 1 : 0;
-}
-
-/* ---------------------------------------------------------------- paths */
-
-/* Is s[at..] the segment sequence 'seg' at segment boundaries? */
-static bool seg_at(const char *s, size_t at, const char *seg)
-{
-	size_t n = strlen(seg);
-	if (at > 0 && s[at - 1] != '.')
-		return false;
-	if (strncmp(s + at, seg, n))
-		return false;
-	char c = s[at + n];
-	return c == 0 || c == '.' || c == '[';
-}
-
-void lint_map_v1beta1_path(const char *in, char *out, size_t size)
-{
-	static const struct { const char *from, *to; } map[] = {
-		/* longest first */
-		{ "backend.service.port.number", "backend.servicePort" },
-		{ "backend.service.port.name", "backend.servicePort" },
-		{ "backend.service.port", "backend.servicePort" },
-		{ "backend.service.name", "backend.serviceName" },
-		{ "backend.service", "backend.serviceName" },
-	};
-	char tmp[512];
-	if (!size)
-		return;
-	if (strncmp(in, "spec.", 5)) {
-		snprintf(out, size, "%s", in);
-		return;
-	}
-	if (seg_at(in, 5, "defaultBackend"))
-		snprintf(tmp, sizeof tmp, "spec.backend%s", in + 5 + strlen("defaultBackend"));
-	else
-		snprintf(tmp, sizeof tmp, "%s", in);
-	size_t o = 0, i = 0;
-	while (tmp[i] && o + 1 < size) {
-		bool done = false;
-		for (size_t k = 0; k < sizeof map / sizeof *map; k++) {
-			if (!seg_at(tmp, i, map[k].from))
-				continue;
-			size_t tl = strlen(map[k].to);
-			if (o + tl >= size)
-				break;
-			memcpy(out + o, map[k].to, tl);
-			o += tl;
-			i += strlen(map[k].from);
-			done = true;
-			break;
-		}
-		if (!done)
-			out[o++] = tmp[i++];
-	}
-	out[o] = 0;
 }
 
 /* ---------------------------------------------------------------- objects */

@@ -185,13 +185,6 @@ enum { LINT_COLOR = 1 << 0 };   /* text: ANSI colours */
 enum iw_err lint_render(const struct lint_report *r, enum lint_out out, unsigned flags,
                         char **text, size_t *len);
 
-/*
- * Maps an internal field path of a v1beta1 Ingress back to what a v1beta1
- * file says: spec.defaultBackend -> spec.backend, backend.service.name ->
- * backend.serviceName, backend.service.port[.name|.number] ->
- * backend.servicePort, backend.service -> backend.serviceName.  Writes into
- * out (always terminated).
- */
-void lint_map_v1beta1_path(const char *in, char *out, size_t size);
+/* lint_map_v1beta1_path: lint/lint_paths.h */
 
 #endif

@@ -10,12 +10,16 @@ fails (exit 1, one line per violation) when:
   - with --objs: an object file takes a symbol (nm's undefined symbols) that
     an object of a module its module may not use defines;
   - files, or folders, use each other in a circle (through includes of
-    another file's header, or through symbols with --objs).
+    another file's header, or through symbols with --objs);
+  - a .c file is longer than MAX_LINES lines (issue 10: a file a newcomer
+    can read; split it along its seams).
 """
 import os
 import re
 import subprocess
 import sys
+
+MAX_LINES = 1000
 
 # module -> the project modules it may use (besides itself).  Lower layers
 # first; a module may only use modules listed before it.
@@ -150,6 +154,9 @@ def main():
     for f in files:
         mod = module_of(f)
         text = open(os.path.join(root, f), encoding="utf-8", errors="replace").read()
+        nlines = text.count("\n")
+        if f.endswith(".c") and nlines > MAX_LINES:
+            bad.append(f"{f}: {nlines} lines, over {MAX_LINES}: split it along its seams")
         for m in re.finditer(r'#include\s+"([^"]+)"', text):
             inc = m.group(1)
             im = module_of(inc)

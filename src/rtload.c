@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "lint/lint.h"
+#include "lint/lint_paths.h"
 #include "load/manifest.h"
 #include "validate/validate.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lint/lint.h"
+#include "lint/lint_paths.h"
 #include "load/manifest.h"
 #include "model/fielderr.h"
 #include "model/model.h"

@@ -33,6 +33,10 @@ plant "an I/O header in a pure module" checks/findings.c '#include <unistd.h>' "
 plant "an I/O call in a pure module" router/norm.c 'static void x_(void) { printf("x"); }' "calls printf()"
 plant "a standard stream in a pure module" lint/lint.c 'static void *y_(void) { return stderr; }' "uses a standard stream"
 copy
+python3 -c 'import sys; open(sys.argv[1], "a").write("/* filler */\n" * 1001)' "$tmp/src/base/map.c"
+out=$(python3 $chk --root "$tmp/src" 2>&1); rc=$?
+[ $rc -eq 1 ] && grep -q "base/map.c: .* lines, over 1000" <<<"$out" && ok "refuses a .c file over 1,000 lines" || { bad "refuses a .c file over 1,000 lines"; echo "$out" | head -3; }
+copy
 printf '#include "model/service.h"\n' >>"$tmp/src/model/model.h"
 printf '#include "model/model.h"\n' >>"$tmp/src/model/service.h"
 out=$(python3 $chk --root "$tmp/src" 2>&1); rc=$?

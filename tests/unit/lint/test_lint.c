@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lint/lint.h"
+#include "lint/lint_paths.h"
 #include "checks/state.h"
 #include "../cstring.h"
 
