@@ -417,21 +417,6 @@ static void taken_release(struct taken_set *s)
 	map_index_release(&s->ix);
 }
 
-/* How a message names the requests of a probe: "\"/api\"", or, for a probe
- * standing for many paths, "paths under \"/api/\"" / "paths that start with
- * \"/apix\"" (the probe's own text is internal). */
-static const char *probe_text(const char *probe, char *buf, size_t size)
-{
-	const char *f = strstr(probe, FRESH);
-	if (!f)
-		snprintf(buf, size, "\"%s\"", probe);
-	else if (f > probe && f[-1] == '/')
-		snprintf(buf, size, "paths under \"%.*s\"", (int)(f - probe), probe);
-	else
-		snprintf(buf, size, "paths that start with \"%.*s\"", (int)(f - probe), probe);
-	return buf;
-}
-
 /* Whether the profile matches entry e as the reference router does: GKE and
  * Application Gateway read a '*' of an ImplementationSpecific path as a
  * wildcard. */
@@ -636,7 +621,7 @@ static void taken_requests(struct chk_ctx *c, const struct rtab *r, struct befor
 			         "paths of that host today",
 			         rt_path_type_name(da.path_type), da.path->path && *da.path->path
 			                                          ? da.path->path : "/",
-			         *h ? h : "(any)", probe_text(pr[k], what, sizeof what), ons,
+			         *h ? h : "(any)", chk_probe_text(pr[k], FRESH, what, sizeof what), ons,
 			         iw_nz(db.ingress->meta.name));
 			continue;
 		}
@@ -647,7 +632,7 @@ static void taken_requests(struct chk_ctx *c, const struct rtab *r, struct befor
 		         "serves them (%s)",
 		         rt_path_type_name(da.path_type), da.path->path && *da.path->path
 		                                          ? da.path->path : "/",
-		         *h ? h : "(any)", probe_text(pr[k], what, sizeof what), ons,
+		         *h ? h : "(any)", chk_probe_text(pr[k], FRESH, what, sizeof what), ons,
 		         iw_nz(db.ingress->meta.name),
 		         rt_path_type_name(db.path_type),
 		         db.path->path && *db.path->path ? db.path->path : "/",
@@ -828,30 +813,22 @@ static enum iw_err neighbours(const struct chk_ctx *c, bool no_canaries,
 	return IW_OK;
 }
 
-/* set[0..n] = nb[0..n) and the object, by address: nb comes sorted (from
- * neighbours()), the object goes in its place; anything else is sorted. */
+/* set[0..n] = nb[0..n) and the object, by address: nb comes sorted
+ * (neighbours(), chk_neighbours), the object goes in its place. */
 static void sorted_set(const struct ingress **set, const struct ingress *const *nb, size_t n,
                        const struct ingress *self)
 {
-	bool sorted = true;
-	for (size_t i = 1; i < n && sorted; i++)
-		sorted = (uintptr_t)nb[i - 1] < (uintptr_t)nb[i];
-	size_t lo = 0;
-	if (sorted) {
-		size_t hi = n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if ((uintptr_t)nb[mid] < (uintptr_t)self)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)nb[mid] < (uintptr_t)self)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	memcpy(set, nb, lo * sizeof *set);
 	set[lo] = self;
 	memcpy(set + lo + 1, nb + lo, (n - lo) * sizeof *set);
-	if (!sorted)
-		qsort(set, n + 1, sizeof *set, cmp_addr);
 }
 
 void chk_routing(struct chk_ctx *c)

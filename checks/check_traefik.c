@@ -177,19 +177,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "\"/api\"", "paths that start with \"/api\"", "paths under \"/api/\"" */
-static const char *probe_text(const char *probe, char *buf, size_t size)
-{
-	const char *f = strstr(probe, FRESH);
-	if (!f)
-		snprintf(buf, size, "\"%s\"", probe);
-	else if (f > probe && f[-1] == '/')
-		snprintf(buf, size, "paths under \"%.*s\"", (int)(f - probe), probe);
-	else
-		snprintf(buf, size, "paths that start with \"%.*s\"", (int)(f - probe), probe);
-	return buf;
-}
-
 struct pair {
 	size_t mine;
 	const struct ingress *other;
@@ -270,7 +257,7 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 				         "ingress %s/%s (spec.rules[%zu].http.paths[%zu]) have the same priority "
 				         "%lld%s: which one serves them is not defined",
 				         type, *e[i].p ? e[i].p : "(no path)", *h ? h : "(any)",
-				         probe_text(pr, pt, sizeof pt), rule_text(&e[i], ra, sizeof ra),
+				         chk_probe_text(pr, FRESH, pt, sizeof pt), rule_text(&e[i], ra, sizeof ra),
 				         rule_text(&e[ib], rb, sizeof rb), iw_namespace(&e[ib].ing->meta),
 				         iw_nz(e[ib].ing->meta.name), e[ib].rule, e[ib].path, pa,
 				         e[i].annotated || e[ib].annotated ? " (router.priority)"
@@ -285,7 +272,7 @@ static void one_host(struct chk_ctx *c, const char *h, const struct tent *e, siz
 				         "router.priority sets one: %s is %lld%s, %s %lld%s (PathPrefix matches "
 				         "character-wise)",
 				         type, *e[i].p ? e[i].p : "(no path)", *h ? h : "(any)",
-				         probe_text(pr, pt, sizeof pt), iw_namespace(&e[ib].ing->meta),
+				         chk_probe_text(pr, FRESH, pt, sizeof pt), iw_namespace(&e[ib].ing->meta),
 				         iw_nz(e[ib].ing->meta.name), e[ib].rule, e[ib].path,
 				         rule_text(&e[i], ra, sizeof ra), pa,
 				         e[i].annotated ? " (router.priority)" : "",

@@ -130,6 +130,18 @@ enum iw_err chk_neighbours(const struct chk_ctx *c, const struct ingress ***out,
 	return IW_OK;
 }
 
+const char *chk_probe_text(const char *probe, const char *fresh, char *buf, size_t size)
+{
+	const char *f = strstr(probe, fresh);
+	if (!f)
+		snprintf(buf, size, "\"%s\"", probe);
+	else if (f > probe && f[-1] == '/')
+		snprintf(buf, size, "paths under \"%.*s\"", (int)(f - probe), probe);
+	else
+		snprintf(buf, size, "paths that start with \"%.*s\"", (int)(f - probe), probe);
+	return buf;
+}
+
 struct iw_profile_choice chk_profile_of(const struct chk_ctx *c, const struct ingress *o)
 {
 	const char *cls = o == c->ing ? c->cls : iw_effective_class(o, c->st);

@@ -70,9 +70,15 @@ void chk_emit(struct chk_ctx *c, enum iw_check_id id, bool alt, const struct fpa
  * state */
 bool chk_enabled(const struct chk_ctx *c, enum iw_check_id id);
 
+/* How a message names the requests of a probe request path: "\"/api\"", or,
+ * for a probe standing for many paths (it holds the check's marker 'fresh'
+ * where any continuation goes), "paths under \"/api/\"" / "paths that start
+ * with \"/apix\"" (the marker itself is internal).  Returns buf. */
+const char *chk_probe_text(const char *probe, const char *fresh, char *buf, size_t size);
+
 /* Gathers the other Ingresses of the state that name one of the rule hosts of
  * c->ing (as written) and share its routing table (chk_same_domain), without
- * the object itself,
+ * the object itself, each once and sorted by address,
  * into *out: a malloc'd array (caller frees; NULL with *n == 0 when there
  * are none) with room for *n + 1 entries (the caller may append one).
  * Returns IW_OK or IW_ENOMEM. */

@@ -86,21 +86,6 @@ static int qcmp_ent(const void *pa, const void *pb)
 	return cmp_prec(a, b);
 }
 
-/* The bucket of entry e's group, type and key (hash h), or NULL. */
-static struct rt_bkt *find_bkt(const struct rt_table *t, uint64_t h, const struct rt_ent *e)
-{
-	struct map_it it;
-	uint32_t v;
-	for (bool ok = map_index_first(&t->keys, h, &it, &v); ok;
-	     ok = map_index_next(&t->keys, &it, &v)) {
-		struct rt_bkt *b = (struct rt_bkt *)(t->bkts + (size_t)v * RT_BKT_ALIGN);
-		if (b->group == e->group && b->type == (uint8_t)e->type && b->klen == e->klen &&
-		    !memcmp(b->key, e->path, e->klen))
-			return b;
-	}
-	return NULL;
-}
-
 static int qcmp_size(const void *pa, const void *pb)
 {
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
@@ -361,7 +346,8 @@ struct rt_table *rt_build(const struct rt_input *in)
 				if ((int)e->type != type)
 					continue;
 				uint64_t h = rt_hash(e->path, e->klen, rt_key_tag(e->group, e->type));
-				struct rt_bkt *b = find_bkt(t, h, e);
+				struct rt_bkt *b = rt_bkt_find(t, h, e->group, (int)e->type, e->path,
+				                               e->klen);
 				if (b) {
 					if (b->second == RT_NO_ENTRY)
 						b->second = (uint32_t)i;

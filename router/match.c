@@ -69,18 +69,12 @@ static void offer(struct top2 *tp, long e)
 static void lookup(const struct rt_table *t, size_t g, enum rt_path_type type, const char *np,
                    size_t len, uint64_t h, struct top2 *tp)
 {
-	uint64_t hf = rt_hash_final(h, rt_key_tag(g, type), len);
-	struct map_it it;
-	uint32_t v;
-	for (bool ok = map_index_first(&t->keys, hf, &it, &v); ok;
-	     ok = map_index_next(&t->keys, &it, &v)) {
-		const struct rt_bkt *b = (const struct rt_bkt *)(t->bkts + (size_t)v * RT_BKT_ALIGN);
-		if (b->group == g && b->type == type && b->klen == len && !memcmp(b->key, np, len)) {
-			offer(tp, b->best);
-			if (b->second != RT_NO_ENTRY)
-				offer(tp, b->second);
-			return;
-		}
+	const struct rt_bkt *b = rt_bkt_find(t, rt_hash_final(h, rt_key_tag(g, type), len), g,
+	                                     (int)type, np, len);
+	if (b) {
+		offer(tp, b->best);
+		if (b->second != RT_NO_ENTRY)
+			offer(tp, b->second);
 	}
 }
 

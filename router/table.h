@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "base/map.h"
@@ -165,6 +166,24 @@ static inline uint64_t rt_hash(const char *s, size_t n, uint32_t tag)
 static inline uint32_t rt_host_tag(enum rt_group_kind kind)
 {
 	return (uint32_t)kind;
+}
+
+/* The bucket of key[0..klen) of 'type' in group 'group', whose hash (with
+ * rt_key_tag) is h; NULL when there is none.  The lookup of router/match.c
+ * and of the build (a key seen again) alike. */
+static inline struct rt_bkt *rt_bkt_find(const struct rt_table *t, uint64_t h, size_t group,
+                                         int type, const char *key, size_t klen)
+{
+	struct map_it it;
+	uint32_t v;
+	for (bool ok = map_index_first(&t->keys, h, &it, &v); ok;
+	     ok = map_index_next(&t->keys, &it, &v)) {
+		struct rt_bkt *b = (struct rt_bkt *)(t->bkts + (size_t)v * RT_BKT_ALIGN);
+		if (b->group == group && b->type == type && b->klen == klen &&
+		    !memcmp(b->key, key, klen))
+			return b;
+	}
+	return NULL;
 }
 
 static inline uint32_t rt_key_tag(size_t group, enum rt_path_type type)
